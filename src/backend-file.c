@@ -1,0 +1,136 @@
+/* memory-backend-file: a file mapping.  mem-path may name a file (kept,
+ * created and grown as needed) or a directory (a temporary file, unlinked
+ * as soon as it is open).  hugetlbfs paths give huge pages. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "numamem.h"
+
+#ifndef HUGETLBFS_MAGIC
+#define HUGETLBFS_MAGIC 0x958458f6
+#endif
+
+/* The filesystem's page size: hugetlbfs reports its huge page size. */
+static size_t fs_page_size(const struct statfs *fs)
+{
+	if ((unsigned long)fs->f_type == HUGETLBFS_MAGIC)
+		return (size_t)fs->f_bsize;
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static size_t file_page_size(const struct backend *b, int *status)
+{
+	struct statfs fs;
+	char *dir;
+	int r;
+
+	if (statfs(b->mem_path, &fs) == 0)
+		return fs_page_size(&fs);
+	if (errno != ENOENT) {
+		*status = fail_errno(EXIT_USAGE, errno, "mem-path '%s' of region '%s'", b->mem_path, b->id);
+		return 0;
+	}
+	dir = strdup(b->mem_path);
+	r = dir ? statfs(dirname(dir), &fs) : -1;
+	free(dir);
+	if (r < 0) {
+		*status = fail_errno(EXIT_USAGE, errno, "mem-path '%s' of region '%s'", b->mem_path, b->id);
+		return 0;
+	}
+	return fs_page_size(&fs);
+}
+
+static int open_mem_path(struct backend *b)
+{
+	int rw = b->readonly ? O_RDONLY : O_RDWR;
+	struct stat st;
+	int fd;
+
+	if (stat(b->mem_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		char *tmpl;
+
+		if (b->readonly)
+			return fail(EXIT_USAGE, "mem-path '%s' of region '%s' is a directory: readonly=on needs a file",
+				    b->mem_path, b->id);
+		if (asprintf(&tmpl, "%s/numamem.%s.XXXXXX", b->mem_path, b->id) < 0)
+			return fail(EXIT_COMPLETE, "out of memory");
+		fd = mkostemp(tmpl, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(tmpl);
+		else
+			fd = -errno;
+		free(tmpl);
+		b->file_is_temp = true;
+	} else {
+		fd = open(b->mem_path, rw | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && !b->readonly) {
+			fd = open(b->mem_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			if (fd >= 0)
+				b->created_path = strdup(b->mem_path);
+		}
+		if (fd < 0)
+			fd = -errno;
+	}
+	if (fd < 0)
+		return fail_errno(-fd == EACCES || -fd == EROFS || -fd == ENOENT ? EXIT_USAGE : EXIT_COMPLETE,
+				  -fd, "cannot open mem-path '%s' of region '%s'", b->mem_path, b->id);
+	b->fd = fd;
+	return EXIT_OK;
+}
+
+static int file_alloc(struct backend *b)
+{
+	struct statfs fs;
+	struct stat st;
+	uint64_t need = b->offset + b->size;
+	int status = open_mem_path(b);
+
+	if (status)
+		return status;
+	if (fstatfs(b->fd, &fs) < 0 || fstat(b->fd, &st) < 0)
+		return fail_errno(EXIT_COMPLETE, errno, "mem-path '%s' of region '%s'", b->mem_path, b->id);
+	b->page_size = fs_page_size(&fs);
+	if (need < b->offset)
+		return fail(EXIT_USAGE, "offset '%" PRIu64 "' plus size of region '%s' overflow", b->offset, b->id);
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < need) {
+		if (b->readonly)
+			return fail(EXIT_USAGE, "mem-path '%s' of region '%s' holds %" PRIu64 " bytes, offset + size needs %" PRIu64,
+				    b->mem_path, b->id, (uint64_t)st.st_size, need);
+		if (ftruncate(b->fd, (off_t)need) < 0)
+			return fail_errno(errno == EFBIG || errno == ENOSPC ? EXIT_UNAVAILABLE : EXIT_COMPLETE, errno,
+					  "cannot grow mem-path '%s' of region '%s' to %" PRIu64 " bytes",
+					  b->mem_path, b->id, need);
+	}
+	status = backend_map_fd(b, b->fd, b->offset);
+	if (!status && b->thp == TRI_ON && (unsigned long)fs.f_type != HUGETLBFS_MAGIC)
+		madvise(b->ptr, b->size, MADV_HUGEPAGE);
+	return status;
+}
+
+/* A file numamem created for a region that never completed goes away. */
+static void file_release(struct backend *b)
+{
+	if (b->created_path && !b->completed)
+		unlink(b->created_path);
+}
+
+const struct backend_ops backend_file_ops = {
+	.qom_type = "memory-backend-file",
+	.default_share = false,
+	.aligned = true,
+	.page_size = file_page_size,
+	.alloc = file_alloc,
+	.release = file_release,
+};

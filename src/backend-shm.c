@@ -1,0 +1,53 @@
+/* memory-backend-shm: a POSIX shared memory object, unlinked at once so
+ * that only the descriptor (and what inherits it) keeps it alive. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "numamem.h"
+
+static size_t shm_page_size(const struct backend *b, int *status)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static int shm_alloc(struct backend *b)
+{
+	char name[64];
+	int fd = -1, status;
+
+	for (int tries = 0; fd < 0 && tries < 16; tries++) {
+		snprintf(name, sizeof(name), "/numamem-%ld-%08lx", (long)getpid(),
+			 (unsigned long)random());
+		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0)
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot create POSIX shared memory", b->id);
+	shm_unlink(name);
+	b->fd = fd;
+	b->page_size = (size_t)sysconf(_SC_PAGESIZE);
+	if (ftruncate(fd, (off_t)b->size) < 0)
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot size shared memory to %" PRIu64 " bytes",
+				  b->id, b->size);
+	status = backend_map_fd(b, fd, 0);
+	if (!status && b->thp == TRI_ON)
+		madvise(b->ptr, b->size, MADV_HUGEPAGE);
+	return status;
+}
+
+const struct backend_ops backend_shm_ops = {
+	.qom_type = "memory-backend-shm",
+	.default_share = true,
+	.aligned = false,
+	.page_size = shm_page_size,
+	.alloc = shm_alloc,
+};

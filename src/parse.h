@@ -1,0 +1,60 @@
+/* Pure parsers: sizes, durations, booleans, node and CPU lists.
+ *
+ * Every function here returns 0 or a negative errno value and touches no
+ * global state, so the unit tests call them directly.  Callers turn the
+ * errno into a message naming the option and the value. */
+#ifndef NUMAMEM_PARSE_H
+#define NUMAMEM_PARSE_H
+
+#include <sched.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Highest node number + 1 that host-nodes accepts, as in QEMU. */
+#define NUMAMEM_MAX_NODES 128
+#define NODEMASK_LONGS ((NUMAMEM_MAX_NODES + 1 + 8 * sizeof(unsigned long) - 1) / \
+                        (8 * sizeof(unsigned long)))
+
+/* One bit more than NUMAMEM_MAX_NODES: mbind() is passed maxnode + 1. */
+struct nodemask {
+	unsigned long bits[NODEMASK_LONGS];
+};
+
+void nodemask_set(struct nodemask *m, unsigned node);
+bool nodemask_isset(const struct nodemask *m, unsigned node);
+unsigned nodemask_weight(const struct nodemask *m);
+bool nodemask_empty(const struct nodemask *m);
+/* Highest set node + 1, or 0 when empty (mbind's maxnode). */
+unsigned nodemask_maxnode(const struct nodemask *m);
+/* "0-2,5"; returns the length snprintf would have written. */
+int nodemask_format(const struct nodemask *m, char *buf, size_t len);
+
+/* SIZE: digits with an optional fraction and one of B K M G T P E
+ * (case-insensitive, base 1024).  -EINVAL for junk, -ERANGE on overflow
+ * or a fraction that is not a whole number of bytes. */
+int parse_size(const char *s, uint64_t *out);
+/* Unsigned decimal in [min, max]; no sign, no octal, no junk. */
+int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+/* on/off, yes/no, true/false, 1/0 (case-insensitive). */
+int parse_bool(const char *s, bool *out);
+/* DURATION: number with optional ms, s, m, h, d suffix (default s). */
+int parse_duration(const char *s, double *seconds);
+/* Index of s in table, or -EINVAL. */
+int parse_name(const char *s, const char *const *table, size_t n);
+
+/* numactl node-list syntax: "0-3,5", "all", "!LIST".  "all" and "!" are
+ * relative to *all (the nodes this process may use).  Nodes must be
+ * < NUMAMEM_MAX_NODES (-ERANGE, with *bad set to the node).  Adds to *m,
+ * so repeated host-nodes= keys accumulate as in QEMU. */
+int parse_nodelist(const char *s, const struct nodemask *all, struct nodemask *m,
+		   unsigned long *bad);
+/* CPU list "0-3,8-11:2" (stride optional), "all" relative to *all. */
+int parse_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad);
+
+/* "4 KiB", "2 MiB", "1.5 GiB": exact where possible. */
+void format_size(uint64_t bytes, char *buf, size_t len);
+
+#endif

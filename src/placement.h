@@ -1,0 +1,39 @@
+/* Where a region's pages are: move_pages() per kernel page, the policy
+ * as the kernel reports it, and the policy check behind --verify. */
+#ifndef NUMAMEM_PLACEMENT_H
+#define NUMAMEM_PLACEMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse.h"
+
+enum page_kind { PAGE_BASE, PAGE_THP, PAGE_HUGETLB };
+extern const char *const page_kind_names[];
+
+enum verdict { VERIFY_SKIPPED, VERIFY_PASS, VERIFY_FAIL };
+extern const char *const verdict_names[];
+
+struct placement {
+	uint64_t node_bytes[NUMAMEM_MAX_NODES];
+	uint64_t present_bytes, not_present_bytes;
+	size_t step;            /* bytes per move_pages() query */
+	enum page_kind kind;
+	uint64_t huge_bytes;    /* THP-mapped bytes (smaps) */
+	int kernel_mode;        /* get_mempolicy(MPOL_F_ADDR), flags stripped */
+	unsigned kernel_flags;  /* MPOL_F_STATIC_NODES etc. */
+	struct nodemask kernel_nodes;
+	double t_query;
+	enum verdict verdict;
+	char reason[160];       /* why verify failed, or what it checked */
+};
+
+struct backend;
+
+/* Fill b->placement.  Returns 0 or an exit status after a message. */
+int placement_query(struct backend *b);
+/* Judge b->placement against b's policy (sets verdict and reason). */
+void placement_verify(struct backend *b);
+
+#endif

@@ -1,0 +1,219 @@
+/* Threaded preallocation.
+ *
+ * Each thread populates one contiguous chunk with MADV_POPULATE_WRITE
+ * (Linux 5.14), which faults pages in under the region's policy without
+ * the cost of a fault per page.  Where the kernel lacks it, a thread
+ * touches one byte per page instead; a SIGBUS there (hugetlb pages ran
+ * out) is caught and becomes an error instead of a crash. */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "host.h"
+#include "numamem.h"
+#include "prealloc.h"
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+/* populate in steps so a signal or progress report never waits long */
+#define POPULATE_STEP (256UL << 20)
+
+struct job {
+	char *start;
+	size_t len, page;
+	bool write;
+	bool pin;
+	cpu_set_t cpus;
+	int err;       /* errno of the failure, 0 when done */
+	bool sigbus;   /* touch loop ran out of huge pages */
+	int cpu;       /* where the thread ran last */
+};
+
+static __thread sigjmp_buf *touch_jmp;
+
+static void on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	if (touch_jmp)
+		siglongjmp(*touch_jmp, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Fallback for kernels before 5.14: one access per page. */
+static void touch_pages(struct job *j)
+{
+	sigjmp_buf jb;
+	volatile char *volatile p = (volatile char *)j->start;
+	volatile char *end = p + j->len;
+
+	if (sigsetjmp(jb, 1)) {
+		touch_jmp = NULL;
+		j->sigbus = true;
+		j->err = ENOMEM;
+		return;
+	}
+	touch_jmp = &jb;
+	for (; p < end; p += j->page) {
+		if (j->write)
+			*p = *p;
+		else
+			(void)*p;
+	}
+	touch_jmp = NULL;
+}
+
+static void *populate(void *arg)
+{
+	struct job *j = arg;
+	int advice = j->write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
+
+	for (size_t done = 0; done < j->len;) {
+		size_t n = j->len - done < POPULATE_STEP ? j->len - done : POPULATE_STEP;
+
+		if (madvise(j->start + done, n, advice) == 0) {
+			done += n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EINVAL) { /* no MADV_POPULATE_*: touch instead */
+			struct job rest = *j;
+
+			rest.start += done;
+			rest.len -= done;
+			touch_pages(&rest);
+			j->err = rest.err;
+			j->sigbus = rest.sigbus;
+			break;
+		}
+		j->err = errno;
+		break;
+	}
+	j->cpu = sched_getcpu();
+	return NULL;
+}
+
+unsigned prealloc_thread_count(unsigned requested, unsigned cpus, uint64_t size, size_t page)
+{
+	uint64_t n = requested;
+
+	if (cpus && n > cpus)
+		n = cpus;
+	if (n > PREALLOC_MAX_THREADS)
+		n = PREALLOC_MAX_THREADS;
+	if (page && n > size / page)
+		n = size / page;
+	if (n > size / PREALLOC_MIN_CHUNK)
+		n = size / PREALLOC_MIN_CHUNK;
+	return n ? (unsigned)n : 1;
+}
+
+bool prealloc_cpus(const struct backend *b, cpu_set_t *cpus)
+{
+	cpu_set_t allowed;
+
+	if (b->has_prealloc_cpus) {
+		host_cpus_allowed(&allowed);
+		CPU_AND(cpus, &b->prealloc_cpus, &allowed);
+		return true;
+	}
+	if (b->has_prealloc_nodes)
+		return host_node_cpus(&b->prealloc_nodes, cpus);
+	/* Beyond QEMU: run where the memory will be, when those nodes have CPUs. */
+	if (!nodemask_empty(&b->host_nodes) && host_node_cpus(&b->host_nodes, cpus))
+		return true;
+	CPU_ZERO(cpus);
+	return false;
+}
+
+static int prealloc_error(const struct backend *b, const struct job *j)
+{
+	char sz[32];
+
+	format_size(b->page_size, sz, sizeof(sz));
+	if (j->sigbus || (j->err == ENOMEM && b->page_size > (size_t)sysconf(_SC_PAGESIZE)))
+		return fail(EXIT_UNAVAILABLE, "region '%s': ran out of %s huge pages while preallocating",
+			    b->id, sz);
+	if (j->err == ENOMEM)
+		return fail(EXIT_UNAVAILABLE, "region '%s': out of memory while preallocating", b->id);
+	if (j->err == EFAULT && b->kind == BACKEND_FILE)
+		return fail(EXIT_UNAVAILABLE, "region '%s': cannot preallocate mem-path '%s' (no space left?)",
+			    b->id, b->mem_path);
+	return fail_errno(EXIT_COMPLETE, j->err, "region '%s': cannot preallocate", b->id);
+}
+
+int prealloc_region(struct backend *b)
+{
+	struct job jobs[PREALLOC_MAX_THREADS];
+	pthread_t tids[PREALLOC_MAX_THREADS];
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO }, old;
+	cpu_set_t cpus, allowed;
+	bool pin = prealloc_cpus(b, &cpus);
+	uint64_t pages = b->size / b->page_size, first = 0;
+	unsigned n, started = 0;
+	int status = EXIT_OK;
+
+	host_cpus_allowed(&allowed);
+	n = prealloc_thread_count(b->prealloc_threads, (unsigned)CPU_COUNT(pin ? &cpus : &allowed),
+				  b->size, b->page_size);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t count = pages / n + (i < pages % n);
+		pthread_attr_t attr;
+
+		jobs[i] = (struct job){
+			.start = (char *)b->ptr + first * b->page_size,
+			.len = (size_t)(count * b->page_size),
+			.page = b->page_size,
+			.write = backend_writable(b),
+			.pin = pin,
+			.cpus = cpus,
+			.cpu = -1,
+		};
+		first += count;
+		pthread_attr_init(&attr);
+		if (pin)
+			pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+		if (i + 1 == n && !pin) {
+			/* the last chunk runs on this thread */
+			populate(&jobs[i]);
+			pthread_attr_destroy(&attr);
+			continue;
+		}
+		errno = pthread_create(&tids[started], &attr, populate, &jobs[i]);
+		pthread_attr_destroy(&attr);
+		if (errno) {
+			status = fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot start prealloc thread", b->id);
+			n = i;
+			break;
+		}
+		started++;
+	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	sigaction(SIGBUS, &old, NULL);
+	b->threads_used = n;
+	if (pin)
+		b->prealloc_cpuset = cpus;
+	b->prealloc_pinned = pin;
+	for (unsigned i = 0; i < n; i++)
+		b->prealloc_ran_on[i] = jobs[i].cpu;
+	for (unsigned i = 0; i < n && !status; i++)
+		if (jobs[i].err)
+			status = prealloc_error(b, &jobs[i]);
+	return status;
+}

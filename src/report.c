@@ -1,0 +1,189 @@
+/* Report: what numamem made and where the kernel put it. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "host.h"
+#include "numamem.h"
+#include "report.h"
+
+static const char *mode_name(int mode)
+{
+	return mode >= 0 && mode < POLICY_COUNT ? policy_names[mode] : "unknown";
+}
+
+static double rate(const struct backend *b)
+{
+	return b->t_prealloc > 0 ? (double)b->size / b->t_prealloc : 0;
+}
+
+static void format_cpus(const cpu_set_t *set, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int c = 0; c < CPU_SETSIZE && used < len; c++) {
+		int last = c;
+
+		if (!CPU_ISSET(c, set))
+			continue;
+		while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
+			last++;
+		used += (size_t)snprintf(buf + used, len - used, last == c ? "%s%d" : "%s%d-%d",
+					 used ? "," : "", c, last);
+		c = last;
+	}
+}
+
+static int finish(FILE *out)
+{
+	return fflush(out) || ferror(out) ? fail(EXIT_OUTPUT, "cannot write the report") : EXIT_OK;
+}
+
+static void text_region(FILE *out, const struct backend *b)
+{
+	const struct placement *pl = &b->placement;
+	char size[32], page[32], s[32], list[96];
+	uint64_t pages_per = b->page_size;
+
+	format_size(b->size, size, sizeof(size));
+	format_size(b->page_size, page, sizeof(page));
+	fprintf(out, "region %s: %s, %s at %p", b->id, backend_kind_names[b->kind], size, b->ptr);
+	if (b->fd >= 0)
+		fprintf(out, ", fd %d", b->fd);
+	fputc('\n', out);
+	nodemask_format(&b->host_nodes, list, sizeof(list));
+	fprintf(out, "  policy:       %s%s%s", policy_names[b->policy], *list ? " " : "", list);
+	nodemask_format(&pl->kernel_nodes, list, sizeof(list));
+	fprintf(out, " (kernel: %s%s%s)\n", mode_name(pl->kernel_mode), *list ? " " : "", list);
+	if (pl->kind == PAGE_THP) {
+		format_size(pl->huge_bytes, s, sizeof(s));
+		fprintf(out, "  page size:    %s, transparent huge pages on %s\n", page, s);
+	} else {
+		fprintf(out, "  page size:    %s%s\n", page, pl->kind == PAGE_HUGETLB ? " (hugetlb)" : "");
+	}
+	fprintf(out, "  %-6s %18s %14s\n", "node", "bytes", "pages");
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!pl->node_bytes[n] && !nodemask_isset(&b->host_nodes, n))
+			continue;
+		fprintf(out, "  %-6u %18" PRIu64 " %14" PRIu64 "\n", n, pl->node_bytes[n], pl->node_bytes[n] / pages_per);
+	}
+	fprintf(out, "  %-6s %18" PRIu64 " %14" PRIu64 "\n", "absent", pl->not_present_bytes,
+		pl->not_present_bytes / pages_per);
+	fprintf(out, "  timings:      alloc %.3f ms, mbind %.3f ms, prealloc %.3f ms, query %.3f ms\n",
+		b->t_alloc * 1e3, b->t_mbind * 1e3, b->t_prealloc * 1e3, pl->t_query * 1e3);
+	if (b->prealloc) {
+		format_size((uint64_t)rate(b), s, sizeof(s));
+		fprintf(out, "  prealloc:     %s/s with %u thread%s", s, b->threads_used, b->threads_used == 1 ? "" : "s");
+		if (b->prealloc_pinned) {
+			format_cpus(&b->prealloc_cpuset, list, sizeof(list));
+			fprintf(out, " on CPUs %s", list);
+		}
+		fputc('\n', out);
+	}
+	if (b->merge && backend_share(b))
+		fprintf(out, "  note:         merge has no effect: the kernel does not merge shared mappings\n");
+	if (pl->verdict != VERIFY_SKIPPED || *pl->reason)
+		fprintf(out, "  verify:       %s (%s)\n", verdict_names[pl->verdict], pl->reason);
+}
+
+int report_text(FILE *out, const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->nregions; i++) {
+		if (i)
+			fputc('\n', out);
+		text_region(out, &cfg->regions[i]);
+	}
+	return finish(out);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void json_nodes(FILE *out, const struct nodemask *m)
+{
+	bool first = true;
+
+	fputc('[', out);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (nodemask_isset(m, n)) {
+			fprintf(out, "%s%u", first ? "" : ",", n);
+			first = false;
+		}
+	fputc(']', out);
+}
+
+static void json_region(FILE *out, const struct backend *b)
+{
+	const struct placement *pl = &b->placement;
+	bool first = true;
+
+	fprintf(out, "{\"id\":");
+	json_string(out, b->id);
+	fprintf(out, ",\"backend\":\"%s\",\"address\":\"%p\",\"size\":%" PRIu64 ",\"page_size\":%zu",
+		backend_kind_names[b->kind], b->ptr, b->size, b->page_size);
+	fprintf(out, ",\"page_kind\":\"%s\",\"thp_bytes\":%" PRIu64, page_kind_names[pl->kind], pl->huge_bytes);
+	fprintf(out, ",\"share\":%s,\"fd\":", backend_share(b) ? "true" : "false");
+	if (b->fd >= 0)
+		fprintf(out, "%d", b->fd);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"policy\":\"%s\",\"host_nodes\":", policy_names[b->policy]);
+	json_nodes(out, &b->host_nodes);
+	fprintf(out, ",\"kernel_policy\":\"%s\",\"kernel_nodes\":", mode_name(pl->kernel_mode));
+	json_nodes(out, &pl->kernel_nodes);
+	fprintf(out, ",\"prealloc\":%s,\"prealloc_threads\":%u,\"prealloc_cpus\":",
+		b->prealloc ? "true" : "false", b->threads_used);
+	if (b->prealloc_pinned) {
+		fputc('[', out);
+		for (int c = 0, k = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &b->prealloc_cpuset))
+				fprintf(out, "%s%d", k++ ? "," : "", c);
+		fputc(']', out);
+	} else {
+		fputs("null", out);
+	}
+	fprintf(out, ",\"present_bytes\":%" PRIu64 ",\"not_present_bytes\":%" PRIu64 ",\"node_bytes\":{",
+		pl->present_bytes, pl->not_present_bytes);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!pl->node_bytes[n] && !nodemask_isset(&b->host_nodes, n))
+			continue;
+		fprintf(out, "%s\"%u\":%" PRIu64, first ? "" : ",", n, pl->node_bytes[n]);
+		first = false;
+	}
+	fprintf(out, "},\"timings_ms\":{\"alloc\":%.3f,\"mbind\":%.3f,\"prealloc\":%.3f,\"query\":%.3f}",
+		b->t_alloc * 1e3, b->t_mbind * 1e3, b->t_prealloc * 1e3, pl->t_query * 1e3);
+	fprintf(out, ",\"prealloc_bytes_per_sec\":%.0f,\"verify\":\"%s\",\"verify_reason\":", rate(b),
+		verdict_names[pl->verdict]);
+	json_string(out, pl->reason);
+	fputc('}', out);
+}
+
+int report_json(FILE *out, const struct config *cfg)
+{
+	fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
+	json_string(out, host_kernel_release());
+	fprintf(out, ",\"regions\":[");
+	for (size_t i = 0; i < cfg->nregions; i++) {
+		if (i)
+			fputc(',', out);
+		json_region(out, &cfg->regions[i]);
+	}
+	fprintf(out, "]}\n");
+	return finish(out);
+}

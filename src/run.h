@@ -1,0 +1,17 @@
+/* The actions after the report: hold the regions, or run a COMMAND that
+ * inherits them. */
+#ifndef NUMAMEM_RUN_H
+#define NUMAMEM_RUN_H
+
+#include "options.h"
+
+/* Tell scripts the regions are ready: stderr line, --ready-file, --ready-fd. */
+int run_signal_ready(const struct config *cfg);
+/* --hold: wait for SIGINT/SIGTERM or the duration.  Exit status. */
+int run_hold(const struct config *cfg);
+/* COMMAND: exec it in place (fd regions only) or fork and hold. */
+int run_command(struct config *cfg);
+/* NUMAMEM_M0_FD for id "m0" */
+void run_env_name(const char *id, const char *what, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,631 @@
+#!/bin/sh
+# suite.sh — numamem's placement suite, for a machine with two or more
+# NUMA nodes: a QEMU guest (run.sh boots one per topology and kernel and
+# runs this as its /init's suite) or a real multi-node host.
+#
+#   tests/numa/suite.sh --numamem=PATH [--helper=PATH] [--only=GLOB,GLOB...]
+#
+# Everything about the machine is read from sysfs: online nodes, nodes
+# with memory and with CPUs, their CPU lists, free memory and huge pages,
+# whether the kernel has weighted interleave.  Output is TAP on stdout
+# (the plan comes last).  Needs root: it sets per-node huge page pools,
+# weighted-interleave weights and kernel.numa_balancing, and restores them
+# at the end.  POSIX sh and awk only (busybox ash and awk in a guest).
+#
+# Every placement case runs
+#   numamem --size=.. --backend=.. --policy=.. --host-nodes=.. \
+#           --prealloc --verify --json --hold --ready-file=F
+# waits for F, reads /proc/PID/numa_maps of the numamem process and the
+# per-node meminfo itself, compares both with numamem's JSON "node_bytes",
+# checks the policy's expectation on the independent numbers, then sends
+# SIGTERM and expects exit status 0.
+#
+# --helper is touchfd (built from touchfd.c): the child for the
+# "-- COMMAND" cases; without it those cases are skipped.
+#
+# Environment: NUMAMEM_SUITE_SIZE (region size in MiB, default 64),
+# NUMAMEM_SUITE_TIMEOUT (seconds to wait for one numamem, default 300),
+# NUMAMEM_SUITE_FILL_MAX_MIB (largest node the "full node" cases will fill
+# with huge pages, default 4096: on a big host those cases are skipped).
+
+NUMAMEM="" HELPER="" ONLY=""
+for arg in "$@"; do
+	case $arg in
+	--numamem=*) NUMAMEM=${arg#*=} ;;
+	--helper=*) HELPER=${arg#*=} ;;
+	--only=*) ONLY=${arg#*=} ;;
+	-h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) echo "suite.sh: unknown argument $arg" >&2; exit 1 ;;
+	esac
+done
+if [ -z "$NUMAMEM" ] || [ ! -x "$NUMAMEM" ]; then
+	echo "suite.sh: --numamem=PATH must name the numamem binary (got '$NUMAMEM')" >&2
+	exit 1
+fi
+
+MIB=1048576
+SIZE_MIB=${NUMAMEM_SUITE_SIZE:-64}
+SIZE=$((SIZE_MIB * MIB))
+TIMEOUT=${NUMAMEM_SUITE_TIMEOUT:-300}
+FILL_MAX_MIB=${NUMAMEM_SUITE_FILL_MAX_MIB:-4096}
+SYSNODE=/sys/devices/system/node
+HP=hugepages/hugepages-2048kB
+WI=/sys/kernel/mm/mempolicy/weighted_interleave
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/numamem-suite.XXXXXX") || exit 1
+MEMDIR=$(mktemp -d /dev/shm/numamem-suite.XXXXXX 2>/dev/null) || MEMDIR=$WORK/memdir
+mkdir -p "$MEMDIR"
+
+# ---------------------------------------------------------------- helpers
+
+# expand "0-2,5" → "0 1 2 5"
+expand() {
+	echo "$1" | awk -F, '{
+		for (i = 1; i <= NF; i++) {
+			if ($i == "") continue
+			n = split($i, r, "-")
+			if (n == 1) printf "%s ", r[1]
+			else for (j = r[1] + 0; j <= r[2] + 0; j++) printf "%d ", j
+		}
+	}'
+}
+commas() { echo $* | tr ' ' ','; }
+count() { echo $# ; }
+in_list() { # in_list X LIST...
+	x=$1; shift
+	for y in "$@"; do [ "$x" = "$y" ] && return 0; done
+	return 1
+}
+
+T=0
+FAILS=0
+ok() { T=$((T + 1)); echo "ok $T - $1"; }
+not_ok() { T=$((T + 1)); FAILS=$((FAILS + 1)); echo "not ok $T - $1"; }
+skip() { T=$((T + 1)); echo "ok $T - $1 # SKIP $2"; }
+diag() { sed 's/^/#   /' "$@"; }
+note() { echo "# $*"; }
+want() { # want CASE-NAME: true if --only (comma-separated globs) does not exclude it
+	[ -z "$ONLY" ] && return 0
+	w_ifs=$IFS; IFS=,
+	for w_pat in $ONLY; do
+		IFS=$w_ifs
+		# shellcheck disable=SC2254
+		case $1 in *$w_pat*) return 0 ;; esac
+	done
+	IFS=$w_ifs
+	return 1
+}
+
+# meminfo snapshot: "node memfree_bytes hugepages_free" per memory node
+snapshot() {
+	for n in $ALL_NODES; do
+		awk -v n="$n" '
+			$3 == "MemFree:" { f = $4 * 1024 }
+			$3 == "HugePages_Free:" { h = $4 }
+			END { print n, f + 0, h + 0 }' "$SYSNODE/node$n/meminfo"
+	done >"$1"
+}
+memfree() { awk -v n="$1" '$1 == n { print $2 }' "$2"; }
+
+hp_get() { cat "$SYSNODE/node$1/$HP/nr_hugepages" 2>/dev/null || echo 0; }
+hp_set() { echo "$2" >"$SYSNODE/node$1/$HP/nr_hugepages" 2>/dev/null; }
+
+# JSON field of numamem's report (first region); numbers and strings
+jstr() { awk -v k="$1" '{ if (match($0, "\"" k "\"[ \t]*:[ \t]*\"[^\"]*\"")) { s = substr($0, RSTART, RLENGTH); sub(/^[^:]*:[ \t]*"/, "", s); sub(/"$/, "", s); print s; exit } }' "$2"; }
+jnum() { awk -v k="$1" '{ if (match($0, "\"" k "\"[ \t]*:[ \t]*-?[0-9.]+")) { s = substr($0, RSTART, RLENGTH); sub(/^[^:]*:[ \t]*/, "", s); print s; exit } }' "$2"; }
+# node_bytes as "node bytes" lines
+jnodes() {
+	awk '{
+		if (!match($0, /"node_bytes"[ \t]*:[ \t]*\{[^}]*\}/)) exit
+		s = substr($0, RSTART, RLENGTH); sub(/^[^{]*\{/, "", s); sub(/\}$/, "", s)
+		n = split(s, kv, ",")
+		for (i = 1; i <= n; i++) {
+			if (split(kv[i], p, ":") != 2) continue
+			gsub(/[" \t]/, "", p[1]); gsub(/[ \t]/, "", p[2])
+			print p[1], p[2]
+		}
+	}' "$1"
+}
+
+# witness PID ADDR(hex, no 0x) SIZE OUT: per-node bytes from numa_maps of
+# every VMA that starts inside [ADDR, ADDR+SIZE), as "node bytes" lines;
+# the first VMA must start at ADDR.  Returns 1 if no VMA starts at ADDR.
+witness() {
+	w_pid=$1 w_addr=$2 w_size=$3 w_out=$4
+	w_start=$((0x$w_addr)) w_end=$((0x$w_addr + w_size))
+	w_starts=""
+	while IFS=' ' read -r w_range w_rest; do
+		w_s=${w_range%-*}
+		if [ $((0x$w_s)) -ge "$w_start" ] && [ $((0x$w_s)) -lt "$w_end" ]; then
+			w_starts="$w_starts $w_s"
+		fi
+	done <"/proc/$w_pid/maps"
+	cp "/proc/$w_pid/numa_maps" "$WORK/numa_maps"
+	awk -v starts="$w_starts" -v first="$w_addr" -v out="$w_out" '
+		BEGIN { n = split(starts, s, " "); for (i = 1; i <= n; i++) want[s[i]] = 1 }
+		($1 in want) {
+			seen[$1] = 1; ps = 4
+			for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { ps = $i; sub(/.*=/, "", ps) }
+			for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) {
+				split(substr($i, 2), kv, "="); b[kv[1]] += kv[2] * ps * 1024
+			}
+			lines++
+		}
+		END {
+			for (k in b) print k, b[k] > out
+			close(out)
+			if (!(first in seen)) exit 1
+			if (lines > 1) print "# witness: region spans " lines " VMAs"
+		}' "$WORK/numa_maps" || { : >"$w_out"; return 1; }
+	[ -f "$w_out" ] || : >"$w_out"
+}
+wbytes() { awk -v n="$1" '$1 == n { b += $2 } END { print b + 0 }' "$2"; }
+wtotal() { awk '{ b += $2 } END { print b + 0 }' "$1"; }
+
+# wait_ready PID FILE: 0 when FILE exists, 1 when PID ended first or timed out
+wait_ready() {
+	wr_i=0
+	while [ ! -s "$2" ]; do
+		kill -0 "$1" 2>/dev/null || { [ -s "$2" ] && return 0; return 1; }
+		sleep 0.1
+		wr_i=$((wr_i + 1))
+		[ $wr_i -lt $((TIMEOUT * 10)) ] || return 1
+	done
+	return 0
+}
+
+oom_count() { dmesg 2>/dev/null | grep -c -i 'out of memory' ; }
+
+# ------------------------------------------------------------ topology
+
+[ -d "$SYSNODE" ] || { echo "1..0 # SKIP no $SYSNODE (kernel without NUMA)"; exit 0; }
+ONLINE=$(expand "$(cat $SYSNODE/online)")
+if [ -r $SYSNODE/has_memory ]; then
+	MEM_NODES=$(expand "$(cat $SYSNODE/has_memory)")
+else
+	MEM_NODES=""
+	for n in $ONLINE; do
+		[ "$(awk '$3 == "MemTotal:" { print $4 }' $SYSNODE/node$n/meminfo)" -gt 0 ] && MEM_NODES="$MEM_NODES $n"
+	done
+fi
+CPU_NODES=$(expand "$(cat $SYSNODE/has_cpu 2>/dev/null)")
+ALL_NODES=$ONLINE
+MEMLESS=""
+for n in $ONLINE; do in_list "$n" $MEM_NODES || MEMLESS="$MEMLESS $n"; done
+CPULESS=""
+for n in $MEM_NODES; do in_list "$n" $CPU_NODES || CPULESS="$CPULESS $n"; done
+cpus_of() { expand "$(cat $SYSNODE/node$1/cpulist)"; }
+
+KREL=$(uname -r)
+KVER=${KREL%%-*}
+kmaj=${KVER%%.*} kmin=${KVER#*.}; kmin=${kmin%%.*}
+kernel_at_least() { [ "$kmaj" -gt "$1" ] || { [ "$kmaj" -eq "$1" ] && [ "$kmin" -ge "$2" ]; }; }
+
+note "numamem: $NUMAMEM"
+note "kernel: $KREL"
+note "nodes online: $(commas $ONLINE); with memory: $(commas $MEM_NODES); with CPUs: $(commas $CPU_NODES);" \
+	"memoryless: $(commas $MEMLESS); CPU-less: $(commas $CPULESS)"
+for n in $ONLINE; do
+	note "node $n: cpus=$(cat $SYSNODE/node$n/cpulist) distance=$(cat $SYSNODE/node$n/distance)" \
+		"MemFree=$(awk '$3 == "MemFree:" { print $4 }' $SYSNODE/node$n/meminfo) kB"
+done
+
+set -- $MEM_NODES
+if [ $# -lt 2 ]; then
+	echo "1..0 # SKIP needs two or more nodes with memory (this machine has: $(commas $MEM_NODES))"
+	exit 0
+fi
+# A and B: the first two memory nodes, preferring nodes with CPUs
+A="" B=""
+for n in $MEM_NODES; do in_list "$n" $CPU_NODES || continue; if [ -z "$A" ]; then A=$n; elif [ -z "$B" ]; then B=$n; fi; done
+for n in $MEM_NODES; do [ -n "$B" ] && break; [ "$n" = "$A" ] && continue; if [ -z "$A" ]; then A=$n; else B=$n; fi; done
+# the last memory node other than B (a CPU-less one if there is one)
+C=$A
+for n in $MEM_NODES; do [ "$n" != "$B" ] && C=$n; done
+note "roles: A=$A B=$B C=$C"
+
+# ------------------------------------------------------- save / restore
+
+ORIG_BAL=$(cat /proc/sys/kernel/numa_balancing 2>/dev/null)
+ORIG_HP=""
+for n in $ALL_NODES; do ORIG_HP="$ORIG_HP $n:$(hp_get "$n")"; done
+ORIG_WI=""
+if [ -d $WI ]; then for n in $MEM_NODES; do ORIG_WI="$ORIG_WI $n:$(cat $WI/node$n 2>/dev/null)"; done; fi
+HOLDERS=""
+cleanup() {
+	for p in $HOLDERS; do kill -TERM "$p" 2>/dev/null; done
+	for nv in $ORIG_HP; do hp_set "${nv%%:*}" "${nv#*:}"; done
+	for nv in $ORIG_WI; do [ -n "${nv#*:}" ] && echo "${nv#*:}" >"$WI/node${nv%%:*}" 2>/dev/null; done
+	[ -n "$ORIG_BAL" ] && echo "$ORIG_BAL" >/proc/sys/kernel/numa_balancing 2>/dev/null
+	rm -rf "$WORK" "$MEMDIR"
+}
+trap 'cleanup; exit 130' INT TERM
+# automatic NUMA balancing would move default-policy pages while we look
+[ -n "$ORIG_BAL" ] && echo 0 >/proc/sys/kernel/numa_balancing 2>/dev/null
+
+# ------------------------------------------------------- placement case
+
+# check_share NAME LIST-OF-node:weight TOTAL TOL WITNESS: every node's
+# bytes within TOL of TOTAL*weight/sum(weights); nothing elsewhere.
+check_share() {
+	echo "$2" | tr ' ' '\n' | awk -v total="$3" -v tol="$4" -v wf="$5" '
+		BEGIN { while ((getline l < wf) > 0) { split(l, p, " "); got[p[1]] = p[2] } }
+		NF { split($0, p, ":"); w[p[1]] = p[2]; sum += p[2] }
+		END {
+			bad = 0
+			for (n in w) {
+				exp = total * w[n] / sum; d = got[n] - exp; if (d < 0) d = -d
+				if (d > tol) { printf "#   node %s: %d bytes, expected %d (+-%d)\n", n, got[n], exp, tol; bad = 1 }
+			}
+			for (n in got) if (!(n in w) && got[n] > 0) { printf "#   node %s: %d bytes, expected none\n", n, got[n]; bad = 1 }
+			exit bad
+		}'
+}
+
+# place NAME BACKEND-ARGS EXPECT [EXTRA numamem args...]
+# EXPECT: in:LIST | share:n:w,n:w | fallback:NODE | any
+place() {
+	p_name=$1 p_backend=$2 p_expect=$3
+	shift 3
+	want "$p_name" || return 0
+	p_hugetlb=0 p_unit=4096 p_tolpages=4
+	case $p_backend in *hugetlb*) p_hugetlb=1 p_unit=2097152 p_tolpages=2 ;; esac
+	case $p_backend in *ram*) p_unit=2097152 p_tolpages=2 ;; esac # THP by default
+	rm -f "$WORK/ready" "$WORK/out" "$WORK/err"
+	snapshot "$WORK/before"
+	p_t0=$(date +%s)
+	# shellcheck disable=SC2086
+	"$NUMAMEM" --size=${SIZE_MIB}M $p_backend "$@" --prealloc --verify --json --hold \
+		--ready-file="$WORK/ready" >"$WORK/out" 2>"$WORK/err" &
+	p_pid=$!
+	if ! wait_ready "$p_pid" "$WORK/ready"; then
+		kill -KILL "$p_pid" 2>/dev/null
+		wait "$p_pid"; p_rc=$?
+		not_ok "$p_name"
+		echo "#   numamem $p_backend $* exited $p_rc before it was ready (or timed out after ${TIMEOUT}s)"
+		echo "#   stderr:"; diag "$WORK/err"; echo "#   stdout:"; diag "$WORK/out"
+		return 0
+	fi
+	p_fail=""
+	p_addr=$(jstr address "$WORK/out" | tr 'A-F' 'a-f'); p_addr=${p_addr#0x}
+	p_present=$(jnum present_bytes "$WORK/out")
+	p_verify=$(jstr verify "$WORK/out")
+	p_kind=$(jstr page_kind "$WORK/out")
+	jnodes "$WORK/out" >"$WORK/jnodes"
+	if [ -z "$p_addr" ]; then
+		p_fail="$p_fail no \"address\" in the JSON report;"
+		: >"$WORK/wit"
+	elif ! witness "$p_pid" "$p_addr" "$SIZE" "$WORK/wit" >"$WORK/wdiag"; then
+		p_fail="$p_fail no line of /proc/$p_pid/numa_maps starts at $p_addr;"
+	fi
+	snapshot "$WORK/after"
+	kill -TERM "$p_pid"
+	wait "$p_pid"; p_rc=$?
+	p_t1=$(date +%s)
+
+	[ "$p_rc" = 0 ] || p_fail="$p_fail exit status $p_rc after SIGTERM (expected 0);"
+	[ "$p_verify" = pass ] || p_fail="$p_fail JSON verify is '$p_verify', expected pass;"
+	[ "$p_present" = "$SIZE" ] || p_fail="$p_fail JSON present_bytes $p_present, expected $SIZE;"
+	p_wtotal=$(wtotal "$WORK/wit")
+	[ "$p_wtotal" = "$SIZE" ] || p_fail="$p_fail numa_maps shows $p_wtotal bytes, expected $SIZE (prealloc);"
+	# numamem's node_bytes against numa_maps, node by node
+	for n in $ALL_NODES; do
+		p_j=$(wbytes "$n" "$WORK/jnodes") p_w=$(wbytes "$n" "$WORK/wit")
+		[ "$p_j" = "$p_w" ] || p_fail="$p_fail node $n: JSON node_bytes $p_j, numa_maps $p_w;"
+	done
+	# the meminfo deltas agree with numa_maps
+	p_slack=$((8 * MIB + SIZE / 32))
+	for n in $ALL_NODES; do
+		p_w=$(wbytes "$n" "$WORK/wit")
+		if [ $p_hugetlb = 1 ]; then
+			p_d=$(( ($(awk -v n="$n" '$1 == n { print $3 }' "$WORK/before") - $(awk -v n="$n" '$1 == n { print $3 }' "$WORK/after")) * 2097152 ))
+			[ "$p_d" = "$p_w" ] || p_fail="$p_fail node $n: HugePages_Free fell by $p_d bytes, numa_maps shows $p_w;"
+		else
+			p_d=$(( $(memfree "$n" "$WORK/before") - $(memfree "$n" "$WORK/after") ))
+			if [ "$p_d" -lt $((p_w - p_slack)) ] || [ "$p_d" -gt $((p_w + p_slack)) ]; then
+				p_fail="$p_fail node $n: MemFree fell by $p_d bytes, numa_maps shows $p_w (+-$p_slack);"
+			fi
+		fi
+	done
+	# the policy's expectation, on the independent numbers
+	p_tol=$((p_tolpages * p_unit))
+	case $p_expect in
+	in:*)
+		p_set=$(expand "${p_expect#in:}")
+		for n in $ALL_NODES; do
+			in_list "$n" $p_set && continue
+			p_w=$(wbytes "$n" "$WORK/wit")
+			[ "$p_w" = 0 ] || p_fail="$p_fail node $n has $p_w bytes, policy allows only $(commas $p_set);"
+		done ;;
+	share:*)
+		check_share "$p_name" "$(echo "${p_expect#share:}" | tr ',' ' ')" "$SIZE" "$p_tol" "$WORK/wit" >"$WORK/share" ||
+			p_fail="$p_fail shares off by more than $p_tol bytes: $(tr '\n' ' ' <"$WORK/share");" ;;
+	fallback:*)
+		p_node=${p_expect#fallback:}
+		if [ $p_hugetlb = 1 ]; then
+			p_room=$(( $(awk -v n="$p_node" '$1 == n { print $3 }' "$WORK/before") * 2097152 ))
+		else
+			p_room=$(memfree "$p_node" "$WORK/before")
+		fi
+		p_w=$(wbytes "$p_node" "$WORK/wit")
+		p_else=$((p_wtotal - p_w))
+		note "  fallback: node $p_node had $p_room bytes free, got $p_w; other nodes got $p_else"
+		[ "$p_w" -le "$p_room" ] || p_fail="$p_fail node $p_node got $p_w bytes but had only $p_room free;"
+		[ "$p_else" -ge $((SIZE - p_room)) ] || p_fail="$p_fail other nodes got $p_else bytes, expected at least $((SIZE - p_room));"
+		[ "$p_else" -gt 0 ] || p_fail="$p_fail nothing fell back;" ;;
+	any) ;;
+	esac
+
+	if [ -z "$p_fail" ]; then ok "$p_name"; else not_ok "$p_name"; fi
+	note "  $((p_t1 - p_t0))s; page_kind=$p_kind; numa_maps: $(tr '\n' ' ' <"$WORK/wit" | sed 's/\([0-9]*\) \([0-9]*\) */N\1=\2 /g')"
+	[ -s "$WORK/wdiag" ] && cat "$WORK/wdiag"
+	if [ -n "$p_fail" ]; then
+		echo "$p_fail" | tr ';' '\n' | sed '/^ *$/d; s/^ */#   /'
+		echo "#   command: numamem --size=${SIZE_MIB}M $p_backend $* --prealloc --verify --json --hold --ready-file=F"
+		echo "#   stdout:"; diag "$WORK/out"; echo "#   stderr:"; diag "$WORK/err"
+		echo "#   JSON node_bytes: $(tr '\n' ' ' <"$WORK/jnodes")"
+	elif [ -s "$WORK/err" ]; then
+		echo "#   stderr:"; diag "$WORK/err"
+	fi
+}
+
+# refuse NAME EXPECTED-STATUS GREP-PATTERN numamem-args...: numamem must
+# exit with EXPECTED-STATUS and one line on stderr (matching the
+# extended regular expression GREP-PATTERN, if not empty); the OOM killer
+# must not have fired.
+refuse() {
+	r_name=$1 r_want=$2 r_pat=$3
+	shift 3
+	want "$r_name" || return 0
+	r_oom0=$(oom_count)
+	timeout "$TIMEOUT" "$NUMAMEM" "$@" >"$WORK/out" 2>"$WORK/err"
+	r_rc=$?
+	r_oom1=$(oom_count)
+	r_fail=""
+	[ "$r_rc" = "$r_want" ] || r_fail="$r_fail exit status $r_rc, expected $r_want;"
+	r_lines=$(wc -l <"$WORK/err")
+	[ "$r_lines" -eq 1 ] || r_fail="$r_fail $r_lines lines on stderr, expected one;"
+	if [ -n "$r_pat" ] && ! grep -q -i -E "$r_pat" "$WORK/err"; then
+		r_fail="$r_fail the message does not match /$r_pat/;"
+	fi
+	[ "$r_oom1" = "$r_oom0" ] || r_fail="$r_fail the OOM killer fired ('Out of memory' in dmesg);"
+	if [ -z "$r_fail" ]; then ok "$r_name"; else not_ok "$r_name"; fi
+	echo "#   numamem $*  →  $r_rc: $(head -c 400 "$WORK/err" | tr '\n' '|')"
+	if [ -n "$r_fail" ]; then
+		echo "$r_fail" | tr ';' '\n' | sed '/^ *$/d; s/^ */#   /'
+		echo "#   stdout:"; head -n 20 "$WORK/out" | diag
+		[ "$r_oom1" = "$r_oom0" ] || dmesg | grep -i -A3 'out of memory' | tail -n 8 | diag
+	fi
+}
+
+# fill NODE KEEP-BYTES: reserve huge pages on NODE until about KEEP-BYTES
+# of it stay free (the "full node" cases).  Returns 1 if that cannot be done.
+FILL_NODE="" FILL_ORIG=""
+fill() {
+	f_free=$(awk '$3 == "MemFree:" { print $4 * 1024 }' "$SYSNODE/node$1/meminfo")
+	[ $((f_free / MIB)) -le "$FILL_MAX_MIB" ] || return 1
+	FILL_NODE=$1 FILL_ORIG=$(hp_get "$1")
+	hp_set "$1" $((FILL_ORIG + (f_free - $2) / 2097152))
+	f_free=$(awk '$3 == "MemFree:" { print $4 * 1024 }' "$SYSNODE/node$1/meminfo")
+	[ "$f_free" -lt $((SIZE / 2)) ]
+}
+unfill() { [ -n "$FILL_NODE" ] && hp_set "$FILL_NODE" "$FILL_ORIG"; FILL_NODE=""; }
+
+# ------------------------------------------------------------- the cases
+
+TWO="$A,$B"
+ALLMEM=$(commas $MEM_NODES)
+note "region size ${SIZE_MIB} MiB; two nodes: $TWO; all memory nodes: $ALLMEM"
+have_pm=0; kernel_at_least 5 15 && have_pm=1
+have_wi=0; [ -d $WI ] && have_wi=1
+HPAGES=$((SIZE / 2097152 + 8))
+
+for backend in ram memfd file shm hugetlb; do
+	case $backend in
+	ram) bargs="--backend=ram" ;;
+	memfd) bargs="--backend=memfd" ;;
+	file) bargs="--backend=file --mem-path=$MEMDIR" ;;
+	shm) bargs="--backend=shm" ;;
+	hugetlb) bargs="--backend=memfd --hugetlb"
+		for n in $MEM_NODES; do hp_set "$n" $(( $(hp_get "$n") + HPAGES )); done
+		for n in $MEM_NODES; do note "node $n: $(hp_get "$n") huge pages of 2 MiB, $(awk '$3 == "HugePages_Free:" { print $4 }' $SYSNODE/node$n/meminfo) free"; done ;;
+	esac
+	b=$backend
+
+	place "$b: bind one node ($B)" "$bargs" "in:$B" --policy=bind --host-nodes=$B
+	place "$b: bind two nodes ($TWO)" "$bargs" "in:$TWO" --policy=bind --host-nodes=$TWO
+	place "$b: preferred with room ($B)" "$bargs" "in:$B" --policy=preferred --host-nodes=$B
+
+	# preferred on a full node falls back
+	if want "$b: preferred on a full node ($A) falls back"; then
+		if [ $backend = hugetlb ]; then
+			h_orig=$(hp_get "$A")
+			hp_set "$A" 0
+			place "$b: preferred on a full node ($A) falls back" "$bargs" "fallback:$A" --policy=preferred --host-nodes=$A
+			hp_set "$A" "$h_orig"
+		elif fill "$A" $((16 * MIB)); then
+			place "$b: preferred on a full node ($A) falls back" "$bargs" "fallback:$A" --policy=preferred --host-nodes=$A
+			unfill
+		else
+			unfill
+			skip "$b: preferred on a full node ($A) falls back" "cannot fill node $A with huge pages (too big or fragmented)"
+		fi
+	fi
+
+	if [ $have_pm = 1 ]; then
+		place "$b: preferred-many ($B,$C)" "$bargs" "in:$B,$C" --policy=preferred-many --host-nodes=$B,$C
+	else
+		refuse "$b: preferred-many refused on $KVER" 2 "5\.15|$KVER" $bargs --size=${SIZE_MIB}M --policy=preferred-many --host-nodes=$B,$C
+	fi
+	place "$b: interleave two nodes ($TWO)" "$bargs" "share:$A:1,$B:1" --policy=interleave --host-nodes=$TWO
+	shares=""; for n in $MEM_NODES; do shares="$shares,$n:1"; done
+	place "$b: interleave all nodes ($ALLMEM)" "$bargs" "share:${shares#,}" --policy=interleave --host-nodes=all
+	if [ $have_wi = 1 ]; then
+		echo 1 >$WI/node$A; echo 3 >$WI/node$B
+		place "$b: weighted-interleave 1:3 ($TWO)" "$bargs" "share:$A:1,$B:3" --policy=weighted-interleave --host-nodes=$TWO
+	else
+		refuse "$b: weighted-interleave refused on $KVER" 2 "6\.9|$KVER" $bargs --size=${SIZE_MIB}M --policy=weighted-interleave --host-nodes=$TWO
+	fi
+	place "$b: default policy" "$bargs" "any" --policy=default
+
+	if [ $backend = hugetlb ]; then
+		for nv in $ORIG_HP; do hp_set "${nv%%:*}" "${nv#*:}"; done
+	fi
+done
+
+# ------------------------------------------------------------ refusals
+
+freeB=$(awk '$3 == "MemFree:" { print $4 * 1024 }' "$SYSNODE/node$B/meminfo")
+big=$(( (freeB + 128 * MIB) / MIB ))
+refuse "ram: bind+prealloc larger than node $B's free memory (${big} MiB) refused" 2 "" \
+	--backend=ram --size=${big}M --policy=bind --host-nodes=$B --prealloc
+refuse "memfd: bind+prealloc larger than node $B's free memory (${big} MiB) refused" 2 "" \
+	--backend=memfd --size=${big}M --policy=bind --host-nodes=$B --prealloc
+for n in $MEM_NODES; do hp_set "$n" $(( $(hp_get "$n") + 8 )); done
+hbig=$(( ($(awk '$3 == "HugePages_Free:" { print $4 }' "$SYSNODE/node$B/meminfo") + 8) * 2 ))
+refuse "hugetlb: bind+prealloc beyond node $B's free huge pages (${hbig} MiB) refused" 2 "" \
+	--backend=memfd --hugetlb --size=${hbig}M --policy=bind --host-nodes=$B --prealloc
+for nv in $ORIG_HP; do hp_set "${nv%%:*}" "${nv#*:}"; done
+echo "# the guest is alive after the refusals: $(date)"
+
+max=0; for n in $ONLINE; do [ "$n" -gt "$max" ] && max=$n; done
+nx=7; while in_list "$nx" $ONLINE; do nx=$((nx + 1)); done
+refuse "nonexistent node ($nx) refused" 2 "$nx" --size=${SIZE_MIB}M --policy=bind --host-nodes=$nx
+set -- $MEMLESS
+if [ $# -gt 0 ]; then
+	refuse "memoryless node ($1) refused" 2 "$1" --size=${SIZE_MIB}M --policy=bind --host-nodes=$1
+else
+	skip "memoryless node refused" "no memoryless node on this machine"
+fi
+
+# ------------------------------------------- prealloc thread placement
+
+# threads NAME TARGET-CPUS numamem-args...: run numamem with a region
+# large enough that prealloc takes a while, sample the CPU affinity
+# (Cpus_allowed_list) and last CPU (stat field 39) of its threads while it
+# preallocates, and expect every thread but the main one on TARGET-CPUS.
+threads() {
+	t_name=$1 t_cpus=$2
+	shift 2
+	want "$t_name" || return 0
+	rm -f "$WORK/ready" "$WORK/samples"
+	: >"$WORK/samples"
+	"$NUMAMEM" "$@" --prealloc --prealloc-threads=2 --json --hold --ready-file="$WORK/ready" >"$WORK/out" 2>"$WORK/err" &
+	t_pid=$!
+	t_i=0
+	while [ ! -s "$WORK/ready" ] && kill -0 "$t_pid" 2>/dev/null && [ $t_i -lt 200000 ]; do
+		for t_task in /proc/$t_pid/task/*; do
+			t_tid=${t_task##*/}
+			[ "$t_tid" = "$t_pid" ] && continue
+			t_allowed=""
+			while read -r t_k t_v; do
+				[ "$t_k" = "Cpus_allowed_list:" ] && t_allowed=$t_v
+			done <"$t_task/status" 2>/dev/null
+			read -r t_stat <"$t_task/stat" 2>/dev/null
+			t_last=$(echo "${t_stat##*)}" | awk '{ print $37 }')
+			[ -n "$t_allowed" ] && echo "$t_tid $t_allowed $t_last" >>"$WORK/samples"
+		done 2>/dev/null
+		t_i=$((t_i + 1))
+	done
+	wait_ready "$t_pid" "$WORK/ready"; t_ready=$?
+	kill -TERM "$t_pid" 2>/dev/null
+	wait "$t_pid"; t_rc=$?
+	t_fail=""
+	[ $t_ready = 0 ] || t_fail="$t_fail numamem never became ready;"
+	[ "$t_rc" = 0 ] || t_fail="$t_fail exit status $t_rc after SIGTERM;"
+	t_n=$(awk '{ print $1 }' "$WORK/samples" | sort -u | wc -l)
+	[ "$t_n" -gt 0 ] || t_fail="$t_fail no thread besides the main one seen during prealloc ($t_i samples);"
+	t_want=$(commas $t_cpus)
+	while read -r t_tid t_allowed t_last; do
+		t_set=$(expand "$t_allowed")
+		for c in $t_set; do
+			in_list "$c" $t_cpus || { t_fail="$t_fail thread $t_tid allowed on CPUs $t_allowed, expected within $t_want;"; break; }
+		done
+		[ -z "$t_last" ] || in_list "$t_last" $t_cpus || t_fail="$t_fail thread $t_tid ran on CPU $t_last, expected one of $t_want;"
+	done <"$WORK/samples"
+	t_fail=$(echo "$t_fail" | tr ';' '\n' | sort -u | tr '\n' ';')
+	if [ -z "$(echo "$t_fail" | tr -d ';')" ]; then ok "$t_name"; else not_ok "$t_name"; fi
+	echo "#   $t_n prealloc thread(s) seen in $t_i samples: $(awk '{ print "tid " $1 " cpus " $2 " last " $3 }' "$WORK/samples" | sort -u | head -n 6 | tr '\n' ';')"
+	echo "#   JSON: prealloc_threads=$(jnum prealloc_threads "$WORK/out") prealloc=$(jnum prealloc "$WORK/timings_ms" 2>/dev/null)$(awk '{ if (match($0, /"timings_ms"[^}]*\}/)) print substr($0, RSTART, RLENGTH) }' "$WORK/out")"
+	if [ -n "$(echo "$t_fail" | tr -d ';')" ]; then
+		echo "$t_fail" | tr ';' '\n' | sed '/^ *$/d; s/^ */#   /'
+		echo "#   command: numamem $* --prealloc --prealloc-threads=2 --json --hold --ready-file=F"
+		echo "#   stdout:"; diag "$WORK/out"; echo "#   stderr:"; diag "$WORK/err"
+	fi
+}
+
+set -- $CPU_NODES
+if [ $# -ge 2 ] && in_list "$B" $CPU_NODES && in_list "$A" $CPU_NODES; then
+	freeA=$(awk '$3 == "MemFree:" { print $4 * 1024 }' "$SYSNODE/node$A/meminfo")
+	freeB=$(awk '$3 == "MemFree:" { print $4 * 1024 }' "$SYSNODE/node$B/meminfo")
+	[ "$freeB" -lt "$freeA" ] && freeA=$freeB
+	tsize=$(( freeA * 2 / 3 / (64 * MIB) * 64 ))
+	[ $tsize -gt 1024 ] && tsize=1024
+	if [ $tsize -ge 128 ]; then
+		threads "prealloc-nodes=$B: threads on node $B's CPUs ($(commas $(cpus_of $B))) for a region bound to $A" "$(cpus_of $B)" \
+			--size=${tsize}M --policy=bind --host-nodes=$A --prealloc-nodes=$B
+		threads "no prealloc context: threads on the bound node $B's CPUs ($(commas $(cpus_of $B)))" "$(cpus_of $B)" \
+			--size=${tsize}M --policy=bind --host-nodes=$B
+		c1=$(cpus_of $A); c1=${c1%% *}
+		threads "prealloc-cpus=$c1: threads on CPU $c1 for a region bound to $B" "$c1" \
+			--size=${tsize}M --policy=bind --host-nodes=$B --prealloc-cpus=$c1
+	else
+		skip "prealloc thread placement" "nodes $A and $B have too little free memory"
+	fi
+else
+	skip "prealloc thread placement" "needs two memory nodes with CPUs"
+fi
+
+# ---------------------------------------------------- child with the fd
+
+# child NAME EXPECT numamem-args...: numamem -- touchfd; touchfd faults
+# the pages in and prints its own numa_maps line.
+child() {
+	c_name=$1 c_expect=$2
+	shift 2
+	want "$c_name" || return 0
+	if [ -z "$HELPER" ] || [ ! -x "$HELPER" ]; then skip "$c_name" "no touchfd helper"; return 0; fi
+	timeout "$TIMEOUT" "$NUMAMEM" "$@" -- "$HELPER" >"$WORK/out" 2>"$WORK/err"
+	c_rc=$?
+	c_fail=""
+	[ "$c_rc" = 0 ] || c_fail="$c_fail exit status $c_rc, expected 0 (touchfd's);"
+	awk '/^touchfd-numa_maps: / {
+		ps = 4
+		for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { ps = $i; sub(/.*=/, "", ps) }
+		for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), kv, "="); print kv[1], kv[2] * ps * 1024 }
+	}' "$WORK/out" >"$WORK/wit"
+	c_total=$(wtotal "$WORK/wit")
+	[ "$c_total" = "$SIZE" ] || c_fail="$c_fail the child's numa_maps shows $c_total bytes, expected $SIZE;"
+	case $c_expect in
+	in:*)
+		for n in $ALL_NODES; do
+			in_list "$n" $(expand "${c_expect#in:}") && continue
+			c_w=$(wbytes "$n" "$WORK/wit")
+			[ "$c_w" = 0 ] || c_fail="$c_fail node $n has $c_w bytes, expected only ${c_expect#in:};"
+		done ;;
+	share:*)
+		check_share "$c_name" "$(echo "${c_expect#share:}" | tr ',' ' ')" "$SIZE" 16384 "$WORK/wit" >"$WORK/share" ||
+			c_fail="$c_fail shares off: $(tr '\n' ' ' <"$WORK/share");" ;;
+	esac
+	if [ -z "$c_fail" ]; then ok "$c_name"; else not_ok "$c_name"; fi
+	echo "#   child's numa_maps: $(tr '\n' ' ' <"$WORK/wit" | sed 's/\([0-9]*\) \([0-9]*\) */N\1=\2 /g')"
+	if [ -n "$c_fail" ]; then
+		echo "$c_fail" | tr ';' '\n' | sed '/^ *$/d; s/^ */#   /'
+		echo "#   command: numamem $* -- $HELPER"
+		echo "#   stdout:"; diag "$WORK/out"; echo "#   stderr:"; diag "$WORK/err"
+	fi
+}
+child "child: memfd bound to $B, pages faulted by the child land on $B" "in:$B" \
+	--size=${SIZE_MIB}M --policy=bind --host-nodes=$B
+child "child: memfd interleaved over $TWO, the child's pages interleave" "share:$A:1,$B:1" \
+	--size=${SIZE_MIB}M --policy=interleave --host-nodes=$TWO
+
+# ---------------------------------------------------------------- end
+
+if dmesg 2>/dev/null | grep -q -i 'out of memory'; then
+	note "dmesg mentions 'Out of memory':"
+	dmesg | grep -i -B2 -A6 'out of memory' | head -n 40 | diag
+fi
+cleanup
+echo "1..$T"
+[ $FAILS = 0 ]

@@ -1,0 +1,76 @@
+/* touchfd — the child for numamem's "-- COMMAND" test.
+ *
+ * Maps the region numamem hands over (fd in $NUMAMEM_FD, size in
+ * $NUMAMEM_SIZE), writes one byte per page, and prints the line of
+ * /proc/self/numa_maps for that mapping so the suite can check, without
+ * trusting numamem, on which nodes the pages landed:
+ *
+ *   touchfd: fd=3 size=67108864 addr=7f...
+ *   touchfd-numa_maps: 7f... bind:1 file=/memfd:... dirty=16384 N1=16384 kernelpagesize_kB=4
+ *
+ * Exit status: 0 ok; 2 environment missing or bad; 3 mmap failed;
+ * 4 its numa_maps line not found.  Built with `gcc -static` by
+ * mkinitramfs.sh so the guest needs no libraries for it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static int parse_u64(const char *s, unsigned long long *out)
+{
+	char *end;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return (errno || *end) ? -1 : 0;
+}
+
+int main(void)
+{
+	unsigned long long fd, size, off;
+	long page = sysconf(_SC_PAGESIZE);
+	const char *sfd = getenv("NUMAMEM_FD"), *ssize = getenv("NUMAMEM_SIZE");
+	char want[32], line[4096];
+	volatile char *p;
+	FILE *f;
+	int found = 0;
+
+	if (parse_u64(sfd, &fd) || parse_u64(ssize, &size) || size == 0) {
+		fprintf(stderr, "touchfd: need NUMAMEM_FD and NUMAMEM_SIZE (got %s, %s)\n",
+			sfd ? sfd : "(unset)", ssize ? ssize : "(unset)");
+		return 2;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "touchfd: mmap fd %llu size %llu: %s\n", fd, size, strerror(errno));
+		return 3;
+	}
+	for (off = 0; off < size; off += page)
+		p[off] = 1;
+	snprintf(want, sizeof(want), "%lx ", (unsigned long)(uintptr_t)p);
+	printf("touchfd: fd=%llu size=%llu addr=%lx\n", fd, size, (unsigned long)(uintptr_t)p);
+	f = fopen("/proc/self/numa_maps", "r");
+	if (!f) {
+		fprintf(stderr, "touchfd: /proc/self/numa_maps: %s\n", strerror(errno));
+		return 4;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, want, strlen(want)) == 0) {
+			printf("touchfd-numa_maps: %s", line);
+			found = 1;
+		}
+	fclose(f);
+	fflush(stdout);
+	if (!found) {
+		fprintf(stderr, "touchfd: no numa_maps line at %s\n", want);
+		return 4;
+	}
+	return 0;
+}
