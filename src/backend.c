@@ -139,10 +139,24 @@ static int effective_mode(const struct backend *b)
 	return (int)b->policy;
 }
 
+/* A size as the user may have written it: 3M, 1536K, 3000. */
+static const char *size_str(uint64_t v, char *buf, size_t len)
+{
+	static const char suffix[] = "KMGTPE";
+	int i = -1;
+
+	while (i + 1 < 6 && v && v % 1024 == 0) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, i < 0 ? "%" PRIu64 : "%" PRIu64 "%c", v, i < 0 ? 0 : suffix[i]);
+	return buf;
+}
+
 int backend_validate(struct backend *b)
 {
 	const struct backend_ops *ops;
-	char sz[32];
+	char sz[32], val[32];
 	size_t page;
 	int status;
 
@@ -162,11 +176,11 @@ int backend_validate(struct backend *b)
 	if (b->kind == BACKEND_MEMFD && b->hugetlbsize && !b->hugetlb)
 		return fail(EXIT_USAGE, "hugetlbsize of region '%s' needs hugetlb=on", b->id);
 	if (b->hugetlbsize && (b->hugetlbsize & (b->hugetlbsize - 1)))
-		return fail(EXIT_USAGE, "hugetlbsize '%" PRIu64 "' of region '%s' is not a power of two",
-			    b->hugetlbsize, b->id);
+		return fail(EXIT_USAGE, "hugetlbsize '%s' of region '%s' is not a power of two",
+			    size_str(b->hugetlbsize, sz, sizeof(sz)), b->id);
 	if (b->align && (b->align & (b->align - 1)))
-		return fail(EXIT_USAGE, "align '%" PRIu64 "' of region '%s' is not a power of two",
-			    b->align, b->id);
+		return fail(EXIT_USAGE, "align '%s' of region '%s' is not a power of two",
+			    size_str(b->align, sz, sizeof(sz)), b->id);
 	if (b->kind == BACKEND_FILE && b->rom == TRI_ON && !b->readonly && backend_share(b))
 		return fail(EXIT_USAGE,
 			    "region '%s': 'rom=on' cannot be combined with 'share=on' and 'readonly=off'",
@@ -184,18 +198,18 @@ int backend_validate(struct backend *b)
 		return status;
 	if (ops->aligned && b->size % page) {
 		format_size(page, sz, sizeof(sz));
-		return fail(EXIT_USAGE, "size '%" PRIu64 "' of region '%s' is not a multiple of the %s page size",
-			    b->size, b->id, sz);
+		return fail(EXIT_USAGE, "size '%s' of region '%s' is not a multiple of the %s page size",
+			    size_str(b->size, val, sizeof(val)), b->id, sz);
 	}
 	if (b->kind == BACKEND_FILE && b->offset % page) {
 		format_size(page, sz, sizeof(sz));
-		return fail(EXIT_USAGE, "offset '%" PRIu64 "' of region '%s' is not a multiple of the %s page size",
-			    b->offset, b->id, sz);
+		return fail(EXIT_USAGE, "offset '%s' of region '%s' is not a multiple of the %s page size",
+			    size_str(b->offset, val, sizeof(val)), b->id, sz);
 	}
 	if (b->align && b->align < page) {
 		format_size(page, sz, sizeof(sz));
-		return fail(EXIT_USAGE, "align '%" PRIu64 "' of region '%s' is smaller than the %s page size of its backing store",
-			    b->align, b->id, sz);
+		return fail(EXIT_USAGE, "align '%s' of region '%s' is smaller than the %s page size of its backing store",
+			    size_str(b->align, val, sizeof(val)), b->id, sz);
 	}
 
 	/* QEMU's policy / host-nodes consistency */

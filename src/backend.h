@@ -39,6 +39,7 @@ struct backend {
 	enum backend_kind kind;
 	bool kind_given;       /* else chosen by the action (memfd with COMMAND) */
 	const char *kind_only_prop; /* first file/memfd-only option given */
+	bool size_given;
 	uint64_t size;
 	enum policy policy;
 	struct nodemask host_nodes;

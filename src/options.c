@@ -88,6 +88,8 @@ static int list_error(const char *name, const char *value, int r, unsigned long 
 	if (r == -ERANGE)
 		return fail(EXIT_USAGE, "invalid %s '%s': %lu is above the highest possible, %lu", name, value,
 			    bad, max - 1);
+	if (max == CPU_SETSIZE)
+		return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,8-11:2 or all", name, value);
 	return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,5, all or !LIST", name, value);
 }
 
@@ -114,6 +116,8 @@ int region_set(struct backend *b, const char *name, const char *value, bool from
 		if (r < 0)
 			return size_error(name, value, r);
 		*(uint64_t *)field = u64;
+		if (p->off == offsetof(struct backend, size))
+			b->size_given = true;
 		break;
 	case P_BOOL:
 		if (parse_bool(value, &on) < 0)
@@ -341,7 +345,7 @@ int object_parse(struct config *cfg, const char *spec)
 	}
 	if (!status && tc && !tc->has_cpus && !tc->has_nodes)
 		status = fail(EXIT_USAGE, "thread-context '%s' needs cpu-affinity or node-affinity", id);
-	if (!status && b && !b->size)
+	if (!status && b && !b->size_given)
 		status = fail(EXIT_USAGE, "region '%s': parameter 'size' is missing", id);
 out:
 	free(id);
@@ -476,12 +480,6 @@ static struct poptOption all_opts[] = {
 	POPT_TABLEEND
 };
 
-static int usage_error(void)
-{
-	fprintf(stderr, "Try 'numamem --help' for more information.\n");
-	return EXIT_USAGE;
-}
-
 void options_free(struct config *cfg)
 {
 	for (size_t i = 0; i < cfg->nregions; i++)
@@ -609,8 +607,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			break;
 	}
 	if (status < 0 && rc < -1) {
-		fail(EXIT_USAGE, "%s: %s", poptBadOption(ctx, POPT_BADOPTION_NOALIAS), poptStrerror(rc));
-		status = usage_error();
+		status = fail(EXIT_USAGE, "%s: %s (try 'numamem --help')", poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
+			      poptStrerror(rc));
 	} else if (status > 0 && status != EXIT_OUTPUT) {
 		/* message printed already */
 	}
@@ -648,7 +646,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		goto out;
 	}
 	if (cli_used) {
-		if (!cli.size) {
+		if (!cli.size_given) {
 			status = fail(EXIT_USAGE, "no size: give --size=SIZE");
 			goto out;
 		}
@@ -672,7 +670,6 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	}
 	if (!cfg->nregions) {
 		status = fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");
-		usage_error();
 		goto out;
 	}
 	if (cfg->fd_number >= 0 && cfg->nregions > 1) {

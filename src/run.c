@@ -36,7 +36,7 @@ void run_env_name(const char *id, const char *what, char *buf, size_t len)
 
 int run_signal_ready(const struct config *cfg)
 {
-	if (!cfg->quiet)
+	if (cfg->hold && !cfg->quiet)
 		fprintf(stderr, "numamem: ready: %zu region%s complete, pid %ld\n", cfg->nregions,
 			cfg->nregions == 1 ? "" : "s", (long)getpid());
 	if (cfg->ready_file) {

@@ -1,0 +1,92 @@
+# Shared helpers for numamem's shell tests: TAP output, a scratch
+# directory, and the binaries under test.  POSIX sh: these tests also
+# run inside the multi-node guests (busybox ash).
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${NUMAMEM:=$top_builddir/src/numamem}"
+: "${TOUCHFD:=$top_builddir/tests/touchfd}"
+
+tap_n=0
+tap_failed=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/numamem-test.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+
+ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $*"
+}
+
+not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $*"
+}
+
+# check DESCRIPTION COMMAND...: ok when COMMAND succeeds
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+skip() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP $*"
+}
+
+diag() {
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	exit 0
+}
+
+# run numamem with stdout in $T/out, stderr in $T/err, status in $rc
+run() {
+	"$NUMAMEM" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+# json_get KEY: the first "KEY":value in $T/out (numbers, strings, lists)
+json_get() {
+	sed -n "s/.*\"$1\":\(\"[^\"]*\"\|\[[^]]*\]\|[^,}]*\).*/\1/p" "$T/out" | head -n 1 | tr -d '"'
+}
+
+# json_node_bytes NODE: bytes numamem reports on NODE for the first region
+json_node_bytes() {
+	v=$(sed -n "s/.*\"node_bytes\":{\([^}]*\)}.*/\1/p" "$T/out" | head -n 1 | tr ',' '\n' |
+		sed -n "s/^\"$1\":\([0-9]*\)$/\1/p")
+	echo "${v:-0}"
+}
+
+# numa_maps_bytes PID ADDRESS NODE: bytes on NODE of the mapping at
+# ADDRESS (0x...) as /proc/PID/numa_maps says, read independently of
+# numamem's report.
+numa_maps_bytes() {
+	awk -v addr="${2#0x}" -v node="N$3" '
+		$1 == addr {
+			kb = 4
+			for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, a, "="); kb = a[2] }
+			for (i = 2; i <= NF; i++) { split($i, a, "="); if (a[1] == node) pages = a[2] }
+			printf "%d\n", pages * kb * 1024; found = 1
+		}
+		END { if (!found) print "missing" }' "/proc/$1/numa_maps"
+}
+
+# Nodes of this host that have memory ("0 1 3").
+mem_nodes() {
+	tr ',' '\n' </sys/devices/system/node/has_memory | awk -F- '{ e = NF > 1 ? $2 : $1; for (n = $1; n <= e; n++) printf "%d ", n }'
+}
+
+# wait_file FILE [SECONDS]
+wait_file() {
+	i=0
+	while [ ! -e "$1" ] && [ $i -lt $((${2:-30} * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -e "$1" ]
+}

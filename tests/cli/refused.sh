@@ -1,2 +1,25 @@
 #!/bin/sh
-echo 1..0 # SKIP todo
+# Refused input: each line of refused.txt is STATUS|ARGS|STDERR.  Every
+# case must exit with STATUS, print exactly STDERR (one line, @T@ for the
+# scratch directory), print nothing on stdout and leave no file behind.
+. "$(dirname "$0")/lib.sh"
+
+cases="$top_srcdir/tests/cli/refused.txt"
+while IFS='|' read -r want args expect; do
+	case $want in '' | '#'*) continue ;; esac
+	mkdir "$T/w"
+	a=$(printf '%s' "$args" | sed "s|@T@|$T/w|g")
+	eval "set -- $a"
+	(cd "$T/w" && "$NUMAMEM" "$@") >"$T/out" 2>"$T/err"
+	rc=$?
+	got=$(sed "s|$T/w|@T@|g" "$T/err")
+	left=$(ls -A "$T/w")
+	if [ "$rc" = "$want" ] && [ "$got" = "$expect" ] && [ ! -s "$T/out" ] && [ -z "$left" ]; then
+		ok "exit $want: numamem $args"
+	else
+		not_ok "exit $want: numamem $args"
+		diag "status $rc, want $want" "stderr: $got" "want:   $expect" "stdout: $(cat "$T/out")" "left: $left"
+	fi
+	rm -rf "$T/w"
+done <"$cases"
+done_testing

@@ -106,6 +106,20 @@ snapshot() {
 	done >"$1"
 }
 memfree() { awk -v n="$1" '$1 == n { print $2 }' "$2"; }
+# settle: wait (up to 3 s) until no node's MemFree moves by more than 1 MiB
+# in 0.2 s, so memory still being freed does not count in the next case
+settle() {
+	snapshot "$WORK/settle0"
+	s_i=0
+	while [ $s_i -lt 15 ]; do
+		sleep 0.2
+		snapshot "$WORK/settle1"
+		awk 'NR == FNR { f[$1] = $2; next } { d = $2 - f[$1]; if (d < 0) d = -d; if (d > 1048576) bad = 1 } END { exit bad }' \
+			"$WORK/settle0" "$WORK/settle1" && return 0
+		mv "$WORK/settle1" "$WORK/settle0"
+		s_i=$((s_i + 1))
+	done
+}
 
 hp_get() { cat "$SYSNODE/node$1/$HP/nr_hugepages" 2>/dev/null || echo 0; }
 hp_set() { echo "$2" >"$SYSNODE/node$1/$HP/nr_hugepages" 2>/dev/null; }
@@ -254,8 +268,8 @@ check_share() {
 		END {
 			bad = 0
 			for (n in w) {
-				exp = total * w[n] / sum; d = got[n] - exp; if (d < 0) d = -d
-				if (d > tol) { printf "#   node %s: %d bytes, expected %d (+-%d)\n", n, got[n], exp, tol; bad = 1 }
+				e = total * w[n] / sum; d = got[n] - e; if (d < 0) d = -d
+				if (d > tol) { printf "#   node %s: %d bytes, expected %d (+-%d)\n", n, got[n], e, tol; bad = 1 }
 			}
 			for (n in got) if (!(n in w) && got[n] > 0) { printf "#   node %s: %d bytes, expected none\n", n, got[n]; bad = 1 }
 			exit bad
@@ -272,6 +286,7 @@ place() {
 	case $p_backend in *hugetlb*) p_hugetlb=1 p_unit=2097152 p_tolpages=2 ;; esac
 	case $p_backend in *ram*) p_unit=2097152 p_tolpages=2 ;; esac # THP by default
 	rm -f "$WORK/ready" "$WORK/out" "$WORK/err"
+	settle
 	snapshot "$WORK/before"
 	p_t0=$(date +%s)
 	# shellcheck disable=SC2086
@@ -398,18 +413,29 @@ refuse() {
 	fi
 }
 
-# fill NODE KEEP-BYTES: reserve huge pages on NODE until about KEEP-BYTES
-# of it stay free (the "full node" cases).  Returns 1 if that cannot be done.
-FILL_NODE="" FILL_ORIG=""
+# fill NODE KEEP-BYTES: have the helper (touchfd fill, not numamem) hold
+# anonymous memory bound to NODE until about KEEP-BYTES of it stay free
+# (the "full node" cases).  Returns 1, with FILL_WHY set, if it cannot.
+FILL_PID="" FILL_WHY=""
 fill() {
+	if [ -z "$HELPER" ] || [ ! -x "$HELPER" ]; then FILL_WHY="no touchfd helper to fill node $1 with"; return 1; fi
 	f_free=$(awk '$3 == "MemFree:" { print $4 * 1024 }' "$SYSNODE/node$1/meminfo")
-	[ $((f_free / MIB)) -le "$FILL_MAX_MIB" ] || return 1
-	FILL_NODE=$1 FILL_ORIG=$(hp_get "$1")
-	hp_set "$1" $((FILL_ORIG + (f_free - $2) / 2097152))
+	if [ $((f_free / MIB)) -gt "$FILL_MAX_MIB" ]; then FILL_WHY="node $1 has $((f_free / MIB)) MiB free, more than NUMAMEM_SUITE_FILL_MAX_MIB=$FILL_MAX_MIB"; return 1; fi
+	rm -f "$WORK/fillready"
+	"$HELPER" fill "$1" $((f_free - $2)) "$WORK/fillready" >"$WORK/fill.log" 2>&1 &
+	FILL_PID=$!
+	HOLDERS="$HOLDERS $FILL_PID"
+	if ! wait_ready "$FILL_PID" "$WORK/fillready"; then FILL_WHY="touchfd fill failed: $(cat "$WORK/fill.log")"; return 1; fi
 	f_free=$(awk '$3 == "MemFree:" { print $4 * 1024 }' "$SYSNODE/node$1/meminfo")
-	[ "$f_free" -lt $((SIZE / 2)) ]
+	note "  node $1 filled by touchfd: $((f_free / 1024)) kB free"
+	[ "$f_free" -lt $((SIZE / 2)) ] || { FILL_WHY="node $1 still has $((f_free / 1024)) kB free after filling"; return 1; }
 }
-unfill() { [ -n "$FILL_NODE" ] && hp_set "$FILL_NODE" "$FILL_ORIG"; FILL_NODE=""; }
+unfill() {
+	[ -n "$FILL_PID" ] || return 0
+	kill -TERM "$FILL_PID" 2>/dev/null; wait "$FILL_PID" 2>/dev/null
+	FILL_PID=""
+	settle
+}
 
 # ------------------------------------------------------------- the cases
 
@@ -448,14 +474,14 @@ for backend in ram memfd file shm hugetlb; do
 			unfill
 		else
 			unfill
-			skip "$b: preferred on a full node ($A) falls back" "cannot fill node $A with huge pages (too big or fragmented)"
+			skip "$b: preferred on a full node ($A) falls back" "$FILL_WHY"
 		fi
 	fi
 
 	if [ $have_pm = 1 ]; then
 		place "$b: preferred-many ($B,$C)" "$bargs" "in:$B,$C" --policy=preferred-many --host-nodes=$B,$C
 	else
-		refuse "$b: preferred-many refused on $KVER" 2 "5\.15|$KVER" $bargs --size=${SIZE_MIB}M --policy=preferred-many --host-nodes=$B,$C
+		refuse "$b: preferred-many refused on $KVER" 2 "5\.15|$kmaj\.$kmin" $bargs --size=${SIZE_MIB}M --policy=preferred-many --host-nodes=$B,$C
 	fi
 	place "$b: interleave two nodes ($TWO)" "$bargs" "share:$A:1,$B:1" --policy=interleave --host-nodes=$TWO
 	shares=""; for n in $MEM_NODES; do shares="$shares,$n:1"; done
@@ -464,7 +490,7 @@ for backend in ram memfd file shm hugetlb; do
 		echo 1 >$WI/node$A; echo 3 >$WI/node$B
 		place "$b: weighted-interleave 1:3 ($TWO)" "$bargs" "share:$A:1,$B:3" --policy=weighted-interleave --host-nodes=$TWO
 	else
-		refuse "$b: weighted-interleave refused on $KVER" 2 "6\.9|$KVER" $bargs --size=${SIZE_MIB}M --policy=weighted-interleave --host-nodes=$TWO
+		refuse "$b: weighted-interleave refused on $KVER" 2 "6\.9|$kmaj\.$kmin" $bargs --size=${SIZE_MIB}M --policy=weighted-interleave --host-nodes=$TWO
 	fi
 	place "$b: default policy" "$bargs" "any" --policy=default
 
@@ -536,16 +562,18 @@ threads() {
 	t_n=$(awk '{ print $1 }' "$WORK/samples" | sort -u | wc -l)
 	[ "$t_n" -gt 0 ] || t_fail="$t_fail no thread besides the main one seen during prealloc ($t_i samples);"
 	t_want=$(commas $t_cpus)
+	# a thread may pin itself once it runs: judge each thread by its last sample
+	awk '{ last[$1] = $0 } END { for (t in last) print last[t] }' "$WORK/samples" >"$WORK/lastsamples"
 	while read -r t_tid t_allowed t_last; do
 		t_set=$(expand "$t_allowed")
 		for c in $t_set; do
 			in_list "$c" $t_cpus || { t_fail="$t_fail thread $t_tid allowed on CPUs $t_allowed, expected within $t_want;"; break; }
 		done
 		[ -z "$t_last" ] || in_list "$t_last" $t_cpus || t_fail="$t_fail thread $t_tid ran on CPU $t_last, expected one of $t_want;"
-	done <"$WORK/samples"
+	done <"$WORK/lastsamples"
 	t_fail=$(echo "$t_fail" | tr ';' '\n' | sort -u | tr '\n' ';')
 	if [ -z "$(echo "$t_fail" | tr -d ';')" ]; then ok "$t_name"; else not_ok "$t_name"; fi
-	echo "#   $t_n prealloc thread(s) seen in $t_i samples: $(awk '{ print "tid " $1 " cpus " $2 " last " $3 }' "$WORK/samples" | sort -u | head -n 6 | tr '\n' ';')"
+	echo "#   $t_n prealloc thread(s) seen in $t_i samples; last sample of each: $(awk '{ print "tid " $1 " allowed " $2 " last ran on " $3 }' "$WORK/lastsamples" | head -n 6 | tr '\n' ';')"
 	echo "#   JSON: prealloc_threads=$(jnum prealloc_threads "$WORK/out") prealloc=$(jnum prealloc "$WORK/timings_ms" 2>/dev/null)$(awk '{ if (match($0, /"timings_ms"[^}]*\}/)) print substr($0, RSTART, RLENGTH) }' "$WORK/out")"
 	if [ -n "$(echo "$t_fail" | tr -d ';')" ]; then
 		echo "$t_fail" | tr ';' '\n' | sed '/^ *$/d; s/^ */#   /'
@@ -622,6 +650,10 @@ child "child: memfd interleaved over $TWO, the child's pages interleave" "share:
 
 # ---------------------------------------------------------------- end
 
+if dmesg 2>/dev/null | grep -q 'WARNING:\|BUG:'; then
+	note "dmesg has kernel warnings:"
+	dmesg | grep -A12 'WARNING:\|BUG:' | head -n 60 | diag
+fi
 if dmesg 2>/dev/null | grep -q -i 'out of memory'; then
 	note "dmesg mentions 'Out of memory':"
 	dmesg | grep -i -B2 -A6 'out of memory' | head -n 40 | diag

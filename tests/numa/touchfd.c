@@ -9,8 +9,16 @@
  *   touchfd-numa_maps: 7f... bind:1 file=/memfd:... dirty=16384 N1=16384 kernelpagesize_kB=4
  *
  * Exit status: 0 ok; 2 environment missing or bad; 3 mmap failed;
- * 4 its numa_maps line not found.  Built with `gcc -static` by
- * mkinitramfs.sh so the guest needs no libraries for it.
+ * 4 its numa_maps line not found.
+ *
+ *   touchfd fill NODE BYTES READYFILE
+ *
+ * fills NODE for the "preferred on a full node" cases without numamem:
+ * maps BYTES of anonymous memory, binds it to NODE with mbind(2), writes
+ * every page, creates READYFILE and waits for a signal.
+ *
+ * Built with `gcc -static` by mkinitramfs.sh so the guest needs no
+ * libraries for it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,7 +27,46 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#define MPOL_BIND_ 2
+
+static int parse_u64(const char *s, unsigned long long *out);
+
+static int fill(int argc, char **argv)
+{
+	unsigned long long node, bytes, off, mask[16] = { 0 };
+	long page = sysconf(_SC_PAGESIZE);
+	volatile char *p;
+	FILE *f;
+
+	if (argc != 5 || parse_u64(argv[2], &node) || parse_u64(argv[3], &bytes) || node >= 1024) {
+		fprintf(stderr, "usage: touchfd fill NODE BYTES READYFILE\n");
+		return 2;
+	}
+	bytes = bytes / page * page;
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "touchfd fill: mmap %llu: %s\n", bytes, strerror(errno));
+		return 3;
+	}
+	madvise((void *)p, bytes, MADV_NOHUGEPAGE);
+	mask[node / 64] = 1ULL << (node % 64);
+	if (syscall(SYS_mbind, p, bytes, MPOL_BIND_, mask, 1024, 0)) {
+		fprintf(stderr, "touchfd fill: mbind node %llu: %s\n", node, strerror(errno));
+		return 3;
+	}
+	for (off = 0; off < bytes; off += page)
+		p[off] = 1;
+	f = fopen(argv[4], "w");
+	if (!f || fprintf(f, "ready %d\n", (int)getpid()) < 0 || fclose(f)) {
+		fprintf(stderr, "touchfd fill: %s: %s\n", argv[4], strerror(errno));
+		return 3;
+	}
+	for (;;)
+		pause();
+}
 
 static int parse_u64(const char *s, unsigned long long *out)
 {
@@ -32,7 +79,7 @@ static int parse_u64(const char *s, unsigned long long *out)
 	return (errno || *end) ? -1 : 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	unsigned long long fd, size, off;
 	long page = sysconf(_SC_PAGESIZE);
@@ -42,6 +89,8 @@ int main(void)
 	FILE *f;
 	int found = 0;
 
+	if (argc > 1 && strcmp(argv[1], "fill") == 0)
+		return fill(argc, argv);
 	if (parse_u64(sfd, &fd) || parse_u64(ssize, &size) || size == 0) {
 		fprintf(stderr, "touchfd: need NUMAMEM_FD and NUMAMEM_SIZE (got %s, %s)\n",
 			sfd ? sfd : "(unset)", ssize ? ssize : "(unset)");

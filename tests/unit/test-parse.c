@@ -1,1 +1,217 @@
-int main(void){return 0;}
+/* Unit tests for the pure parsers in src/parse.c. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <limits.h>
+#include <string.h>
+
+#include "parse.h"
+#include "tap.h"
+
+static void size_is(const char *s, uint64_t want)
+{
+	uint64_t got = 0;
+	int r = parse_size(s, &got);
+
+	ok(r == 0 && got == want, "size '%s' = %llu (got %llu, r=%d)", s, (unsigned long long)want,
+	   (unsigned long long)got, r);
+}
+
+static void size_fails(const char *s, int err)
+{
+	uint64_t got = 12345;
+	int r = parse_size(s, &got);
+
+	ok(r == err && got == 12345, "size '%s' refused with %s (r=%d)", s, err == -EINVAL ? "EINVAL" : "ERANGE", r);
+}
+
+static void nodes_are(const char *s, const char *want)
+{
+	struct nodemask all = { { 0 } }, m = { { 0 } };
+	char buf[128];
+	int r;
+
+	for (unsigned n = 0; n < 4; n++)
+		nodemask_set(&all, n);
+	r = parse_nodelist(s, &all, &m, NULL);
+	nodemask_format(&m, buf, sizeof(buf));
+	ok(r == 0 && !strcmp(buf, want), "nodes '%s' = '%s' (got '%s', r=%d)", s, want, buf, r);
+}
+
+static void nodes_fail(const char *s, int err, unsigned long bad_want)
+{
+	struct nodemask all = { { 0 } }, m = { { 0 } };
+	unsigned long bad = 0;
+	int r = parse_nodelist(s, &all, &m, &bad);
+
+	ok(r == err && (err != -ERANGE || bad == bad_want), "nodes '%s' refused (r=%d, bad=%lu)", s, r, bad);
+}
+
+static void cpus_are(const char *s, const int *want, int n)
+{
+	cpu_set_t all, set;
+	int r, match;
+
+	CPU_ZERO(&all);
+	CPU_ZERO(&set);
+	for (int c = 0; c < 8; c++)
+		CPU_SET(c, &all);
+	r = parse_cpulist(s, &all, &set, NULL);
+	match = r == 0 && CPU_COUNT(&set) == n;
+	for (int i = 0; match && i < n; i++)
+		match = CPU_ISSET(want[i], &set);
+	ok(match, "cpus '%s' (r=%d, count=%d)", s, r, CPU_COUNT(&set));
+}
+
+int main(void)
+{
+	/* sizes: every suffix, both cases, fractions, bytes */
+	size_is("0", 0);
+	size_is("1", 1);
+	size_is("4096", 4096);
+	size_is("1B", 1);
+	size_is("1K", 1024);
+	size_is("1k", 1024);
+	size_is("2M", 2ULL << 20);
+	size_is("2m", 2ULL << 20);
+	size_is("4G", 4ULL << 30);
+	size_is("4g", 4ULL << 30);
+	size_is("1T", 1ULL << 40);
+	size_is("1P", 1ULL << 50);
+	size_is("1E", 1ULL << 60);
+	size_is("15E", 15ULL << 60);
+	size_is("1.5G", 3ULL << 29);
+	size_is("0.5K", 512);
+	size_is("18446744073709551615", UINT64_MAX);
+	size_fails("", -EINVAL);
+	size_fails("G", -EINVAL);
+	size_fails("4Q", -EINVAL);
+	size_fails("4GB", -EINVAL);
+	size_fails("4 G", -EINVAL);
+	size_fails("-1", -EINVAL);
+	size_fails("+1", -EINVAL);
+	size_fails(" 1", -EINVAL);
+	size_fails("1.", -EINVAL);
+	size_fails(".5G", -EINVAL);
+	size_fails("0x10", -EINVAL);
+	size_fails("10x", -EINVAL);
+	size_fails("16E", -ERANGE);
+	size_fails("18446744073709551616", -ERANGE);
+	size_fails("99999999999999999999G", -ERANGE);
+	size_fails("0.3", -ERANGE);      /* not a whole number of bytes */
+	size_fails("1.0000001K", -ERANGE);
+
+	/* unsigned integers */
+	{
+		unsigned long v = 0;
+
+		ok(parse_uint("16", 1, 100, &v) == 0 && v == 16, "uint 16");
+		ok(parse_uint("0", 1, 100, &v) == -ERANGE, "uint 0 below min");
+		ok(parse_uint("101", 1, 100, &v) == -ERANGE, "uint above max");
+		ok(parse_uint("010", 1, 100, &v) == 0 && v == 10, "uint 010 is decimal");
+		ok(parse_uint("-1", 0, 100, &v) == -EINVAL, "uint -1 refused");
+		ok(parse_uint("4x", 0, 100, &v) == -EINVAL, "uint junk refused");
+		ok(parse_uint("99999999999999999999999", 0, UINT32_MAX, &v) == -ERANGE, "uint overflow");
+	}
+
+	/* booleans */
+	{
+		static const char *const yes[] = { "on", "yes", "true", "1", "ON", "True" };
+		static const char *const no[] = { "off", "no", "false", "0", "OFF" };
+		bool b;
+
+		for (size_t i = 0; i < ARRAY_SIZE(yes); i++)
+			ok(parse_bool(yes[i], &b) == 0 && b, "bool '%s' is on", yes[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(no); i++)
+			ok(parse_bool(no[i], &b) == 0 && !b, "bool '%s' is off", no[i]);
+		ok(parse_bool("maybe", &b) == -EINVAL, "bool 'maybe' refused");
+		ok(parse_bool("", &b) == -EINVAL, "bool '' refused");
+	}
+
+	/* durations */
+	{
+		double d = 0;
+
+		ok(parse_duration("10", &d) == 0 && d == 10, "duration 10");
+		ok(parse_duration("1.5s", &d) == 0 && d == 1.5, "duration 1.5s");
+		ok(parse_duration("250ms", &d) == 0 && d > 0.249 && d < 0.251, "duration 250ms");
+		ok(parse_duration("2m", &d) == 0 && d == 120, "duration 2m");
+		ok(parse_duration("1h", &d) == 0 && d == 3600, "duration 1h");
+		ok(parse_duration("1d", &d) == 0 && d == 86400, "duration 1d");
+		ok(parse_duration("5x", &d) == -EINVAL, "duration 5x refused");
+		ok(parse_duration("-5", &d) == -EINVAL, "duration -5 refused");
+		ok(parse_duration("", &d) == -EINVAL, "duration '' refused");
+		ok(parse_duration("nan", &d) == -EINVAL, "duration nan refused");
+	}
+
+	/* node lists (all = 0-3 here) */
+	nodes_are("0", "0");
+	nodes_are("0-3", "0-3");
+	nodes_are("0,2", "0,2");
+	nodes_are("1-2,5", "1-2,5");
+	nodes_are("all", "0-3");
+	nodes_are("!1", "0,2-3");
+	nodes_are("!all", "");
+	nodes_are("!0-1", "2-3");
+	nodes_are("127", "127");
+	nodes_fail("", -EINVAL, 0);
+	nodes_fail("a", -EINVAL, 0);
+	nodes_fail("1-", -EINVAL, 0);
+	nodes_fail("-1", -EINVAL, 0);
+	nodes_fail("3-1", -EINVAL, 0);
+	nodes_fail("1,", -EINVAL, 0);
+	nodes_fail(",1", -EINVAL, 0);
+	nodes_fail("1,,2", -EINVAL, 0);
+	nodes_fail("0-2:2", -EINVAL, 0);
+	nodes_fail("128", -ERANGE, 128);
+	nodes_fail("0-200", -ERANGE, 200);
+	nodes_fail("99999999999999999999999", -ERANGE, ULONG_MAX);
+	{
+		struct nodemask all = { { 0 } }, m = { { 0 } };
+
+		parse_nodelist("0", &all, &m, NULL);
+		parse_nodelist("2", &all, &m, NULL);
+		ok(nodemask_weight(&m) == 2 && nodemask_maxnode(&m) == 3, "repeated lists accumulate; maxnode 3");
+		m = (struct nodemask){ { 0 } };
+		ok(nodemask_maxnode(&m) == 0 && nodemask_empty(&m), "empty mask: maxnode 0");
+		nodemask_set(&m, 127);
+		ok(nodemask_maxnode(&m) == 128, "node 127: maxnode 128");
+	}
+
+	/* CPU lists (all = 0-7 here) */
+	{
+		static const int a[] = { 0 }, b[] = { 0, 1, 2, 3 }, c[] = { 0, 2, 4, 6 }, d[] = { 1, 5, 6, 7 };
+		static const int e[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+		cpu_set_t all, set;
+		unsigned long bad = 0;
+
+		cpus_are("0", a, 1);
+		cpus_are("0-3", b, 4);
+		cpus_are("0-7:2", c, 4);
+		cpus_are("1,5-7", d, 4);
+		cpus_are("all", e, 8);
+		CPU_ZERO(&all);
+		CPU_ZERO(&set);
+		ok(parse_cpulist("x", &all, &set, NULL) == -EINVAL, "cpus 'x' refused");
+		ok(parse_cpulist("0-3:0", &all, &set, NULL) == -EINVAL, "cpus stride 0 refused");
+		ok(parse_cpulist("5000", &all, &set, &bad) == -ERANGE && bad == 5000, "cpus 5000 out of range");
+		ok(parse_cpulist("", &all, &set, NULL) == -EINVAL, "cpus '' refused");
+	}
+
+	/* names and formatting */
+	{
+		static const char *const t[] = { "ram", "memfd", NULL, "shm" };
+		char buf[32];
+
+		ok(parse_name("memfd", t, 4) == 1, "name memfd");
+		ok(parse_name("file", t, 4) == -EINVAL, "name file unknown");
+		format_size(2ULL << 20, buf, sizeof(buf));
+		ok(!strcmp(buf, "2 MiB"), "format 2 MiB ('%s')", buf);
+		format_size(1536ULL << 20, buf, sizeof(buf));
+		ok(!strcmp(buf, "1.50 GiB"), "format 1.50 GiB ('%s')", buf);
+		format_size(100, buf, sizeof(buf));
+		ok(!strcmp(buf, "100 B"), "format 100 B ('%s')", buf);
+	}
+	return tap_done();
+}
