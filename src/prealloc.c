@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,13 +37,15 @@ struct job {
 	size_t len, page;
 	bool write;
 	bool pin;
+	bool touch;    /* NUMAMEM_PREALLOC=touch: skip MADV_POPULATE_* */
 	cpu_set_t cpus;
 	int err;       /* errno of the failure, 0 when done */
 	bool sigbus;   /* touch loop ran out of huge pages */
 	int cpu;       /* where the thread ran last */
 };
 
-static __thread sigjmp_buf *touch_jmp;
+/* volatile: the stores around the loop must not be optimised away */
+static __thread sigjmp_buf *volatile touch_jmp;
 
 static void on_sigbus(int sig, siginfo_t *si, void *ctx)
 {
@@ -80,6 +83,11 @@ static void *populate(void *arg)
 	struct job *j = arg;
 	int advice = j->write ? MADV_POPULATE_WRITE : MADV_POPULATE_READ;
 
+	if (j->touch) {
+		touch_pages(j);
+		j->cpu = sched_getcpu();
+		return NULL;
+	}
 	for (size_t done = 0; done < j->len;) {
 		size_t n = j->len - done < POPULATE_STEP ? j->len - done : POPULATE_STEP;
 
@@ -139,19 +147,22 @@ bool prealloc_cpus(const struct backend *b, cpu_set_t *cpus)
 	return false;
 }
 
+/* A SIGBUS in the touch loop and EFAULT from MADV_POPULATE_* are the
+ * same event: the backing store could not supply a page. */
 static int prealloc_error(const struct backend *b, const struct job *j)
 {
+	bool huge = b->page_size > (size_t)sysconf(_SC_PAGESIZE);
+	bool no_page = j->sigbus || j->err == EFAULT || j->err == ENOMEM;
 	char sz[32];
 
 	format_size(b->page_size, sz, sizeof(sz));
-	if (j->sigbus || (j->err == ENOMEM && b->page_size > (size_t)sysconf(_SC_PAGESIZE)))
-		return fail(EXIT_UNAVAILABLE, "region '%s': ran out of %s huge pages while preallocating",
-			    b->id, sz);
-	if (j->err == ENOMEM)
-		return fail(EXIT_UNAVAILABLE, "region '%s': out of memory while preallocating", b->id);
-	if (j->err == EFAULT && b->kind == BACKEND_FILE)
-		return fail(EXIT_UNAVAILABLE, "region '%s': cannot preallocate mem-path '%s' (no space left?)",
+	if (no_page && huge)
+		return fail(EXIT_UNAVAILABLE, "region '%s': ran out of %s huge pages while preallocating", b->id, sz);
+	if (no_page && b->kind == BACKEND_FILE)
+		return fail(EXIT_UNAVAILABLE, "region '%s': mem-path '%s' ran out of space while preallocating",
 			    b->id, b->mem_path);
+	if (no_page)
+		return fail(EXIT_UNAVAILABLE, "region '%s': out of memory while preallocating", b->id);
 	return fail_errno(EXIT_COMPLETE, j->err, "region '%s': cannot preallocate", b->id);
 }
 
@@ -165,6 +176,8 @@ int prealloc_region(struct backend *b)
 	uint64_t pages = b->size / b->page_size, first = 0;
 	unsigned n, started = 0;
 	int status = EXIT_OK;
+	const char *mode = getenv("NUMAMEM_PREALLOC");
+	bool touch = mode && !strcmp(mode, "touch");
 
 	host_cpus_allowed(&allowed);
 	n = prealloc_thread_count(b->prealloc_threads, (unsigned)CPU_COUNT(pin ? &cpus : &allowed),
@@ -181,6 +194,7 @@ int prealloc_region(struct backend *b)
 			.page = b->page_size,
 			.write = backend_writable(b),
 			.pin = pin,
+			.touch = touch,
 			.cpus = cpus,
 			.cpu = -1,
 		};

@@ -1,6 +1,7 @@
 /* Test helper: the COMMAND side of numamem.
  *
  *   touchfd [touch] [ID]
+ *   touchfd fds
  *
  * Maps the region numamem handed over (NUMAMEM_FD, NUMAMEM_SIZE and
  * NUMAMEM_OFFSET, or NUMAMEM_<ID>_* when ID is given), writes one byte
@@ -8,8 +9,10 @@
  * prealloc made into this process), then prints where its own mapping's
  * pages are, asked of the kernel with move_pages() one base page at a
  * time:  "fd=3 size=67108864 node0=67108864 absent=0".
+ * "fds" prints the descriptors open in this process ("0 1 2 3").
  * Exits 2 when the environment is missing, 3 when mmap fails. */
 #include <ctype.h>
+#include <dirent.h>
 #include <numaif.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +32,32 @@ static const char *env(const char *id, const char *what)
 	return getenv(name);
 }
 
+static int list_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int fds[1024], n = 0;
+
+	if (!d)
+		return 3;
+	while ((e = readdir(d)) && n < 1024)
+		if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d))
+			fds[n++] = atoi(e->d_name);
+	closedir(d);
+	for (int i = 0; i < n; i++)
+		for (int k = i + 1; k < n; k++)
+			if (fds[k] < fds[i]) {
+				int t = fds[i];
+
+				fds[i] = fds[k];
+				fds[k] = t;
+			}
+	for (int i = 0; i < n; i++)
+		printf("%s%d", i ? " " : "", fds[i]);
+	putchar('\n');
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int touch = argc > 1 && !strcmp(argv[1], "touch");
@@ -39,6 +68,8 @@ int main(int argc, char **argv)
 	char *p;
 	int fd;
 
+	if (argc > 1 && !strcmp(argv[1], "fds"))
+		return list_fds();
 	if (!fds || !sizes) {
 		fprintf(stderr, "touchfd: no NUMAMEM_%sFD / SIZE in the environment\n", id ? "<ID>_" : "");
 		return 2;

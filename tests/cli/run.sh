@@ -1,2 +1,104 @@
 #!/bin/sh
-echo 1..0 # SKIP todo
+# numamem -- COMMAND: the child inherits the regions as descriptors and
+# learns them from the environment; statuses follow env(1); ram regions
+# are held by a parent numamem for the command's lifetime.
+. "$(dirname "$0")/lib.sh"
+
+nodes=$(mem_nodes)
+first=${nodes%% *}
+M64=67108864
+
+for node in $nodes; do
+	out=$("$NUMAMEM" --size=64M --policy=bind --host-nodes="$node" --prealloc -- "$TOUCHFD")
+	check "child sees a preallocated memfd bound to node $node ($out)" \
+		[ "$out" = "fd=3 size=$M64 node$node=$M64 absent=0" ]
+	out=$("$NUMAMEM" --size=64M --policy=bind --host-nodes="$node" -- "$TOUCHFD" touch)
+	check "child faults pages itself, they follow the policy to node $node ($out)" \
+		[ "$out" = "fd=3 size=$M64 node$node=$M64 absent=0" ]
+done
+for backend in shm file; do
+	out=$("$NUMAMEM" --backend=$backend --mem-path="$T" --size=64M --policy=bind --host-nodes="$first" -- "$TOUCHFD" touch 2>&1)
+	[ $backend = shm ] && out=$("$NUMAMEM" --backend=shm --size=64M --policy=bind --host-nodes="$first" -- "$TOUCHFD" touch 2>&1)
+	check "$backend region reaches the child ($out)" [ "$out" = "fd=3 size=$M64 node$first=$M64 absent=0" ]
+done
+check "file region on a directory left nothing behind" [ -z "$(ls -A "$T")" ]
+
+# Per-region variables keyed by id, and --fd.
+out=$("$NUMAMEM" --object memory-backend-memfd,id=vm-ram,size=4M,prealloc=on \
+	--object memory-backend-shm,id=io,size=8M -- sh -c \
+	'echo "$NUMAMEM_REGIONS|$NUMAMEM_VM_RAM_FD|$NUMAMEM_VM_RAM_SIZE|$NUMAMEM_IO_FD|$NUMAMEM_IO_SIZE|$NUMAMEM_FD"')
+check "per-region variables ($out)" [ "$out" = "vm-ram io|3|4194304|4|8388608|3" ]
+out=$("$NUMAMEM" --object memory-backend-memfd,id=vm-ram,size=4M,prealloc=on --object memory-backend-shm,id=io,size=8M -- "$TOUCHFD" io)
+check "child maps the second region by its id ($out)" [ "$out" = "fd=4 size=8388608 node$first=8388608 absent=0" ]
+out=$("$NUMAMEM" --size=4M --prealloc --fd=9 -- "$TOUCHFD")
+check "--fd=9 places the region at descriptor 9 ($out)" [ "${out%% *}" = "fd=9" ]
+
+# Only the region fds lose close-on-exec.
+base=$("$TOUCHFD" fds)
+out=$("$NUMAMEM" --object memory-backend-memfd,id=a,size=4M --object memory-backend-shm,id=b,size=4M \
+	--object memory-backend-file,id=c,size=4M,mem-path="$T" -- "$TOUCHFD" fds)
+want=$(printf '%s\n' $base 3 4 5 | sort -n | uniq | tr '\n' ' ')
+check "child's descriptors: its own ($base) plus the three regions ($out)" [ "$out " = "$want" ]
+out=$("$NUMAMEM" --size=4M --fork -- "$TOUCHFD" fds)
+check "--fork: same descriptors ($out)" [ "$out" = "$(printf '%s\n' $base 3 | sort -n | uniq | tr '\n' ' ' | sed 's/ $//')" ]
+
+# Exit statuses like env(1).
+for status in 0 1 7; do
+	"$NUMAMEM" --size=1M -- sh -c "exit $status"
+	check "COMMAND's status $status is numamem's" [ $? = $status ]
+	"$NUMAMEM" --size=1M --backend=ram -- sh -c "exit $status"
+	check "fork-and-hold: COMMAND's status $status is numamem's" [ $? = $status ]
+done
+"$NUMAMEM" --size=0 -- true 2>"$T/err"
+check "numamem fails before COMMAND: 125" [ $? = 125 ]
+"$NUMAMEM" --size=1M --policy=bind --host-nodes=99 -- true 2>"$T/err"
+check "refused node with a COMMAND: 125" [ $? = 125 ]
+"$NUMAMEM" --size=1M -- /etc/passwd 2>"$T/err"
+check "COMMAND not executable: 126" [ $? = 126 ]
+check "126 says why" grep -q "cannot run '/etc/passwd': Permission denied" "$T/err"
+"$NUMAMEM" --size=1M -- numamem-no-such-command 2>"$T/err"
+check "COMMAND not found: 127" [ $? = 127 ]
+"$NUMAMEM" --size=1M --backend=ram -- numamem-no-such-command 2>"$T/err"
+check "fork-and-hold, COMMAND not found: 127" [ $? = 127 ]
+"$NUMAMEM" --size=1M --backend=ram -- sh -c 'kill -KILL $$'
+check "COMMAND killed by signal 9: 137" [ $? = 137 ]
+"$NUMAMEM" --size=1M -- sh -c 'kill -TERM $$'
+check "COMMAND (exec'd) killed by SIGTERM: 143" [ $? = 143 ]
+
+# With only fd regions numamem becomes COMMAND: same pid.
+"$NUMAMEM" --size=1M -- sh -c 'echo $$ >"$0"' "$T/pid" &
+p=$!
+wait $p
+check "fd regions: numamem execs COMMAND in its place" [ "$(cat "$T/pid")" = "$p" ]
+
+# A ram region stays resident in numamem while the command runs.
+rm -f "$T/ppid"
+"$NUMAMEM" --backend=ram --size=64M --policy=bind --host-nodes="$first" --prealloc --json -- \
+	sh -c 'echo $PPID >"$0.tmp"; mv "$0.tmp" "$0"; exec sleep 30' "$T/ppid" >"$T/out" &
+p=$!
+if wait_file "$T/ppid" 30; then
+	holder=$(cat "$T/ppid")
+	addr=$(json_get address)
+	check "ram + COMMAND: numamem ($p) is the command's parent ($holder)" [ "$holder" = "$p" ]
+	check "ram + COMMAND: region resident in numamem's numa_maps on node $first" \
+		[ "$(numa_maps_bytes "$p" "$addr" "$first")" = "$M64" ]
+	kill -TERM "$p"
+	wait "$p"
+	rc=$?
+	check "SIGTERM is forwarded; numamem exits 128+15 (got $rc)" [ "$rc" = 143 ]
+else
+	not_ok "ram + COMMAND: command never started"
+fi
+
+# --hold=DURATION and --ready-fd
+"$NUMAMEM" --size=1M --hold=0.2s --quiet --ready-fd=3 3>"$T/rfd"
+check "--hold=0.2s ends by itself with 0" [ $? = 0 ]
+check "--ready-fd wrote ready" [ "$(cat "$T/rfd")" = ready ]
+"$NUMAMEM" --size=1M --hold=10 2>"$T/err" >/dev/null &
+p=$!
+sleep 0.5
+kill -INT $p
+wait $p
+check "SIGINT ends --hold with 0" [ $? = 0 ]
+check "--hold prints a readiness line" grep -q "^numamem: ready: 1 region complete, pid $p$" "$T/err"
+done_testing

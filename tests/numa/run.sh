@@ -113,13 +113,13 @@ topology() {
 	ONLY_T=""
 	case $1 in
 	a)
-		QARGS="-m 1536M -smp 2
+		QARGS="-m 1536M -smp 2,sockets=2,cores=1,threads=1
 			-object memory-backend-ram,id=m0,size=768M -object memory-backend-ram,id=m1,size=768M
 			-numa node,memdev=m0,nodeid=0,cpus=0 -numa node,memdev=m1,nodeid=1,cpus=1"
 		EXPECT="node=0 cpus=0 mem=y distance=10,20
 node=1 cpus=1 mem=y distance=20,10" ;;
 	b)
-		QARGS="-m 1536M -smp 3"
+		QARGS="-m 1536M -smp 3,sockets=3,cores=1,threads=1"
 		for n in 0 1 2 3; do QARGS="$QARGS -object memory-backend-ram,id=m$n,size=384M"; done
 		QARGS="$QARGS -numa node,memdev=m0,nodeid=0,cpus=0 -numa node,memdev=m1,nodeid=1,cpus=1
 			-numa node,memdev=m2,nodeid=2,cpus=2 -numa node,memdev=m3,nodeid=3"
@@ -134,7 +134,7 @@ node=1 cpus=1 mem=y distance=20,10" ;;
 			echo "node=$s cpus=$c mem=y distance=${d#,}"
 		done) ;;
 	c)
-		QARGS="-m 1024M -smp 3
+		QARGS="-m 1024M -smp 3,sockets=3,cores=1,threads=1
 			-object memory-backend-ram,id=m0,size=512M -object memory-backend-ram,id=m1,size=512M
 			-numa node,memdev=m0,nodeid=0,cpus=0 -numa node,memdev=m1,nodeid=1,cpus=1
 			-numa node,nodeid=2,cpus=2"
