@@ -480,6 +480,13 @@ static struct poptOption all_opts[] = {
 	POPT_TABLEEND
 };
 
+static int stdout_status(void)
+{
+	if (fflush(stdout) || ferror(stdout))
+		return fail_errno(EXIT_OUTPUT, errno, "cannot write to standard output");
+	return EXIT_OK;
+}
+
 void options_free(struct config *cfg)
 {
 	for (size_t i = 0; i < cfg->nregions; i++)
@@ -590,11 +597,11 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				break;
 			case OPT_HELP:
 				poptPrintHelp(ctx, stdout, 0);
-				status = fflush(stdout) || ferror(stdout) ? EXIT_OUTPUT : EXIT_OK;
+				status = stdout_status();
 				break;
 			case OPT_VERSION:
 				printf("numamem from %s\n", PACKAGE_STRING);
-				status = fflush(stdout) || ferror(stdout) ? EXIT_OUTPUT : EXIT_OK;
+				status = stdout_status();
 				break;
 			}
 		}
