@@ -45,8 +45,7 @@ static int ram_alloc(struct backend *b)
 		int e = errno;
 
 		munmap((void *)aligned, b->size);
-		return fail_errno(e == ENOMEM ? EXIT_UNAVAILABLE : EXIT_COMPLETE, e,
-				  "region '%s': cannot map %s", b->id, backend_type_name(b));
+		return backend_map_error(b, e);
 	}
 	b->ptr = p;
 	b->map_len = b->size;

@@ -193,7 +193,7 @@ int backend_validate(struct backend *b)
 		return fail(EXIT_USAGE, "region '%s': 'pmem=on' needs 'share=on'", b->id);
 
 	/* Alignment: known before allocating for the fd kinds. */
-	page = ops->page_size(b, &status);
+	b->page_size = page = ops->page_size(b, &status);
 	if (!page)
 		return status;
 	if (ops->aligned && b->size % page) {
@@ -258,47 +258,44 @@ int backend_validate(struct backend *b)
 	return EXIT_OK;
 }
 
-/* Refuse a bound prealloc that its nodes cannot hold: the alternative
- * is the OOM killer or a SIGBUS in the middle of populating. */
-static int check_room(const struct backend *b)
+/* Refuse a prealloc that the nodes it may use cannot hold: the bound
+ * nodes for bind, else every node this process may use.  The
+ * alternative is the OOM killer, or a SIGBUS in the middle of
+ * populating.  Runs before alloc, after earlier regions took theirs. */
+static int check_room(const struct backend *b, size_t page)
 {
 	bool bound = b->kernel_mode == POLICY_BIND;
-	bool huge = b->page_size > (size_t)sysconf(_SC_PAGESIZE);
+	bool huge = page > (size_t)sysconf(_SC_PAGESIZE);
+	struct nodemask nodes;
 	uint64_t room = 0;
-	char need[32], have[32], list[64];
+	char need[32], have[32], hp[32], list[64];
 
-	if (huge) {
-		if (bound)
-			for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
-				if (nodemask_isset(&b->host_nodes, n))
-					room += host_free_hugepages((int)n, b->page_size) * b->page_size;
-		if (!bound)
-			room = (host_free_hugepages(-1, b->page_size) +
-				(b->reserve ? b->size / b->page_size : 0)) * b->page_size;
-	} else if (bound) {
-		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
-			if (nodemask_isset(&b->host_nodes, n))
-				room += host_node_available(n);
-	} else {
+	if (!b->prealloc)
 		return EXIT_OK;
-	}
+	if (bound)
+		nodes = b->host_nodes;
+	else
+		host_nodes_allowed(&nodes);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (nodemask_isset(&nodes, n))
+			room += huge ? host_free_hugepages((int)n, page) * page : host_node_available(n);
+	if (huge && !bound) /* reserved but not yet faulted pages are not free */
+		room = host_free_hugepages(-1, page) * page;
 	if (room >= b->size)
 		return EXIT_OK;
 	format_size(b->size, need, sizeof(need));
 	format_size(room, have, sizeof(have));
-	nodemask_format(&b->host_nodes, list, sizeof(list));
-	if (huge) {
-		char hp[32];
-
-		format_size(b->page_size, hp, sizeof(hp));
-		if (bound)
-			return fail(EXIT_UNAVAILABLE, "region '%s': prealloc needs %s of %s huge pages but node %s has only %s free",
-				    b->id, need, hp, list, have);
+	format_size(page, hp, sizeof(hp));
+	nodemask_format(&nodes, list, sizeof(list));
+	if (huge && bound)
+		return fail(EXIT_UNAVAILABLE, "region '%s': prealloc needs %s of %s huge pages but node %s has only %s free",
+			    b->id, need, hp, list, have);
+	if (huge)
 		return fail(EXIT_UNAVAILABLE, "region '%s': prealloc needs %s of %s huge pages but the host has only %s free",
 			    b->id, need, hp, have);
-	}
-	return fail(EXIT_UNAVAILABLE, "region '%s': prealloc needs %s but node %s has only %s available",
-		    b->id, need, list, have);
+	return fail(EXIT_UNAVAILABLE, "region '%s': prealloc needs %s but node%s %s %s only %s available",
+		    b->id, need, nodemask_weight(&nodes) > 1 ? "s" : "", list,
+		    nodemask_weight(&nodes) > 1 ? "have" : "has", have);
 }
 
 int backend_complete(struct backend *b)
@@ -306,8 +303,10 @@ int backend_complete(struct backend *b)
 	const struct backend_ops *ops = b->ops;
 	unsigned long maxnode = nodemask_maxnode(&b->host_nodes);
 	double t0;
-	int status;
+	int status = check_room(b, b->page_size);
 
+	if (status)
+		return status;
 	/* 1. alloc */
 	t0 = now_seconds();
 	status = ops->alloc(b);
@@ -348,9 +347,6 @@ int backend_complete(struct backend *b)
 
 	/* 5. prealloc, after the policy is in place */
 	if (b->prealloc) {
-		status = check_room(b);
-		if (status)
-			return status;
 		t0 = now_seconds();
 		status = prealloc_region(b);
 		b->t_prealloc = now_seconds() - t0;
@@ -399,10 +395,20 @@ int backend_map_fd(struct backend *b, int fd, uint64_t offset)
 			return fail(EXIT_UNAVAILABLE, "region '%s': not enough free %s huge pages to reserve %" PRIu64 " of them",
 				    b->id, hp, b->size / b->page_size);
 		}
-		return fail_errno(e == ENOMEM ? EXIT_UNAVAILABLE : EXIT_COMPLETE, e,
-				  "region '%s': cannot map %s", b->id, backend_type_name(b));
+		return backend_map_error(b, e);
 	}
 	return EXIT_OK;
+}
+
+int backend_map_error(const struct backend *b, int e)
+{
+	char sz[32];
+
+	format_size(b->size, sz, sizeof(sz));
+	if (e == ENOMEM)
+		return fail(EXIT_UNAVAILABLE, "region '%s': the kernel will not commit %s (see vm.overcommit_memory)",
+			    b->id, sz);
+	return fail_errno(EXIT_COMPLETE, e, "region '%s': cannot map %s", b->id, sz);
 }
 
 void backend_release(struct backend *b)

@@ -73,7 +73,6 @@ struct backend {
 	unsigned threads_used;
 	bool prealloc_pinned;
 	cpu_set_t prealloc_cpuset;  /* where prealloc threads may run */
-	int prealloc_ran_on[16];    /* CPU each thread last ran on */
 	double t_alloc, t_mbind, t_prealloc;
 	struct placement placement;
 };
@@ -110,5 +109,7 @@ void backend_release(struct backend *b);
 
 /* Shared mapping helper for the fd kinds: maps fd at offset per b's flags. */
 int backend_map_fd(struct backend *b, int fd, uint64_t offset);
+/* One line for a failed mmap(); returns the exit status. */
+int backend_map_error(const struct backend *b, int errnum);
 
 #endif

@@ -41,7 +41,6 @@ struct job {
 	cpu_set_t cpus;
 	int err;       /* errno of the failure, 0 when done */
 	bool sigbus;   /* touch loop ran out of huge pages */
-	int cpu;       /* where the thread ran last */
 };
 
 /* volatile: the stores around the loop must not be optimised away */
@@ -85,7 +84,6 @@ static void *populate(void *arg)
 
 	if (j->touch) {
 		touch_pages(j);
-		j->cpu = sched_getcpu();
 		return NULL;
 	}
 	for (size_t done = 0; done < j->len;) {
@@ -110,7 +108,6 @@ static void *populate(void *arg)
 		j->err = errno;
 		break;
 	}
-	j->cpu = sched_getcpu();
 	return NULL;
 }
 
@@ -196,7 +193,6 @@ int prealloc_region(struct backend *b)
 			.pin = pin,
 			.touch = touch,
 			.cpus = cpus,
-			.cpu = -1,
 		};
 		first += count;
 		pthread_attr_init(&attr);
@@ -224,8 +220,6 @@ int prealloc_region(struct backend *b)
 	if (pin)
 		b->prealloc_cpuset = cpus;
 	b->prealloc_pinned = pin;
-	for (unsigned i = 0; i < n; i++)
-		b->prealloc_ran_on[i] = jobs[i].cpu;
 	for (unsigned i = 0; i < n && !status; i++)
 		if (jobs[i].err)
 			status = prealloc_error(b, &jobs[i]);

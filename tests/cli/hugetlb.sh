@@ -56,7 +56,10 @@ fi
 
 run --backend=memfd --hugetlb --size=16M --prealloc
 check "hugetlb: 16 MiB with 8 MiB of pages: exit 2" [ "$rc" = 2 ]
-check "hugetlb: one clean line" [ "$(cat "$T/err")" = "numamem: region 'm0': not enough free 2 MiB huge pages to reserve 8 of them" ]
+check "hugetlb: one clean line" [ "$(cat "$T/err")" = "numamem: region 'm0': prealloc needs 16 MiB of 2 MiB huge pages but the host has only 8 MiB free" ]
+run --backend=memfd --hugetlb --size=16M
+check "hugetlb: 16 MiB without prealloc: the reservation fails, exit 2" [ "$rc" = 2 ]
+check "hugetlb: reservation failure in one line" [ "$(cat "$T/err")" = "numamem: region 'm0': not enough free 2 MiB huge pages to reserve 8 of them" ]
 check "hugetlb: nothing on stdout" [ ! -s "$T/out" ]
 
 echo 0 >$HP/nr_hugepages

@@ -105,6 +105,15 @@ check "text report: exit 0" [ "$rc" = 0 ]
 check "text report: node $first row with 8388608 bytes" grep -q "^  $first  *8388608 " "$T/out"
 check "text report: absent row with 0 bytes" grep -q '^  absent  *0 ' "$T/out"
 
+# A bound prealloc larger than its node can hold is refused before any
+# page is touched: never the OOM killer.
+total_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+run --size=$((total_kb * 2))K --policy=bind --host-nodes="$first" --prealloc
+check "bind prealloc of twice the host's memory: exit 2 (got $rc)" [ "$rc" = 2 ]
+check "bind prealloc too large: one line naming the node" \
+	grep -q "^numamem: region 'm0': prealloc needs .* but node $first has only .* available\$" "$T/err"
+check "bind prealloc too large: one line only, nothing on stdout" [ "$(wc -l <"$T/err")" = 1 ] && [ ! -s "$T/out" ]
+
 # Several regions, completed in order, all in the report.
 run --object memory-backend-memfd,id=a,size=4M,prealloc=on --object memory-backend-ram,id=b,size=8M,prealloc=on --json
 check "two --object regions: exit 0" [ "$rc" = 0 ]
