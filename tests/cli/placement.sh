@@ -114,6 +114,9 @@ check "bind prealloc too large: one line naming the node" \
 	grep -q "^numamem: region 'm0': prealloc needs .* but node $first has only .* available\$" "$T/err"
 check "bind prealloc too large: one line only, nothing on stdout" [ "$(wc -l <"$T/err")" = 1 ] && [ ! -s "$T/out" ]
 
+run --size=$((total_kb * 2))K --prealloc
+check "unbound prealloc of twice the host's memory: exit 2, one line (got $rc)" [ "$rc" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ]
+
 # Several regions, completed in order, all in the report.
 run --object memory-backend-memfd,id=a,size=4M,prealloc=on --object memory-backend-ram,id=b,size=8M,prealloc=on --json
 check "two --object regions: exit 0" [ "$rc" = 0 ]
