@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,48 @@ static size_t file_page_size(const struct backend *b, int *status)
 	return fs_page_size(&fs);
 }
 
+/* A file numamem creates is removed again if a signal ends numamem
+ * before the region is complete (SIGKILL excepted: see numamem.1). */
+#define MAX_PENDING 64
+static const char *volatile pending[MAX_PENDING];
+static const int fatal[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+static void on_fatal(int sig)
+{
+	for (int i = 0; i < MAX_PENDING; i++)
+		if (pending[i])
+			unlink(pending[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void unlink_on_signal(const char *path)
+{
+	struct sigaction sa = { .sa_handler = on_fatal };
+
+	for (int i = 0; path && i < MAX_PENDING; i++) {
+		if (pending[i])
+			continue;
+		pending[i] = path;
+		sigemptyset(&sa.sa_mask);
+		for (size_t k = 0; k < ARRAY_SIZE(fatal); k++) {
+			struct sigaction old;
+
+			/* a signal the caller made us ignore stays ignored */
+			if (sigaction(fatal[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+				sigaction(fatal[k], &sa, NULL);
+		}
+		return;
+	}
+}
+
+static void keep_on_signal(const char *path)
+{
+	for (int i = 0; path && i < MAX_PENDING; i++)
+		if (pending[i] == path)
+			pending[i] = NULL;
+}
+
 static int open_mem_path(struct backend *b)
 {
 	int rw = b->readonly ? O_RDONLY : O_RDWR;
@@ -77,8 +120,10 @@ static int open_mem_path(struct backend *b)
 		fd = open(b->mem_path, rw | O_CLOEXEC);
 		if (fd < 0 && errno == ENOENT && !b->readonly) {
 			fd = open(b->mem_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-			if (fd >= 0)
+			if (fd >= 0) {
 				b->created_path = strdup(b->mem_path);
+				unlink_on_signal(b->created_path);
+			}
 		}
 		if (fd < 0)
 			fd = -errno;
@@ -122,8 +167,14 @@ static int file_alloc(struct backend *b)
 /* A file numamem created for a region that never completed goes away. */
 static void file_release(struct backend *b)
 {
+	keep_on_signal(b->created_path);
 	if (b->created_path && !b->completed)
 		unlink(b->created_path);
+}
+
+static void file_completed(struct backend *b)
+{
+	keep_on_signal(b->created_path);
 }
 
 const struct backend_ops backend_file_ops = {
@@ -133,4 +184,5 @@ const struct backend_ops backend_file_ops = {
 	.page_size = file_page_size,
 	.alloc = file_alloc,
 	.release = file_release,
+	.completed = file_completed,
 };

@@ -354,6 +354,8 @@ int backend_complete(struct backend *b)
 			return status;
 	}
 	b->completed = true;
+	if (ops->completed)
+		ops->completed(b);
 	return EXIT_OK;
 }
 
@@ -408,6 +410,9 @@ int backend_map_error(const struct backend *b, int e)
 	if (e == ENOMEM)
 		return fail(EXIT_UNAVAILABLE, "region '%s': the kernel will not commit %s (see vm.overcommit_memory)",
 			    b->id, sz);
+	if (e == ENODEV && b->kind == BACKEND_FILE)
+		return fail(EXIT_USAGE, "mem-path '%s' of region '%s' is on a file system that cannot be memory-mapped",
+			    b->mem_path, b->id);
 	return fail_errno(EXIT_COMPLETE, e, "region '%s': cannot map %s", b->id, sz);
 }
 

@@ -88,6 +88,8 @@ struct backend_ops {
 	int (*alloc)(struct backend *b);
 	/* Undo alloc (unmapping is shared). */
 	void (*release)(struct backend *b);
+	/* Complete succeeded (optional). */
+	void (*completed)(struct backend *b);
 };
 
 extern const struct backend_ops backend_ram_ops, backend_memfd_ops, backend_file_ops,

@@ -1,0 +1,107 @@
+#!/bin/sh
+# Faults: signals in the middle of a multi-GiB prealloc, resource limits,
+# unusable mem-paths, overcommit, a COMMAND that closes its fd.  Each
+# must end in a documented status with at most one line on stderr and
+# nothing left behind.
+. "$(dirname "$0")/lib.sh"
+
+# one_line: stderr holds exactly one line
+one_line() {
+	[ "$(wc -l <"$T/err")" = 1 ]
+}
+
+# Signals during prealloc of a 4 GiB file region, at two moments.
+default_int=
+env --default-signal=INT true 2>/dev/null && default_int="env --default-signal=INT"
+mkdir "$T/d"
+for sig in INT TERM; do
+	case $sig in INT) want=130 ;; TERM) want=143 ;; esac
+	for delay in 0.2 0.8; do
+		for target in dir file; do
+			path="$T/d"
+			[ $target = file ] && path="$T/d/region.img"
+			# background jobs of a non-interactive shell ignore SIGINT: undo that
+			$default_int "$NUMAMEM" --backend=file --mem-path="$path" --size=4G --prealloc --quiet 2>"$T/err" &
+			p=$!
+			sleep $delay
+			kill -$sig $p
+			wait $p
+			rc=$?
+			left=$(ls -A "$T/d")
+			# A prealloc that finished before the signal is not a failure of this test's subject.
+			if [ $rc = 0 ]; then
+				skip "SIG$sig after ${delay}s, mem-path $target: prealloc finished first"
+				rm -f "$T/d/region.img"
+				continue
+			fi
+			check "SIG$sig after ${delay}s, mem-path $target: killed by the signal ($rc)" [ $rc = $want ]
+			check "SIG$sig after ${delay}s, mem-path $target: nothing left behind ($left)" [ -z "$left" ]
+			rm -f "$T/d"/*
+		done
+	done
+done
+# SIGKILL cannot be caught: a directory leaves nothing (the file was
+# unlinked at once); a named file stays, as numamem.1 says.
+"$NUMAMEM" --backend=file --mem-path="$T/d" --size=4G --prealloc --quiet &
+p=$!
+sleep 0.5
+kill -KILL $p
+wait $p
+check "SIGKILL, mem-path a directory: nothing left" [ -z "$(ls -A "$T/d")" ]
+
+# Too many open files: with room for two more descriptors, one of eight
+# regions cannot get its own.
+objs=
+for i in 1 2 3 4 5 6 7 8; do objs="$objs --object memory-backend-memfd,id=r$i,size=1M"; done
+(
+	# redirect first: dash cannot save descriptors once the limit is low
+	exec >"$T/out" 2>"$T/err"
+	for fd in 3 4 5 6 7 8 9; do # POSIX sh names single-digit descriptors only
+		eval "exec $fd>&-"
+	done
+	ulimit -n 6
+	exec "$NUMAMEM" $objs --quiet
+)
+rc=$?
+diag "$(cat "$T/err")"
+check "EMFILE: exit 3 ($rc)" [ $rc = 3 ]
+check "EMFILE: one line" grep -qx "numamem: region 'r[0-9]': cannot create memfd: Too many open files" "$T/err"
+
+# A mem-path that cannot be memory-mapped (sysfs).
+run --backend=file --mem-path=/sys/kernel/mm/transparent_hugepage/enabled --size=4K
+check "sysfs mem-path: exit 1 ($rc)" [ $rc = 1 ]
+check "sysfs mem-path: one line" one_line
+check "sysfs mem-path: says why" grep -q "is on a file system that cannot be memory-mapped" "$T/err"
+
+# A COMMAND that closes or reuses its inherited fd.
+"$NUMAMEM" --size=4M --prealloc -- sh -c 'exec 3>&- 4>&- 5>&-; exit 0'
+check "COMMAND closing its region fd: exit 0" [ $? = 0 ]
+"$NUMAMEM" --size=4M --prealloc --fork -- sh -c 'fd=$NUMAMEM_FD; eval "exec $fd>&-"; eval "exec $fd>/dev/null"; exit 3'
+check "fork-and-hold, COMMAND reusing the fd number: its status 3" [ $? = 3 ]
+
+if [ "$(id -u)" != 0 ]; then
+	skip "read-only file system, overcommit 2: need root"
+	done_testing
+fi
+
+# A read-only file system: refused with one line, status 1.
+mkdir "$T/ro"
+if mount -t tmpfs -o ro numamem-test "$T/ro"; then
+	run --backend=file --mem-path="$T/ro" --size=1M
+	check "read-only mem-path: exit 1 ($rc)" [ $rc = 1 ]
+	check "read-only mem-path: one line" grep -qx "numamem: cannot open mem-path '$T/ro' of region 'm0': Read-only file system" "$T/err"
+	umount "$T/ro"
+else
+	skip "cannot mount a read-only tmpfs"
+fi
+
+# --no-reserve when overcommit_memory is 2 (MAP_NORESERVE is ignored):
+# a region over the commit limit is refused, not half made.
+saved=$(cat /proc/sys/vm/overcommit_memory)
+limit_kb=$(awk '/^CommitLimit:/ { print $2 }' /proc/meminfo)
+echo 2 >/proc/sys/vm/overcommit_memory
+run --size=$((limit_kb * 2))K --no-reserve
+echo "$saved" >/proc/sys/vm/overcommit_memory
+check "overcommit 2, --no-reserve over the limit: exit 2 ($rc)" [ $rc = 2 ]
+check "overcommit 2: one line naming vm.overcommit_memory" grep -q "see vm.overcommit_memory" "$T/err"
+done_testing
