@@ -69,6 +69,7 @@ struct backend {
 	char *created_path;    /* a file numamem created under its own name */
 	bool file_is_temp;     /* mem-path was a directory */
 	bool completed;        /* complete succeeded: keep created files */
+	bool progress;         /* show a progress line during prealloc */
 	int kernel_mode;       /* MPOL_* used for mbind */
 	unsigned threads_used;
 	bool prealloc_pinned;

@@ -219,6 +219,15 @@ uint64_t host_free_hugepages(int node, uint64_t page_size)
 	return read_u64(path);
 }
 
+uint64_t host_total_hugepages(int node, uint64_t page_size)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), NODE_DIR "/node%d/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages", node,
+		 page_size / 1024);
+	return read_u64(path);
+}
+
 bool host_has_hugepage_size(uint64_t page_size)
 {
 	char path[128];

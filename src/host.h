@@ -26,6 +26,7 @@ uint64_t host_node_available(unsigned node);
 uint64_t host_node_free(unsigned node);
 /* Free huge pages of page_size bytes on node (-1: all nodes). */
 uint64_t host_free_hugepages(int node, uint64_t page_size);
+uint64_t host_total_hugepages(int node, uint64_t page_size);
 bool host_has_hugepage_size(uint64_t page_size);
 uint64_t host_default_hugepage_size(void);
 /* Weighted-interleave weight of a node (1 when unset). */

@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "numamem.h"
+#include "nodes.h"
 #include "options.h"
 #include "report.h"
 #include "run.h"
@@ -49,7 +51,7 @@ static int measure_all(struct config *cfg)
 
 	for (size_t i = 0; i < cfg->nregions; i++) {
 		struct backend *b = &cfg->regions[i];
-		int r = placement_query(b);
+		int r = placement_query(b, cfg->map);
 
 		if (r)
 			return r;
@@ -84,6 +86,13 @@ int main(int argc, char **argv)
 		status = fail(EXIT_UNAVAILABLE, "this kernel has no NUMA support");
 		goto out;
 	}
+	if (cfg.show_nodes) {
+		status = nodes_show(stdout, cfg.json);
+		goto out;
+	}
+	cfg.colour = cfg.map && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	for (size_t i = 0; i < cfg.nregions; i++)
+		cfg.regions[i].progress = !cfg.quiet && isatty(STDERR_FILENO);
 	status = complete_all(&cfg);
 	if (status)
 		goto out;

@@ -442,7 +442,7 @@ static struct poptOption memfd_opts[] = {
 	POPT_TABLEEND
 };
 
-static int o_json, o_verify, o_quiet, o_fork;
+static int o_json, o_verify, o_quiet, o_fork, o_map, o_show_nodes;
 static char *o_ready_file;
 
 static struct poptOption action_opts[] = {
@@ -463,7 +463,11 @@ static struct poptOption output_opts[] = {
 	{ "json", '\0', POPT_ARG_NONE, &o_json, 0, "Print the report as JSON", NULL },
 	{ "verify", '\0', POPT_ARG_NONE, &o_verify, 0,
 	  "Exit with status 4 if placement breaks the policy", NULL },
-	{ "quiet", 'q', POPT_ARG_NONE, &o_quiet, 0, "Print no report", NULL },
+	{ "map", '\0', POPT_ARG_NONE, &o_map, 0,
+	  "Draw each region as a map of which node holds each chunk", NULL },
+	{ "show-nodes", '\0', POPT_ARG_NONE, &o_show_nodes, 0,
+	  "Show each node's memory, free memory, huge pages, CPUs and distances, and exit", NULL },
+	{ "quiet", 'q', POPT_ARG_NONE, &o_quiet, 0, "Print no report and no progress", NULL },
 	{ "help", 'h', POPT_ARG_NONE, NULL, OPT_HELP, "Show this help and exit", NULL },
 	{ "version", 'V', POPT_ARG_NONE, NULL, OPT_VERSION, "Show the version and exit", NULL },
 	POPT_TABLEEND
@@ -645,6 +649,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	cfg->verify = o_verify;
 	cfg->quiet = o_quiet;
 	cfg->force_fork = o_fork;
+	cfg->map = o_map;
+	cfg->show_nodes = o_show_nodes;
 	if (o_ready_file)
 		cfg->ready_file = strdup(o_ready_file);
 
@@ -674,6 +680,11 @@ int options_parse(int argc, char **argv, struct config *cfg)
 		cfg->regions[0] = cli;
 		cli.id = NULL;
 		cli.mem_path = cli.prealloc_context = NULL;
+	}
+	if (cfg->show_nodes) {
+		if (cfg->nregions || cfg->command || cfg->hold)
+			status = fail(EXIT_USAGE, "--show-nodes takes no region, command or --hold");
+		goto out;
 	}
 	if (!cfg->nregions) {
 		status = fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");

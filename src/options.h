@@ -21,6 +21,8 @@ struct config {
 	struct thread_context *contexts;
 	size_t ncontexts;
 	bool json, verify, quiet, force_fork;
+	bool map, colour;      /* --map; colour when stdout is a terminal */
+	bool show_nodes;
 	bool hold;
 	double hold_seconds;   /* 0: until SIGINT or SIGTERM */
 	char *ready_file;

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <numaif.h>
@@ -66,7 +67,20 @@ static uint64_t smaps_huge_bytes(const void *addr)
 	return huge;
 }
 
-static int query_pages(struct backend *b)
+/* Fold page i of total (node, or a negative status) into its map cell;
+ * cells start as SHRT_MIN, "nothing seen yet". */
+static void map_page(struct placement *pl, size_t i, size_t total, int node)
+{
+	size_t c = i * pl->ncells / total;
+	short v = node >= 0 && node < NUMAMEM_MAX_NODES ? (short)node : MAP_ABSENT;
+
+	if (pl->cells[c] == SHRT_MIN)
+		pl->cells[c] = v;
+	else if (pl->cells[c] != v)
+		pl->cells[c] = MAP_MIXED;
+}
+
+static int query_pages(struct backend *b, bool map)
 {
 	struct placement *pl = &b->placement;
 	size_t step = pl->step, total = b->map_len / step;
@@ -78,6 +92,11 @@ static int query_pages(struct backend *b)
 		free(addrs);
 		free(status);
 		return fail(EXIT_COMPLETE, "out of memory");
+	}
+	if (map) {
+		pl->ncells = total < MAP_CELLS ? (unsigned)total : MAP_CELLS;
+		for (unsigned c = 0; c < pl->ncells; c++)
+			pl->cells[c] = SHRT_MIN;
 	}
 	for (size_t i = 0; i < total; i += BATCH) {
 		size_t n = total - i < BATCH ? total - i : BATCH;
@@ -96,6 +115,8 @@ static int query_pages(struct backend *b)
 				pl->node_bytes[status[k]] += step;
 			else
 				pl->not_present_bytes += step;
+			if (map)
+				map_page(pl, i + k, total, status[k]);
 		}
 	}
 	/* a tail shorter than step (base-page regions only) */
@@ -120,7 +141,7 @@ static int query_policy(struct backend *b)
 	return EXIT_OK;
 }
 
-int placement_query(struct backend *b)
+int placement_query(struct backend *b, bool map)
 {
 	struct placement *pl = &b->placement;
 	size_t base = (size_t)sysconf(_SC_PAGESIZE);
@@ -141,7 +162,7 @@ int placement_query(struct backend *b)
 	}
 	status = query_policy(b);
 	if (!status)
-		status = query_pages(b);
+		status = query_pages(b, map);
 	pl->t_query = now_seconds() - t0;
 	return status;
 }

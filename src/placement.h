@@ -13,6 +13,12 @@ enum page_kind { PAGE_BASE, PAGE_THP, PAGE_HUGETLB };
 extern const char *const page_kind_names[];
 
 enum verdict { VERIFY_SKIPPED, VERIFY_PASS, VERIFY_FAIL };
+
+/* --map: the region cut in up to MAP_CELLS equal chunks, each holding
+ * the node of its pages, or MAP_ABSENT / MAP_MIXED. */
+#define MAP_CELLS 256
+#define MAP_ABSENT (-1)
+#define MAP_MIXED (-2)
 extern const char *const verdict_names[];
 
 struct placement {
@@ -25,14 +31,17 @@ struct placement {
 	unsigned kernel_flags;  /* MPOL_F_STATIC_NODES etc. */
 	struct nodemask kernel_nodes;
 	double t_query;
+	unsigned ncells;        /* 0 unless asked for a map */
+	short cells[MAP_CELLS];
 	enum verdict verdict;
 	char reason[160];       /* why verify failed, or what it checked */
 };
 
 struct backend;
 
-/* Fill b->placement.  Returns 0 or an exit status after a message. */
-int placement_query(struct backend *b);
+/* Fill b->placement (and its map when map is set).  Returns 0 or an
+ * exit status after a message. */
+int placement_query(struct backend *b, bool map);
 /* Judge b->placement against b's policy (sets verdict and reason). */
 void placement_verify(struct backend *b);
 

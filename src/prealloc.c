@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <stdbool.h>
@@ -29,12 +31,15 @@
 #define MADV_POPULATE_WRITE 23
 #endif
 
-/* populate in steps so a signal or progress report never waits long */
-#define POPULATE_STEP (256UL << 20)
+/* populate in steps so a signal or the progress line never waits long */
+#define POPULATE_STEP (64UL << 20)
+#define PROGRESS_AFTER 1.0    /* seconds before the progress line appears */
+#define PROGRESS_EVERY 250000 /* microseconds between updates */
 
 struct job {
 	char *start;
-	size_t len, page;
+	size_t len, page, step;
+	_Atomic uint64_t *done; /* bytes populated, for the progress line */
 	bool write;
 	bool pin;
 	bool touch;    /* NUMAMEM_PREALLOC=touch: skip MADV_POPULATE_* */
@@ -87,10 +92,11 @@ static void *populate(void *arg)
 		return NULL;
 	}
 	for (size_t done = 0; done < j->len;) {
-		size_t n = j->len - done < POPULATE_STEP ? j->len - done : POPULATE_STEP;
+		size_t n = j->len - done < j->step ? j->len - done : j->step;
 
 		if (madvise(j->start + done, n, advice) == 0) {
 			done += n;
+			atomic_fetch_add_explicit(j->done, n, memory_order_relaxed);
 			continue;
 		}
 		if (errno == EINTR)
@@ -163,6 +169,40 @@ static int prealloc_error(const struct backend *b, const struct job *j)
 	return fail_errno(EXIT_COMPLETE, j->err, "region '%s': cannot preallocate", b->id);
 }
 
+struct progress {
+	const struct backend *b;
+	_Atomic uint64_t done;
+	_Atomic bool stop;
+	pthread_t tid;
+	bool shown;
+};
+
+/* One line on a terminal, rewritten in place: done, rate, time left. */
+static void *progress_loop(void *arg)
+{
+	struct progress *p = arg;
+	double t0 = now_seconds();
+
+	while (!atomic_load(&p->stop)) {
+		double t = now_seconds() - t0;
+		uint64_t done = atomic_load_explicit(&p->done, memory_order_relaxed);
+		char d[32], total[32], rate[32];
+
+		usleep(PROGRESS_EVERY);
+		if (t < PROGRESS_AFTER || !done)
+			continue;
+		format_size(done, d, sizeof(d));
+		format_size(p->b->size, total, sizeof(total));
+		format_size((uint64_t)((double)done / t), rate, sizeof(rate));
+		fprintf(stderr, "\rnumamem: prealloc %s: %s of %s, %s/s, %.0f s left\033[K", p->b->id, d, total, rate,
+			(double)(p->b->size - done) * t / (double)done);
+		p->shown = true;
+	}
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	return NULL;
+}
+
 int prealloc_region(struct backend *b)
 {
 	struct job jobs[PREALLOC_MAX_THREADS];
@@ -175,12 +215,16 @@ int prealloc_region(struct backend *b)
 	int status = EXIT_OK;
 	const char *mode = getenv("NUMAMEM_PREALLOC");
 	bool touch = mode && !strcmp(mode, "touch");
+	struct progress progress = { .b = b };
+	size_t step = POPULATE_STEP < b->page_size ? b->page_size : POPULATE_STEP;
 
 	host_cpus_allowed(&allowed);
 	n = prealloc_thread_count(b->prealloc_threads, (unsigned)CPU_COUNT(pin ? &cpus : &allowed),
 				  b->size, b->page_size);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, &old);
+	if (b->progress && pthread_create(&progress.tid, NULL, progress_loop, &progress) != 0)
+		b->progress = false;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t count = pages / n + (i < pages % n);
 		pthread_attr_t attr;
@@ -189,6 +233,8 @@ int prealloc_region(struct backend *b)
 			.start = (char *)b->ptr + first * b->page_size,
 			.len = (size_t)(count * b->page_size),
 			.page = b->page_size,
+			.step = step - step % b->page_size,
+			.done = &progress.done,
 			.write = backend_writable(b),
 			.pin = pin,
 			.touch = touch,
@@ -215,6 +261,10 @@ int prealloc_region(struct backend *b)
 	}
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
+	if (b->progress) {
+		atomic_store(&progress.stop, true);
+		pthread_join(progress.tid, NULL);
+	}
 	sigaction(SIGBUS, &old, NULL);
 	b->threads_used = n;
 	if (pin)

@@ -89,12 +89,55 @@ static void text_region(FILE *out, const struct backend *b)
 		fprintf(out, "  verify:       %s (%s)\n", verdict_names[pl->verdict], pl->reason);
 }
 
+/* One character per map cell: the node (0-9, a-z), '.' absent, '+' mixed. */
+static char cell_char(short v)
+{
+	if (v == MAP_ABSENT)
+		return '.';
+	if (v == MAP_MIXED || v < 0)
+		return '+';
+	if (v < 10)
+		return (char)('0' + v);
+	return v < 36 ? (char)('a' + v - 10) : '#';
+}
+
+static void text_map(FILE *out, const struct backend *b, bool colour)
+{
+	const struct placement *pl = &b->placement;
+	/* background colours per node, cycling; absent dim, mixed inverse */
+	static const char *const bg[] = { "42", "44", "45", "46", "43", "41", "47", "100" };
+	char cell[32];
+	const unsigned width = 64;
+
+	if (!pl->ncells)
+		return;
+	format_size(b->map_len / pl->ncells, cell, sizeof(cell));
+	fprintf(out, "  map:          one cell per %s; digit: node, '.': absent, '+': mixed\n", cell);
+	for (unsigned c = 0; c < pl->ncells; c++) {
+		short v = pl->cells[c];
+
+		if (c % width == 0)
+			fputs("    ", out);
+		if (colour && v >= 0)
+			fprintf(out, "\033[30;%sm%c\033[0m", bg[v % (short)ARRAY_SIZE(bg)], cell_char(v));
+		else if (colour && v == MAP_MIXED)
+			fprintf(out, "\033[7m%c\033[0m", cell_char(v));
+		else if (colour)
+			fprintf(out, "\033[2m%c\033[0m", cell_char(v));
+		else
+			fputc(cell_char(v), out);
+		if (c % width == width - 1 || c + 1 == pl->ncells)
+			fputc('\n', out);
+	}
+}
+
 int report_text(FILE *out, const struct config *cfg)
 {
 	for (size_t i = 0; i < cfg->nregions; i++) {
 		if (i)
 			fputc('\n', out);
 		text_region(out, &cfg->regions[i]);
+		text_map(out, &cfg->regions[i], cfg->colour);
 	}
 	return finish(out);
 }
@@ -171,6 +214,12 @@ static void json_region(FILE *out, const struct backend *b)
 	fprintf(out, ",\"prealloc_bytes_per_sec\":%.0f,\"verify\":\"%s\",\"verify_reason\":", rate(b),
 		verdict_names[pl->verdict]);
 	json_string(out, pl->reason);
+	if (pl->ncells) {
+		fprintf(out, ",\"map\":\"");
+		for (unsigned c = 0; c < pl->ncells; c++)
+			fputc(cell_char(pl->cells[c]), out);
+		fprintf(out, "\",\"map_cell_bytes\":%" PRIu64, b->map_len / pl->ncells);
+	}
 	fputc('}', out);
 }
 

@@ -1,0 +1,11 @@
+/* --show-nodes: what one checks before choosing host-nodes. */
+#ifndef NUMAMEM_NODES_H
+#define NUMAMEM_NODES_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Table, or JSON with json; returns an exit status. */
+int nodes_show(FILE *out, bool json);
+
+#endif
