@@ -6,6 +6,16 @@
 : "${top_builddir:=$top_srcdir}"
 : "${NUMAMEM:=$top_builddir/src/numamem}"
 : "${TOUCHFD:=$top_builddir/tests/touchfd}"
+# NUMAMEM_VALGRIND=1: every numamem run goes through valgrind memcheck.
+if [ -n "${NUMAMEM_VALGRIND:-}" ]; then
+	NUMAMEM_REAL=$NUMAMEM
+	NUMAMEM=$top_srcdir/tests/valgrind-numamem
+	export NUMAMEM_REAL
+fi
+# Instrumented numamem (ASan, valgrind) maps shadow memory of its own.
+instrumented() {
+	[ -n "${NUMAMEM_VALGRIND:-}" ] || ldd "${NUMAMEM_REAL:-$NUMAMEM}" 2>/dev/null | grep -q libasan
+}
 
 tap_n=0
 tap_failed=0
@@ -66,14 +76,20 @@ json_node_bytes() {
 # ADDRESS (0x...) as /proc/PID/numa_maps says, read independently of
 # numamem's report.
 numa_maps_bytes() {
-	awk -v addr="${2#0x}" -v node="N$3" '
-		$1 == addr {
+	numa_maps_line "$1" "$2" | awk -v node="N$3" '
+		{
 			kb = 4
 			for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, a, "="); kb = a[2] }
 			for (i = 2; i <= NF; i++) { split($i, a, "="); if (a[1] == node) pages = a[2] }
 			printf "%d\n", pages * kb * 1024; found = 1
 		}
-		END { if (!found) print "missing" }' "/proc/$1/numa_maps"
+		END { if (!found) print "missing" }'
+}
+
+# numa_maps_line PID ADDRESS: the line of /proc/PID/numa_maps for the
+# mapping at ADDRESS (0x...; the kernel pads addresses to 8 digits).
+numa_maps_line() {
+	awk -v addr="${2#0x}" '{ a = $1; sub(/^0+/, "", a); b = addr; sub(/^0+/, "", b) } a == b' "/proc/$1/numa_maps"
 }
 
 # Nodes of this host that have memory ("0 1 3").

@@ -41,7 +41,7 @@ for backend in ram memfd file shm; do
 		addr=$(json_get address)
 		reported=$(json_node_bytes "$node")
 		witness=$(numa_maps_bytes "$pid" "$addr" "$node")
-		policy=$(awk -v a="${addr#0x}" '$1 == a { print $2 }' "/proc/$pid/numa_maps")
+		policy=$(numa_maps_line "$pid" "$addr" | awk '{ print $2 }')
 		check "$name: numamem reports all $BYTES bytes on node $node (got $reported)" [ "$reported" = "$BYTES" ]
 		check "$name: numa_maps agrees ($witness bytes on N$node)" [ "$witness" = "$BYTES" ]
 		check "$name: numa_maps shows policy bind:$node (got $policy)" [ "$policy" = "bind:$node" ]
@@ -59,7 +59,7 @@ hold_region --size="$SIZE" --backend=memfd
 check "no prealloc: numamem reports $BYTES bytes absent" [ "$(json_get not_present_bytes)" = "$BYTES" ]
 addr=$(json_get address)
 check "no prealloc: numa_maps has no pages on any node" \
-	[ -z "$(awk -v a="${addr#0x}" '$1 == a' "/proc/$pid/numa_maps" | grep -o ' N[0-9]*=')" ]
+	[ -z "$(numa_maps_line "$pid" "$addr" | grep -o ' N[0-9]*=')" ]
 release
 
 # Prealloc with 1 and 2 threads.
