@@ -362,6 +362,7 @@ enum {
 	OPT_THP,
 	OPT_HOLD,
 	OPT_READY_FD,
+	OPT_READY_FILE,
 	OPT_FD,
 	OPT_HELP,
 	OPT_VERSION,
@@ -443,12 +444,11 @@ static struct poptOption memfd_opts[] = {
 };
 
 static int o_json, o_verify, o_quiet, o_fork, o_map, o_show_nodes;
-static char *o_ready_file;
 
 static struct poptOption action_opts[] = {
 	{ "hold", '\0', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL, OPT_HOLD,
 	  "Keep the regions until SIGINT or SIGTERM, or for DURATION (s, m, h)", "DURATION" },
-	{ "ready-file", '\0', POPT_ARG_STRING, &o_ready_file, 0,
+	{ "ready-file", '\0', POPT_ARG_STRING, NULL, OPT_READY_FILE,
 	  "Create FILE once every region is complete", "FILE" },
 	{ "ready-fd", '\0', POPT_ARG_STRING, NULL, OPT_READY_FD,
 	  "Write \"ready\" to descriptor FD and close it once every region is complete", "FD" },
@@ -567,7 +567,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 
 				if (k < 0)
 					r = fail(EXIT_USAGE, "invalid backend '%s': choose one of ram, memfd, file, shm", arg);
-				cli_kind = (enum backend_kind)k;
+				else
+					cli_kind = (enum backend_kind)k;
 				backend_given = cli_used = true;
 				break;
 			}
@@ -579,7 +580,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
 
 				if (parse_bool(arg, &on) < 0)
 					r = fail(EXIT_USAGE, "invalid thp '%s': expected on or off", arg);
-				cfg->thp = on ? TRI_ON : TRI_OFF;
+				else
+					cfg->thp = on ? TRI_ON : TRI_OFF;
 				break;
 			}
 			case OPT_HOLD:
@@ -589,6 +591,10 @@ int options_parse(int argc, char **argv, struct config *cfg)
 						 arg);
 				else if (arg && cfg->hold_seconds <= 0)
 					r = fail(EXIT_USAGE, "invalid hold duration '%s': must be above zero", arg);
+				break;
+			case OPT_READY_FILE:
+				free(cfg->ready_file);
+				cfg->ready_file = strdup(arg);
 				break;
 			case OPT_READY_FD:
 				r = parse_fd_arg("ready-fd", arg, &cfg->ready_fd);
@@ -651,8 +657,6 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	cfg->force_fork = o_fork;
 	cfg->map = o_map;
 	cfg->show_nodes = o_show_nodes;
-	if (o_ready_file)
-		cfg->ready_file = strdup(o_ready_file);
 
 	if (cli_used && cfg->nregions) {
 		status = fail(EXIT_USAGE, "region options such as --size cannot be mixed with --object memory-backend-*: give the properties inside --object");

@@ -1,0 +1,28 @@
+/* Fuzz the whole command line short of allocating: the input's lines are
+ * the arguments. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "fuzz.h"
+#include "options.h"
+
+#define MAX_ARGS 32
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct config cfg;
+	char *s = fuzz_string(data, size), *argv[MAX_ARGS + 2], *save = NULL;
+	int argc = 0;
+
+	if (!s)
+		return 0;
+	argv[argc++] = (char *)"numamem";
+	for (char *a = strtok_r(s, "\n", &save); a && argc <= MAX_ARGS; a = strtok_r(NULL, "\n", &save))
+		argv[argc++] = a;
+	argv[argc] = NULL;
+	options_parse(argc, argv, &cfg);
+	options_free(&cfg);
+	free(s);
+	return 0;
+}
