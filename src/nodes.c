@@ -13,6 +13,13 @@
 #include "nodes.h"
 #include "numamem.h"
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* Huge page sizes of this host, ascending (from /sys/kernel/mm/hugepages). */
 static size_t hugepage_sizes(uint64_t *sizes, size_t max)
 {
@@ -28,14 +35,7 @@ static size_t hugepage_sizes(uint64_t *sizes, size_t max)
 	}
 	if (d)
 		closedir(d);
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = i + 1; k < n; k++)
-			if (sizes[k] < sizes[i]) {
-				uint64_t t = sizes[i];
-
-				sizes[i] = sizes[k];
-				sizes[k] = t;
-			}
+	qsort(sizes, n, sizeof(*sizes), cmp_u64);
 	return n;
 }
 
