@@ -19,6 +19,9 @@
 #include "backend.h"
 #include "numamem.h"
 
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
 #ifndef HUGETLBFS_MAGIC
 #define HUGETLBFS_MAGIC 0x958458f6
 #endif
@@ -31,26 +34,36 @@ static size_t fs_page_size(const struct statfs *fs)
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-static size_t file_page_size(const struct backend *b, int *status)
+/* statfs of mem-path, or of its directory when it does not exist yet. */
+static int statfs_mem_path(const char *path, struct statfs *fs)
 {
-	struct statfs fs;
 	char *dir;
 	int r;
 
-	if (statfs(b->mem_path, &fs) == 0)
-		return fs_page_size(&fs);
-	if (errno != ENOENT) {
-		*status = fail_errno(EXIT_USAGE, errno, "mem-path '%s' of region '%s'", b->mem_path, b->id);
-		return 0;
-	}
-	dir = strdup(b->mem_path);
-	r = dir ? statfs(dirname(dir), &fs) : -1;
+	if (statfs(path, fs) == 0 || errno != ENOENT)
+		return statfs(path, fs);
+	dir = strdup(path);
+	r = dir ? statfs(dirname(dir), fs) : -1;
 	free(dir);
-	if (r < 0) {
-		*status = fail_errno(EXIT_USAGE, errno, "mem-path '%s' of region '%s'", b->mem_path, b->id);
-		return 0;
-	}
-	return fs_page_size(&fs);
+	return r;
+}
+
+bool backend_file_private_copy(const struct backend *b)
+{
+	struct statfs fs;
+
+	return b->kind == BACKEND_FILE && !backend_share(b) && backend_writable(b) &&
+	       statfs_mem_path(b->mem_path, &fs) == 0 && (unsigned long)fs.f_type == TMPFS_MAGIC;
+}
+
+static size_t file_page_size(const struct backend *b, int *status)
+{
+	struct statfs fs;
+
+	if (statfs_mem_path(b->mem_path, &fs) == 0)
+		return fs_page_size(&fs);
+	*status = fail_errno(EXIT_USAGE, errno, "mem-path '%s' of region '%s'", b->mem_path, b->id);
+	return 0;
 }
 
 /* A file numamem creates is removed again if a signal ends numamem

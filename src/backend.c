@@ -250,6 +250,9 @@ int backend_validate(struct backend *b)
 				    b->id, sz);
 		}
 	}
+	if (backend_file_private_copy(b))
+		warn_msg("region '%s': mem-path '%s' is on tmpfs and share=off: every page written is kept twice (file and private copy); share=on avoids it",
+			 b->id, b->mem_path);
 	b->kernel_mode = effective_mode(b);
 	if (b->policy == POLICY_PREFERRED && nodemask_weight(&b->host_nodes) > 1 &&
 	    b->kernel_mode == POLICY_PREFERRED)
@@ -267,7 +270,7 @@ static int check_room(const struct backend *b, size_t page)
 	bool bound = b->kernel_mode == POLICY_BIND;
 	bool huge = page > (size_t)sysconf(_SC_PAGESIZE);
 	struct nodemask nodes;
-	uint64_t room = 0;
+	uint64_t room = 0, size = b->size * (backend_file_private_copy(b) ? 2 : 1);
 	char need[32], have[32], hp[32], list[64];
 
 	if (!b->prealloc)
@@ -281,9 +284,9 @@ static int check_room(const struct backend *b, size_t page)
 			room += huge ? host_free_hugepages((int)n, page) * page : host_node_available(n);
 	if (huge && !bound) /* reserved but not yet faulted pages are not free */
 		room = host_free_hugepages(-1, page) * page;
-	if (room >= b->size)
+	if (room >= size)
 		return EXIT_OK;
-	format_size(b->size, need, sizeof(need));
+	format_size(size, need, sizeof(need));
 	format_size(room, have, sizeof(have));
 	format_size(page, hp, sizeof(hp));
 	nodemask_format(&nodes, list, sizeof(list));

@@ -110,6 +110,10 @@ int backend_complete(struct backend *b);
 /* Unmap, close and remove what complete made. */
 void backend_release(struct backend *b);
 
+/* A private, writable mapping of a tmpfs file: every page written
+ * exists twice, in the file and in the private copy. */
+bool backend_file_private_copy(const struct backend *b);
+
 /* Shared mapping helper for the fd kinds: maps fd at offset per b's flags. */
 int backend_map_fd(struct backend *b, int fd, uint64_t offset);
 /* One line for a failed mmap(); returns the exit status. */

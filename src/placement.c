@@ -229,9 +229,13 @@ void placement_verify(struct backend *b)
 			verdict(pl, VERIFY_PASS, "every present page on preferred nodes %s", list);
 			return;
 		}
+		/* room: free huge pages of this size for hugetlb, else free memory */
 		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
 			if (nodemask_isset(nodes, n))
-				room += host_node_free(n);
+				room += pl->kind == PAGE_HUGETLB ? host_free_hugepages((int)n, b->page_size) * b->page_size
+								 : host_node_free(n);
+		if (pl->kind == PAGE_HUGETLB)
+			slack = 0;
 		format_size(off, sz, sizeof(sz));
 		if (room > off + slack)
 			verdict(pl, VERIFY_FAIL, "%s off preferred nodes %s while they have room", sz, list);

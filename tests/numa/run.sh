@@ -52,6 +52,7 @@ missing_install() {
 	exit 0
 }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+[ "$GUESTS" = none ] && skip_all "NUMAMEM_TEST_GUESTS=none"
 
 if [ -z "${NUMAMEM:-}" ]; then
 	if [ -n "${builddir:-}" ] && [ -x "$builddir/src/numamem" ]; then

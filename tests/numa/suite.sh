@@ -82,7 +82,7 @@ T=0
 FAILS=0
 ok() { T=$((T + 1)); echo "ok $T - $1"; }
 not_ok() { T=$((T + 1)); FAILS=$((FAILS + 1)); echo "not ok $T - $1"; }
-skip() { T=$((T + 1)); echo "ok $T - $1 # SKIP $2"; }
+skip() { want "$1" || return 0; T=$((T + 1)); echo "ok $T - $1 # SKIP $2"; }
 diag() { sed 's/^/#   /' "$@"; }
 note() { echo "# $*"; }
 want() { # want CASE-NAME: true if --only (comma-separated globs) does not exclude it
