@@ -265,7 +265,7 @@ int backend_validate(struct backend *b)
  * nodes for bind, else every node this process may use.  The
  * alternative is the OOM killer, or a SIGBUS in the middle of
  * populating.  Runs before alloc, after earlier regions took theirs. */
-static int check_room(const struct backend *b, size_t page)
+static int check_room(const struct backend *b, size_t page, uint64_t promised)
 {
 	bool bound = b->kernel_mode == POLICY_BIND;
 	bool huge = page > (size_t)sysconf(_SC_PAGESIZE);
@@ -284,6 +284,7 @@ static int check_room(const struct backend *b, size_t page)
 			room += huge ? host_free_hugepages((int)n, page) * page : host_node_available(n);
 	if (huge && !bound) /* reserved but not yet faulted pages are not free */
 		room = host_free_hugepages(-1, page) * page;
+	room = room > promised ? room - promised : 0;
 	if (room >= size)
 		return EXIT_OK;
 	format_size(size, need, sizeof(need));
@@ -301,12 +302,12 @@ static int check_room(const struct backend *b, size_t page)
 		    nodemask_weight(&nodes) > 1 ? "have" : "has", have);
 }
 
-int backend_complete(struct backend *b)
+int backend_complete(struct backend *b, bool defer_prealloc, uint64_t promised)
 {
 	const struct backend_ops *ops = b->ops;
 	unsigned long maxnode = nodemask_maxnode(&b->host_nodes);
 	double t0;
-	int status = check_room(b, b->page_size);
+	int status = check_room(b, b->page_size, promised);
 
 	if (status)
 		return status;
@@ -349,16 +350,22 @@ int backend_complete(struct backend *b)
 	b->t_mbind = now_seconds() - t0;
 
 	/* 5. prealloc, after the policy is in place */
+	return defer_prealloc ? EXIT_OK : backend_prealloc(b);
+}
+
+int backend_prealloc(struct backend *b)
+{
 	if (b->prealloc) {
-		t0 = now_seconds();
-		status = prealloc_region(b);
+		double t0 = now_seconds();
+		int status = prealloc_region(b);
+
 		b->t_prealloc = now_seconds() - t0;
 		if (status)
 			return status;
 	}
 	b->completed = true;
-	if (ops->completed)
-		ops->completed(b);
+	if (b->ops->completed)
+		b->ops->completed(b);
 	return EXIT_OK;
 }
 

@@ -70,6 +70,7 @@ struct backend {
 	bool file_is_temp;     /* mem-path was a directory */
 	bool completed;        /* complete succeeded: keep created files */
 	bool progress;         /* show a progress line during prealloc */
+	bool overlapped;       /* prealloc ran alongside other regions' */
 	int kernel_mode;       /* MPOL_* used for mbind */
 	unsigned threads_used;
 	bool prealloc_pinned;
@@ -105,8 +106,13 @@ const char *backend_type_name(const struct backend *b);
 /* QEMU's property checks and numamem's host checks, before anything is
  * allocated.  Prints one line and returns an exit status. */
 int backend_validate(struct backend *b);
-/* alloc → alignment → merge/dump → mbind → prealloc. Exit status. */
-int backend_complete(struct backend *b);
+/* alloc → alignment → merge/dump → mbind → prealloc. Exit status.
+ * promised: bytes earlier regions will still take from b's nodes.
+ * defer_prealloc stops before prealloc; backend_prealloc() finishes,
+ * so that several regions' preallocs can overlap (QEMU 9.0 does the
+ * same with its asynchronous prealloc). */
+int backend_complete(struct backend *b, bool defer_prealloc, uint64_t promised);
+int backend_prealloc(struct backend *b);
 /* Unmap, close and remove what complete made. */
 void backend_release(struct backend *b);
 

@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include <numa.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "numamem.h"
 #include "nodes.h"
 #include "options.h"
+#include "prealloc.h"
 #include "report.h"
 #include "run.h"
 
@@ -27,8 +30,41 @@ static bool wants_command(int argc, char **argv)
 	return false;
 }
 
+static void *prealloc_thread(void *arg)
+{
+	struct backend *b = arg;
+
+	return (void *)(intptr_t)backend_prealloc(b);
+}
+
+/* Bytes regions before i will still take from nodes region i may use,
+ * when their preallocs have not run yet. */
+static uint64_t promised_before(const struct config *cfg, size_t i)
+{
+	const struct backend *b = &cfg->regions[i];
+	uint64_t sum = 0;
+
+	for (size_t k = 0; k < i; k++) {
+		const struct backend *e = &cfg->regions[k];
+		struct nodemask both;
+		bool shared = b->kernel_mode != POLICY_BIND || e->kernel_mode != POLICY_BIND;
+
+		for (size_t w = 0; !shared && w < NODEMASK_LONGS; w++) {
+			both.bits[w] = b->host_nodes.bits[w] & e->host_nodes.bits[w];
+			shared = both.bits[w] != 0;
+		}
+		if (e->prealloc && shared)
+			sum += e->size;
+	}
+	return sum;
+}
+
+/* Validate every region, then complete each in order.  Preallocs whose
+ * threads have CPUs of their own run at once, after every region's
+ * mbind; otherwise each region is completed in turn. */
 static int complete_all(struct config *cfg)
 {
+	bool overlap;
 	int status;
 
 	for (size_t i = 0; i < cfg->nregions; i++) {
@@ -36,10 +72,37 @@ static int complete_all(struct config *cfg)
 		if (status)
 			return status;
 	}
+	overlap = prealloc_can_overlap(cfg->regions, cfg->nregions);
 	for (size_t i = 0; i < cfg->nregions; i++) {
-		status = backend_complete(&cfg->regions[i]);
+		status = backend_complete(&cfg->regions[i], overlap, overlap ? promised_before(cfg, i) : 0);
 		if (status)
 			return status;
+	}
+	if (overlap) {
+		pthread_t *tids = calloc(cfg->nregions, sizeof(*tids));
+		bool *started = calloc(cfg->nregions, sizeof(*started));
+		int first_error = EXIT_OK;
+
+		for (size_t i = 0; i < cfg->nregions; i++) {
+			cfg->regions[i].overlapped = true;
+			cfg->regions[i].progress &= i == 0; /* one progress line */
+			started[i] = tids && started &&
+				     !pthread_create(&tids[i], NULL, prealloc_thread, &cfg->regions[i]);
+		}
+		for (size_t i = 0; i < cfg->nregions; i++) {
+			void *r = NULL;
+			int st;
+
+			if (started && started[i])
+				pthread_join(tids[i], &r);
+			/* a thread that could not start: this region's turn now */
+			st = started && started[i] ? (int)(intptr_t)r : backend_prealloc(&cfg->regions[i]);
+			if (!first_error)
+				first_error = st;
+		}
+		free(tids);
+		free(started);
+		return first_error;
 	}
 	return EXIT_OK;
 }
@@ -96,7 +159,9 @@ int main(int argc, char **argv)
 	status = complete_all(&cfg);
 	if (status)
 		goto out;
-	verify = measure_all(&cfg);
+	/* The placement query costs a move_pages() per page: skip it when
+	 * nothing will show or judge it (a COMMAND, or --quiet). */
+	verify = cfg.json || cfg.verify || cfg.map || (!cfg.quiet && !cfg.command) ? measure_all(&cfg) : EXIT_OK;
 	if (verify && verify != EXIT_VERIFY) {
 		status = verify;
 		goto out;

@@ -59,6 +59,14 @@ static void on_sigbus(int sig, siginfo_t *si, void *ctx)
 	raise(sig);
 }
 
+static void install_sigbus(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
 /* Fallback for kernels before 5.14: one access per page. */
 static void touch_pages(struct job *j)
 {
@@ -203,11 +211,39 @@ static void *progress_loop(void *arg)
 	return NULL;
 }
 
+bool prealloc_can_overlap(const struct backend *regions, size_t n)
+{
+	cpu_set_t used, cpus, common;
+	unsigned count = 0;
+
+	CPU_ZERO(&used);
+	for (size_t i = 0; i < n; i++) {
+		if (!regions[i].prealloc)
+			continue;
+		if (!prealloc_cpus(&regions[i], &cpus))
+			return false;
+		CPU_AND(&common, &used, &cpus);
+		if (CPU_COUNT(&common))
+			return false;
+		CPU_OR(&used, &used, &cpus);
+		count++;
+	}
+	return count > 1;
+}
+
+/* SIGBUS handler for the touch loop, installed once for the process:
+ * overlapping preallocs must not restore each other's handlers. */
+static void catch_sigbus(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, install_sigbus);
+}
+
 int prealloc_region(struct backend *b)
 {
 	struct job jobs[PREALLOC_MAX_THREADS];
 	pthread_t tids[PREALLOC_MAX_THREADS];
-	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO }, old;
 	cpu_set_t cpus, allowed;
 	bool pin = prealloc_cpus(b, &cpus);
 	uint64_t pages = b->size / b->page_size, first = 0;
@@ -221,8 +257,7 @@ int prealloc_region(struct backend *b)
 	host_cpus_allowed(&allowed);
 	n = prealloc_thread_count(b->prealloc_threads, (unsigned)CPU_COUNT(pin ? &cpus : &allowed),
 				  b->size, b->page_size);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, &old);
+	catch_sigbus();
 	if (b->progress && pthread_create(&progress.tid, NULL, progress_loop, &progress) != 0)
 		b->progress = false;
 	for (unsigned i = 0; i < n; i++) {
@@ -265,7 +300,6 @@ int prealloc_region(struct backend *b)
 		atomic_store(&progress.stop, true);
 		pthread_join(progress.tid, NULL);
 	}
-	sigaction(SIGBUS, &old, NULL);
 	b->threads_used = n;
 	if (pin)
 		b->prealloc_cpuset = cpus;

@@ -201,6 +201,7 @@ static void json_region(FILE *out, const struct backend *b)
 	} else {
 		fputs("null", out);
 	}
+	fprintf(out, ",\"prealloc_overlapped\":%s", b->overlapped ? "true" : "false");
 	fprintf(out, ",\"present_bytes\":%" PRIu64 ",\"not_present_bytes\":%" PRIu64 ",\"node_bytes\":{",
 		pl->present_bytes, pl->not_present_bytes);
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {

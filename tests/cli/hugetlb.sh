@@ -76,7 +76,7 @@ mkdir "$T/small"
 if mount -t tmpfs -o size=8M numamem-test "$T/small"; then
 	for mode in populate touch; do
 		for target in "$T/small" "$T/small/region"; do
-			NUMAMEM_PREALLOC=$mode "$NUMAMEM" --backend=file --mem-path="$target" --size=16M --prealloc \
+			NUMAMEM_PREALLOC=$mode "$NUMAMEM" --backend=file --share --mem-path="$target" --size=16M --prealloc \
 				>"$T/out" 2>"$T/err"
 			rc=$?
 			what="ENOSPC ($mode, mem-path ${target#$T/})"

@@ -121,4 +121,19 @@ check "unbound prealloc of twice the host's memory: exit 2, one line (got $rc)" 
 run --object memory-backend-memfd,id=a,size=4M,prealloc=on --object memory-backend-ram,id=b,size=8M,prealloc=on --json
 check "two --object regions: exit 0" [ "$rc" = 0 ]
 check "two --object regions: both in the report" [ "$(grep -o '"id":"[ab]"' "$T/out" | tr -d '\n')" = '"id":"a""id":"b"' ]
+# Preallocs overlap when each region's threads have CPUs of their own.
+if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
+	run --object thread-context,id=t0,cpu-affinity=0 --object thread-context,id=t1,cpu-affinity=1 \
+		--object memory-backend-ram,id=a,size=128M,prealloc=on,prealloc-context=t0 \
+		--object memory-backend-memfd,id=b,size=128M,prealloc=on,prealloc-context=t1 --json
+	check "disjoint prealloc CPUs: exit 0" [ "$rc" = 0 ]
+	check "disjoint prealloc CPUs: both preallocs overlapped" [ "$(grep -o '"prealloc_overlapped":true' "$T/out" | wc -l)" = 2 ]
+	check "disjoint prealloc CPUs: every page present" [ "$(grep -o '"not_present_bytes":0' "$T/out" | wc -l)" = 2 ]
+	run --object thread-context,id=t0,cpu-affinity=0-1 \
+		--object memory-backend-ram,id=a,size=128M,prealloc=on,prealloc-context=t0 \
+		--object memory-backend-memfd,id=b,size=128M,prealloc=on,prealloc-context=t0 --json
+	check "shared prealloc CPUs: one region after the other" [ "$(grep -o '"prealloc_overlapped":false' "$T/out" | wc -l)" = 2 ]
+else
+	skip "overlapping preallocs need two CPUs"
+fi
 done_testing
