@@ -4,11 +4,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <libgen.h>
 #include <popt.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "host.h"
 #include "numamem.h"
@@ -273,6 +275,7 @@ int object_parse(struct config *cfg, const char *spec)
 {
 	char *copy = strdup(spec), *cursor = copy, *type, *pair, *id = NULL;
 	const char *last_key = NULL;
+	unsigned ids_seen = 0;
 	struct backend *b = NULL;
 	struct thread_context *tc = NULL;
 	int kind, status = EXIT_OK;
@@ -336,8 +339,11 @@ int object_parse(struct config *cfg, const char *spec)
 		}
 		*eq = '\0';
 		last_key = pair;
-		if (!strcmp(pair, "id"))
+		if (!strcmp(pair, "id")) {
+			if (ids_seen++)
+				status = fail(EXIT_USAGE, "--object '%s': parameter 'id' given twice", spec);
 			continue;
+		}
 		if (tc)
 			status = context_set(tc, pair, eq + 1);
 		else
@@ -529,6 +535,21 @@ static int resolve_contexts(struct config *cfg)
 	return EXIT_OK;
 }
 
+/* The ready file is written after every region is complete: a path that
+ * cannot be written is refused before anything is allocated. */
+static int check_ready_file(const char *path)
+{
+	char *copy = strdup(path), *dir;
+	int r = EXIT_OK;
+
+	if (!*path)
+		r = fail(EXIT_USAGE, "invalid ready-file '': expected a path");
+	else if (copy && access((dir = dirname(copy)), W_OK) < 0)
+		r = fail_errno(EXIT_USAGE, errno, "invalid ready-file '%s': cannot write in '%s'", path, dir);
+	free(copy);
+	return r;
+}
+
 static int parse_fd_arg(const char *opt, const char *arg, int *out)
 {
 	unsigned long v;
@@ -593,6 +614,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 					r = fail(EXIT_USAGE, "invalid hold duration '%s': must be above zero", arg);
 				break;
 			case OPT_READY_FILE:
+				r = check_ready_file(arg);
 				free(cfg->ready_file);
 				cfg->ready_file = strdup(arg);
 				break;
@@ -696,6 +718,10 @@ int options_parse(int argc, char **argv, struct config *cfg)
 	}
 	if (cfg->fd_number >= 0 && cfg->nregions > 1) {
 		status = fail(EXIT_USAGE, "--fd places a single region; this run has %zu", cfg->nregions);
+		goto out;
+	}
+	if (!cfg->command && (cfg->force_fork || cfg->fd_number >= 0)) {
+		status = fail(EXIT_USAGE, "%s needs a COMMAND after --", cfg->force_fork ? "--fork" : "--fd");
 		goto out;
 	}
 	if (cfg->hold && cfg->command) {
