@@ -59,6 +59,34 @@ static uint64_t promised_before(const struct config *cfg, size_t i)
 	return sum;
 }
 
+/* Every region's prealloc at once, a thread each; a region whose thread
+ * cannot start preallocates in this one. */
+static int prealloc_at_once(struct config *cfg)
+{
+	pthread_t *tids = calloc(cfg->nregions, sizeof(*tids));
+	bool *started = calloc(cfg->nregions, sizeof(*started));
+	int first_error = EXIT_OK;
+
+	for (size_t i = 0; i < cfg->nregions; i++) {
+		cfg->regions[i].overlapped = true;
+		cfg->regions[i].progress &= i == 0; /* one progress line */
+		started[i] = tids && started && !pthread_create(&tids[i], NULL, prealloc_thread, &cfg->regions[i]);
+	}
+	for (size_t i = 0; i < cfg->nregions; i++) {
+		void *r = NULL;
+		int st;
+
+		if (started && started[i])
+			pthread_join(tids[i], &r);
+		st = started && started[i] ? (int)(intptr_t)r : backend_prealloc(&cfg->regions[i]);
+		if (!first_error)
+			first_error = st;
+	}
+	free(tids);
+	free(started);
+	return first_error;
+}
+
 /* Validate every region, then complete each in order.  Preallocs whose
  * threads have CPUs of their own run at once, after every region's
  * mbind; otherwise each region is completed in turn. */
@@ -78,33 +106,7 @@ static int complete_all(struct config *cfg)
 		if (status)
 			return status;
 	}
-	if (overlap) {
-		pthread_t *tids = calloc(cfg->nregions, sizeof(*tids));
-		bool *started = calloc(cfg->nregions, sizeof(*started));
-		int first_error = EXIT_OK;
-
-		for (size_t i = 0; i < cfg->nregions; i++) {
-			cfg->regions[i].overlapped = true;
-			cfg->regions[i].progress &= i == 0; /* one progress line */
-			started[i] = tids && started &&
-				     !pthread_create(&tids[i], NULL, prealloc_thread, &cfg->regions[i]);
-		}
-		for (size_t i = 0; i < cfg->nregions; i++) {
-			void *r = NULL;
-			int st;
-
-			if (started && started[i])
-				pthread_join(tids[i], &r);
-			/* a thread that could not start: this region's turn now */
-			st = started && started[i] ? (int)(intptr_t)r : backend_prealloc(&cfg->regions[i]);
-			if (!first_error)
-				first_error = st;
-		}
-		free(tids);
-		free(started);
-		return first_error;
-	}
-	return EXIT_OK;
+	return overlap ? prealloc_at_once(cfg) : EXIT_OK;
 }
 
 /* Query placement and, with --verify, judge it. */
