@@ -550,6 +550,34 @@ else
 	skip "memoryless node refused" "no memoryless node on this machine"
 fi
 
+# A node outside this process's allowed nodes (a cgroup v2 cpuset that
+# allows only the first memory node): its own message, exit 2.
+not_allowed() {
+	set -- $MEM_NODES
+	[ $# -ge 2 ] || { skip "node outside the allowed set refused" "fewer than two memory nodes"; return; }
+	na_allow=$1 na_other=$2
+	cg=/sys/fs/cgroup
+	[ -f $cg/cgroup.controllers ] || mount -t cgroup2 none $cg 2>/dev/null
+	if ! grep -qw cpuset $cg/cgroup.controllers 2>/dev/null ||
+		! echo +cpuset >$cg/cgroup.subtree_control 2>/dev/null ||
+		! mkdir -p $cg/numamem-test ||
+		! cat $cg/cpuset.cpus.effective >$cg/numamem-test/cpuset.cpus 2>/dev/null ||
+		! echo "$na_allow" >$cg/numamem-test/cpuset.mems 2>/dev/null; then
+		skip "node outside the allowed set refused" "no cgroup v2 cpuset here"
+		return
+	fi
+	printf '#!/bin/sh\necho $$ >%s/numamem-test/cgroup.procs || exit 99\nexec %s "$@"\n' "$cg" "$NUMAMEM" >"$WORK/in-cpuset"
+	chmod +x "$WORK/in-cpuset"
+	na_saved=$NUMAMEM
+	NUMAMEM=$WORK/in-cpuset
+	refuse "node outside the allowed set ($na_other; cpuset.mems $na_allow) refused" 2 \
+		"node $na_other is outside the nodes this process may use" \
+		--size=${SIZE_MIB}M --policy=bind --host-nodes=$na_other
+	NUMAMEM=$na_saved
+	rmdir $cg/numamem-test 2>/dev/null
+}
+not_allowed
+
 # ------------------------------------------- prealloc thread placement
 
 # threads NAME TARGET-CPUS numamem-args...: run numamem with a region
