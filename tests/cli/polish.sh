@@ -34,18 +34,18 @@ check "--map text: 4 rows of 64 plain cells when not a terminal" \
 
 # Progress: only on a terminal (script(1) gives one), only past a second.
 if command -v script >/dev/null 2>&1; then
-	script -qec "'$NUMAMEM' --size=3G --thp=off --prealloc --prealloc-threads=1 --json" /dev/null >"$T/tty" 2>&1
+	script -qec "'$NUMAMEM' --size=8G --thp=off --prealloc --prealloc-threads=1 --json" /dev/null >"$T/tty" 2>&1
 	ms=$(sed -n 's/.*"prealloc":\([0-9]*\).*/\1/p' "$T/tty")
 	if [ "${ms:-0}" -lt 1500 ]; then
 		skip "prealloc took ${ms:-?} ms: too quick for a progress line"
 	else
-		check "progress line on a terminal (prealloc ${ms} ms)" grep -q "numamem: prealloc m0: .* of 3 GiB, .*/s, [0-9]* s left" "$T/tty"
+		check "progress line on a terminal (prealloc ${ms} ms)" grep -q "numamem: prealloc m0: .* of 8 GiB, .*/s, [0-9]* s left" "$T/tty"
 	fi
-	script -qec "'$NUMAMEM' --size=3G --thp=off --prealloc --prealloc-threads=1 --quiet" /dev/null >"$T/tty" 2>&1
+	script -qec "'$NUMAMEM' --size=8G --thp=off --prealloc --prealloc-threads=1 --quiet" /dev/null >"$T/tty" 2>&1
 	check "--quiet: no progress on a terminal" [ ! -s "$T/tty" ]
 else
 	skip "no script(1) for a terminal"
 fi
-"$NUMAMEM" --size=3G --thp=off --prealloc --prealloc-threads=1 >/dev/null 2>"$T/err"
+"$NUMAMEM" --size=8G --thp=off --prealloc --prealloc-threads=1 >/dev/null 2>"$T/err"
 check "no progress when stderr is not a terminal" [ ! -s "$T/err" ]
 done_testing
