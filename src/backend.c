@@ -420,6 +420,9 @@ int backend_map_error(const struct backend *b, int e)
 	if (e == ENOMEM)
 		return fail(EXIT_UNAVAILABLE, "region '%s': the kernel will not commit %s (see vm.overcommit_memory)",
 			    b->id, sz);
+	if ((e == EOPNOTSUPP || e == EINVAL) && b->pmem)
+		return fail(EXIT_UNAVAILABLE, "mem-path '%s' of region '%s' cannot be mapped with MAP_SYNC: pmem=on needs a DAX file system",
+			    b->mem_path, b->id);
 	if (e == ENODEV && b->kind == BACKEND_FILE)
 		return fail(EXIT_USAGE, "mem-path '%s' of region '%s' is on a file system that cannot be memory-mapped",
 			    b->mem_path, b->id);

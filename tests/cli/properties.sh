@@ -1,0 +1,88 @@
+#!/bin/sh
+# Region properties as the kernel sees them: VmFlags in smaps (merge,
+# dump, THP), protections in maps (readonly, rom), alignment, offset,
+# seals, discard-data and pmem.
+. "$(dirname "$0")/lib.sh"
+
+# hold ARGS...: numamem --hold in the background; sets pid and addr.
+hold() {
+	rm -f "$T/ready"
+	"$NUMAMEM" --json --hold --ready-file="$T/ready" "$@" >"$T/out" 2>"$T/err" &
+	pid=$!
+	wait_file "$T/ready" 30
+	addr=$(json_get address)
+}
+
+release() {
+	kill -TERM "$pid"
+	wait "$pid"
+}
+
+# vmflags: the VmFlags of the held region's mapping
+vmflags() {
+	awk -v a="${addr#0x}" '
+		/^[0-9a-f]+-[0-9a-f]+ / { split($1, r, "-"); s = r[1]; sub(/^0+/, "", s); b = a; sub(/^0+/, "", b); on = s == b }
+		on && /^VmFlags:/ { sub(/^VmFlags: */, ""); print; exit }' "/proc/$pid/smaps"
+}
+
+# perms: the permissions of the held region's mapping (rw-p, r--s, ...)
+perms() {
+	awk -v a="${addr#0x}" '{ split($1, r, "-"); s = r[1]; sub(/^0+/, "", s); b = a; sub(/^0+/, "", b) } s == b { print $2 }' "/proc/$pid/maps"
+}
+
+has_flag() { echo " $1 " | grep -q " $2 "; }
+
+hold --size=4M
+f=$(vmflags)
+check "defaults: mergeable (mg), dumped (no dd), THP asked (hg) [$f]" sh -c "echo ' $f ' | grep -q ' mg ' && ! echo ' $f ' | grep -q ' dd ' && echo ' $f ' | grep -q ' hg '"
+check "defaults: ram is private and writable ($(perms))" [ "$(perms)" = rw-p ]
+release
+hold --size=4M --no-merge --no-dump --thp=off --share
+f=$(vmflags)
+check "--no-merge --no-dump --thp=off: no mg, dd, nh [$f]" sh -c "! echo ' $f ' | grep -q ' mg ' && echo ' $f ' | grep -q ' dd ' && echo ' $f ' | grep -q ' nh '"
+check "--share: a shared mapping ($(perms))" [ "$(perms)" = rw-s ]
+release
+
+dd if=/dev/zero of="$T/img" bs=1M count=8 2>/dev/null
+hold --backend=file --mem-path="$T/img" --size=4M --readonly
+check "readonly (rom auto): mapped read-only ($(perms))" [ "$(perms)" = r--p ]
+release
+hold --backend=file --mem-path="$T/img" --size=4M --readonly --rom=off
+check "readonly, rom=off: private and writable ($(perms))" [ "$(perms)" = rw-p ]
+release
+hold --backend=file --mem-path="$T/img" --size=4M --rom=on --no-share
+check "rom=on: read-only ($(perms))" [ "$(perms)" = r--p ]
+release
+
+hold --backend=file --mem-path="$T/img" --size=4M --align=1G
+check "align=1G: the address is a multiple of 1 GiB ($addr)" [ $((addr % 1073741824)) = 0 ]
+release
+
+printf 'NUMAMEM' | dd of="$T/img" bs=1 seek=4194304 conv=notrunc 2>/dev/null
+out=$("$NUMAMEM" --backend=file --mem-path="$T/img" --share --offset=4M --size=4M -- sh -c 'echo "$NUMAMEM_OFFSET $NUMAMEM_SIZE"')
+check "offset=4M reaches the command ($out)" [ "$out" = "4194304 4194304" ]
+
+printf 'keep' | dd of="$T/img" bs=1 conv=notrunc 2>/dev/null
+"$NUMAMEM" --backend=file --mem-path="$T/img" --share --size=4M --prealloc --quiet
+check "without discard-data the file keeps its contents" [ "$(head -c 4 "$T/img")" = keep ]
+mkdir "$T/tmpfs"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=16M numamem-test "$T/tmpfs"; then
+	printf 'keep' >"$T/tmpfs/img"
+	truncate -s 4M "$T/tmpfs/img"
+	"$NUMAMEM" --backend=file --mem-path="$T/tmpfs/img" --share --size=4M --prealloc --discard-data --quiet
+	check "discard-data: the file's pages are dropped at exit (now zeros)" [ "$(head -c 4 "$T/tmpfs/img" | tr -d '\0')" = "" ]
+	check "pmem on tmpfs: refused with exit 2" sh -c "'$NUMAMEM' --backend=file --mem-path='$T/tmpfs/img' --share --pmem --size=4M 2>'$T/err'; [ \$? = 2 ]"
+	check "pmem: one line naming MAP_SYNC" grep -q "cannot be mapped with MAP_SYNC" "$T/err"
+	umount "$T/tmpfs"
+else
+	skip "discard-data and pmem need root for a tmpfs"
+fi
+
+# seal (memfd): a sealed memfd cannot be grown by the command.
+out=$("$NUMAMEM" --size=4M -- sh -c 'truncate -s 8M /proc/self/fd/$NUMAMEM_FD 2>&1; echo $?')
+check "seal=on (default): the command cannot grow the memfd" [ "${out##*
+}" != 0 ]
+out=$("$NUMAMEM" --size=4M --no-seal -- sh -c 'truncate -s 8M /proc/self/fd/$NUMAMEM_FD 2>&1; echo $?')
+check "--no-seal: the command can grow it" [ "${out##*
+}" = 0 ]
+done_testing
