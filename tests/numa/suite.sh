@@ -492,7 +492,10 @@ for backend in ram memfd file shm hugetlb; do
 			hp_set "$A" 0
 			place "$b: preferred on a full node ($A) falls back" "$bargs" "fallback:$A" --policy=preferred --host-nodes=$A
 			hp_set "$A" "$h_orig"
-		elif fill "$A" $((48 * MIB)); then
+		elif fill "$A" $((48 * MIB)) ||
+			{ unfill; note "  fill of node $A failed ($FILL_WHY); once more"; fill "$A" $((48 * MIB)); }; then
+			# a fill bound to a nearly full node can meet the OOM killer
+			# when something else allocates there at that moment: once more
 			place "$b: preferred on a full node ($A) falls back" "$bargs" "fallback:$A" --policy=preferred --host-nodes=$A
 			unfill
 		else
