@@ -270,6 +270,7 @@ static int check_room(const struct backend *b, size_t page, uint64_t promised)
 	bool bound = b->kernel_mode == POLICY_BIND;
 	bool huge = page > (size_t)sysconf(_SC_PAGESIZE);
 	struct nodemask nodes;
+	uint64_t avail[NUMAMEM_MAX_NODES];
 	uint64_t room = 0, size = b->size * (backend_file_private_copy(b) ? 2 : 1);
 	char need[32], have[32], hp[32], list[64];
 
@@ -279,9 +280,11 @@ static int check_room(const struct backend *b, size_t page, uint64_t promised)
 		nodes = b->host_nodes;
 	else
 		host_nodes_allowed(&nodes);
+	if (!huge)
+		host_available(avail);
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
 		if (nodemask_isset(&nodes, n))
-			room += huge ? host_free_hugepages((int)n, page) * page : host_node_available(n);
+			room += huge ? host_free_hugepages((int)n, page) * page : avail[n];
 	if (huge && !bound) /* reserved but not yet faulted pages are not free */
 		room = host_free_hugepages(-1, page) * page;
 	room = room > promised ? room - promised : 0;

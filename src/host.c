@@ -159,33 +159,39 @@ static void zoneinfo(struct zone_sums *z, unsigned nz)
 	fclose(f);
 }
 
-uint64_t host_node_available(unsigned node)
+void host_available(uint64_t avail[NUMAMEM_MAX_NODES])
 {
 	static struct zone_sums z[NUMAMEM_MAX_NODES];
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t avail, low, nodes_total = 0, unmanaged = 0, gap;
+	uint64_t nodes_total = 0, unmanaged = 0, gap;
 	uint64_t global_total = meminfo_kb("/proc/meminfo", "MemTotal") * 1024;
 	struct nodemask present;
 
 	zoneinfo(z, NUMAMEM_MAX_NODES);
 	host_nodes_present(&present);
-	avail = node_meminfo(node, "MemFree") + node_meminfo(node, "Inactive(file)");
-	/* Some hosts (lazily accepted or hot-added memory) count memory in
-	 * MemTotal before any node's zones manage it.  Give each node its
-	 * share of that gap, by its present-but-unmanaged pages. */
+	memset(avail, 0, NUMAMEM_MAX_NODES * sizeof(*avail));
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		if (!nodemask_isset(&present, n))
 			continue;
+		avail[n] = node_meminfo(n, "MemFree") + node_meminfo(n, "Inactive(file)");
 		nodes_total += node_meminfo(n, "MemTotal");
 		if (z[n].present > z[n].managed)
 			unmanaged += z[n].present - z[n].managed;
 	}
+	/* Some hosts (lazily accepted or hot-added memory) count memory in
+	 * MemTotal before any node's zones manage it.  Give each node its
+	 * share of that gap, by its present-but-unmanaged pages. */
 	gap = global_total > nodes_total ? global_total - nodes_total : 0;
-	if (gap && unmanaged && z[node].present > z[node].managed)
-		avail += (uint64_t)((double)gap * (double)(z[node].present - z[node].managed) /
-				    (double)unmanaged);
-	low = z[node].low * page;
-	return avail > low ? avail - low : 0;
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		uint64_t low = z[n].low * page;
+
+		if (!nodemask_isset(&present, n))
+			continue;
+		if (gap && unmanaged && z[n].present > z[n].managed)
+			avail[n] += (uint64_t)((double)gap * (double)(z[n].present - z[n].managed) /
+					       (double)unmanaged);
+		avail[n] = avail[n] > low ? avail[n] - low : 0;
+	}
 }
 
 static uint64_t read_u64(const char *path)

@@ -19,10 +19,10 @@ bool host_node_cpus(const struct nodemask *m, cpu_set_t *cpus);
 /* CPUs this process may run on. */
 void host_cpus_allowed(cpu_set_t *cpus);
 
-/* Bytes a node can give without the OOM killer: free pages, plus
+/* Bytes each node can give without the OOM killer: free pages, plus
  * reclaimable page cache and memory the kernel has not initialised yet,
- * minus the low watermark. */
-uint64_t host_node_available(unsigned node);
+ * minus the low watermark.  All nodes in one pass over procfs/sysfs. */
+void host_available(uint64_t avail[NUMAMEM_MAX_NODES]);
 uint64_t host_node_free(unsigned node);
 /* Free huge pages of page_size bytes on node (-1: all nodes). */
 uint64_t host_free_hugepages(int node, uint64_t page_size);

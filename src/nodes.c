@@ -39,25 +39,19 @@ static size_t hugepage_sizes(uint64_t *sizes, size_t max)
 	return n;
 }
 
+/* All CPUs of a node, allowed to this process or not. */
 static void cpus_of(unsigned node, char *buf, size_t len)
 {
 	struct bitmask *bm = numa_allocate_cpumask();
-	size_t used = 0;
+	cpu_set_t set;
 
-	buf[0] = '\0';
+	CPU_ZERO(&set);
 	if (numa_node_to_cpus((int)node, bm) == 0)
-		for (unsigned c = 0; c < bm->size && used < len; c++) {
-			unsigned last = c;
-
-			if (!numa_bitmask_isbitset(bm, c))
-				continue;
-			while (last + 1 < bm->size && numa_bitmask_isbitset(bm, last + 1))
-				last++;
-			used += (size_t)snprintf(buf + used, len - used, last == c ? "%s%u" : "%s%u-%u",
-						 used ? "," : "", c, last);
-			c = last;
-		}
+		for (unsigned c = 0; c < bm->size && c < CPU_SETSIZE; c++)
+			if (numa_bitmask_isbitset(bm, c))
+				CPU_SET(c, &set);
 	numa_bitmask_free(bm);
+	cpuset_format(&set, buf, len);
 }
 
 int nodes_show(FILE *out, bool json)
@@ -65,8 +59,10 @@ int nodes_show(FILE *out, bool json)
 	struct nodemask present, memory, allowed;
 	uint64_t sizes[8];
 	size_t nsizes = hugepage_sizes(sizes, ARRAY_SIZE(sizes));
+	uint64_t avail[NUMAMEM_MAX_NODES];
 	bool first = true;
 
+	host_available(avail);
 	host_nodes_present(&present);
 	host_nodes_with_memory(&memory);
 	host_nodes_allowed(&allowed);
@@ -86,7 +82,6 @@ int nodes_show(FILE *out, bool json)
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		long long total_free = 0;
 		long long total = nodemask_isset(&present, n) ? numa_node_size64((int)n, &total_free) : -1;
-		uint64_t avail = host_node_available(n);
 		bool usable = nodemask_isset(&allowed, n) && nodemask_isset(&memory, n);
 		char cpus[256], a[32], b[32], c[32];
 
@@ -98,7 +93,7 @@ int nodes_show(FILE *out, bool json)
 		if (json) {
 			fprintf(out, "%s{\"node\":%u,\"total_bytes\":%lld,\"free_bytes\":%" PRIu64
 				     ",\"available_bytes\":%" PRIu64 ",\"has_memory\":%s,\"usable\":%s,\"cpus\":\"%s\",\"hugepages\":[",
-				first ? "" : ",", n, total, host_node_free(n), avail,
+				first ? "" : ",", n, total, host_node_free(n), avail[n],
 				nodemask_isset(&memory, n) ? "true" : "false", usable ? "true" : "false", cpus);
 			for (size_t i = 0; i < nsizes; i++)
 				fprintf(out, "%s{\"page_size\":%" PRIu64 ",\"free\":%" PRIu64 ",\"total\":%" PRIu64 "}",
@@ -114,7 +109,7 @@ int nodes_show(FILE *out, bool json)
 		}
 		format_size((uint64_t)total, a, sizeof(a));
 		format_size(host_node_free(n), b, sizeof(b));
-		format_size(avail, c, sizeof(c));
+		format_size(avail[n], c, sizeof(c));
 		fprintf(out, "%-5u %12s %12s %12s", n, a, b, c);
 		for (size_t i = 0; i < nsizes; i++) {
 			char col[48];

@@ -374,9 +374,6 @@ enum {
 	OPT_VERSION,
 };
 
-#define PROP_OPT(idx, argdesc, text) \
-	{ NULL, '\0', POPT_ARG_STRING, NULL, OPT_PROP + (idx), text, argdesc }
-
 /* Boolean properties: --NAME / --no-NAME through popt's toggle. */
 static int toggles[ARRAY_SIZE(props)];
 

@@ -75,6 +75,27 @@ int nodemask_format(const struct nodemask *m, char *buf, size_t len)
 	return (int)used;
 }
 
+int cpuset_format(const cpu_set_t *set, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		int last = c, w;
+
+		if (!CPU_ISSET(c, set))
+			continue;
+		while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
+			last++;
+		w = snprintf(buf + (used < len ? used : len), used < len ? len - used : 0,
+			     last == c ? "%s%d" : "%s%d-%d", used ? "," : "", c, last);
+		used += (size_t)w;
+		c = last;
+	}
+	return (int)used;
+}
+
 int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;

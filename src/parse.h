@@ -32,6 +32,9 @@ unsigned nodemask_maxnode(const struct nodemask *m);
 /* "0-2,5"; returns the length snprintf would have written. */
 int nodemask_format(const struct nodemask *m, char *buf, size_t len);
 
+/* "0-3,8" for a CPU set; returns the length snprintf would have written. */
+int cpuset_format(const cpu_set_t *set, char *buf, size_t len);
+
 /* SIZE: digits with an optional fraction and one of B K M G T P E
  * (case-insensitive, base 1024).  -EINVAL for junk, -ERANGE on overflow
  * or a fraction that is not a whole number of bytes. */

@@ -195,7 +195,7 @@ static uint64_t interleave_unit(const struct backend *b)
 {
 	const struct placement *pl = &b->placement;
 
-	return pl->kind == PAGE_BASE ? b->page_size : pl->kind == PAGE_THP ? THP_SIZE : b->page_size;
+	return pl->kind == PAGE_THP ? THP_SIZE : b->page_size;
 }
 
 void placement_verify(struct backend *b)

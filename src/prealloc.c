@@ -41,9 +41,7 @@ struct job {
 	size_t len, page, step;
 	_Atomic uint64_t *done; /* bytes populated, for the progress line */
 	bool write;
-	bool pin;
 	bool touch;    /* NUMAMEM_PREALLOC=touch: skip MADV_POPULATE_* */
-	cpu_set_t cpus;
 	int err;       /* errno of the failure, 0 when done */
 	bool sigbus;   /* touch loop ran out of huge pages */
 };
@@ -271,9 +269,7 @@ int prealloc_region(struct backend *b)
 			.step = step - step % b->page_size,
 			.done = &progress.done,
 			.write = backend_writable(b),
-			.pin = pin,
 			.touch = touch,
-			.cpus = cpus,
 		};
 		first += count;
 		pthread_attr_init(&attr);

@@ -19,24 +19,6 @@ static double rate(const struct backend *b)
 	return b->t_prealloc > 0 ? (double)b->size / b->t_prealloc : 0;
 }
 
-static void format_cpus(const cpu_set_t *set, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (int c = 0; c < CPU_SETSIZE && used < len; c++) {
-		int last = c;
-
-		if (!CPU_ISSET(c, set))
-			continue;
-		while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
-			last++;
-		used += (size_t)snprintf(buf + used, len - used, last == c ? "%s%d" : "%s%d-%d",
-					 used ? "," : "", c, last);
-		c = last;
-	}
-}
-
 static int finish(FILE *out)
 {
 	return fflush(out) || ferror(out) ? fail(EXIT_OUTPUT, "cannot write the report") : EXIT_OK;
@@ -78,7 +60,7 @@ static void text_region(FILE *out, const struct backend *b)
 		format_size((uint64_t)rate(b), s, sizeof(s));
 		fprintf(out, "  prealloc:     %s/s with %u thread%s", s, b->threads_used, b->threads_used == 1 ? "" : "s");
 		if (b->prealloc_pinned) {
-			format_cpus(&b->prealloc_cpuset, list, sizeof(list));
+			cpuset_format(&b->prealloc_cpuset, list, sizeof(list));
 			fprintf(out, " on CPUs %s", list);
 		}
 		fputc('\n', out);

@@ -197,6 +197,17 @@ int main(void)
 		ok(parse_cpulist("0-3:0", &all, &set, NULL) == -EINVAL, "cpus stride 0 refused");
 		ok(parse_cpulist("5000", &all, &set, &bad) == -ERANGE && bad == 5000, "cpus 5000 out of range");
 		ok(parse_cpulist("", &all, &set, NULL) == -EINVAL, "cpus '' refused");
+		{
+			char buf[64];
+
+			CPU_ZERO(&set);
+			parse_cpulist("0-3,8,10-11", &all, &set, NULL);
+			cpuset_format(&set, buf, sizeof(buf));
+			ok(!strcmp(buf, "0-3,8,10-11"), "cpuset_format round trip ('%s')", buf);
+			CPU_ZERO(&set);
+			cpuset_format(&set, buf, sizeof(buf));
+			ok(!strcmp(buf, ""), "cpuset_format of no CPU is empty");
+		}
 	}
 
 	/* names and formatting */
