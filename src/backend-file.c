@@ -16,7 +16,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "region.h"
 #include "numamem.h"
 
 #ifndef TMPFS_MAGIC
@@ -48,15 +48,15 @@ static int statfs_mem_path(const char *path, struct statfs *fs)
 	return r;
 }
 
-bool backend_file_private_copy(const struct backend *b)
+bool backend_file_private_copy(const struct region *b)
 {
 	struct statfs fs;
 
-	return b->kind == BACKEND_FILE && !backend_share(b) && backend_writable(b) &&
+	return b->kind == BACKEND_FILE && !region_share(b) && region_writable(b) &&
 	       statfs_mem_path(b->mem_path, &fs) == 0 && (unsigned long)fs.f_type == TMPFS_MAGIC;
 }
 
-static size_t file_page_size(const struct backend *b, int *status)
+static size_t file_page_size(const struct region *b, int *status)
 {
 	struct statfs fs;
 
@@ -108,7 +108,7 @@ static void keep_on_signal(const char *path)
 			pending[i] = NULL;
 }
 
-static int open_mem_path(struct backend *b)
+static int open_mem_path(struct region *b)
 {
 	int rw = b->readonly ? O_RDONLY : O_RDWR;
 	struct stat st;
@@ -148,7 +148,7 @@ static int open_mem_path(struct backend *b)
 	return EXIT_OK;
 }
 
-static int file_alloc(struct backend *b)
+static int file_alloc(struct region *b)
 {
 	struct statfs fs;
 	struct stat st;
@@ -178,14 +178,14 @@ static int file_alloc(struct backend *b)
 }
 
 /* A file numamem created for a region that never completed goes away. */
-static void file_release(struct backend *b)
+static void file_release(struct region *b)
 {
 	keep_on_signal(b->created_path);
 	if (b->created_path && !b->completed)
 		unlink(b->created_path);
 }
 
-static void file_completed(struct backend *b)
+static void file_completed(struct region *b)
 {
 	keep_on_signal(b->created_path);
 }

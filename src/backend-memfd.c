@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "region.h"
 #include "host.h"
 #include "numamem.h"
 
@@ -17,7 +17,7 @@
 #define MFD_HUGE_SHIFT 26
 #endif
 
-static size_t memfd_page_size(const struct backend *b, int *status)
+static size_t memfd_page_size(const struct region *b, int *status)
 {
 	if (!b->hugetlb)
 		return (size_t)sysconf(_SC_PAGESIZE);
@@ -30,7 +30,7 @@ static size_t memfd_page_size(const struct backend *b, int *status)
 	return (size_t)host_default_hugepage_size();
 }
 
-static int memfd_alloc(struct backend *b)
+static int memfd_alloc(struct region *b)
 {
 	unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
 	char name[96];

@@ -7,21 +7,21 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "region.h"
 #include "numamem.h"
 
 #define THP_ALIGN (2UL << 20)
 
-static size_t ram_page_size(const struct backend *b, int *status)
+static size_t ram_page_size(const struct region *b, int *status)
 {
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
 /* Map size bytes at a 2 MiB boundary (as QEMU does) so that THP can back
  * the whole region, then ask for huge pages unless --thp=off. */
-static int ram_alloc(struct backend *b)
+static int ram_alloc(struct region *b)
 {
-	int flags = MAP_ANONYMOUS | (backend_share(b) ? MAP_SHARED : MAP_PRIVATE);
+	int flags = MAP_ANONYMOUS | (region_share(b) ? MAP_SHARED : MAP_PRIVATE);
 	size_t len = b->size + THP_ALIGN;
 	uintptr_t start, aligned;
 	char *p;

@@ -10,15 +10,15 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "region.h"
 #include "numamem.h"
 
-static size_t shm_page_size(const struct backend *b, int *status)
+static size_t shm_page_size(const struct region *b, int *status)
 {
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-static int shm_alloc(struct backend *b)
+static int shm_alloc(struct region *b)
 {
 	char name[64];
 	int fd = -1, status;

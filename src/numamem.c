@@ -32,20 +32,20 @@ static bool wants_command(int argc, char **argv)
 
 static void *prealloc_thread(void *arg)
 {
-	struct backend *b = arg;
+	struct region *b = arg;
 
-	return (void *)(intptr_t)backend_prealloc(b);
+	return (void *)(intptr_t)region_prealloc(b);
 }
 
 /* Bytes regions before i will still take from nodes region i may use,
  * when their preallocs have not run yet. */
-static uint64_t promised_before(const struct config *cfg, size_t i)
+static uint64_t promised_before(const struct numamem *nm, size_t i)
 {
-	const struct backend *b = &cfg->regions[i];
+	const struct region *b = &nm->regions[i];
 	uint64_t sum = 0;
 
 	for (size_t k = 0; k < i; k++) {
-		const struct backend *e = &cfg->regions[k];
+		const struct region *e = &nm->regions[k];
 		struct nodemask both;
 		bool shared = b->kernel_mode != POLICY_BIND || e->kernel_mode != POLICY_BIND;
 
@@ -61,24 +61,24 @@ static uint64_t promised_before(const struct config *cfg, size_t i)
 
 /* Every region's prealloc at once, a thread each; a region whose thread
  * cannot start preallocates in this one. */
-static int prealloc_at_once(struct config *cfg)
+static int prealloc_at_once(struct numamem *nm)
 {
-	pthread_t *tids = calloc(cfg->nregions, sizeof(*tids));
-	bool *started = calloc(cfg->nregions, sizeof(*started));
+	pthread_t *tids = calloc(nm->nregions, sizeof(*tids));
+	bool *started = calloc(nm->nregions, sizeof(*started));
 	int first_error = EXIT_OK;
 
-	for (size_t i = 0; i < cfg->nregions; i++) {
-		cfg->regions[i].overlapped = true;
-		cfg->regions[i].progress &= i == 0; /* one progress line */
-		started[i] = tids && started && !pthread_create(&tids[i], NULL, prealloc_thread, &cfg->regions[i]);
+	for (size_t i = 0; i < nm->nregions; i++) {
+		nm->regions[i].overlapped = true;
+		nm->regions[i].progress &= i == 0; /* one progress line */
+		started[i] = tids && started && !pthread_create(&tids[i], NULL, prealloc_thread, &nm->regions[i]);
 	}
-	for (size_t i = 0; i < cfg->nregions; i++) {
+	for (size_t i = 0; i < nm->nregions; i++) {
 		void *r = NULL;
 		int st;
 
 		if (started && started[i])
 			pthread_join(tids[i], &r);
-		st = started && started[i] ? (int)(intptr_t)r : backend_prealloc(&cfg->regions[i]);
+		st = started && started[i] ? (int)(intptr_t)r : region_prealloc(&nm->regions[i]);
 		if (!first_error)
 			first_error = st;
 	}
@@ -90,37 +90,37 @@ static int prealloc_at_once(struct config *cfg)
 /* Validate every region, then complete each in order.  Preallocs whose
  * threads have CPUs of their own run at once, after every region's
  * mbind; otherwise each region is completed in turn. */
-static int complete_all(struct config *cfg)
+static int complete_all(struct numamem *nm)
 {
 	bool overlap;
 	int status;
 
-	for (size_t i = 0; i < cfg->nregions; i++) {
-		status = backend_validate(&cfg->regions[i]);
+	for (size_t i = 0; i < nm->nregions; i++) {
+		status = region_validate(&nm->regions[i]);
 		if (status)
 			return status;
 	}
-	overlap = prealloc_can_overlap(cfg->regions, cfg->nregions);
-	for (size_t i = 0; i < cfg->nregions; i++) {
-		status = backend_complete(&cfg->regions[i], overlap, overlap ? promised_before(cfg, i) : 0);
+	overlap = prealloc_can_overlap(nm->regions, nm->nregions);
+	for (size_t i = 0; i < nm->nregions; i++) {
+		status = region_complete(&nm->regions[i], overlap, overlap ? promised_before(nm, i) : 0);
 		if (status)
 			return status;
 	}
-	return overlap ? prealloc_at_once(cfg) : EXIT_OK;
+	return overlap ? prealloc_at_once(nm) : EXIT_OK;
 }
 
 /* Query placement and, with --verify, judge it. */
-static int measure_all(struct config *cfg)
+static int measure_all(struct numamem *nm)
 {
 	int status = EXIT_OK;
 
-	for (size_t i = 0; i < cfg->nregions; i++) {
-		struct backend *b = &cfg->regions[i];
-		int r = placement_query(b, cfg->map);
+	for (size_t i = 0; i < nm->nregions; i++) {
+		struct region *b = &nm->regions[i];
+		int r = placement_query(b, nm->map);
 
 		if (r)
 			return r;
-		if (cfg->verify) {
+		if (nm->verify) {
 			placement_verify(b);
 			if (b->placement.verdict == VERIFY_FAIL)
 				status = EXIT_VERIFY;
@@ -129,72 +129,72 @@ static int measure_all(struct config *cfg)
 	return status;
 }
 
-static void release_all(struct config *cfg)
+static void release_all(struct numamem *nm)
 {
-	for (size_t i = 0; i < cfg->nregions; i++)
-		backend_release(&cfg->regions[i]);
+	for (size_t i = 0; i < nm->nregions; i++)
+		region_release(&nm->regions[i]);
 }
 
 int main(int argc, char **argv)
 {
-	struct config cfg;
+	struct numamem nm;
 	bool command = wants_command(argc, argv);
 	bool ran = false;
 	int status, verify;
 
-	status = options_parse(argc, argv, &cfg);
+	status = options_parse(argc, argv, &nm);
 	if (status >= 0) {
-		options_free(&cfg);
+		options_free(&nm);
 		return command && status ? EXIT_CANCELED : status;
 	}
 	if (numa_available() < 0) {
 		status = fail(EXIT_UNAVAILABLE, "this kernel has no NUMA support");
 		goto out;
 	}
-	if (cfg.show_nodes) {
-		status = nodes_show(stdout, cfg.json);
+	if (nm.show_nodes) {
+		status = nodes_show(stdout, nm.json);
 		goto out;
 	}
-	cfg.colour = cfg.map && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	for (size_t i = 0; i < cfg.nregions; i++)
-		cfg.regions[i].progress = !cfg.quiet && isatty(STDERR_FILENO);
-	status = complete_all(&cfg);
+	nm.colour = nm.map && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	for (size_t i = 0; i < nm.nregions; i++)
+		nm.regions[i].progress = !nm.quiet && isatty(STDERR_FILENO);
+	status = complete_all(&nm);
 	if (status)
 		goto out;
 	/* The placement query costs a move_pages() per page: skip it when
 	 * nothing will show or judge it (a COMMAND, or --quiet). */
-	verify = cfg.json || cfg.verify || cfg.map || (!cfg.quiet && !cfg.command) ? measure_all(&cfg) : EXIT_OK;
+	verify = nm.json || nm.verify || nm.map || (!nm.quiet && !nm.command) ? measure_all(&nm) : EXIT_OK;
 	if (verify && verify != EXIT_VERIFY) {
 		status = verify;
 		goto out;
 	}
-	if (cfg.json)
-		status = report_json(stdout, &cfg);
-	else if (!cfg.quiet && !cfg.command)
-		status = report_text(stdout, &cfg);
+	if (nm.json)
+		status = report_json(stdout, &nm);
+	else if (!nm.quiet && !nm.command)
+		status = report_text(stdout, &nm);
 	if (status)
 		goto out;
 	if (verify) {
-		for (size_t i = 0; i < cfg.nregions; i++)
-			if (cfg.regions[i].placement.verdict == VERIFY_FAIL)
-				fail(EXIT_VERIFY, "region '%s' breaks policy %s: %s", cfg.regions[i].id,
-				     policy_names[cfg.regions[i].policy], cfg.regions[i].placement.reason);
+		for (size_t i = 0; i < nm.nregions; i++)
+			if (nm.regions[i].placement.verdict == VERIFY_FAIL)
+				fail(EXIT_VERIFY, "region '%s' breaks policy %s: %s", nm.regions[i].id,
+				     policy_names[nm.regions[i].policy], nm.regions[i].placement.reason);
 		status = EXIT_VERIFY;
 		goto out;
 	}
-	if (cfg.command) {
-		status = run_command(&cfg);
+	if (nm.command) {
+		status = run_command(&nm);
 		ran = true;
-	} else if (cfg.hold) {
-		status = run_hold(&cfg);
-	} else if (cfg.ready_file || cfg.ready_fd >= 0) {
-		status = run_signal_ready(&cfg);
+	} else if (nm.hold) {
+		status = run_hold(&nm);
+	} else if (nm.ready_file || nm.ready_fd >= 0) {
+		status = run_signal_ready(&nm);
 	}
 out:
-	release_all(&cfg);
+	release_all(&nm);
 	/* like env(1): numamem's own failure before COMMAND ran is 125 */
-	if (cfg.command && !ran && status)
+	if (nm.command && !ran && status)
 		status = EXIT_CANCELED;
-	options_free(&cfg);
+	options_free(&nm);
 	return status;
 }

@@ -31,7 +31,7 @@ struct prop {
 	ptrdiff_t has_off;  /* bool set when given, or -1 */
 };
 
-#define F(field) offsetof(struct backend, field)
+#define F(field) offsetof(struct region, field)
 static const struct prop props[] = {
 	{ "size", P_SIZE, F(size), ALL_KINDS, false, false, -1 },
 	{ "policy", P_POLICY, F(policy), ALL_KINDS, false, false, -1 },
@@ -95,7 +95,7 @@ static int list_error(const char *name, const char *value, int r, unsigned long 
 	return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,5, all or !LIST", name, value);
 }
 
-int region_set(struct backend *b, const char *name, const char *value, bool from_object)
+int region_set(struct region *b, const char *name, const char *value, bool from_object)
 {
 	const struct prop *p = find_prop(name);
 	char *field;
@@ -106,7 +106,7 @@ int region_set(struct backend *b, const char *name, const char *value, bool from
 
 	if (!p || (from_object && p->cli_only) || (!from_object && p->object_only) ||
 	    (from_object && p->kinds && !(p->kinds & (1u << b->kind))))
-		return fail(EXIT_USAGE, "%s has no property '%s'", backend_type_name(b), name);
+		return fail(EXIT_USAGE, "%s has no property '%s'", region_type_name(b), name);
 	if (!value)
 		return fail(EXIT_USAGE, "property '%s' of region '%s' needs a value", name, b->id);
 	if (!from_object && p->kinds && !b->kind_only_prop)
@@ -118,7 +118,7 @@ int region_set(struct backend *b, const char *name, const char *value, bool from
 		if (r < 0)
 			return size_error(name, value, r);
 		*(uint64_t *)field = u64;
-		if (p->off == offsetof(struct backend, size))
+		if (p->off == offsetof(struct region, size))
 			b->size_given = true;
 		break;
 	case P_BOOL:
@@ -196,13 +196,13 @@ static bool valid_id(const char *id)
 	return true;
 }
 
-static bool id_taken(const struct config *cfg, const char *id)
+static bool id_taken(const struct numamem *nm, const char *id)
 {
-	for (size_t i = 0; i < cfg->nregions; i++)
-		if (!strcmp(cfg->regions[i].id, id))
+	for (size_t i = 0; i < nm->nregions; i++)
+		if (!strcmp(nm->regions[i].id, id))
 			return true;
-	for (size_t i = 0; i < cfg->ncontexts; i++)
-		if (!strcmp(cfg->contexts[i].id, id))
+	for (size_t i = 0; i < nm->ncontexts; i++)
+		if (!strcmp(nm->contexts[i].id, id))
 			return true;
 	return false;
 }
@@ -271,12 +271,12 @@ static void *grow(void *array, size_t *n, size_t size)
 	return p;
 }
 
-int object_parse(struct config *cfg, const char *spec)
+int object_parse(struct numamem *nm, const char *spec)
 {
 	char *copy = strdup(spec), *cursor = copy, *type, *pair, *id = NULL;
 	const char *last_key = NULL;
 	unsigned ids_seen = 0;
-	struct backend *b = NULL;
+	struct region *b = NULL;
 	struct thread_context *tc = NULL;
 	int kind, status = EXIT_OK;
 
@@ -305,19 +305,19 @@ int object_parse(struct config *cfg, const char *spec)
 		status = fail(EXIT_USAGE, "invalid id '%s': use a letter, then letters, digits, '-', '.' or '_'", id);
 		goto out;
 	}
-	if (id_taken(cfg, id)) {
+	if (id_taken(nm, id)) {
 		status = fail(EXIT_USAGE, "duplicate id '%s'", id);
 		goto out;
 	}
 	if (!strcmp(type, "thread-context")) {
-		cfg->contexts = grow(cfg->contexts, &cfg->ncontexts, sizeof(*tc));
-		tc = &cfg->contexts[cfg->ncontexts - 1];
+		nm->contexts = grow(nm->contexts, &nm->ncontexts, sizeof(*tc));
+		tc = &nm->contexts[nm->ncontexts - 1];
 		tc->id = strdup(id);
 	} else if (!strncmp(type, "memory-backend-", 15) &&
 		   (kind = parse_name(type + 15, backend_kind_names, BACKEND_KINDS)) >= 0) {
-		cfg->regions = grow(cfg->regions, &cfg->nregions, sizeof(*b));
-		b = &cfg->regions[cfg->nregions - 1];
-		backend_init(b, id);
+		nm->regions = grow(nm->regions, &nm->nregions, sizeof(*b));
+		b = &nm->regions[nm->nregions - 1];
+		region_init(b, id);
 		b->kind = (enum backend_kind)kind;
 		b->kind_given = true;
 	} else {
@@ -494,33 +494,33 @@ static int stdout_status(void)
 	return EXIT_OK;
 }
 
-void options_free(struct config *cfg)
+void options_free(struct numamem *nm)
 {
-	for (size_t i = 0; i < cfg->nregions; i++)
-		backend_free(&cfg->regions[i]);
-	for (size_t i = 0; i < cfg->ncontexts; i++)
-		free(cfg->contexts[i].id);
-	free(cfg->regions);
-	free(cfg->contexts);
-	free(cfg->ready_file);
-	for (char **a = cfg->command; a && *a; a++)
+	for (size_t i = 0; i < nm->nregions; i++)
+		region_free(&nm->regions[i]);
+	for (size_t i = 0; i < nm->ncontexts; i++)
+		free(nm->contexts[i].id);
+	free(nm->regions);
+	free(nm->contexts);
+	free(nm->ready_file);
+	for (char **a = nm->command; a && *a; a++)
 		free(*a);
-	free(cfg->command);
-	*cfg = (struct config){ .ready_fd = -1, .fd_number = -1 };
+	free(nm->command);
+	*nm = (struct numamem){ .ready_fd = -1, .fd_number = -1 };
 }
 
 /* prealloc-context=ID → the thread-context's CPUs or nodes. */
-static int resolve_contexts(struct config *cfg)
+static int resolve_contexts(struct numamem *nm)
 {
-	for (size_t i = 0; i < cfg->nregions; i++) {
-		struct backend *b = &cfg->regions[i];
+	for (size_t i = 0; i < nm->nregions; i++) {
+		struct region *b = &nm->regions[i];
 		const struct thread_context *tc = NULL;
 
 		if (!b->prealloc_context)
 			continue;
-		for (size_t k = 0; k < cfg->ncontexts; k++)
-			if (!strcmp(cfg->contexts[k].id, b->prealloc_context))
-				tc = &cfg->contexts[k];
+		for (size_t k = 0; k < nm->ncontexts; k++)
+			if (!strcmp(nm->contexts[k].id, b->prealloc_context))
+				tc = &nm->contexts[k];
 		if (!tc)
 			return fail(EXIT_USAGE, "prealloc-context '%s' of region '%s': no thread-context has that id",
 				    b->prealloc_context, b->id);
@@ -557,18 +557,18 @@ static int parse_fd_arg(const char *opt, const char *arg, int *out)
 	return EXIT_OK;
 }
 
-int options_parse(int argc, char **argv, struct config *cfg)
+int options_parse(int argc, char **argv, struct numamem *nm)
 {
-	struct backend cli;
+	struct region cli;
 	bool cli_used = false, backend_given = false;
 	enum backend_kind cli_kind = BACKEND_RAM;
 	poptContext ctx;
 	const char **rest;
 	int rc, status = -1;
 
-	*cfg = (struct config){ .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO };
+	*nm = (struct numamem){ .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO };
 	memset(toggles, 0, sizeof(toggles));
-	backend_init(&cli, "m0");
+	region_init(&cli, "m0");
 	ctx = poptGetContext("numamem", argc, (const char **)argv, all_opts, POPT_CONTEXT_POSIXMEHARDER);
 	poptSetOtherOptionHelp(ctx, "[OPTION...] [-- COMMAND [ARG...]]");
 	while ((rc = poptGetNextOpt(ctx)) > 0) {
@@ -591,7 +591,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				break;
 			}
 			case OPT_OBJECT:
-				r = object_parse(cfg, arg);
+				r = object_parse(nm, arg);
 				break;
 			case OPT_THP: {
 				bool on;
@@ -599,28 +599,28 @@ int options_parse(int argc, char **argv, struct config *cfg)
 				if (parse_bool(arg, &on) < 0)
 					r = fail(EXIT_USAGE, "invalid thp '%s': expected on or off", arg);
 				else
-					cfg->thp = on ? TRI_ON : TRI_OFF;
+					nm->thp = on ? TRI_ON : TRI_OFF;
 				break;
 			}
 			case OPT_HOLD:
-				cfg->hold = true;
-				if (arg && parse_duration(arg, &cfg->hold_seconds) < 0)
+				nm->hold = true;
+				if (arg && parse_duration(arg, &nm->hold_seconds) < 0)
 					r = fail(EXIT_USAGE, "invalid hold duration '%s': expected a number with an optional ms, s, m, h or d suffix",
 						 arg);
-				else if (arg && cfg->hold_seconds <= 0)
+				else if (arg && nm->hold_seconds <= 0)
 					r = fail(EXIT_USAGE, "invalid hold duration '%s': must be above zero", arg);
 				break;
 			case OPT_READY_FILE:
 				r = check_ready_file(arg);
-				free(cfg->ready_file);
-				cfg->ready_file = strdup(arg);
+				free(nm->ready_file);
+				nm->ready_file = strdup(arg);
 				break;
 			case OPT_READY_FD:
-				r = parse_fd_arg("ready-fd", arg, &cfg->ready_fd);
+				r = parse_fd_arg("ready-fd", arg, &nm->ready_fd);
 				break;
 			case OPT_FD:
-				r = parse_fd_arg("fd", arg, &cfg->fd_number);
-				if (!r && cfg->fd_number < 3)
+				r = parse_fd_arg("fd", arg, &nm->fd_number);
+				if (!r && nm->fd_number < 3)
 					r = fail(EXIT_USAGE, "invalid fd '%s': 0, 1 and 2 are the command's standard streams",
 						 arg);
 				break;
@@ -666,18 +666,18 @@ int options_parse(int argc, char **argv, struct config *cfg)
 
 		while (rest[n])
 			n++;
-		cfg->command = calloc(n + 1, sizeof(char *));
+		nm->command = calloc(n + 1, sizeof(char *));
 		for (size_t i = 0; i < n; i++)
-			cfg->command[i] = strdup(rest[i]);
+			nm->command[i] = strdup(rest[i]);
 	}
-	cfg->json = o_json;
-	cfg->verify = o_verify;
-	cfg->quiet = o_quiet;
-	cfg->force_fork = o_fork;
-	cfg->map = o_map;
-	cfg->show_nodes = o_show_nodes;
+	nm->json = o_json;
+	nm->verify = o_verify;
+	nm->quiet = o_quiet;
+	nm->force_fork = o_fork;
+	nm->map = o_map;
+	nm->show_nodes = o_show_nodes;
 
-	if (cli_used && cfg->nregions) {
+	if (cli_used && nm->nregions) {
 		status = fail(EXIT_USAGE, "region options such as --size cannot be mixed with --object memory-backend-*: give the properties inside --object");
 		goto out;
 	}
@@ -686,7 +686,7 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			status = fail(EXIT_USAGE, "no size: give --size=SIZE");
 			goto out;
 		}
-		cli.kind = backend_given ? cli_kind : cfg->command ? BACKEND_MEMFD : BACKEND_RAM;
+		cli.kind = backend_given ? cli_kind : nm->command ? BACKEND_MEMFD : BACKEND_RAM;
 		cli.kind_given = backend_given;
 		if (cli.kind_only_prop && !(find_prop(cli.kind_only_prop)->kinds & (1u << cli.kind))) {
 			status = fail(EXIT_USAGE, "--%s applies only to the %s backend (this region is %s)",
@@ -699,43 +699,43 @@ int options_parse(int argc, char **argv, struct config *cfg)
 			status = fail(EXIT_USAGE, "--prealloc-cpus and --prealloc-nodes are mutually exclusive");
 			goto out;
 		}
-		cfg->regions = grow(cfg->regions, &cfg->nregions, sizeof(cli));
-		cfg->regions[0] = cli;
+		nm->regions = grow(nm->regions, &nm->nregions, sizeof(cli));
+		nm->regions[0] = cli;
 		cli.id = NULL;
 		cli.mem_path = cli.prealloc_context = NULL;
 	}
-	if (cfg->show_nodes) {
-		if (cfg->nregions || cfg->command || cfg->hold)
+	if (nm->show_nodes) {
+		if (nm->nregions || nm->command || nm->hold)
 			status = fail(EXIT_USAGE, "--show-nodes takes no region, command or --hold");
 		goto out;
 	}
-	if (!cfg->nregions) {
+	if (!nm->nregions) {
 		status = fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");
 		goto out;
 	}
-	if (cfg->fd_number >= 0 && cfg->nregions > 1) {
-		status = fail(EXIT_USAGE, "--fd places a single region; this run has %zu", cfg->nregions);
+	if (nm->fd_number >= 0 && nm->nregions > 1) {
+		status = fail(EXIT_USAGE, "--fd places a single region; this run has %zu", nm->nregions);
 		goto out;
 	}
-	if (!cfg->command && (cfg->force_fork || cfg->fd_number >= 0)) {
-		status = fail(EXIT_USAGE, "%s needs a COMMAND after --", cfg->force_fork ? "--fork" : "--fd");
+	if (!nm->command && (nm->force_fork || nm->fd_number >= 0)) {
+		status = fail(EXIT_USAGE, "%s needs a COMMAND after --", nm->force_fork ? "--fork" : "--fd");
 		goto out;
 	}
-	if (cfg->hold && cfg->command) {
+	if (nm->hold && nm->command) {
 		status = fail(EXIT_USAGE, "--hold and a COMMAND are exclusive: the command's lifetime is the hold");
 		goto out;
 	}
-	for (size_t i = 0; i < cfg->nregions; i++) {
-		struct backend *b = &cfg->regions[i];
+	for (size_t i = 0; i < nm->nregions; i++) {
+		struct region *b = &nm->regions[i];
 
-		if (cfg->thp != TRI_AUTO)
-			b->thp = cfg->thp;
+		if (nm->thp != TRI_AUTO)
+			b->thp = nm->thp;
 	}
-	status = resolve_contexts(cfg);
+	status = resolve_contexts(nm);
 	if (!status)
 		status = -1;
 out:
-	backend_free(&cli);
+	region_free(&cli);
 	poptFreeContext(ctx);
 	return status;
 }

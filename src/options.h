@@ -1,11 +1,11 @@
-/* Command line and --object parsing into regions (struct backend). */
+/* Command line and --object parsing into regions (struct region). */
 #ifndef NUMAMEM_OPTIONS_H
 #define NUMAMEM_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "backend.h"
+#include "region.h"
 
 /* QEMU's thread-context object: where prealloc threads may run. */
 struct thread_context {
@@ -15,8 +15,8 @@ struct thread_context {
 	struct nodemask nodes;
 };
 
-struct config {
-	struct backend *regions;
+struct numamem {
+	struct region *regions;
 	size_t nregions;
 	struct thread_context *contexts;
 	size_t ncontexts;
@@ -32,16 +32,16 @@ struct config {
 	char **command;        /* NULL-terminated, or NULL */
 };
 
-/* Parse argv into *cfg.  Returns -1 to go on, or an exit status to exit
+/* Parse argv into *nm.  Returns -1 to go on, or an exit status to exit
  * with (0 after --help / --version). */
-int options_parse(int argc, char **argv, struct config *cfg);
-void options_free(struct config *cfg);
+int options_parse(int argc, char **argv, struct numamem *nm);
+void options_free(struct numamem *nm);
 
 /* One property of a region, by QEMU's name ("size", "host-nodes", ...).
  * Pure apart from reading the host's node set for "all".  On failure
  * returns an exit status after printing one line naming the value. */
-int region_set(struct backend *b, const char *name, const char *value, bool from_object);
+int region_set(struct region *b, const char *name, const char *value, bool from_object);
 /* "memory-backend-memfd,id=m0,size=1G,..." or "thread-context,..." */
-int object_parse(struct config *cfg, const char *spec);
+int object_parse(struct numamem *nm, const char *spec);
 
 #endif

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "region.h"
 #include "host.h"
 #include "numamem.h"
 #include "placement.h"
@@ -80,7 +80,7 @@ static void map_page(struct placement *pl, size_t i, size_t total, int node)
 		pl->cells[c] = MAP_MIXED;
 }
 
-static int query_pages(struct backend *b, bool map)
+static int query_pages(struct region *b, bool map)
 {
 	struct placement *pl = &b->placement;
 	size_t step = pl->step, total = b->map_len / step;
@@ -129,7 +129,7 @@ static int query_pages(struct backend *b, bool map)
 	return EXIT_OK;
 }
 
-static int query_policy(struct backend *b)
+static int query_policy(struct region *b)
 {
 	struct placement *pl = &b->placement;
 	int mode;
@@ -141,7 +141,7 @@ static int query_policy(struct backend *b)
 	return EXIT_OK;
 }
 
-int placement_query(struct backend *b, bool map)
+int placement_query(struct region *b, bool map)
 {
 	struct placement *pl = &b->placement;
 	size_t base = (size_t)sysconf(_SC_PAGESIZE);
@@ -191,14 +191,14 @@ static uint64_t bytes_off(const struct placement *pl, const struct nodemask *m)
 }
 
 /* The unit interleave deals out: a kernel page, huge where the region is. */
-static uint64_t interleave_unit(const struct backend *b)
+static uint64_t interleave_unit(const struct region *b)
 {
 	const struct placement *pl = &b->placement;
 
 	return pl->kind == PAGE_THP ? THP_SIZE : b->page_size;
 }
 
-void placement_verify(struct backend *b)
+void placement_verify(struct region *b)
 {
 	struct placement *pl = &b->placement;
 	const struct nodemask *nodes = &b->host_nodes;

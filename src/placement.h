@@ -37,12 +37,12 @@ struct placement {
 	char reason[160];       /* why verify failed, or what it checked */
 };
 
-struct backend;
+struct region;
 
 /* Fill b->placement (and its map when map is set).  Returns 0 or an
  * exit status after a message. */
-int placement_query(struct backend *b, bool map);
+int placement_query(struct region *b, bool map);
 /* Judge b->placement against b's policy (sets verdict and reason). */
-void placement_verify(struct backend *b);
+void placement_verify(struct region *b);
 
 #endif

@@ -19,7 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "region.h"
 #include "host.h"
 #include "numamem.h"
 #include "prealloc.h"
@@ -138,7 +138,7 @@ unsigned prealloc_thread_count(unsigned requested, unsigned cpus, uint64_t size,
 	return n ? (unsigned)n : 1;
 }
 
-bool prealloc_cpus(const struct backend *b, cpu_set_t *cpus)
+bool prealloc_cpus(const struct region *b, cpu_set_t *cpus)
 {
 	cpu_set_t allowed;
 
@@ -158,7 +158,7 @@ bool prealloc_cpus(const struct backend *b, cpu_set_t *cpus)
 
 /* A SIGBUS in the touch loop and EFAULT from MADV_POPULATE_* are the
  * same event: the backing store could not supply a page. */
-static int prealloc_error(const struct backend *b, const struct job *j)
+static int prealloc_error(const struct region *b, const struct job *j)
 {
 	bool huge = b->page_size > (size_t)sysconf(_SC_PAGESIZE);
 	bool no_page = j->sigbus || j->err == EFAULT || j->err == ENOMEM;
@@ -176,7 +176,7 @@ static int prealloc_error(const struct backend *b, const struct job *j)
 }
 
 struct progress {
-	const struct backend *b;
+	const struct region *b;
 	_Atomic uint64_t done;
 	_Atomic bool stop;
 	pthread_t tid;
@@ -209,7 +209,7 @@ static void *progress_loop(void *arg)
 	return NULL;
 }
 
-bool prealloc_can_overlap(const struct backend *regions, size_t n)
+bool prealloc_can_overlap(const struct region *regions, size_t n)
 {
 	cpu_set_t used, cpus, common;
 	unsigned count = 0;
@@ -238,7 +238,7 @@ static void catch_sigbus(void)
 	pthread_once(&once, install_sigbus);
 }
 
-int prealloc_region(struct backend *b)
+int prealloc_region(struct region *b)
 {
 	struct job jobs[PREALLOC_MAX_THREADS];
 	pthread_t tids[PREALLOC_MAX_THREADS];
@@ -268,7 +268,7 @@ int prealloc_region(struct backend *b)
 			.page = b->page_size,
 			.step = step - step % b->page_size,
 			.done = &progress.done,
-			.write = backend_writable(b),
+			.write = region_writable(b),
 			.touch = touch,
 		};
 		first += count;

@@ -14,7 +14,7 @@ static const char *mode_name(int mode)
 	return mode >= 0 && mode < POLICY_COUNT ? policy_names[mode] : "unknown";
 }
 
-static double rate(const struct backend *b)
+static double rate(const struct region *b)
 {
 	return b->t_prealloc > 0 ? (double)b->size / b->t_prealloc : 0;
 }
@@ -24,7 +24,7 @@ static int finish(FILE *out)
 	return fflush(out) || ferror(out) ? fail(EXIT_OUTPUT, "cannot write the report") : EXIT_OK;
 }
 
-static void text_region(FILE *out, const struct backend *b)
+static void text_region(FILE *out, const struct region *b)
 {
 	const struct placement *pl = &b->placement;
 	char size[32], page[32], s[32], list[96];
@@ -65,7 +65,7 @@ static void text_region(FILE *out, const struct backend *b)
 		}
 		fputc('\n', out);
 	}
-	if (b->merge && backend_share(b))
+	if (b->merge && region_share(b))
 		fprintf(out, "  note:         merge has no effect: the kernel does not merge shared mappings\n");
 	if (pl->verdict != VERIFY_SKIPPED || *pl->reason)
 		fprintf(out, "  verify:       %s (%s)\n", verdict_names[pl->verdict], pl->reason);
@@ -83,7 +83,7 @@ static char cell_char(short v)
 	return v < 36 ? (char)('a' + v - 10) : '#';
 }
 
-static void text_map(FILE *out, const struct backend *b, bool colour)
+static void text_map(FILE *out, const struct region *b, bool colour)
 {
 	const struct placement *pl = &b->placement;
 	/* background colours per node, cycling; absent dim, mixed inverse */
@@ -113,13 +113,13 @@ static void text_map(FILE *out, const struct backend *b, bool colour)
 	}
 }
 
-int report_text(FILE *out, const struct config *cfg)
+int report_text(FILE *out, const struct numamem *nm)
 {
-	for (size_t i = 0; i < cfg->nregions; i++) {
+	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
 			fputc('\n', out);
-		text_region(out, &cfg->regions[i]);
-		text_map(out, &cfg->regions[i], cfg->colour);
+		text_region(out, &nm->regions[i]);
+		text_map(out, &nm->regions[i], nm->colour);
 	}
 	return finish(out);
 }
@@ -153,7 +153,7 @@ static void json_nodes(FILE *out, const struct nodemask *m)
 	fputc(']', out);
 }
 
-static void json_region(FILE *out, const struct backend *b)
+static void json_region(FILE *out, const struct region *b)
 {
 	const struct placement *pl = &b->placement;
 	bool first = true;
@@ -163,7 +163,7 @@ static void json_region(FILE *out, const struct backend *b)
 	fprintf(out, ",\"backend\":\"%s\",\"address\":\"%p\",\"size\":%" PRIu64 ",\"page_size\":%zu",
 		backend_kind_names[b->kind], b->ptr, b->size, b->page_size);
 	fprintf(out, ",\"page_kind\":\"%s\",\"thp_bytes\":%" PRIu64, page_kind_names[pl->kind], pl->huge_bytes);
-	fprintf(out, ",\"share\":%s,\"fd\":", backend_share(b) ? "true" : "false");
+	fprintf(out, ",\"share\":%s,\"fd\":", region_share(b) ? "true" : "false");
 	if (b->fd >= 0)
 		fprintf(out, "%d", b->fd);
 	else
@@ -206,15 +206,15 @@ static void json_region(FILE *out, const struct backend *b)
 	fputc('}', out);
 }
 
-int report_json(FILE *out, const struct config *cfg)
+int report_json(FILE *out, const struct numamem *nm)
 {
 	fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
 	json_string(out, host_kernel_release());
 	fprintf(out, ",\"regions\":[");
-	for (size_t i = 0; i < cfg->nregions; i++) {
+	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
 			fputc(',', out);
-		json_region(out, &cfg->regions[i]);
+		json_region(out, &nm->regions[i]);
 	}
 	fprintf(out, "]}\n");
 	return finish(out);

@@ -7,7 +7,7 @@
 #include "options.h"
 
 /* Returns 0, or EXIT_OUTPUT if writing failed. */
-int report_text(FILE *out, const struct config *cfg);
-int report_json(FILE *out, const struct config *cfg);
+int report_text(FILE *out, const struct numamem *nm);
+int report_json(FILE *out, const struct numamem *nm);
 
 #endif

@@ -34,39 +34,39 @@ void run_env_name(const char *id, const char *what, char *buf, size_t len)
 	snprintf(buf + n, len - n, "_%s", what);
 }
 
-int run_signal_ready(const struct config *cfg)
+int run_signal_ready(const struct numamem *nm)
 {
-	if (cfg->hold && !cfg->quiet)
-		fprintf(stderr, "numamem: ready: %zu region%s complete, pid %ld\n", cfg->nregions,
-			cfg->nregions == 1 ? "" : "s", (long)getpid());
-	if (cfg->ready_file) {
+	if (nm->hold && !nm->quiet)
+		fprintf(stderr, "numamem: ready: %zu region%s complete, pid %ld\n", nm->nregions,
+			nm->nregions == 1 ? "" : "s", (long)getpid());
+	if (nm->ready_file) {
 		char *tmp;
 		FILE *f;
 
-		if (asprintf(&tmp, "%s.%ld.tmp", cfg->ready_file, (long)getpid()) < 0)
+		if (asprintf(&tmp, "%s.%ld.tmp", nm->ready_file, (long)getpid()) < 0)
 			return fail(EXIT_COMPLETE, "out of memory");
 		f = fopen(tmp, "we");
 		if (!f || fprintf(f, "ready %ld\n", (long)getpid()) < 0 || fclose(f) != 0 ||
-		    rename(tmp, cfg->ready_file) < 0) {
+		    rename(tmp, nm->ready_file) < 0) {
 			int e = errno;
 
 			unlink(tmp);
 			free(tmp);
-			return fail_errno(EXIT_OUTPUT, e, "cannot write ready-file '%s'", cfg->ready_file);
+			return fail_errno(EXIT_OUTPUT, e, "cannot write ready-file '%s'", nm->ready_file);
 		}
 		free(tmp);
 	}
-	if (cfg->ready_fd >= 0) {
+	if (nm->ready_fd >= 0) {
 		static const char msg[] = "ready\n";
 
-		if (write(cfg->ready_fd, msg, sizeof(msg) - 1) != (ssize_t)sizeof(msg) - 1)
-			return fail_errno(EXIT_OUTPUT, errno, "cannot write to ready-fd %d", cfg->ready_fd);
-		close(cfg->ready_fd);
+		if (write(nm->ready_fd, msg, sizeof(msg) - 1) != (ssize_t)sizeof(msg) - 1)
+			return fail_errno(EXIT_OUTPUT, errno, "cannot write to ready-fd %d", nm->ready_fd);
+		close(nm->ready_fd);
 	}
 	return EXIT_OK;
 }
 
-int run_hold(const struct config *cfg)
+int run_hold(const struct numamem *nm)
 {
 	sigset_t set;
 	struct timespec ts = { 0 }, *timeout = NULL;
@@ -76,19 +76,19 @@ int run_hold(const struct config *cfg)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	status = run_signal_ready(cfg);
+	status = run_signal_ready(nm);
 	if (status)
 		return status;
-	if (cfg->hold_seconds > 0) {
-		ts.tv_sec = (time_t)cfg->hold_seconds;
-		ts.tv_nsec = (long)((cfg->hold_seconds - (double)ts.tv_sec) * 1e9);
+	if (nm->hold_seconds > 0) {
+		ts.tv_sec = (time_t)nm->hold_seconds;
+		ts.tv_nsec = (long)((nm->hold_seconds - (double)ts.tv_sec) * 1e9);
 		timeout = &ts;
 	}
 	do
 		sig = timeout ? sigtimedwait(&set, NULL, timeout) : sigwaitinfo(&set, NULL);
 	while (sig < 0 && errno == EINTR);
-	if (cfg->ready_file)
-		unlink(cfg->ready_file);
+	if (nm->ready_file)
+		unlink(nm->ready_file);
 	return EXIT_OK;
 }
 
@@ -101,14 +101,14 @@ static int setenv_u64(const char *name, uint64_t v)
 }
 
 /* Clear close-on-exec on the region fds (only those), set the env. */
-static int prepare_child(struct config *cfg, bool *all_fd)
+static int prepare_child(struct numamem *nm, bool *all_fd)
 {
 	char name[160], ids[4096] = "";
 	size_t used = 0;
 
 	*all_fd = true;
-	for (size_t i = 0; i < cfg->nregions; i++) {
-		struct backend *b = &cfg->regions[i];
+	for (size_t i = 0; i < nm->nregions; i++) {
+		struct region *b = &nm->regions[i];
 		int fd = b->fd;
 
 		used += (size_t)snprintf(ids + used, used < sizeof(ids) ? sizeof(ids) - used : 0, "%s%s",
@@ -117,12 +117,12 @@ static int prepare_child(struct config *cfg, bool *all_fd)
 			*all_fd = false;
 			continue;
 		}
-		if (cfg->fd_number >= 0 && cfg->fd_number != fd) {
-			if (dup2(fd, cfg->fd_number) < 0)
+		if (nm->fd_number >= 0 && nm->fd_number != fd) {
+			if (dup2(fd, nm->fd_number) < 0)
 				return fail_errno(EXIT_COMPLETE, errno, "cannot place region '%s' at fd %d", b->id,
-						  cfg->fd_number);
+						  nm->fd_number);
 			close(fd);
-			b->fd = fd = cfg->fd_number;
+			b->fd = fd = nm->fd_number;
 		} else if (fcntl(fd, F_SETFD, 0) < 0) {
 			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot pass fd %d", b->id, fd);
 		}
@@ -155,7 +155,7 @@ static int exec_status(int e)
 	return e == ENOENT || e == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 }
 
-int run_command(struct config *cfg)
+int run_command(struct numamem *nm)
 {
 	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa = { .sa_handler = forward };
@@ -163,29 +163,29 @@ int run_command(struct config *cfg)
 	int status, wstatus, e;
 
 	unsetenv("NUMAMEM_FD");
-	status = prepare_child(cfg, &all_fd);
+	status = prepare_child(nm, &all_fd);
 	if (!status)
-		status = run_signal_ready(cfg);
+		status = run_signal_ready(nm);
 	if (status)
 		return EXIT_CANCELED;
 	fflush(stdout);
-	if (all_fd && !cfg->force_fork) {
-		execvp(cfg->command[0], cfg->command);
+	if (all_fd && !nm->force_fork) {
+		execvp(nm->command[0], nm->command);
 		e = errno;
-		fail_errno(0, e, "cannot run '%s'", cfg->command[0]);
+		fail_errno(0, e, "cannot run '%s'", nm->command[0]);
 		return exec_status(e);
 	}
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaction(forwarded[i], &sa, NULL);
-	e = posix_spawnp(&child_pid, cfg->command[0], NULL, NULL, cfg->command, environ);
+	e = posix_spawnp(&child_pid, nm->command[0], NULL, NULL, nm->command, environ);
 	if (e) {
-		fail_errno(0, e, "cannot run '%s'", cfg->command[0]);
+		fail_errno(0, e, "cannot run '%s'", nm->command[0]);
 		return exec_status(e);
 	}
 	while (waitpid(child_pid, &wstatus, 0) < 0)
 		if (errno != EINTR)
-			return fail_errno(EXIT_CANCELED, errno, "cannot wait for '%s'", cfg->command[0]);
+			return fail_errno(EXIT_CANCELED, errno, "cannot wait for '%s'", nm->command[0]);
 	if (WIFSIGNALED(wstatus))
 		return 128 + WTERMSIG(wstatus);
 	return WEXITSTATUS(wstatus);

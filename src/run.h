@@ -6,11 +6,11 @@
 #include "options.h"
 
 /* Tell scripts the regions are ready: stderr line, --ready-file, --ready-fd. */
-int run_signal_ready(const struct config *cfg);
+int run_signal_ready(const struct numamem *nm);
 /* --hold: wait for SIGINT/SIGTERM or the duration.  Exit status. */
-int run_hold(const struct config *cfg);
+int run_hold(const struct numamem *nm);
 /* COMMAND: exec it in place (fd regions only) or fork and hold. */
-int run_command(struct config *cfg);
+int run_command(struct numamem *nm);
 /* NUMAMEM_M0_FD for id "m0" */
 void run_env_name(const char *id, const char *what, char *buf, size_t len);
 

@@ -8,13 +8,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct config cfg = { .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO };
+	struct numamem nm = { .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO };
 	char *s = fuzz_string(data, size);
 
 	if (!s)
 		return 0;
-	object_parse(&cfg, s);
-	options_free(&cfg);
+	object_parse(&nm, s);
+	options_free(&nm);
 	free(s);
 	return 0;
 }

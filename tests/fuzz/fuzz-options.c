@@ -11,7 +11,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct config cfg;
+	struct numamem nm;
 	char *s = fuzz_string(data, size), *argv[MAX_ARGS + 2], *save = NULL;
 	int argc = 0;
 
@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (char *a = strtok_r(s, "\n", &save); a && argc <= MAX_ARGS; a = strtok_r(NULL, "\n", &save))
 		argv[argc++] = a;
 	argv[argc] = NULL;
-	options_parse(argc, argv, &cfg);
-	options_free(&cfg);
+	options_parse(argc, argv, &nm);
+	options_free(&nm);
 	free(s);
 	return 0;
 }

@@ -8,68 +8,68 @@
 #include "run.h"
 #include "tap.h"
 
-static struct config fresh(void)
+static struct numamem fresh(void)
 {
-	return (struct config){ .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO };
+	return (struct numamem){ .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO };
 }
 
 static void refused(const char *spec, int want)
 {
-	struct config cfg = fresh();
-	int r = object_parse(&cfg, spec);
+	struct numamem nm = fresh();
+	int r = object_parse(&nm, spec);
 
 	ok(r == want, "refused (%d): %s", r, spec);
-	options_free(&cfg);
+	options_free(&nm);
 }
 
 int main(void)
 {
-	struct config cfg = fresh();
-	struct backend *b;
+	struct numamem nm = fresh();
+	struct region *b;
 	char buf[64];
 
-	ok(object_parse(&cfg, "memory-backend-memfd,id=m0,size=1G,policy=bind,host-nodes=0-1,prealloc=on") == 0,
+	ok(object_parse(&nm, "memory-backend-memfd,id=m0,size=1G,policy=bind,host-nodes=0-1,prealloc=on") == 0,
 	   "memfd object parses");
-	b = &cfg.regions[0];
+	b = &nm.regions[0];
 	nodemask_format(&b->host_nodes, buf, sizeof(buf));
-	ok(cfg.nregions == 1 && b->kind == BACKEND_MEMFD && !strcmp(b->id, "m0"), "kind memfd, id m0");
+	ok(nm.nregions == 1 && b->kind == BACKEND_MEMFD && !strcmp(b->id, "m0"), "kind memfd, id m0");
 	ok(b->size == 1ULL << 30, "size 1G");
 	ok(b->policy == POLICY_BIND && !strcmp(buf, "0-1"), "policy bind, nodes 0-1 ('%s')", buf);
 	ok(b->prealloc && b->reserve && b->merge && b->dump && b->seal, "prealloc on; QEMU defaults kept");
-	ok(backend_share(b), "memfd shares by default");
+	ok(region_share(b), "memfd shares by default");
 
-	ok(object_parse(&cfg, "memory-backend-ram,id=r1,size=64M,host-nodes=0,host-nodes=2,policy=interleave,merge=no,dump=false,share=yes") == 0,
+	ok(object_parse(&nm, "memory-backend-ram,id=r1,size=64M,host-nodes=0,host-nodes=2,policy=interleave,merge=no,dump=false,share=yes") == 0,
 	   "repeated host-nodes keys and boolean spellings");
-	b = &cfg.regions[1];
+	b = &nm.regions[1];
 	nodemask_format(&b->host_nodes, buf, sizeof(buf));
-	ok(!strcmp(buf, "0,2") && !b->merge && !b->dump && backend_share(b), "nodes 0,2; merge/dump off; share on ('%s')", buf);
-	ok(!backend_share(&(struct backend){ .kind = BACKEND_RAM, .share = TRI_AUTO }), "ram is private by default");
+	ok(!strcmp(buf, "0,2") && !b->merge && !b->dump && region_share(b), "nodes 0,2; merge/dump off; share on ('%s')", buf);
+	ok(!region_share(&(struct region){ .kind = BACKEND_RAM, .share = TRI_AUTO }), "ram is private by default");
 
-	ok(object_parse(&cfg, "memory-backend-file,id=f0,size=2M,mem-path=/tmp/a,,b,align=2M,offset=4K,readonly=on,rom=auto,discard-data=on") == 0,
+	ok(object_parse(&nm, "memory-backend-file,id=f0,size=2M,mem-path=/tmp/a,,b,align=2M,offset=4K,readonly=on,rom=auto,discard-data=on") == 0,
 	   "file object with an escaped comma");
-	b = &cfg.regions[2];
+	b = &nm.regions[2];
 	ok(!strcmp(b->mem_path, "/tmp/a,b") && b->align == 2ULL << 20 && b->offset == 4096, "mem-path '/tmp/a,b', align, offset");
-	ok(b->readonly && b->rom == TRI_AUTO && !backend_writable(b) && b->discard_data, "readonly, rom auto → not writable");
+	ok(b->readonly && b->rom == TRI_AUTO && !region_writable(b) && b->discard_data, "readonly, rom auto → not writable");
 
-	ok(object_parse(&cfg, "memory-backend-memfd,id=h0,size=4M,hugetlb=on,hugetlbsize=2M,seal=off") == 0, "hugetlb memfd");
-	b = &cfg.regions[3];
+	ok(object_parse(&nm, "memory-backend-memfd,id=h0,size=4M,hugetlb=on,hugetlbsize=2M,seal=off") == 0, "hugetlb memfd");
+	b = &nm.regions[3];
 	ok(b->hugetlb && b->hugetlbsize == 2ULL << 20 && !b->seal, "hugetlb, 2M, unsealed");
 
-	ok(object_parse(&cfg, "memory-backend-ram,id=p0,size=1M,policy=bind,host-nodes=0,2-3") == 0,
+	ok(object_parse(&nm, "memory-backend-ram,id=p0,size=1M,policy=bind,host-nodes=0,2-3") == 0,
 	   "bare list after host-nodes continues it");
-	b = &cfg.regions[4];
+	b = &nm.regions[4];
 	nodemask_format(&b->host_nodes, buf, sizeof(buf));
 	ok(!strcmp(buf, "0,2-3"), "nodes 0,2-3 ('%s')", buf);
 
-	ok(object_parse(&cfg, "thread-context,id=tc0,node-affinity=0") == 0, "thread-context parses");
-	ok(cfg.ncontexts == 1 && cfg.contexts[0].has_nodes && !cfg.contexts[0].has_cpus, "node affinity recorded");
-	ok(object_parse(&cfg, "memory-backend-shm,id=s0,size=1M,prealloc-context=tc0,prealloc-threads=3") == 0,
+	ok(object_parse(&nm, "thread-context,id=tc0,node-affinity=0") == 0, "thread-context parses");
+	ok(nm.ncontexts == 1 && nm.contexts[0].has_nodes && !nm.contexts[0].has_cpus, "node affinity recorded");
+	ok(object_parse(&nm, "memory-backend-shm,id=s0,size=1M,prealloc-context=tc0,prealloc-threads=3") == 0,
 	   "shm with prealloc-context");
-	b = &cfg.regions[5];
+	b = &nm.regions[5];
 	ok(b->kind == BACKEND_SHM && !strcmp(b->prealloc_context, "tc0") && b->prealloc_threads == 3, "context and threads");
-	ok(object_parse(&cfg, "qom-type=memory-backend-ram,id=q0,size=1M,x-use-canonical-path-for-ramblock-id=off") == 0,
+	ok(object_parse(&nm, "qom-type=memory-backend-ram,id=q0,size=1M,x-use-canonical-path-for-ramblock-id=off") == 0,
 	   "qom-type= prefix and the x- compat property");
-	options_free(&cfg);
+	options_free(&nm);
 
 	refused("memory-backend-ram,size=1M", EXIT_USAGE);
 	refused("memory-backend-ram,id=m0", EXIT_USAGE);
@@ -89,10 +89,10 @@ int main(void)
 	refused("thread-context,id=t0,cpu-affinity=0,node-affinity=0", EXIT_USAGE);
 	refused("thread-context,id=t0,cpu-affinity=x", EXIT_USAGE);
 	{
-		cfg = fresh();
-		object_parse(&cfg, "memory-backend-ram,id=m0,size=1M");
-		ok(object_parse(&cfg, "memory-backend-ram,id=m0,size=1M") == EXIT_USAGE, "duplicate id refused");
-		options_free(&cfg);
+		nm = fresh();
+		object_parse(&nm, "memory-backend-ram,id=m0,size=1M");
+		ok(object_parse(&nm, "memory-backend-ram,id=m0,size=1M") == EXIT_USAGE, "duplicate id refused");
+		options_free(&nm);
 	}
 	{
 		char name[64];

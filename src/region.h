@@ -1,10 +1,10 @@
 /* One struct per region, one operations table per backend kind.
  *
- * struct backend holds QEMU's HostMemoryBackend properties (typed, with
+ * struct region holds QEMU's HostMemoryBackend properties (typed, with
  * QEMU's defaults) and the state the complete step fills in.  The kinds
  * differ only in how they allocate; everything after alloc is shared. */
-#ifndef NUMAMEM_BACKEND_H
-#define NUMAMEM_BACKEND_H
+#ifndef NUMAMEM_REGION_H
+#define NUMAMEM_REGION_H
 
 #include <sched.h>
 #include <stdbool.h>
@@ -33,7 +33,7 @@ enum tristate { TRI_AUTO = -1, TRI_OFF = 0, TRI_ON = 1 };
 
 struct backend_ops;
 
-struct backend {
+struct region {
 	/* properties */
 	char *id;
 	enum backend_kind kind;
@@ -85,44 +85,44 @@ struct backend_ops {
 	bool aligned;              /* size must be a multiple of the page size */
 	/* Backing page size known before allocating (statfs, hugetlbsize),
 	 * or 0 with an error printed. */
-	size_t (*page_size)(const struct backend *b, int *status);
+	size_t (*page_size)(const struct region *b, int *status);
 	/* Create the mapping: set ptr, fd, page_size. Returns an exit status. */
-	int (*alloc)(struct backend *b);
+	int (*alloc)(struct region *b);
 	/* Undo alloc (unmapping is shared). */
-	void (*release)(struct backend *b);
+	void (*release)(struct region *b);
 	/* Complete succeeded (optional). */
-	void (*completed)(struct backend *b);
+	void (*completed)(struct region *b);
 };
 
 extern const struct backend_ops backend_ram_ops, backend_memfd_ops, backend_file_ops,
 	backend_shm_ops;
 
-void backend_init(struct backend *b, const char *id);
-void backend_free(struct backend *b);
-bool backend_share(const struct backend *b);
-bool backend_writable(const struct backend *b);
-const char *backend_type_name(const struct backend *b);
+void region_init(struct region *b, const char *id);
+void region_free(struct region *b);
+bool region_share(const struct region *b);
+bool region_writable(const struct region *b);
+const char *region_type_name(const struct region *b);
 
 /* QEMU's property checks and numamem's host checks, before anything is
  * allocated.  Prints one line and returns an exit status. */
-int backend_validate(struct backend *b);
+int region_validate(struct region *b);
 /* alloc → alignment → merge/dump → mbind → prealloc. Exit status.
  * promised: bytes earlier regions will still take from b's nodes.
- * defer_prealloc stops before prealloc; backend_prealloc() finishes,
+ * defer_prealloc stops before prealloc; region_prealloc() finishes,
  * so that several regions' preallocs can overlap (QEMU 9.0 does the
  * same with its asynchronous prealloc). */
-int backend_complete(struct backend *b, bool defer_prealloc, uint64_t promised);
-int backend_prealloc(struct backend *b);
+int region_complete(struct region *b, bool defer_prealloc, uint64_t promised);
+int region_prealloc(struct region *b);
 /* Unmap, close and remove what complete made. */
-void backend_release(struct backend *b);
+void region_release(struct region *b);
 
 /* A private, writable mapping of a tmpfs file: every page written
  * exists twice, in the file and in the private copy. */
-bool backend_file_private_copy(const struct backend *b);
+bool backend_file_private_copy(const struct region *b);
 
 /* Shared mapping helper for the fd kinds: maps fd at offset per b's flags. */
-int backend_map_fd(struct backend *b, int fd, uint64_t offset);
+int backend_map_fd(struct region *b, int fd, uint64_t offset);
 /* One line for a failed mmap(); returns the exit status. */
-int backend_map_error(const struct backend *b, int errnum);
+int backend_map_error(const struct region *b, int errnum);
 
 #endif

@@ -1,9 +1,9 @@
-/* struct backend: defaults, validation and the complete step.
+/* struct region: defaults, validation and the complete step.
  *
  * The complete step follows QEMU's host_memory_backend_memory_complete():
  * alloc, size alignment, merge/dump madvise, mbind, prealloc.  numamem
  * differs in one deliberate way: every check that can be made before
- * allocating is made before allocating (backend_validate), so refused
+ * allocating is made before allocating (region_validate), so refused
  * input never leaves a half-made file behind. */
 #include "config.h"
 
@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "region.h"
 #include "host.h"
 #include "numamem.h"
 #include "prealloc.h"
@@ -56,11 +56,11 @@ static const char *const mode_since[POLICY_COUNT] = {
 	[POLICY_WEIGHTED_INTERLEAVE] = "6.9",
 };
 
-void backend_init(struct backend *b, const char *id)
+void region_init(struct region *b, const char *id)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	*b = (struct backend){
+	*b = (struct region){
 		.id = strdup(id),
 		.kind = BACKEND_RAM,
 		.policy = POLICY_DEFAULT,
@@ -77,7 +77,7 @@ void backend_init(struct backend *b, const char *id)
 	};
 }
 
-void backend_free(struct backend *b)
+void region_free(struct region *b)
 {
 	free(b->id);
 	free(b->mem_path);
@@ -86,7 +86,7 @@ void backend_free(struct backend *b)
 	b->id = b->mem_path = b->prealloc_context = b->created_path = NULL;
 }
 
-bool backend_share(const struct backend *b)
+bool region_share(const struct region *b)
 {
 	if (b->share != TRI_AUTO)
 		return b->share == TRI_ON;
@@ -94,17 +94,17 @@ bool backend_share(const struct backend *b)
 }
 
 /* rom=auto follows readonly, as in QEMU. */
-bool backend_writable(const struct backend *b)
+bool region_writable(const struct region *b)
 {
 	return b->rom == TRI_AUTO ? !b->readonly : b->rom == TRI_OFF;
 }
 
-const char *backend_type_name(const struct backend *b)
+const char *region_type_name(const struct region *b)
 {
 	return kind_ops[b->kind]->qom_type;
 }
 
-static int check_nodes(const struct backend *b, const struct nodemask *m, const char *prop)
+static int check_nodes(const struct region *b, const struct nodemask *m, const char *prop)
 {
 	struct nodemask present, memory, allowed;
 
@@ -131,7 +131,7 @@ static int check_nodes(const struct backend *b, const struct nodemask *m, const 
 /* The MPOL_* mode mbind() gets: preferred over several nodes becomes
  * preferred-many where the kernel has it (QEMU does the same; without it
  * the kernel silently prefers only the first node). */
-static int effective_mode(const struct backend *b)
+static int effective_mode(const struct region *b)
 {
 	if (b->policy == POLICY_PREFERRED && nodemask_weight(&b->host_nodes) > 1 &&
 	    host_kernel_has_mode(POLICY_PREFERRED_MANY))
@@ -153,7 +153,7 @@ static const char *size_str(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-int backend_validate(struct backend *b)
+int region_validate(struct region *b)
 {
 	const struct backend_ops *ops;
 	char sz[32], val[32];
@@ -171,7 +171,7 @@ int backend_validate(struct backend *b)
 	/* QEMU's alloc checks, per kind */
 	if (b->kind == BACKEND_FILE && !b->mem_path)
 		return fail(EXIT_USAGE, "region '%s': the file backend needs mem-path", b->id);
-	if (b->kind == BACKEND_SHM && !backend_share(b))
+	if (b->kind == BACKEND_SHM && !region_share(b))
 		return fail(EXIT_USAGE, "region '%s': the shm backend cannot be share=off", b->id);
 	if (b->kind == BACKEND_MEMFD && b->hugetlbsize && !b->hugetlb)
 		return fail(EXIT_USAGE, "hugetlbsize of region '%s' needs hugetlb=on", b->id);
@@ -181,15 +181,15 @@ int backend_validate(struct backend *b)
 	if (b->align && (b->align & (b->align - 1)))
 		return fail(EXIT_USAGE, "align '%s' of region '%s' is not a power of two",
 			    size_str(b->align, sz, sizeof(sz)), b->id);
-	if (b->kind == BACKEND_FILE && b->rom == TRI_ON && !b->readonly && backend_share(b))
+	if (b->kind == BACKEND_FILE && b->rom == TRI_ON && !b->readonly && region_share(b))
 		return fail(EXIT_USAGE,
 			    "region '%s': 'rom=on' cannot be combined with 'share=on' and 'readonly=off'",
 			    b->id);
-	if (b->kind == BACKEND_FILE && b->readonly && backend_writable(b) && backend_share(b))
+	if (b->kind == BACKEND_FILE && b->readonly && region_writable(b) && region_share(b))
 		return fail(EXIT_USAGE,
 			    "region '%s': 'readonly=on' with 'share=on' needs 'rom=on' (a read-only file cannot be mapped shared and writable)",
 			    b->id);
-	if (b->pmem && !backend_share(b))
+	if (b->pmem && !region_share(b))
 		return fail(EXIT_USAGE, "region '%s': 'pmem=on' needs 'share=on'", b->id);
 
 	/* Alignment: known before allocating for the fd kinds. */
@@ -265,7 +265,7 @@ int backend_validate(struct backend *b)
  * nodes for bind, else every node this process may use.  The
  * alternative is the OOM killer, or a SIGBUS in the middle of
  * populating.  Runs before alloc, after earlier regions took theirs. */
-static int check_room(const struct backend *b, size_t page, uint64_t promised)
+static int check_room(const struct region *b, size_t page, uint64_t promised)
 {
 	bool bound = b->kernel_mode == POLICY_BIND;
 	bool huge = page > (size_t)sysconf(_SC_PAGESIZE);
@@ -305,7 +305,7 @@ static int check_room(const struct backend *b, size_t page, uint64_t promised)
 		    nodemask_weight(&nodes) > 1 ? "have" : "has", have);
 }
 
-int backend_complete(struct backend *b, bool defer_prealloc, uint64_t promised)
+int region_complete(struct region *b, bool defer_prealloc, uint64_t promised)
 {
 	const struct backend_ops *ops = b->ops;
 	unsigned long maxnode = nodemask_maxnode(&b->host_nodes);
@@ -353,10 +353,10 @@ int backend_complete(struct backend *b, bool defer_prealloc, uint64_t promised)
 	b->t_mbind = now_seconds() - t0;
 
 	/* 5. prealloc, after the policy is in place */
-	return defer_prealloc ? EXIT_OK : backend_prealloc(b);
+	return defer_prealloc ? EXIT_OK : region_prealloc(b);
 }
 
-int backend_prealloc(struct backend *b)
+int region_prealloc(struct region *b)
 {
 	if (b->prealloc) {
 		double t0 = now_seconds();
@@ -372,10 +372,10 @@ int backend_prealloc(struct backend *b)
 	return EXIT_OK;
 }
 
-int backend_map_fd(struct backend *b, int fd, uint64_t offset)
+int backend_map_fd(struct region *b, int fd, uint64_t offset)
 {
-	int prot = PROT_READ | (backend_writable(b) ? PROT_WRITE : 0);
-	int flags = backend_share(b) ? MAP_SHARED : MAP_PRIVATE;
+	int prot = PROT_READ | (region_writable(b) ? PROT_WRITE : 0);
+	int flags = region_share(b) ? MAP_SHARED : MAP_PRIVATE;
 
 	if (!b->reserve)
 		flags |= MAP_NORESERVE;
@@ -415,7 +415,7 @@ int backend_map_fd(struct backend *b, int fd, uint64_t offset)
 	return EXIT_OK;
 }
 
-int backend_map_error(const struct backend *b, int e)
+int backend_map_error(const struct region *b, int e)
 {
 	char sz[32];
 
@@ -432,7 +432,7 @@ int backend_map_error(const struct backend *b, int e)
 	return fail_errno(EXIT_COMPLETE, e, "region '%s': cannot map %s", b->id, sz);
 }
 
-void backend_release(struct backend *b)
+void region_release(struct region *b)
 {
 	if (b->ptr != MAP_FAILED) {
 		if (b->discard_data && b->kind == BACKEND_FILE)
