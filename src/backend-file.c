@@ -16,8 +16,9 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
-#include "region.h"
+#include "mapping.h"
 #include "numamem.h"
+#include "region.h"
 
 #ifndef TMPFS_MAGIC
 #define TMPFS_MAGIC 0x01021994
@@ -48,21 +49,23 @@ static int statfs_mem_path(const char *path, struct statfs *fs)
 	return r;
 }
 
-bool backend_file_private_copy(const struct region *b)
+/* A private, writable mapping of a tmpfs file: every page written
+ * exists twice, in the file and in the private copy. */
+static bool file_private_copy(const struct region *r)
 {
 	struct statfs fs;
 
-	return b->kind == BACKEND_FILE && !region_share(b) && region_writable(b) &&
-	       statfs_mem_path(b->mem_path, &fs) == 0 && (unsigned long)fs.f_type == TMPFS_MAGIC;
+	return !region_share(r) && region_writable(r) &&
+	       statfs_mem_path(r->mem_path, &fs) == 0 && (unsigned long)fs.f_type == TMPFS_MAGIC;
 }
 
-static size_t file_page_size(const struct region *b, int *status)
+static size_t file_page_size(const struct region *r, int *status)
 {
 	struct statfs fs;
 
-	if (statfs_mem_path(b->mem_path, &fs) == 0)
+	if (statfs_mem_path(r->mem_path, &fs) == 0)
 		return fs_page_size(&fs);
-	*status = fail_errno(EXIT_USAGE, errno, "mem-path '%s' of region '%s'", b->mem_path, b->id);
+	*status = fail_errno(EXIT_USAGE, errno, "mem-path '%s' of region '%s'", r->mem_path, r->id);
 	return 0;
 }
 
@@ -108,19 +111,19 @@ static void keep_on_signal(const char *path)
 			pending[i] = NULL;
 }
 
-static int open_mem_path(struct region *b)
+static int open_mem_path(struct region *r)
 {
-	int rw = b->readonly ? O_RDONLY : O_RDWR;
+	int rw = r->readonly ? O_RDONLY : O_RDWR;
 	struct stat st;
 	int fd;
 
-	if (stat(b->mem_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (stat(r->mem_path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		char *tmpl;
 
-		if (b->readonly)
+		if (r->readonly)
 			return fail(EXIT_USAGE, "mem-path '%s' of region '%s' is a directory: readonly=on needs a file",
-				    b->mem_path, b->id);
-		if (asprintf(&tmpl, "%s/numamem.%s.XXXXXX", b->mem_path, b->id) < 0)
+				    r->mem_path, r->id);
+		if (asprintf(&tmpl, "%s/numamem.%s.XXXXXX", r->mem_path, r->id) < 0)
 			return fail(EXIT_COMPLETE, "out of memory");
 		fd = mkostemp(tmpl, O_CLOEXEC);
 		if (fd >= 0)
@@ -128,14 +131,13 @@ static int open_mem_path(struct region *b)
 		else
 			fd = -errno;
 		free(tmpl);
-		b->file_is_temp = true;
 	} else {
-		fd = open(b->mem_path, rw | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT && !b->readonly) {
-			fd = open(b->mem_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		fd = open(r->mem_path, rw | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && !r->readonly) {
+			fd = open(r->mem_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 			if (fd >= 0) {
-				b->created_path = strdup(b->mem_path);
-				unlink_on_signal(b->created_path);
+				r->created_path = strdup(r->mem_path);
+				unlink_on_signal(r->created_path);
 			}
 		}
 		if (fd < 0)
@@ -143,58 +145,57 @@ static int open_mem_path(struct region *b)
 	}
 	if (fd < 0)
 		return fail_errno(-fd == EACCES || -fd == EROFS || -fd == ENOENT ? EXIT_USAGE : EXIT_COMPLETE,
-				  -fd, "cannot open mem-path '%s' of region '%s'", b->mem_path, b->id);
-	b->fd = fd;
+				  -fd, "cannot open mem-path '%s' of region '%s'", r->mem_path, r->id);
+	r->fd = fd;
 	return EXIT_OK;
 }
 
-static int file_alloc(struct region *b)
+static int file_alloc(struct region *r)
 {
 	struct statfs fs;
 	struct stat st;
-	uint64_t need = b->offset + b->size;
-	int status = open_mem_path(b);
+	uint64_t need = r->offset + r->size;
+	int status = open_mem_path(r);
 
 	if (status)
 		return status;
-	if (fstatfs(b->fd, &fs) < 0 || fstat(b->fd, &st) < 0)
-		return fail_errno(EXIT_COMPLETE, errno, "mem-path '%s' of region '%s'", b->mem_path, b->id);
-	b->page_size = fs_page_size(&fs);
-	if (need < b->offset)
-		return fail(EXIT_USAGE, "offset '%" PRIu64 "' plus size of region '%s' overflow", b->offset, b->id);
+	if (fstatfs(r->fd, &fs) < 0 || fstat(r->fd, &st) < 0)
+		return fail_errno(EXIT_COMPLETE, errno, "mem-path '%s' of region '%s'", r->mem_path, r->id);
+	r->page_size = fs_page_size(&fs);
+	if (need < r->offset)
+		return fail(EXIT_USAGE, "offset '%" PRIu64 "' plus size of region '%s' overflow", r->offset, r->id);
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < need) {
-		if (b->readonly)
+		if (r->readonly)
 			return fail(EXIT_USAGE, "mem-path '%s' of region '%s' holds %" PRIu64 " bytes, offset + size needs %" PRIu64,
-				    b->mem_path, b->id, (uint64_t)st.st_size, need);
-		if (ftruncate(b->fd, (off_t)need) < 0)
+				    r->mem_path, r->id, (uint64_t)st.st_size, need);
+		if (ftruncate(r->fd, (off_t)need) < 0)
 			return fail_errno(errno == EFBIG || errno == ENOSPC ? EXIT_UNAVAILABLE : EXIT_COMPLETE, errno,
 					  "cannot grow mem-path '%s' of region '%s' to %" PRIu64 " bytes",
-					  b->mem_path, b->id, need);
+					  r->mem_path, r->id, need);
 	}
-	status = backend_map_fd(b, b->fd, b->offset);
-	if (!status && b->thp == TRI_ON && (unsigned long)fs.f_type != HUGETLBFS_MAGIC)
-		madvise(b->ptr, b->size, MADV_HUGEPAGE);
-	return status;
+	return map_region(r, r->fd, (off_t)r->offset, r->align > r->page_size ? r->align : 0);
 }
 
 /* A file numamem created for a region that never completed goes away. */
-static void file_release(struct region *b)
+static void file_release(struct region *r)
 {
-	keep_on_signal(b->created_path);
-	if (b->created_path && !b->completed)
-		unlink(b->created_path);
+	keep_on_signal(r->created_path);
+	if (r->created_path && !r->completed)
+		unlink(r->created_path);
 }
 
-static void file_completed(struct region *b)
+static void file_completed(struct region *r)
 {
-	keep_on_signal(b->created_path);
+	keep_on_signal(r->created_path);
 }
 
 const struct backend_ops backend_file_ops = {
+	.kind = BACKEND_FILE,
 	.qom_type = "memory-backend-file",
 	.default_share = false,
 	.aligned = true,
 	.page_size = file_page_size,
+	.private_copy = file_private_copy,
 	.alloc = file_alloc,
 	.release = file_release,
 	.completed = file_completed,

@@ -9,59 +9,56 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "region.h"
 #include "host.h"
+#include "mapping.h"
 #include "numamem.h"
+#include "region.h"
 
 #ifndef MFD_HUGE_SHIFT
 #define MFD_HUGE_SHIFT 26
 #endif
 
-static size_t memfd_page_size(const struct region *b, int *status)
+static size_t memfd_page_size(const struct region *r, int *status)
 {
-	if (!b->hugetlb)
+	if (!r->hugetlb)
 		return (size_t)sysconf(_SC_PAGESIZE);
-	if (b->hugetlbsize)
-		return (size_t)b->hugetlbsize;
+	if (r->hugetlbsize)
+		return (size_t)r->hugetlbsize;
 	if (!host_default_hugepage_size()) {
-		*status = fail(EXIT_UNAVAILABLE, "region '%s': this host has no huge pages", b->id);
+		*status = fail(EXIT_UNAVAILABLE, "region '%s': this host has no huge pages", r->id);
 		return 0;
 	}
 	return (size_t)host_default_hugepage_size();
 }
 
-static int memfd_alloc(struct region *b)
+static int memfd_alloc(struct region *r)
 {
 	unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
 	char name[96];
 	int status, fd;
 
-	if (b->hugetlb) {
+	if (r->hugetlb) {
 		flags |= MFD_HUGETLB;
-		if (b->hugetlbsize)
-			flags |= (unsigned)__builtin_ctzll(b->hugetlbsize) << MFD_HUGE_SHIFT;
+		if (r->hugetlbsize)
+			flags |= (unsigned)__builtin_ctzll(r->hugetlbsize) << MFD_HUGE_SHIFT;
 	}
-	snprintf(name, sizeof(name), "numamem:%s", b->id);
+	snprintf(name, sizeof(name), "numamem:%s", r->id);
 	fd = memfd_create(name, flags);
 	if (fd < 0)
-		return fail_errno(errno == EINVAL && b->hugetlb ? EXIT_UNAVAILABLE : EXIT_COMPLETE, errno,
-				  "region '%s': cannot create memfd", b->id);
-	b->fd = fd;
-	b->page_size = memfd_page_size(b, &status);
-	if (ftruncate(fd, (off_t)b->size) < 0)
+		return fail_errno(errno == EINVAL && r->hugetlb ? EXIT_UNAVAILABLE : EXIT_COMPLETE, errno,
+				  "region '%s': cannot create memfd", r->id);
+	r->fd = fd;
+	r->page_size = memfd_page_size(r, &status);
+	if (ftruncate(fd, (off_t)r->size) < 0)
 		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot size memfd to %" PRIu64 " bytes",
-				  b->id, b->size);
-	if (b->seal && fcntl(fd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
-		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot seal memfd", b->id);
-	status = backend_map_fd(b, fd, 0);
-	if (status)
-		return status;
-	if (b->thp == TRI_ON && !b->hugetlb)
-		madvise(b->ptr, b->size, MADV_HUGEPAGE);
-	return EXIT_OK;
+				  r->id, r->size);
+	if (r->seal && fcntl(fd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0)
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot seal memfd", r->id);
+	return map_region(r, fd, 0, 0);
 }
 
 const struct backend_ops backend_memfd_ops = {
+	.kind = BACKEND_MEMFD,
 	.qom_type = "memory-backend-memfd",
 	.default_share = true,
 	.aligned = true,

@@ -10,18 +10,19 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "region.h"
+#include "mapping.h"
 #include "numamem.h"
+#include "region.h"
 
-static size_t shm_page_size(const struct region *b, int *status)
+static size_t shm_page_size(const struct region *r, int *status)
 {
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-static int shm_alloc(struct region *b)
+static int shm_alloc(struct region *r)
 {
 	char name[64];
-	int fd = -1, status;
+	int fd = -1;
 
 	for (int tries = 0; fd < 0 && tries < 16; tries++) {
 		snprintf(name, sizeof(name), "/numamem-%ld-%08lx", (long)getpid(),
@@ -31,20 +32,18 @@ static int shm_alloc(struct region *b)
 			break;
 	}
 	if (fd < 0)
-		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot create POSIX shared memory", b->id);
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot create POSIX shared memory", r->id);
 	shm_unlink(name);
-	b->fd = fd;
-	b->page_size = (size_t)sysconf(_SC_PAGESIZE);
-	if (ftruncate(fd, (off_t)b->size) < 0)
+	r->fd = fd;
+	r->page_size = (size_t)sysconf(_SC_PAGESIZE);
+	if (ftruncate(fd, (off_t)r->size) < 0)
 		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot size shared memory to %" PRIu64 " bytes",
-				  b->id, b->size);
-	status = backend_map_fd(b, fd, 0);
-	if (!status && b->thp == TRI_ON)
-		madvise(b->ptr, b->size, MADV_HUGEPAGE);
-	return status;
+				  r->id, r->size);
+	return map_region(r, fd, 0, 0);
 }
 
 const struct backend_ops backend_shm_ops = {
+	.kind = BACKEND_SHM,
 	.qom_type = "memory-backend-shm",
 	.default_share = true,
 	.aligned = false,

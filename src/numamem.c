@@ -100,7 +100,7 @@ static int complete_all(struct numamem *nm)
 		if (status)
 			return status;
 	}
-	overlap = prealloc_can_overlap(nm->regions, nm->nregions);
+	overlap = regions_prealloc_can_overlap(nm->regions, nm->nregions);
 	for (size_t i = 0; i < nm->nregions; i++) {
 		status = region_complete(&nm->regions[i], overlap, overlap ? promised_before(nm, i) : 0);
 		if (status)

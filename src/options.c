@@ -105,8 +105,8 @@ int region_set(struct region *b, const char *name, const char *value, bool from_
 	int r;
 
 	if (!p || (from_object && p->cli_only) || (!from_object && p->object_only) ||
-	    (from_object && p->kinds && !(p->kinds & (1u << b->kind))))
-		return fail(EXIT_USAGE, "%s has no property '%s'", region_type_name(b), name);
+	    (from_object && p->kinds && !(p->kinds & (1u << region_kind(b)))))
+		return fail(EXIT_USAGE, "%s has no property '%s'", b->ops->qom_type, name);
 	if (!value)
 		return fail(EXIT_USAGE, "property '%s' of region '%s' needs a value", name, b->id);
 	if (!from_object && p->kinds && !b->kind_only_prop)
@@ -318,8 +318,7 @@ int object_parse(struct numamem *nm, const char *spec)
 		nm->regions = grow(nm->regions, &nm->nregions, sizeof(*b));
 		b = &nm->regions[nm->nregions - 1];
 		region_init(b, id);
-		b->kind = (enum backend_kind)kind;
-		b->kind_given = true;
+		region_set_kind(b, (enum backend_kind)kind);
 	} else {
 		status = fail(EXIT_USAGE, "invalid --object type '%s': expected memory-backend-ram, -memfd, -file, -shm or thread-context",
 			      type);
@@ -686,13 +685,12 @@ int options_parse(int argc, char **argv, struct numamem *nm)
 			status = fail(EXIT_USAGE, "no size: give --size=SIZE");
 			goto out;
 		}
-		cli.kind = backend_given ? cli_kind : nm->command ? BACKEND_MEMFD : BACKEND_RAM;
-		cli.kind_given = backend_given;
-		if (cli.kind_only_prop && !(find_prop(cli.kind_only_prop)->kinds & (1u << cli.kind))) {
+		region_set_kind(&cli, backend_given ? cli_kind : nm->command ? BACKEND_MEMFD : BACKEND_RAM);
+		if (cli.kind_only_prop && !(find_prop(cli.kind_only_prop)->kinds & (1u << region_kind(&cli)))) {
 			status = fail(EXIT_USAGE, "--%s applies only to the %s backend (this region is %s)",
 				      cli.kind_only_prop,
 				      find_prop(cli.kind_only_prop)->kinds & KIND(FILE) ? "file" : "memfd",
-				      backend_kind_names[cli.kind]);
+				      region_kind_name(&cli));
 			goto out;
 		}
 		if (cli.has_prealloc_cpus && cli.has_prealloc_nodes) {

@@ -19,9 +19,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "region.h"
-#include "host.h"
 #include "numamem.h"
+#include "parse.h"
 #include "prealloc.h"
 
 #ifndef MADV_POPULATE_READ
@@ -36,6 +35,7 @@
 #define PROGRESS_AFTER 1.0    /* seconds before the progress line appears */
 #define PROGRESS_EVERY 250000 /* microseconds between updates */
 
+/* One thread's chunk. */
 struct job {
 	char *start;
 	size_t len, page, step;
@@ -138,45 +138,9 @@ unsigned prealloc_thread_count(unsigned requested, unsigned cpus, uint64_t size,
 	return n ? (unsigned)n : 1;
 }
 
-bool prealloc_cpus(const struct region *b, cpu_set_t *cpus)
-{
-	cpu_set_t allowed;
-
-	if (b->has_prealloc_cpus) {
-		host_cpus_allowed(&allowed);
-		CPU_AND(cpus, &b->prealloc_cpus, &allowed);
-		return true;
-	}
-	if (b->has_prealloc_nodes)
-		return host_node_cpus(&b->prealloc_nodes, cpus);
-	/* Beyond QEMU: run where the memory will be, when those nodes have CPUs. */
-	if (!nodemask_empty(&b->host_nodes) && host_node_cpus(&b->host_nodes, cpus))
-		return true;
-	CPU_ZERO(cpus);
-	return false;
-}
-
-/* A SIGBUS in the touch loop and EFAULT from MADV_POPULATE_* are the
- * same event: the backing store could not supply a page. */
-static int prealloc_error(const struct region *b, const struct job *j)
-{
-	bool huge = b->page_size > (size_t)sysconf(_SC_PAGESIZE);
-	bool no_page = j->sigbus || j->err == EFAULT || j->err == ENOMEM;
-	char sz[32];
-
-	format_size(b->page_size, sz, sizeof(sz));
-	if (no_page && huge)
-		return fail(EXIT_UNAVAILABLE, "region '%s': ran out of %s huge pages while preallocating", b->id, sz);
-	if (no_page && b->kind == BACKEND_FILE)
-		return fail(EXIT_UNAVAILABLE, "region '%s': mem-path '%s' ran out of space while preallocating",
-			    b->id, b->mem_path);
-	if (no_page)
-		return fail(EXIT_UNAVAILABLE, "region '%s': out of memory while preallocating", b->id);
-	return fail_errno(EXIT_COMPLETE, j->err, "region '%s': cannot preallocate", b->id);
-}
-
 struct progress {
-	const struct region *b;
+	const char *name;
+	uint64_t total;
 	_Atomic uint64_t done;
 	_Atomic bool stop;
 	pthread_t tid;
@@ -198,35 +162,15 @@ static void *progress_loop(void *arg)
 		if (t < PROGRESS_AFTER || !done)
 			continue;
 		format_size(done, d, sizeof(d));
-		format_size(p->b->size, total, sizeof(total));
+		format_size(p->total, total, sizeof(total));
 		format_size((uint64_t)((double)done / t), rate, sizeof(rate));
-		fprintf(stderr, "\rnumamem: prealloc %s: %s of %s, %s/s, %.0f s left\033[K", p->b->id, d, total, rate,
-			(double)(p->b->size - done) * t / (double)done);
+		fprintf(stderr, "\rnumamem: prealloc %s: %s of %s, %s/s, %.0f s left\033[K", p->name, d, total, rate,
+			(double)(p->total - done) * t / (double)done);
 		p->shown = true;
 	}
 	if (p->shown)
 		fputs("\r\033[K", stderr);
 	return NULL;
-}
-
-bool prealloc_can_overlap(const struct region *regions, size_t n)
-{
-	cpu_set_t used, cpus, common;
-	unsigned count = 0;
-
-	CPU_ZERO(&used);
-	for (size_t i = 0; i < n; i++) {
-		if (!regions[i].prealloc)
-			continue;
-		if (!prealloc_cpus(&regions[i], &cpus))
-			return false;
-		CPU_AND(&common, &used, &cpus);
-		if (CPU_COUNT(&common))
-			return false;
-		CPU_OR(&used, &used, &cpus);
-		count++;
-	}
-	return count > 1;
 }
 
 /* SIGBUS handler for the touch loop, installed once for the process:
@@ -238,70 +182,84 @@ static void catch_sigbus(void)
 	pthread_once(&once, install_sigbus);
 }
 
-int prealloc_region(struct region *b)
+/* Cut the job in n chunks of whole pages. */
+static void split(const struct prealloc_job *pj, struct job *jobs, unsigned n, _Atomic uint64_t *done)
 {
-	struct job jobs[PREALLOC_MAX_THREADS];
-	pthread_t tids[PREALLOC_MAX_THREADS];
-	cpu_set_t cpus, allowed;
-	bool pin = prealloc_cpus(b, &cpus);
-	uint64_t pages = b->size / b->page_size, first = 0;
-	unsigned n, started = 0;
-	int status = EXIT_OK;
-	const char *mode = getenv("NUMAMEM_PREALLOC");
-	bool touch = mode && !strcmp(mode, "touch");
-	struct progress progress = { .b = b };
-	size_t step = POPULATE_STEP < b->page_size ? b->page_size : POPULATE_STEP;
+	uint64_t pages = pj->len / pj->page, first = 0;
+	size_t step = POPULATE_STEP < pj->page ? pj->page : POPULATE_STEP;
 
-	host_cpus_allowed(&allowed);
-	n = prealloc_thread_count(b->prealloc_threads, (unsigned)CPU_COUNT(pin ? &cpus : &allowed),
-				  b->size, b->page_size);
-	catch_sigbus();
-	if (b->progress && pthread_create(&progress.tid, NULL, progress_loop, &progress) != 0)
-		b->progress = false;
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t count = pages / n + (i < pages % n);
-		pthread_attr_t attr;
 
 		jobs[i] = (struct job){
-			.start = (char *)b->ptr + first * b->page_size,
-			.len = (size_t)(count * b->page_size),
-			.page = b->page_size,
-			.step = step - step % b->page_size,
-			.done = &progress.done,
-			.write = region_writable(b),
-			.touch = touch,
+			.start = pj->start + first * pj->page,
+			.len = (size_t)(count * pj->page),
+			.page = pj->page,
+			.step = step - step % pj->page,
+			.done = done,
+			.write = pj->write,
+			.touch = pj->touch,
 		};
 		first += count;
-		pthread_attr_init(&attr);
-		if (pin)
-			pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
-		if (i + 1 == n && !pin) {
-			/* the last chunk runs on this thread */
+	}
+}
+
+/* Start a thread per chunk (unpinned, the last chunk runs here);
+ * returns how many threads started. */
+static unsigned start_threads(struct prealloc_job *pj, struct job *jobs, unsigned *n, pthread_t *tids)
+{
+	unsigned started = 0;
+
+	for (unsigned i = 0; i < *n; i++) {
+		pthread_attr_t attr;
+		int e;
+
+		if (i + 1 == *n && !pj->pinned) {
 			populate(&jobs[i]);
-			pthread_attr_destroy(&attr);
-			continue;
+			break;
 		}
-		errno = pthread_create(&tids[started], &attr, populate, &jobs[i]);
+		pthread_attr_init(&attr);
+		if (pj->pinned)
+			pthread_attr_setaffinity_np(&attr, sizeof(pj->cpus), &pj->cpus);
+		e = pthread_create(&tids[started], &attr, populate, &jobs[i]);
 		pthread_attr_destroy(&attr);
-		if (errno) {
-			status = fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot start prealloc thread", b->id);
-			n = i;
+		if (e) {
+			pj->err = e;
+			pj->no_thread = true;
+			*n = i;
 			break;
 		}
 		started++;
 	}
+	return started;
+}
+
+int prealloc_run(struct prealloc_job *pj)
+{
+	struct job jobs[PREALLOC_MAX_THREADS];
+	pthread_t tids[PREALLOC_MAX_THREADS];
+	struct progress progress = { .name = pj->progress, .total = pj->len };
+	bool show = pj->progress != NULL;
+	unsigned n, started;
+
+	n = prealloc_thread_count(pj->threads, (unsigned)CPU_COUNT(&pj->cpus), pj->len, pj->page);
+	catch_sigbus();
+	if (show && pthread_create(&progress.tid, NULL, progress_loop, &progress) != 0)
+		show = false;
+	split(pj, jobs, n, &progress.done);
+	started = start_threads(pj, jobs, &n, tids);
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
-	if (b->progress) {
+	if (show) {
 		atomic_store(&progress.stop, true);
 		pthread_join(progress.tid, NULL);
 	}
-	b->threads_used = n;
-	if (pin)
-		b->prealloc_cpuset = cpus;
-	b->prealloc_pinned = pin;
-	for (unsigned i = 0; i < n && !status; i++)
-		if (jobs[i].err)
-			status = prealloc_error(b, &jobs[i]);
-	return status;
+	pj->threads_used = n;
+	for (unsigned i = 0; i < n && !pj->err; i++) {
+		pj->err = jobs[i].err;
+		/* a SIGBUS in the touch loop and EFAULT or ENOMEM from
+		 * MADV_POPULATE_* are the same event */
+		pj->no_page = jobs[i].sigbus || jobs[i].err == EFAULT || jobs[i].err == ENOMEM;
+	}
+	return pj->err ? -1 : 0;
 }

@@ -1,25 +1,40 @@
-/* Preallocation: populate a region with threads over contiguous chunks. */
+/* Preallocation: populate a range with threads over contiguous chunks.
+ *
+ * prealloc knows nothing of regions: it takes a job (range, page size,
+ * threads, CPUs, write or read, progress) and says how it went. */
 #ifndef NUMAMEM_PREALLOC_H
 #define NUMAMEM_PREALLOC_H
 
 #include <sched.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-struct region;
 
 #define PREALLOC_MAX_THREADS 16
 #define PREALLOC_MIN_CHUNK (64ULL << 20)
 
+struct prealloc_job {
+	/* what to populate */
+	char *start;
+	size_t len;             /* a multiple of page */
+	size_t page;            /* the backing page size */
+	unsigned threads;       /* wanted; prealloc_thread_count() caps it */
+	cpu_set_t cpus;         /* CPUs the threads may use */
+	bool pinned;            /* run the threads on cpus (else: anywhere) */
+	bool write;             /* MADV_POPULATE_WRITE, else _READ */
+	bool touch;             /* touch each page instead of MADV_POPULATE_* */
+	const char *progress;   /* name on a progress line, or NULL for none */
+	/* how it went */
+	unsigned threads_used;
+	int err;                /* errno of the first failure, 0 when done */
+	bool no_page;           /* the backing store could not supply a page */
+	bool no_thread;         /* err is from starting a thread */
+};
+
 /* threads = min(requested, usable CPUs, 16, pages, size / 64 MiB), >= 1 */
 unsigned prealloc_thread_count(unsigned requested, unsigned cpus, uint64_t size, size_t page);
-/* The CPUs prealloc threads of b run on; false when not pinned. */
-bool prealloc_cpus(const struct region *b, cpu_set_t *cpus);
-/* Can the preallocs of these regions run at once?  Yes when at least
- * two preallocate and each one's threads are pinned to CPUs no other
- * uses: together they then finish sooner, and none slows another. */
-bool prealloc_can_overlap(const struct region *regions, size_t n);
-/* Populate b (after mbind).  Returns an exit status after a message. */
-int prealloc_region(struct region *b);
+/* Populate job's range.  0, or -1 with job->err (and no_page, no_thread)
+ * set. */
+int prealloc_run(struct prealloc_job *job);
 
 #endif

@@ -16,14 +16,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "region.h"
 #include "host.h"
 #include "numamem.h"
 #include "prealloc.h"
-
-#ifndef MPOL_F_NUMA_BALANCING
-#define MPOL_F_NUMA_BALANCING (1 << 13)
-#endif
+#include "region.h"
 
 const char *const backend_kind_names[BACKEND_KINDS] = {
 	[BACKEND_RAM] = "ram",
@@ -56,13 +52,13 @@ static const char *const mode_since[POLICY_COUNT] = {
 	[POLICY_WEIGHTED_INTERLEAVE] = "6.9",
 };
 
-void region_init(struct region *b, const char *id)
+void region_init(struct region *r, const char *id)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	*b = (struct region){
+	*r = (struct region){
 		.id = strdup(id),
-		.kind = BACKEND_RAM,
+		.ops = &backend_ram_ops,
 		.policy = POLICY_DEFAULT,
 		.merge = true, /* QEMU: machine mem-merge=on */
 		.dump = true,  /* QEMU: machine dump-guest-core=on */
@@ -77,34 +73,21 @@ void region_init(struct region *b, const char *id)
 	};
 }
 
-void region_free(struct region *b)
+void region_set_kind(struct region *r, enum backend_kind kind)
 {
-	free(b->id);
-	free(b->mem_path);
-	free(b->prealloc_context);
-	free(b->created_path);
-	b->id = b->mem_path = b->prealloc_context = b->created_path = NULL;
+	r->ops = kind_ops[kind];
 }
 
-bool region_share(const struct region *b)
+void region_free(struct region *r)
 {
-	if (b->share != TRI_AUTO)
-		return b->share == TRI_ON;
-	return kind_ops[b->kind]->default_share;
+	free(r->id);
+	free(r->mem_path);
+	free(r->prealloc_context);
+	free(r->created_path);
+	r->id = r->mem_path = r->prealloc_context = r->created_path = NULL;
 }
 
-/* rom=auto follows readonly, as in QEMU. */
-bool region_writable(const struct region *b)
-{
-	return b->rom == TRI_AUTO ? !b->readonly : b->rom == TRI_OFF;
-}
-
-const char *region_type_name(const struct region *b)
-{
-	return kind_ops[b->kind]->qom_type;
-}
-
-static int check_nodes(const struct region *b, const struct nodemask *m, const char *prop)
+static int check_nodes(const struct region *r, const struct nodemask *m, const char *prop)
 {
 	struct nodemask present, memory, allowed;
 
@@ -116,14 +99,14 @@ static int check_nodes(const struct region *b, const struct nodemask *m, const c
 			continue;
 		if (!nodemask_isset(&present, n))
 			return fail(EXIT_UNAVAILABLE, "%s '%u' of region '%s': node %u does not exist",
-				    prop, n, b->id, n);
-		if (m == &b->host_nodes && !nodemask_isset(&memory, n))
+				    prop, n, r->id, n);
+		if (m == &r->host_nodes && !nodemask_isset(&memory, n))
 			return fail(EXIT_UNAVAILABLE, "%s '%u' of region '%s': node %u has no memory",
-				    prop, n, b->id, n);
+				    prop, n, r->id, n);
 		if (!nodemask_isset(&allowed, n))
 			return fail(EXIT_UNAVAILABLE,
 				    "%s '%u' of region '%s': node %u is outside the nodes this process may use",
-				    prop, n, b->id, n);
+				    prop, n, r->id, n);
 	}
 	return EXIT_OK;
 }
@@ -131,12 +114,12 @@ static int check_nodes(const struct region *b, const struct nodemask *m, const c
 /* The MPOL_* mode mbind() gets: preferred over several nodes becomes
  * preferred-many where the kernel has it (QEMU does the same; without it
  * the kernel silently prefers only the first node). */
-static int effective_mode(const struct region *b)
+static int effective_mode(const struct region *r)
 {
-	if (b->policy == POLICY_PREFERRED && nodemask_weight(&b->host_nodes) > 1 &&
+	if (r->policy == POLICY_PREFERRED && nodemask_weight(&r->host_nodes) > 1 &&
 	    host_kernel_has_mode(POLICY_PREFERRED_MANY))
 		return POLICY_PREFERRED_MANY;
-	return (int)b->policy;
+	return (int)r->policy;
 }
 
 /* A size as the user may have written it: 3M, 1536K, 3000. */
@@ -153,111 +136,135 @@ static const char *size_str(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-int region_validate(struct region *b)
+/* QEMU's property setters and the checks its kinds make in alloc. */
+static int check_properties(const struct region *r)
 {
-	const struct backend_ops *ops;
-	char sz[32], val[32];
-	size_t page;
-	int status;
+	enum backend_kind kind = region_kind(r);
+	char sz[32];
 
-	b->ops = ops = kind_ops[b->kind];
-	/* QEMU's property setters */
-	if (!b->size)
+	if (!r->size)
 		return fail(EXIT_USAGE, "size '0' of region '%s': a region needs a size above zero",
-			    b->id);
-	if (b->prealloc && !b->reserve)
+			    r->id);
+	if (r->prealloc && !r->reserve)
 		return fail(EXIT_USAGE, "region '%s': 'prealloc=on' and 'reserve=off' are incompatible",
-			    b->id);
-	/* QEMU's alloc checks, per kind */
-	if (b->kind == BACKEND_FILE && !b->mem_path)
-		return fail(EXIT_USAGE, "region '%s': the file backend needs mem-path", b->id);
-	if (b->kind == BACKEND_SHM && !region_share(b))
-		return fail(EXIT_USAGE, "region '%s': the shm backend cannot be share=off", b->id);
-	if (b->kind == BACKEND_MEMFD && b->hugetlbsize && !b->hugetlb)
-		return fail(EXIT_USAGE, "hugetlbsize of region '%s' needs hugetlb=on", b->id);
-	if (b->hugetlbsize && (b->hugetlbsize & (b->hugetlbsize - 1)))
+			    r->id);
+	if (kind == BACKEND_FILE && !r->mem_path)
+		return fail(EXIT_USAGE, "region '%s': the file backend needs mem-path", r->id);
+	if (kind == BACKEND_SHM && !region_share(r))
+		return fail(EXIT_USAGE, "region '%s': the shm backend cannot be share=off", r->id);
+	if (r->hugetlbsize && !r->hugetlb)
+		return fail(EXIT_USAGE, "hugetlbsize of region '%s' needs hugetlb=on", r->id);
+	if (r->hugetlbsize && (r->hugetlbsize & (r->hugetlbsize - 1)))
 		return fail(EXIT_USAGE, "hugetlbsize '%s' of region '%s' is not a power of two",
-			    size_str(b->hugetlbsize, sz, sizeof(sz)), b->id);
-	if (b->align && (b->align & (b->align - 1)))
+			    size_str(r->hugetlbsize, sz, sizeof(sz)), r->id);
+	if (r->align && (r->align & (r->align - 1)))
 		return fail(EXIT_USAGE, "align '%s' of region '%s' is not a power of two",
-			    size_str(b->align, sz, sizeof(sz)), b->id);
-	if (b->kind == BACKEND_FILE && b->rom == TRI_ON && !b->readonly && region_share(b))
+			    size_str(r->align, sz, sizeof(sz)), r->id);
+	if (r->rom == TRI_ON && !r->readonly && region_share(r))
 		return fail(EXIT_USAGE,
 			    "region '%s': 'rom=on' cannot be combined with 'share=on' and 'readonly=off'",
-			    b->id);
-	if (b->kind == BACKEND_FILE && b->readonly && region_writable(b) && region_share(b))
+			    r->id);
+	if (r->readonly && region_writable(r) && region_share(r))
 		return fail(EXIT_USAGE,
 			    "region '%s': 'readonly=on' with 'share=on' needs 'rom=on' (a read-only file cannot be mapped shared and writable)",
-			    b->id);
-	if (b->pmem && !region_share(b))
-		return fail(EXIT_USAGE, "region '%s': 'pmem=on' needs 'share=on'", b->id);
+			    r->id);
+	if (r->pmem && !region_share(r))
+		return fail(EXIT_USAGE, "region '%s': 'pmem=on' needs 'share=on'", r->id);
+	return EXIT_OK;
+}
 
-	/* Alignment: known before allocating for the fd kinds. */
-	b->page_size = page = ops->page_size(b, &status);
+/* Size, offset and align against the backing page size, known before
+ * allocating for every kind (statfs, hugetlbsize). */
+static int check_page_size(struct region *r)
+{
+	char sz[32], val[32];
+	int status = EXIT_OK;
+	size_t page = r->ops->page_size(r, &status);
+
 	if (!page)
 		return status;
-	if (ops->aligned && b->size % page) {
-		format_size(page, sz, sizeof(sz));
+	r->page_size = page;
+	format_size(page, sz, sizeof(sz));
+	if (r->ops->aligned && r->size % page)
 		return fail(EXIT_USAGE, "size '%s' of region '%s' is not a multiple of the %s page size",
-			    size_str(b->size, val, sizeof(val)), b->id, sz);
-	}
-	if (b->kind == BACKEND_FILE && b->offset % page) {
-		format_size(page, sz, sizeof(sz));
+			    size_str(r->size, val, sizeof(val)), r->id, sz);
+	if (r->offset % page)
 		return fail(EXIT_USAGE, "offset '%s' of region '%s' is not a multiple of the %s page size",
-			    size_str(b->offset, val, sizeof(val)), b->id, sz);
-	}
-	if (b->align && b->align < page) {
-		format_size(page, sz, sizeof(sz));
+			    size_str(r->offset, val, sizeof(val)), r->id, sz);
+	if (r->align && r->align < page)
 		return fail(EXIT_USAGE, "align '%s' of region '%s' is smaller than the %s page size of its backing store",
-			    size_str(b->align, val, sizeof(val)), b->id, sz);
-	}
+			    size_str(r->align, val, sizeof(val)), r->id, sz);
+	return EXIT_OK;
+}
 
-	/* QEMU's policy / host-nodes consistency */
-	if (!nodemask_empty(&b->host_nodes) &&
-	    (b->policy == POLICY_DEFAULT || b->policy == POLICY_LOCAL))
+/* QEMU's policy / host-nodes consistency. */
+static int check_policy(const struct region *r)
+{
+	bool nodeless = r->policy == POLICY_DEFAULT || r->policy == POLICY_LOCAL;
+
+	if (!nodemask_empty(&r->host_nodes) && nodeless)
 		return fail(EXIT_USAGE,
 			    "region '%s': host-nodes must be empty for policy '%s'; choose another policy or drop host-nodes",
-			    b->id, policy_names[b->policy]);
-	if (nodemask_empty(&b->host_nodes) && b->policy != POLICY_DEFAULT && b->policy != POLICY_LOCAL)
-		return fail(EXIT_USAGE, "region '%s': policy '%s' needs host-nodes", b->id,
-			    policy_names[b->policy]);
+			    r->id, policy_names[r->policy]);
+	if (nodemask_empty(&r->host_nodes) && !nodeless)
+		return fail(EXIT_USAGE, "region '%s': policy '%s' needs host-nodes", r->id,
+			    policy_names[r->policy]);
+	return EXIT_OK;
+}
 
-	/* Beyond QEMU: what this host can give */
-	status = check_nodes(b, &b->host_nodes, "host-nodes");
+/* Beyond QEMU: what this host can give. */
+static int check_host(const struct region *r)
+{
+	char sz[32];
+	int status = check_nodes(r, &r->host_nodes, "host-nodes");
+
 	if (status)
 		return status;
-	if (b->has_prealloc_nodes) {
+	if (r->has_prealloc_nodes) {
 		cpu_set_t cpus;
 
-		status = check_nodes(b, &b->prealloc_nodes, "prealloc-nodes");
+		status = check_nodes(r, &r->prealloc_nodes, "prealloc-nodes");
 		if (status)
 			return status;
-		if (!host_node_cpus(&b->prealloc_nodes, &cpus)) {
+		if (!host_node_cpus(&r->prealloc_nodes, &cpus)) {
 			char list[64];
 
-			nodemask_format(&b->prealloc_nodes, list, sizeof(list));
+			nodemask_format(&r->prealloc_nodes, list, sizeof(list));
 			return fail(EXIT_UNAVAILABLE, "prealloc-nodes '%s' of region '%s': no CPU there that this process may use",
-				    list, b->id);
+				    list, r->id);
 		}
 	}
-	if (mode_since[b->policy] && !host_kernel_has_mode((int)b->policy))
+	if (mode_since[r->policy] && !host_kernel_has_mode((int)r->policy))
 		return fail(EXIT_UNAVAILABLE, "policy '%s' needs Linux %s or later (this is %s)",
-			    policy_names[b->policy], mode_since[b->policy], host_kernel_release());
-	if (b->hugetlb || page > (size_t)sysconf(_SC_PAGESIZE)) {
-		if (!host_has_hugepage_size(page)) {
-			format_size(page, sz, sizeof(sz));
-			return fail(EXIT_UNAVAILABLE, "region '%s': this host has no %s huge pages",
-				    b->id, sz);
-		}
+			    policy_names[r->policy], mode_since[r->policy], host_kernel_release());
+	if ((r->hugetlb || r->page_size > (size_t)sysconf(_SC_PAGESIZE)) &&
+	    !host_has_hugepage_size(r->page_size)) {
+		format_size(r->page_size, sz, sizeof(sz));
+		return fail(EXIT_UNAVAILABLE, "region '%s': this host has no %s huge pages", r->id, sz);
 	}
-	if (backend_file_private_copy(b))
+	return EXIT_OK;
+}
+
+int region_validate(struct region *r)
+{
+	int status = check_properties(r);
+
+	if (!status)
+		status = check_page_size(r);
+	if (!status)
+		status = check_policy(r);
+	if (!status)
+		status = check_host(r);
+	if (status)
+		return status;
+	if (region_private_copy(r))
 		warn_msg("region '%s': mem-path '%s' is on tmpfs and share=off: every page written is kept twice (file and private copy); share=on avoids it",
-			 b->id, b->mem_path);
-	b->kernel_mode = effective_mode(b);
-	if (b->policy == POLICY_PREFERRED && nodemask_weight(&b->host_nodes) > 1 &&
-	    b->kernel_mode == POLICY_PREFERRED)
+			 r->id, r->mem_path);
+	r->kernel_mode = effective_mode(r);
+	if (r->policy == POLICY_PREFERRED && nodemask_weight(&r->host_nodes) > 1 &&
+	    r->kernel_mode == POLICY_PREFERRED)
 		warn_msg("region '%s': this kernel (%s) prefers only the first of several host-nodes (preferred-many needs Linux 5.15)",
-			 b->id, host_kernel_release());
+			 r->id, host_kernel_release());
 	return EXIT_OK;
 }
 
@@ -265,19 +272,20 @@ int region_validate(struct region *b)
  * nodes for bind, else every node this process may use.  The
  * alternative is the OOM killer, or a SIGBUS in the middle of
  * populating.  Runs before alloc, after earlier regions took theirs. */
-static int check_room(const struct region *b, size_t page, uint64_t promised)
+static int check_room(const struct region *r, uint64_t promised)
 {
-	bool bound = b->kernel_mode == POLICY_BIND;
+	bool bound = r->kernel_mode == POLICY_BIND;
+	size_t page = r->page_size;
 	bool huge = page > (size_t)sysconf(_SC_PAGESIZE);
 	struct nodemask nodes;
 	uint64_t avail[NUMAMEM_MAX_NODES];
-	uint64_t room = 0, size = b->size * (backend_file_private_copy(b) ? 2 : 1);
+	uint64_t room = 0, size = r->size * (region_private_copy(r) ? 2 : 1);
 	char need[32], have[32], hp[32], list[64];
 
-	if (!b->prealloc)
+	if (!r->prealloc)
 		return EXIT_OK;
 	if (bound)
-		nodes = b->host_nodes;
+		nodes = r->host_nodes;
 	else
 		host_nodes_allowed(&nodes);
 	if (!huge)
@@ -296,154 +304,199 @@ static int check_room(const struct region *b, size_t page, uint64_t promised)
 	nodemask_format(&nodes, list, sizeof(list));
 	if (huge && bound)
 		return fail(EXIT_UNAVAILABLE, "region '%s': prealloc needs %s of %s huge pages but node %s has only %s free",
-			    b->id, need, hp, list, have);
+			    r->id, need, hp, list, have);
 	if (huge)
 		return fail(EXIT_UNAVAILABLE, "region '%s': prealloc needs %s of %s huge pages but the host has only %s free",
-			    b->id, need, hp, have);
+			    r->id, need, hp, have);
 	return fail(EXIT_UNAVAILABLE, "region '%s': prealloc needs %s but node%s %s %s only %s available",
-		    b->id, need, nodemask_weight(&nodes) > 1 ? "s" : "", list,
+		    r->id, need, nodemask_weight(&nodes) > 1 ? "s" : "", list,
 		    nodemask_weight(&nodes) > 1 ? "have" : "has", have);
 }
 
-int region_complete(struct region *b, bool defer_prealloc, uint64_t promised)
+/* Transparent huge pages as the kind and --thp ask (hugetlb has its own
+ * pages). */
+static void advise_thp(const struct region *r)
 {
-	const struct backend_ops *ops = b->ops;
-	unsigned long maxnode = nodemask_maxnode(&b->host_nodes);
+	bool want = r->thp == TRI_ON || (r->thp == TRI_AUTO && r->ops->thp_default);
+
+	if (r->page_size > (size_t)sysconf(_SC_PAGESIZE))
+		return;
+	if (r->thp == TRI_OFF)
+		madvise(r->ptr, r->map_len, MADV_NOHUGEPAGE);
+	else if (want && madvise(r->ptr, r->map_len, MADV_HUGEPAGE) < 0 && r->thp == TRI_ON)
+		warn_msg("region '%s': transparent huge pages unavailable: %s", r->id, strerror(errno));
+}
+
+/* mbind, with maxnode + 1 as QEMU passes it. */
+static int bind_memory(struct region *r)
+{
+	unsigned long maxnode = nodemask_maxnode(&r->host_nodes);
+	const unsigned flags = MPOL_MF_STRICT | MPOL_MF_MOVE;
+	char list[64];
+
+	if (r->policy == POLICY_LOCAL) {
+		if (mbind(r->ptr, r->map_len, MPOL_LOCAL, NULL, 0, flags) < 0)
+			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set policy local", r->id);
+		return EXIT_OK;
+	}
+	if (!maxnode || mbind(r->ptr, r->map_len, r->kernel_mode, r->host_nodes.bits, maxnode + 1, flags) == 0)
+		return EXIT_OK;
+	nodemask_format(&r->host_nodes, list, sizeof(list));
+	return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind memory to host-nodes '%s'",
+			  r->id, list);
+}
+
+int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)
+{
 	double t0;
-	int status = check_room(b, b->page_size, promised);
+	int status = check_room(r, promised);
 
 	if (status)
 		return status;
-	/* 1. alloc */
+	/* 1. alloc, with the THP advice QEMU gives a new RAM block */
 	t0 = now_seconds();
-	status = ops->alloc(b);
-	b->t_alloc = now_seconds() - t0;
+	status = r->ops->alloc(r);
+	r->t_alloc = now_seconds() - t0;
 	if (status)
 		return status;
+	advise_thp(r);
 
 	/* 2. size alignment, against the page size the mapping really has */
-	if (ops->aligned && b->size % b->page_size) {
+	if (r->ops->aligned && r->size % r->page_size) {
 		char sz[32];
 
-		format_size(b->page_size, sz, sizeof(sz));
+		format_size(r->page_size, sz, sizeof(sz));
 		return fail(EXIT_COMPLETE, "size '%" PRIu64 "' of region '%s' is not a multiple of the %s page size",
-			    b->size, b->id, sz);
+			    r->size, r->id, sz);
 	}
 
 	/* 3. merge and dump (the kernel ignores MERGEABLE on shared mappings) */
-	if (b->merge && madvise(b->ptr, b->map_len, MADV_MERGEABLE) < 0 && errno != EINVAL)
-		warn_msg("region '%s': cannot mark memory mergeable: %s", b->id, strerror(errno));
-	if (!b->dump && madvise(b->ptr, b->map_len, MADV_DONTDUMP) < 0)
-		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot exclude memory from core dumps", b->id);
+	if (r->merge && madvise(r->ptr, r->map_len, MADV_MERGEABLE) < 0 && errno != EINVAL)
+		warn_msg("region '%s': cannot mark memory mergeable: %s", r->id, strerror(errno));
+	if (!r->dump && madvise(r->ptr, r->map_len, MADV_DONTDUMP) < 0)
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot exclude memory from core dumps", r->id);
 
-	/* 4. mbind, with maxnode + 1 as QEMU passes it */
+	/* 4. mbind */
 	t0 = now_seconds();
-	if (b->policy == POLICY_LOCAL) {
-		if (mbind(b->ptr, b->map_len, MPOL_LOCAL, NULL, 0, MPOL_MF_STRICT | MPOL_MF_MOVE) < 0)
-			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set policy local", b->id);
-	} else if (maxnode &&
-		   mbind(b->ptr, b->map_len, b->kernel_mode, b->host_nodes.bits, maxnode + 1,
-			 MPOL_MF_STRICT | MPOL_MF_MOVE) < 0) {
-		char list[64];
-
-		nodemask_format(&b->host_nodes, list, sizeof(list));
-		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind memory to host-nodes '%s'",
-				  b->id, list);
-	}
-	b->t_mbind = now_seconds() - t0;
+	status = bind_memory(r);
+	r->t_mbind = now_seconds() - t0;
+	if (status)
+		return status;
 
 	/* 5. prealloc, after the policy is in place */
-	return defer_prealloc ? EXIT_OK : region_prealloc(b);
+	return defer_prealloc ? EXIT_OK : region_prealloc(r);
 }
 
-int region_prealloc(struct region *b)
+/* The CPUs r's prealloc threads run on; false when not pinned. */
+static bool prealloc_cpus(const struct region *r, cpu_set_t *cpus)
 {
-	if (b->prealloc) {
-		double t0 = now_seconds();
-		int status = prealloc_region(b);
+	cpu_set_t allowed;
 
-		b->t_prealloc = now_seconds() - t0;
-		if (status)
-			return status;
+	if (r->has_prealloc_cpus) {
+		host_cpus_allowed(&allowed);
+		CPU_AND(cpus, &r->prealloc_cpus, &allowed);
+		return true;
 	}
-	b->completed = true;
-	if (b->ops->completed)
-		b->ops->completed(b);
-	return EXIT_OK;
+	if (r->has_prealloc_nodes)
+		return host_node_cpus(&r->prealloc_nodes, cpus);
+	/* Beyond QEMU: run where the memory will be, when those nodes have CPUs. */
+	if (!nodemask_empty(&r->host_nodes) && host_node_cpus(&r->host_nodes, cpus))
+		return true;
+	CPU_ZERO(cpus);
+	return false;
 }
 
-int backend_map_fd(struct region *b, int fd, uint64_t offset)
+bool regions_prealloc_can_overlap(const struct region *regions, size_t n)
 {
-	int prot = PROT_READ | (region_writable(b) ? PROT_WRITE : 0);
-	int flags = region_share(b) ? MAP_SHARED : MAP_PRIVATE;
+	cpu_set_t used, cpus, common;
+	unsigned count = 0;
 
-	if (!b->reserve)
-		flags |= MAP_NORESERVE;
-#ifdef MAP_SYNC
-	if (b->pmem)
-		flags = MAP_SHARED_VALIDATE | MAP_SYNC;
-#endif
-	void *where = NULL;
-
-	b->map_len = b->size;
-	if (b->align > b->page_size) {
-		/* Reserve size + align of address space, map at an aligned spot. */
-		char *r = mmap(NULL, b->size + b->align, PROT_NONE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-		if (r == MAP_FAILED)
-			return fail_errno(EXIT_UNAVAILABLE, errno, "region '%s': cannot reserve address space", b->id);
-		where = (void *)(((uintptr_t)r + b->align - 1) & ~(uintptr_t)(b->align - 1));
-		if ((char *)where > r)
-			munmap(r, (size_t)((char *)where - r));
-		munmap((char *)where + b->size, (size_t)(r + b->size + b->align - ((char *)where + b->size)));
-		flags |= MAP_FIXED;
+	CPU_ZERO(&used);
+	for (size_t i = 0; i < n; i++) {
+		if (!regions[i].prealloc)
+			continue;
+		if (!prealloc_cpus(&regions[i], &cpus))
+			return false;
+		CPU_AND(&common, &used, &cpus);
+		if (CPU_COUNT(&common))
+			return false;
+		CPU_OR(&used, &used, &cpus);
+		count++;
 	}
-	b->ptr = mmap(where, b->size, prot, flags, fd, (off_t)offset);
-	if (b->ptr == MAP_FAILED) {
-		int e = errno;
-
-		if (e == ENOMEM && b->page_size > (size_t)sysconf(_SC_PAGESIZE) && b->reserve) {
-			char hp[32];
-
-			format_size(b->page_size, hp, sizeof(hp));
-			return fail(EXIT_UNAVAILABLE, "region '%s': not enough free %s huge pages to reserve %" PRIu64 " of them",
-				    b->id, hp, b->size / b->page_size);
-		}
-		return backend_map_error(b, e);
-	}
-	return EXIT_OK;
+	return count > 1;
 }
 
-int backend_map_error(const struct region *b, int e)
+/* One line for a prealloc that failed. */
+static int prealloc_error(const struct region *r, const struct prealloc_job *job)
 {
 	char sz[32];
 
-	format_size(b->size, sz, sizeof(sz));
-	if (e == ENOMEM)
-		return fail(EXIT_UNAVAILABLE, "region '%s': the kernel will not commit %s (see vm.overcommit_memory)",
-			    b->id, sz);
-	if ((e == EOPNOTSUPP || e == EINVAL) && b->pmem)
-		return fail(EXIT_UNAVAILABLE, "mem-path '%s' of region '%s' cannot be mapped with MAP_SYNC: pmem=on needs a DAX file system",
-			    b->mem_path, b->id);
-	if (e == ENODEV && b->kind == BACKEND_FILE)
-		return fail(EXIT_USAGE, "mem-path '%s' of region '%s' is on a file system that cannot be memory-mapped",
-			    b->mem_path, b->id);
-	return fail_errno(EXIT_COMPLETE, e, "region '%s': cannot map %s", b->id, sz);
+	format_size(r->page_size, sz, sizeof(sz));
+	if (job->no_thread)
+		return fail_errno(EXIT_COMPLETE, job->err, "region '%s': cannot start prealloc thread", r->id);
+	if (job->no_page && r->page_size > (size_t)sysconf(_SC_PAGESIZE))
+		return fail(EXIT_UNAVAILABLE, "region '%s': ran out of %s huge pages while preallocating", r->id, sz);
+	if (job->no_page && r->mem_path)
+		return fail(EXIT_UNAVAILABLE, "region '%s': mem-path '%s' ran out of space while preallocating",
+			    r->id, r->mem_path);
+	if (job->no_page)
+		return fail(EXIT_UNAVAILABLE, "region '%s': out of memory while preallocating", r->id);
+	return fail_errno(EXIT_COMPLETE, job->err, "region '%s': cannot preallocate", r->id);
 }
 
-void region_release(struct region *b)
+static int populate(struct region *r)
 {
-	if (b->ptr != MAP_FAILED) {
-		if (b->discard_data && b->kind == BACKEND_FILE)
-			madvise(b->ptr, b->map_len, MADV_REMOVE);
-		munmap(b->ptr, b->map_len);
-		b->ptr = MAP_FAILED;
+	const char *mode = getenv("NUMAMEM_PREALLOC");
+	struct prealloc_job job = {
+		.start = r->ptr,
+		.len = r->size - r->size % r->page_size,
+		.page = r->page_size,
+		.threads = r->prealloc_threads,
+		.write = region_writable(r),
+		.touch = mode && !strcmp(mode, "touch"),
+		.progress = r->progress ? r->id : NULL,
+	};
+	int status = EXIT_OK;
+
+	job.pinned = prealloc_cpus(r, &job.cpus);
+	if (!job.pinned)
+		host_cpus_allowed(&job.cpus);
+	if (prealloc_run(&job) < 0)
+		status = prealloc_error(r, &job);
+	r->threads_used = job.threads_used;
+	r->prealloc_pinned = job.pinned;
+	r->prealloc_cpuset = job.cpus;
+	return status;
+}
+
+int region_prealloc(struct region *r)
+{
+	if (r->prealloc) {
+		double t0 = now_seconds();
+		int status = populate(r);
+
+		r->t_prealloc = now_seconds() - t0;
+		if (status)
+			return status;
 	}
-	if (b->ops && b->ops->release)
-		b->ops->release(b);
-	if (b->fd >= 0) {
-		close(b->fd);
-		b->fd = -1;
+	r->completed = true;
+	if (r->ops->completed)
+		r->ops->completed(r);
+	return EXIT_OK;
+}
+
+void region_release(struct region *r)
+{
+	if (r->ptr != MAP_FAILED) {
+		if (r->discard_data)
+			madvise(r->ptr, r->map_len, MADV_REMOVE);
+		munmap(r->ptr, r->map_len);
+		r->ptr = MAP_FAILED;
+	}
+	if (r->ops->release)
+		r->ops->release(r);
+	if (r->fd >= 0) {
+		close(r->fd);
+		r->fd = -1;
 	}
 }

@@ -1,8 +1,10 @@
 /* One struct per region, one operations table per backend kind.
  *
  * struct region holds QEMU's HostMemoryBackend properties (typed, with
- * QEMU's defaults) and the state the complete step fills in.  The kinds
- * differ only in how they allocate; everything after alloc is shared. */
+ * QEMU's defaults) and the state the complete step fills in.  What
+ * differs per kind (allocation, page size, default share, THP advice,
+ * the private-copy rule) is in its struct backend_ops; everything after
+ * alloc is shared, as in QEMU. */
 #ifndef NUMAMEM_REGION_H
 #define NUMAMEM_REGION_H
 
@@ -31,13 +33,35 @@ extern const char *const policy_names[POLICY_COUNT];
 
 enum tristate { TRI_AUTO = -1, TRI_OFF = 0, TRI_ON = 1 };
 
-struct backend_ops;
+struct region;
+
+struct backend_ops {
+	enum backend_kind kind;
+	const char *qom_type;      /* "memory-backend-ram" */
+	bool default_share;
+	bool thp_default;          /* MADV_HUGEPAGE unless thp=off (else only with thp=on) */
+	bool aligned;              /* size must be a multiple of the page size */
+	/* Backing page size known before allocating (statfs, hugetlbsize),
+	 * or 0 with an error printed and *status set. */
+	size_t (*page_size)(const struct region *r, int *status);
+	/* Every page written exists twice: in the backing object and in a
+	 * private copy (optional; none when NULL). */
+	bool (*private_copy)(const struct region *r);
+	/* Create the mapping: set ptr, map_len, fd, page_size.  Exit status. */
+	int (*alloc)(struct region *r);
+	/* Undo alloc (unmapping and closing are shared; optional). */
+	void (*release)(struct region *r);
+	/* Complete succeeded (optional). */
+	void (*completed)(struct region *r);
+};
+
+extern const struct backend_ops backend_ram_ops, backend_memfd_ops, backend_file_ops,
+	backend_shm_ops;
 
 struct region {
 	/* properties */
 	char *id;
-	enum backend_kind kind;
-	bool kind_given;       /* else chosen by the action (memfd with COMMAND) */
+	const struct backend_ops *ops; /* the kind: region_set_kind() */
 	const char *kind_only_prop; /* first file/memfd-only option given */
 	bool size_given;
 	uint64_t size;
@@ -45,7 +69,7 @@ struct region {
 	struct nodemask host_nodes;
 	bool merge, dump, prealloc, reserve;
 	enum tristate share;   /* AUTO: the kind's default */
-	enum tristate thp;     /* AUTO: on for anonymous ram */
+	enum tristate thp;     /* AUTO: the kind's default */
 	unsigned prealloc_threads;
 	bool has_prealloc_cpus, has_prealloc_nodes;
 	cpu_set_t prealloc_cpus;
@@ -61,68 +85,67 @@ struct region {
 	uint64_t hugetlbsize;
 
 	/* state filled by complete */
-	const struct backend_ops *ops;
 	void *ptr;
 	size_t map_len;        /* bytes mapped at ptr (size) */
 	int fd;                /* -1 for anonymous ram */
 	size_t page_size;      /* backing page size: base, or hugetlb size */
 	char *created_path;    /* a file numamem created under its own name */
-	bool file_is_temp;     /* mem-path was a directory */
 	bool completed;        /* complete succeeded: keep created files */
 	bool progress;         /* show a progress line during prealloc */
 	bool overlapped;       /* prealloc ran alongside other regions' */
 	int kernel_mode;       /* MPOL_* used for mbind */
 	unsigned threads_used;
 	bool prealloc_pinned;
-	cpu_set_t prealloc_cpuset;  /* where prealloc threads may run */
+	cpu_set_t prealloc_cpuset;  /* where prealloc threads ran */
 	double t_alloc, t_mbind, t_prealloc;
 	struct placement placement;
 };
 
-struct backend_ops {
-	const char *qom_type;      /* "memory-backend-ram" */
-	bool default_share;
-	bool aligned;              /* size must be a multiple of the page size */
-	/* Backing page size known before allocating (statfs, hugetlbsize),
-	 * or 0 with an error printed. */
-	size_t (*page_size)(const struct region *b, int *status);
-	/* Create the mapping: set ptr, fd, page_size. Returns an exit status. */
-	int (*alloc)(struct region *b);
-	/* Undo alloc (unmapping is shared). */
-	void (*release)(struct region *b);
-	/* Complete succeeded (optional). */
-	void (*completed)(struct region *b);
-};
+void region_init(struct region *r, const char *id);
+void region_set_kind(struct region *r, enum backend_kind kind);
+void region_free(struct region *r);
 
-extern const struct backend_ops backend_ram_ops, backend_memfd_ops, backend_file_ops,
-	backend_shm_ops;
+static inline enum backend_kind region_kind(const struct region *r)
+{
+	return r->ops->kind;
+}
 
-void region_init(struct region *b, const char *id);
-void region_free(struct region *b);
-bool region_share(const struct region *b);
-bool region_writable(const struct region *b);
-const char *region_type_name(const struct region *b);
+static inline const char *region_kind_name(const struct region *r)
+{
+	return backend_kind_names[r->ops->kind];
+}
+
+static inline bool region_share(const struct region *r)
+{
+	return r->share == TRI_AUTO ? r->ops->default_share : r->share == TRI_ON;
+}
+
+/* rom=auto follows readonly, as in QEMU. */
+static inline bool region_writable(const struct region *r)
+{
+	return r->rom == TRI_AUTO ? !r->readonly : r->rom == TRI_OFF;
+}
+
+static inline bool region_private_copy(const struct region *r)
+{
+	return r->ops->private_copy && r->ops->private_copy(r);
+}
 
 /* QEMU's property checks and numamem's host checks, before anything is
  * allocated.  Prints one line and returns an exit status. */
-int region_validate(struct region *b);
-/* alloc → alignment → merge/dump → mbind → prealloc. Exit status.
- * promised: bytes earlier regions will still take from b's nodes.
- * defer_prealloc stops before prealloc; region_prealloc() finishes,
- * so that several regions' preallocs can overlap (QEMU 9.0 does the
- * same with its asynchronous prealloc). */
-int region_complete(struct region *b, bool defer_prealloc, uint64_t promised);
-int region_prealloc(struct region *b);
+int region_validate(struct region *r);
+/* alloc → THP advice → alignment → merge/dump → mbind → prealloc.
+ * Exit status.  promised: bytes earlier regions will still take from
+ * r's nodes.  defer_prealloc stops before prealloc; region_prealloc()
+ * finishes, so that several regions' preallocs can overlap (QEMU 9.0
+ * does the same with its asynchronous prealloc). */
+int region_complete(struct region *r, bool defer_prealloc, uint64_t promised);
+int region_prealloc(struct region *r);
+/* Can the preallocs of these regions run at once?  Yes when at least
+ * two preallocate and each one's threads are pinned to CPUs no other
+ * uses: together they then finish sooner, and none slows another. */
+bool regions_prealloc_can_overlap(const struct region *regions, size_t n);
 /* Unmap, close and remove what complete made. */
-void region_release(struct region *b);
-
-/* A private, writable mapping of a tmpfs file: every page written
- * exists twice, in the file and in the private copy. */
-bool backend_file_private_copy(const struct region *b);
-
-/* Shared mapping helper for the fd kinds: maps fd at offset per b's flags. */
-int backend_map_fd(struct region *b, int fd, uint64_t offset);
-/* One line for a failed mmap(); returns the exit status. */
-int backend_map_error(const struct region *b, int errnum);
+void region_release(struct region *r);
 
 #endif

@@ -32,7 +32,7 @@ static void text_region(FILE *out, const struct region *b)
 
 	format_size(b->size, size, sizeof(size));
 	format_size(b->page_size, page, sizeof(page));
-	fprintf(out, "region %s: %s, %s at %p", b->id, backend_kind_names[b->kind], size, b->ptr);
+	fprintf(out, "region %s: %s, %s at %p", b->id, region_kind_name(b), size, b->ptr);
 	if (b->fd >= 0)
 		fprintf(out, ", fd %d", b->fd);
 	fputc('\n', out);
@@ -161,7 +161,7 @@ static void json_region(FILE *out, const struct region *b)
 	fprintf(out, "{\"id\":");
 	json_string(out, b->id);
 	fprintf(out, ",\"backend\":\"%s\",\"address\":\"%p\",\"size\":%" PRIu64 ",\"page_size\":%zu",
-		backend_kind_names[b->kind], b->ptr, b->size, b->page_size);
+		region_kind_name(b), b->ptr, b->size, b->page_size);
 	fprintf(out, ",\"page_kind\":\"%s\",\"thp_bytes\":%" PRIu64, page_kind_names[pl->kind], pl->huge_bytes);
 	fprintf(out, ",\"share\":%s,\"fd\":", region_share(b) ? "true" : "false");
 	if (b->fd >= 0)

@@ -131,11 +131,11 @@ static int prepare_child(struct numamem *nm, bool *all_fd)
 		run_env_name(b->id, "SIZE", name, sizeof(name));
 		setenv_u64(name, b->size);
 		run_env_name(b->id, "OFFSET", name, sizeof(name));
-		setenv_u64(name, b->kind == BACKEND_FILE ? b->offset : 0);
+		setenv_u64(name, b->offset);
 		if (!getenv("NUMAMEM_FD")) {
 			setenv_u64("NUMAMEM_FD", (uint64_t)fd);
 			setenv_u64("NUMAMEM_SIZE", b->size);
-			setenv_u64("NUMAMEM_OFFSET", b->kind == BACKEND_FILE ? b->offset : 0);
+			setenv_u64("NUMAMEM_OFFSET", b->offset);
 		}
 	}
 	setenv("NUMAMEM_REGIONS", ids, 1);

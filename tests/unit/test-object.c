@@ -32,7 +32,7 @@ int main(void)
 	   "memfd object parses");
 	b = &nm.regions[0];
 	nodemask_format(&b->host_nodes, buf, sizeof(buf));
-	ok(nm.nregions == 1 && b->kind == BACKEND_MEMFD && !strcmp(b->id, "m0"), "kind memfd, id m0");
+	ok(nm.nregions == 1 && region_kind(b) == BACKEND_MEMFD && !strcmp(b->id, "m0"), "kind memfd, id m0");
 	ok(b->size == 1ULL << 30, "size 1G");
 	ok(b->policy == POLICY_BIND && !strcmp(buf, "0-1"), "policy bind, nodes 0-1 ('%s')", buf);
 	ok(b->prealloc && b->reserve && b->merge && b->dump && b->seal, "prealloc on; QEMU defaults kept");
@@ -43,7 +43,7 @@ int main(void)
 	b = &nm.regions[1];
 	nodemask_format(&b->host_nodes, buf, sizeof(buf));
 	ok(!strcmp(buf, "0,2") && !b->merge && !b->dump && region_share(b), "nodes 0,2; merge/dump off; share on ('%s')", buf);
-	ok(!region_share(&(struct region){ .kind = BACKEND_RAM, .share = TRI_AUTO }), "ram is private by default");
+	ok(!region_share(&(struct region){ .ops = &backend_ram_ops, .share = TRI_AUTO }), "ram is private by default");
 
 	ok(object_parse(&nm, "memory-backend-file,id=f0,size=2M,mem-path=/tmp/a,,b,align=2M,offset=4K,readonly=on,rom=auto,discard-data=on") == 0,
 	   "file object with an escaped comma");
@@ -66,7 +66,7 @@ int main(void)
 	ok(object_parse(&nm, "memory-backend-shm,id=s0,size=1M,prealloc-context=tc0,prealloc-threads=3") == 0,
 	   "shm with prealloc-context");
 	b = &nm.regions[5];
-	ok(b->kind == BACKEND_SHM && !strcmp(b->prealloc_context, "tc0") && b->prealloc_threads == 3, "context and threads");
+	ok(region_kind(b) == BACKEND_SHM && !strcmp(b->prealloc_context, "tc0") && b->prealloc_threads == 3, "context and threads");
 	ok(object_parse(&nm, "qom-type=memory-backend-ram,id=q0,size=1M,x-use-canonical-path-for-ramblock-id=off") == 0,
 	   "qom-type= prefix and the x- compat property");
 	options_free(&nm);
