@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Table, or JSON with json; returns an exit status. */
-int nodes_show(FILE *out, bool json);
+/* Table, or JSON with json (write errors show at exit). */
+void nodes_show(FILE *out, bool json);
 
 #endif

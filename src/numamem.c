@@ -16,19 +16,9 @@
 #include "numamem.h"
 #include "nodes.h"
 #include "options.h"
-#include "prealloc.h"
+#include "region.h"
 #include "report.h"
 #include "run.h"
-
-/* Would the user's command line run a COMMAND?  Known before popt is
- * done, so that even a bad option exits 125 as env(1) does. */
-static bool wants_command(int argc, char **argv)
-{
-	for (int i = 1; i + 1 < argc; i++)
-		if (!strcmp(argv[i], "--"))
-			return true;
-	return false;
-}
 
 static void *prealloc_thread(void *arg)
 {
@@ -135,66 +125,88 @@ static void release_all(struct numamem *nm)
 		region_release(&nm->regions[i]);
 }
 
+/* What the regions are for, once they are complete and reported. */
+static int act(struct numamem *nm)
+{
+	int status;
+
+	if (nm->command) {
+		/* the report must be out before COMMAND replaces numamem */
+		status = stdout_status();
+		if (status)
+			return status;
+		nm->command_ran = true;
+		return run_command(nm);
+	}
+	if (nm->hold) {
+		status = stdout_status();
+		return status ? status : run_hold(nm);
+	}
+	if (nm->ready_file || nm->ready_fd >= 0)
+		return run_signal_ready(nm);
+	return EXIT_OK;
+}
+
+/* Complete, report and act; the status before the exit rules. */
+static int run(struct numamem *nm)
+{
+	int status, verify;
+
+	if (numa_available() < 0)
+		return fail(EXIT_UNAVAILABLE, "this kernel has no NUMA support");
+	if (nm->show_nodes) {
+		nodes_show(stdout, nm->json);
+		return EXIT_OK;
+	}
+	nm->colour = nm->map && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	for (size_t i = 0; i < nm->nregions; i++)
+		nm->regions[i].progress = !nm->quiet && isatty(STDERR_FILENO);
+	status = complete_all(nm);
+	if (status)
+		return status;
+	/* The placement query costs a move_pages() per page: skip it when
+	 * nothing will show or judge it (a COMMAND, or --quiet). */
+	verify = nm->json || nm->verify || nm->map || (!nm->quiet && !nm->command) ? measure_all(nm) : EXIT_OK;
+	if (verify && verify != EXIT_VERIFY)
+		return verify;
+	if (nm->json)
+		report_json(stdout, nm);
+	else if (!nm->quiet && !nm->command)
+		report_text(stdout, nm);
+	if (verify) {
+		for (size_t i = 0; i < nm->nregions; i++)
+			if (nm->regions[i].placement.verdict == VERIFY_FAIL)
+				fail(EXIT_VERIFY, "region '%s' breaks policy %s: %s", nm->regions[i].id,
+				     policy_names[nm->regions[i].policy], nm->regions[i].placement.reason);
+		return EXIT_VERIFY;
+	}
+	return act(nm);
+}
+
+/* The one place the exit status is decided: a report that could not be
+ * written is a failure, and, as env(1) does it, numamem's own failure
+ * when a COMMAND was asked for but never ran is 125. */
+static int exit_status(const struct numamem *nm, int status)
+{
+	int out = stdout_status();
+
+	if (!status)
+		status = out;
+	if (status && nm->command_asked && !nm->command_ran)
+		return EXIT_CANCELED;
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct numamem nm;
-	bool command = wants_command(argc, argv);
-	bool ran = false;
-	int status, verify;
+	int status = options_parse(argc, argv, &nm);
 
-	status = options_parse(argc, argv, &nm);
-	if (status >= 0) {
-		options_free(&nm);
-		return command && status ? EXIT_CANCELED : status;
+	if (status < 0) {
+		status = run(&nm);
+		release_all(&nm);
 	}
-	if (numa_available() < 0) {
-		status = fail(EXIT_UNAVAILABLE, "this kernel has no NUMA support");
-		goto out;
-	}
-	if (nm.show_nodes) {
-		status = nodes_show(stdout, nm.json);
-		goto out;
-	}
-	nm.colour = nm.map && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	for (size_t i = 0; i < nm.nregions; i++)
-		nm.regions[i].progress = !nm.quiet && isatty(STDERR_FILENO);
-	status = complete_all(&nm);
-	if (status)
-		goto out;
-	/* The placement query costs a move_pages() per page: skip it when
-	 * nothing will show or judge it (a COMMAND, or --quiet). */
-	verify = nm.json || nm.verify || nm.map || (!nm.quiet && !nm.command) ? measure_all(&nm) : EXIT_OK;
-	if (verify && verify != EXIT_VERIFY) {
-		status = verify;
-		goto out;
-	}
-	if (nm.json)
-		status = report_json(stdout, &nm);
-	else if (!nm.quiet && !nm.command)
-		status = report_text(stdout, &nm);
-	if (status)
-		goto out;
-	if (verify) {
-		for (size_t i = 0; i < nm.nregions; i++)
-			if (nm.regions[i].placement.verdict == VERIFY_FAIL)
-				fail(EXIT_VERIFY, "region '%s' breaks policy %s: %s", nm.regions[i].id,
-				     policy_names[nm.regions[i].policy], nm.regions[i].placement.reason);
-		status = EXIT_VERIFY;
-		goto out;
-	}
-	if (nm.command) {
-		status = run_command(&nm);
-		ran = true;
-	} else if (nm.hold) {
-		status = run_hold(&nm);
-	} else if (nm.ready_file || nm.ready_fd >= 0) {
-		status = run_signal_ready(&nm);
-	}
-out:
-	release_all(&nm);
-	/* like env(1): numamem's own failure before COMMAND ran is 125 */
-	if (nm.command && !ran && status)
-		status = EXIT_CANCELED;
+	status = exit_status(&nm, status);
 	options_free(&nm);
 	return status;
 }

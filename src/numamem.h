@@ -1,8 +1,11 @@
-/* numamem's exit statuses and the one error helper every file uses. */
+/* numamem's exit statuses, the run's state, and the error helpers every
+ * file uses. */
 #ifndef NUMAMEM_H
 #define NUMAMEM_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 enum numamem_exit {
 	EXIT_OK = 0,
@@ -16,12 +19,37 @@ enum numamem_exit {
 	EXIT_NOT_FOUND = 127,
 };
 
+struct region;
+struct thread_context;
+
+/* The run: what the command line asked for, and how it went.  One of
+ * these lives in main(); everything else is handed a pointer. */
+struct numamem {
+	struct region *regions;
+	size_t nregions, regions_room;
+	struct thread_context *contexts;
+	size_t ncontexts, contexts_room;
+	bool json, verify, quiet, force_fork, map, show_nodes, hold;
+	double hold_seconds;   /* 0: until SIGINT or SIGTERM */
+	char *ready_file;
+	int ready_fd;          /* -1: none */
+	int fd_number;         /* --fd=N, -1: none */
+	int thp;               /* enum tristate: --thp for every region */
+	char **command;        /* NULL-terminated, or NULL */
+	bool command_asked;    /* argv asks for a COMMAND (known even when parsing fails) */
+	bool command_ran;
+	bool colour;           /* --map on a terminal, NO_COLOR unset */
+};
+
 /* "numamem: message" on stderr; returns status so callers can
  * `return fail(EXIT_USAGE, "...")`. */
 int fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same, with ": strerror(errnum)" appended. */
 int fail_errno(int status, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Flush stdout: EXIT_OK, or EXIT_OUTPUT after a message when anything
+ * written to it was lost. */
+int stdout_status(void);
 
 /* Monotonic seconds. */
 double now_seconds(void);

@@ -1,5 +1,8 @@
-/* Options: popt tables grouped by topic, QEMU-style --object strings, and
- * the one property setter both of them go through. */
+/* Options: one list of every option and property.  popt's rows, the
+ * --object keys and the setter they share all come from it, so an
+ * option's name, type, field and help text are written once.  Options
+ * that exclude or need each other are one table, checked in one place.
+ * Nothing here is static state: parsing twice gives the same result. */
 #include "config.h"
 
 #include <ctype.h>
@@ -16,56 +19,212 @@
 #include "numamem.h"
 #include "options.h"
 
-enum prop_type { P_SIZE, P_BOOL, P_TRI, P_UINT, P_POLICY, P_NODES, P_CPUS, P_STRING, P_IGNORE };
+struct parser;
+
+enum opt_type {
+	/* properties of a region: a field of struct region */
+	P_SIZE, P_BOOL, P_TRI, P_UINT, P_POLICY, P_NODES, P_CPUS, P_STRING, P_IGNORE,
+	/* options of the run */
+	O_FLAG,    /* a bool field of struct numamem */
+	O_HANDLER, /* handled by .handler */
+};
+
+/* Where an option may be given. */
+enum scope { BOTH, CLI_ONLY, OBJECT_ONLY };
+
+/* popt's help groups, in --help order. */
+enum group { G_REGION, G_PLACEMENT, G_PREALLOC, G_FILE, G_MEMFD, G_ACTIONS, G_OUTPUT, G_COUNT };
+static const char *const group_titles[G_COUNT] = {
+	[G_REGION] = "Region:",
+	[G_PLACEMENT] = "Placement:",
+	[G_PREALLOC] = "Preallocation:",
+	[G_FILE] = "File backend:",
+	[G_MEMFD] = "memfd backend:",
+	[G_ACTIONS] = "Actions:",
+	[G_OUTPUT] = "Output:",
+};
+
+/* What the command line held, for the rules below. */
+enum seen {
+	SEEN_REGION_OPT = 1 << 0,     /* --size, --backend and every region option */
+	SEEN_OBJECT_REGION = 1 << 1,  /* --object memory-backend-* */
+	SEEN_PREALLOC_CPUS = 1 << 2,
+	SEEN_PREALLOC_NODES = 1 << 3,
+	SEEN_HOLD = 1 << 4,
+	SEEN_COMMAND = 1 << 5,
+	SEEN_SHOW_NODES = 1 << 6,
+	SEEN_FD = 1 << 7,
+	SEEN_FORK = 1 << 8,
+};
 
 #define ALL_KINDS 0u
 #define KIND(k) (1u << BACKEND_##k)
 
-struct prop {
+struct opt {
 	const char *name;
-	enum prop_type type;
-	size_t off;
-	unsigned kinds;     /* backend kinds that have it, 0: all */
-	bool cli_only;      /* numamem's own, not a QEMU property */
-	bool object_only;   /* only in --object */
-	ptrdiff_t has_off;  /* bool set when given, or -1 */
+	enum opt_type type;
+	size_t off;         /* field in struct region (P_*) or struct numamem (O_FLAG) */
+	size_t has_off;     /* bool in struct region set when given, 0: none */
+	unsigned kinds;     /* backend kinds that have the property, 0: all */
+	enum scope scope;
+	enum group group;
+	char short_name;
+	bool optional_arg;
+	unsigned seen;      /* enum seen bits this option sets */
+	int (*handler)(struct parser *p, const char *arg);
+	const char *arg, *help;
 };
 
-#define F(field) offsetof(struct region, field)
-static const struct prop props[] = {
-	{ "size", P_SIZE, F(size), ALL_KINDS, false, false, -1 },
-	{ "policy", P_POLICY, F(policy), ALL_KINDS, false, false, -1 },
-	{ "host-nodes", P_NODES, F(host_nodes), ALL_KINDS, false, false, -1 },
-	{ "merge", P_BOOL, F(merge), ALL_KINDS, false, false, -1 },
-	{ "dump", P_BOOL, F(dump), ALL_KINDS, false, false, -1 },
-	{ "prealloc", P_BOOL, F(prealloc), ALL_KINDS, false, false, -1 },
-	{ "prealloc-threads", P_UINT, F(prealloc_threads), ALL_KINDS, false, false, -1 },
-	{ "prealloc-context", P_STRING, F(prealloc_context), ALL_KINDS, false, true, -1 },
-	{ "prealloc-cpus", P_CPUS, F(prealloc_cpus), ALL_KINDS, true, false, F(has_prealloc_cpus) },
-	{ "prealloc-nodes", P_NODES, F(prealloc_nodes), ALL_KINDS, true, false, F(has_prealloc_nodes) },
-	{ "share", P_TRI, F(share), ALL_KINDS, false, false, -1 },
-	{ "reserve", P_BOOL, F(reserve), ALL_KINDS, false, false, -1 },
-	{ "mem-path", P_STRING, F(mem_path), KIND(FILE), false, false, -1 },
-	{ "align", P_SIZE, F(align), KIND(FILE), false, false, -1 },
-	{ "offset", P_SIZE, F(offset), KIND(FILE), false, false, -1 },
-	{ "discard-data", P_BOOL, F(discard_data), KIND(FILE), false, false, -1 },
-	{ "readonly", P_BOOL, F(readonly), KIND(FILE), false, false, -1 },
-	{ "rom", P_TRI, F(rom), KIND(FILE), false, false, -1 },
-	{ "pmem", P_BOOL, F(pmem), KIND(FILE), false, false, -1 },
-	{ "hugetlb", P_BOOL, F(hugetlb), KIND(MEMFD), false, false, -1 },
-	{ "hugetlbsize", P_SIZE, F(hugetlbsize), KIND(MEMFD), false, false, -1 },
-	{ "seal", P_BOOL, F(seal), KIND(MEMFD), false, false, -1 },
-	{ "x-use-canonical-path-for-ramblock-id", P_IGNORE, 0, ALL_KINDS, false, true, -1 },
-};
-#undef F
+static int opt_backend(struct parser *p, const char *arg);
+static int opt_thp(struct parser *p, const char *arg);
+static int opt_object(struct parser *p, const char *arg);
+static int opt_hold(struct parser *p, const char *arg);
+static int opt_ready_file(struct parser *p, const char *arg);
+static int opt_ready_fd(struct parser *p, const char *arg);
+static int opt_fd(struct parser *p, const char *arg);
+static int opt_help(struct parser *p, const char *arg);
+static int opt_version(struct parser *p, const char *arg);
 
-static const struct prop *find_prop(const char *name)
+#define R(field) .off = offsetof(struct region, field)
+#define N(field) .off = offsetof(struct numamem, field)
+/* In --help order, by group. */
+static const struct opt opts[] = {
+	{ "size", P_SIZE, R(size), .group = G_REGION, .arg = "SIZE",
+	  .help = "Size of the region (K, M, G, T, P, E suffixes, base 1024)" },
+	{ "backend", O_HANDLER, .scope = CLI_ONLY, .group = G_REGION, .handler = opt_backend,
+	  .seen = SEEN_REGION_OPT, .arg = "KIND",
+	  .help = "Backend kind: ram, memfd, file or shm (default: memfd with COMMAND, else ram)" },
+	{ "share", P_TRI, R(share), .group = G_REGION,
+	  .help = "Map the memory shared (default: on for memfd and shm)" },
+	{ "reserve", P_BOOL, R(reserve), .group = G_REGION,
+	  .help = "Reserve swap space or huge pages (default: on)" },
+	{ "merge", P_BOOL, R(merge), .group = G_REGION, .help = "Mark the memory mergeable by KSM (default: on)" },
+	{ "dump", P_BOOL, R(dump), .group = G_REGION, .help = "Include the memory in core dumps (default: on)" },
+	{ "thp", O_HANDLER, .scope = CLI_ONLY, .group = G_REGION, .handler = opt_thp, .arg = "on|off",
+	  .help = "Transparent huge pages: on or off (default: on for ram)" },
+	{ "object", O_HANDLER, .scope = CLI_ONLY, .group = G_REGION, .handler = opt_object,
+	  .arg = "TYPE,id=ID,...", .help = "A region or thread-context in QEMU's -object syntax (repeatable)" },
+
+	{ "policy", P_POLICY, R(policy), .group = G_PLACEMENT, .arg = "POLICY",
+	  .help = "NUMA policy: default, preferred, bind, interleave, preferred-many, weighted-interleave or local" },
+	{ "host-nodes", P_NODES, R(host_nodes), .group = G_PLACEMENT, .arg = "NODES",
+	  .help = "Nodes for the policy: 0-3,5 or all or !LIST" },
+
+	{ "prealloc", P_BOOL, R(prealloc), .group = G_PREALLOC,
+	  .help = "Preallocate the memory after the policy is set" },
+	{ "prealloc-threads", P_UINT, R(prealloc_threads), .group = G_PREALLOC, .arg = "N",
+	  .help = "Threads that preallocate (default: online CPUs, at most 16)" },
+	{ "prealloc-context", P_STRING, R(prealloc_context), .scope = OBJECT_ONLY },
+	{ "prealloc-cpus", P_CPUS, R(prealloc_cpus), .has_off = offsetof(struct region, has_prealloc_cpus),
+	  .scope = CLI_ONLY, .group = G_PREALLOC, .seen = SEEN_PREALLOC_CPUS, .arg = "CPUS",
+	  .help = "Run prealloc threads on these CPUs" },
+	{ "prealloc-nodes", P_NODES, R(prealloc_nodes), .has_off = offsetof(struct region, has_prealloc_nodes),
+	  .scope = CLI_ONLY, .group = G_PREALLOC, .seen = SEEN_PREALLOC_NODES, .arg = "NODES",
+	  .help = "Run prealloc threads on the CPUs of these nodes" },
+
+	{ "mem-path", P_STRING, R(mem_path), .kinds = KIND(FILE), .group = G_FILE, .arg = "PATH",
+	  .help = "File to map, or directory for an unlinked temporary file" },
+	{ "align", P_SIZE, R(align), .kinds = KIND(FILE), .group = G_FILE, .arg = "SIZE",
+	  .help = "Align the mapping to SIZE (a power of two)" },
+	{ "offset", P_SIZE, R(offset), .kinds = KIND(FILE), .group = G_FILE, .arg = "SIZE",
+	  .help = "Map the file from this offset" },
+	{ "discard-data", P_BOOL, R(discard_data), .kinds = KIND(FILE), .group = G_FILE,
+	  .help = "Discard the file's contents on exit" },
+	{ "readonly", P_BOOL, R(readonly), .kinds = KIND(FILE), .group = G_FILE, .help = "Open the file read-only" },
+	{ "rom", P_TRI, R(rom), .kinds = KIND(FILE), .group = G_FILE, .arg = "on|off|auto",
+	  .help = "Map read-only: on, off or auto (auto: as readonly)" },
+	{ "pmem", P_BOOL, R(pmem), .kinds = KIND(FILE), .group = G_FILE,
+	  .help = "The file is persistent memory: map it with MAP_SYNC" },
+
+	{ "hugetlb", P_BOOL, R(hugetlb), .kinds = KIND(MEMFD), .group = G_MEMFD,
+	  .help = "Back the memfd with hugetlb pages" },
+	{ "hugetlbsize", P_SIZE, R(hugetlbsize), .kinds = KIND(MEMFD), .group = G_MEMFD, .arg = "SIZE",
+	  .help = "Huge page size for hugetlb (default: the host's default)" },
+	{ "seal", P_BOOL, R(seal), .kinds = KIND(MEMFD), .group = G_MEMFD,
+	  .help = "Seal the memfd against growing and shrinking (default: on)" },
+	{ "x-use-canonical-path-for-ramblock-id", P_IGNORE, .scope = OBJECT_ONLY },
+
+	{ "hold", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_hold, .optional_arg = true,
+	  .seen = SEEN_HOLD, .arg = "DURATION",
+	  .help = "Keep the regions until SIGINT or SIGTERM, or for DURATION (s, m, h)" },
+	{ "ready-file", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_ready_file,
+	  .arg = "FILE", .help = "Create FILE once every region is complete" },
+	{ "ready-fd", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_ready_fd, .arg = "FD",
+	  .help = "Write \"ready\" to descriptor FD and close it once every region is complete" },
+	{ "fd", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_fd, .seen = SEEN_FD,
+	  .arg = "FD", .help = "Give COMMAND the region at descriptor number FD" },
+	{ "fork", O_FLAG, N(force_fork), .scope = CLI_ONLY, .group = G_ACTIONS, .seen = SEEN_FORK,
+	  .help = "Run COMMAND as a child and hold the regions until it exits" },
+
+	{ "json", O_FLAG, N(json), .scope = CLI_ONLY, .group = G_OUTPUT, .help = "Print the report as JSON" },
+	{ "verify", O_FLAG, N(verify), .scope = CLI_ONLY, .group = G_OUTPUT,
+	  .help = "Exit with status 4 if placement breaks the policy" },
+	{ "map", O_FLAG, N(map), .scope = CLI_ONLY, .group = G_OUTPUT,
+	  .help = "Draw each region as a map of which node holds each chunk" },
+	{ "show-nodes", O_FLAG, N(show_nodes), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_SHOW_NODES,
+	  .help = "Show each node's memory, free memory, huge pages, CPUs and distances, and exit" },
+	{ "quiet", O_FLAG, N(quiet), .scope = CLI_ONLY, .group = G_OUTPUT, .short_name = 'q',
+	  .help = "Print no report and no progress" },
+	{ "help", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .short_name = 'h', .handler = opt_help,
+	  .help = "Show this help and exit" },
+	{ "version", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .short_name = 'V', .handler = opt_version,
+	  .help = "Show the version and exit" },
+};
+#undef R
+#undef N
+
+/* Options that exclude or need each other, checked once every option
+ * is read (util-linux's ul_excl_t is the model).  The first rule broken
+ * is reported. */
+enum rule_kind { EXCLUDES, NEEDS };
+static const struct rule {
+	unsigned a, b;      /* enum seen bits: a with any of b, or a without b */
+	enum rule_kind kind;
+	const char *message;
+} rules[] = {
+	{ SEEN_REGION_OPT, SEEN_OBJECT_REGION, EXCLUDES,
+	  "region options such as --size cannot be mixed with --object memory-backend-*: give the properties inside --object" },
+	{ SEEN_PREALLOC_CPUS, SEEN_PREALLOC_NODES, EXCLUDES,
+	  "--prealloc-cpus and --prealloc-nodes are mutually exclusive" },
+	{ SEEN_SHOW_NODES, SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_COMMAND | SEEN_HOLD, EXCLUDES,
+	  "--show-nodes takes no region, command or --hold" },
+	{ SEEN_FORK, SEEN_COMMAND, NEEDS, "--fork needs a COMMAND after --" },
+	{ SEEN_FD, SEEN_COMMAND, NEEDS, "--fd needs a COMMAND after --" },
+	{ SEEN_HOLD, SEEN_COMMAND, EXCLUDES,
+	  "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
+};
+
+/* popt's value for opts[i]; 0 and negative values are popt's own. */
+#define OPT_CODE(i) (1 + (int)(i))
+
+/* One parse of a command line. */
+struct parser {
+	struct numamem *nm;
+	poptContext ctx;
+	struct region cli;          /* the region of --size and friends */
+	int backend;                /* --backend, or -1 */
+	const struct opt *kind_only; /* first file- or memfd-only option given */
+	unsigned seen;
+	int toggles[ARRAY_SIZE(opts)]; /* --NAME / --no-NAME of boolean properties */
+	int status;                 /* -1 while parsing goes on */
+	struct poptOption rows[G_COUNT][ARRAY_SIZE(opts) + 1];
+	struct poptOption table[G_COUNT + 2];
+};
+
+static bool is_property(const struct opt *o)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(props); i++)
-		if (!strcmp(props[i].name, name))
-			return &props[i];
+	return o->type < O_FLAG;
+}
+
+static const struct opt *find_opt(const char *name, enum scope not_in)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+		if (is_property(&opts[i]) && opts[i].scope != not_in && !strcmp(opts[i].name, name))
+			return &opts[i];
 	return NULL;
 }
+
+/* ------------------------------------------------------ property setters */
 
 static void list_names(const char *const *table, size_t n, char *buf, size_t len)
 {
@@ -95,52 +254,63 @@ static int list_error(const char *name, const char *value, int r, unsigned long 
 	return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,5, all or !LIST", name, value);
 }
 
-int region_set(struct region *b, const char *name, const char *value, bool from_object)
+static int parse_nodes(const char *name, const char *value, struct nodemask *m)
 {
-	const struct prop *p = find_prop(name);
-	char *field;
-	unsigned long bad = 0, ul;
+	struct nodemask allowed;
+	unsigned long bad = 0;
+	int r;
+
+	host_nodes_allowed(&allowed);
+	r = parse_nodelist(value, &allowed, m, &bad);
+	return r < 0 ? list_error(name, value, r, bad, NUMAMEM_MAX_NODES) : EXIT_OK;
+}
+
+static int parse_cpus(const char *name, const char *value, cpu_set_t *set)
+{
+	cpu_set_t allowed;
+	unsigned long bad = 0;
+	int r;
+
+	host_cpus_allowed(&allowed);
+	r = parse_cpulist(value, &allowed, set, &bad);
+	return r < 0 ? list_error(name, value, r, bad, CPU_SETSIZE) : EXIT_OK;
+}
+
+static int set_field(const struct opt *o, void *field, const char *value)
+{
+	unsigned long ul;
 	uint64_t u64;
 	bool on;
 	int r;
 
-	if (!p || (from_object && p->cli_only) || (!from_object && p->object_only) ||
-	    (from_object && p->kinds && !(p->kinds & (1u << region_kind(b)))))
-		return fail(EXIT_USAGE, "%s has no property '%s'", b->ops->qom_type, name);
-	if (!value)
-		return fail(EXIT_USAGE, "property '%s' of region '%s' needs a value", name, b->id);
-	if (!from_object && p->kinds && !b->kind_only_prop)
-		b->kind_only_prop = p->name;
-	field = (char *)b + p->off;
-	switch (p->type) {
+	switch (o->type) {
 	case P_SIZE:
 		r = parse_size(value, &u64);
 		if (r < 0)
-			return size_error(name, value, r);
+			return size_error(o->name, value, r);
 		*(uint64_t *)field = u64;
-		if (p->off == offsetof(struct region, size))
-			b->size_given = true;
-		break;
-	case P_BOOL:
-		if (parse_bool(value, &on) < 0)
-			return fail(EXIT_USAGE, "invalid %s '%s': expected on or off", name, value);
-		*(bool *)field = on;
-		break;
+		return EXIT_OK;
 	case P_TRI:
 		if (!strcmp(value, "auto")) {
 			*(enum tristate *)field = TRI_AUTO;
-			break;
+			return EXIT_OK;
 		}
 		if (parse_bool(value, &on) < 0)
-			return fail(EXIT_USAGE, "invalid %s '%s': expected on, off or auto", name, value);
+			return fail(EXIT_USAGE, "invalid %s '%s': expected on, off or auto", o->name, value);
 		*(enum tristate *)field = on ? TRI_ON : TRI_OFF;
-		break;
+		return EXIT_OK;
+	case P_BOOL:
+	case P_IGNORE:
+		if (parse_bool(value, &on) < 0)
+			return fail(EXIT_USAGE, "invalid %s '%s': expected on or off", o->name, value);
+		if (o->type == P_BOOL)
+			*(bool *)field = on;
+		return EXIT_OK;
 	case P_UINT:
-		r = parse_uint(value, 1, UINT32_MAX, &ul);
-		if (r < 0)
-			return fail(EXIT_USAGE, "invalid %s '%s': expected a whole number from 1", name, value);
+		if (parse_uint(value, 1, UINT32_MAX, &ul) < 0)
+			return fail(EXIT_USAGE, "invalid %s '%s': expected a whole number from 1", o->name, value);
 		*(unsigned *)field = (unsigned)ul;
-		break;
+		return EXIT_OK;
 	case P_POLICY:
 		r = parse_name(value, policy_names, ARRAY_SIZE(policy_names));
 		if (r < 0) {
@@ -150,40 +320,37 @@ int region_set(struct region *b, const char *name, const char *value, bool from_
 			return fail(EXIT_USAGE, "invalid policy '%s': choose one of %s", value, names);
 		}
 		*(enum policy *)field = (enum policy)r;
-		break;
-	case P_NODES: {
-		struct nodemask allowed;
-
-		host_nodes_allowed(&allowed);
-		r = parse_nodelist(value, &allowed, (struct nodemask *)field, &bad);
-		if (r < 0)
-			return list_error(name, value, r, bad, NUMAMEM_MAX_NODES);
-		break;
-	}
-	case P_CPUS: {
-		cpu_set_t allowed;
-
-		host_cpus_allowed(&allowed);
-		r = parse_cpulist(value, &allowed, (cpu_set_t *)field, &bad);
-		if (r < 0)
-			return list_error(name, value, r, bad, CPU_SETSIZE);
-		break;
-	}
+		return EXIT_OK;
+	case P_NODES:
+		return parse_nodes(o->name, value, field);
+	case P_CPUS:
+		return parse_cpus(o->name, value, field);
 	case P_STRING:
 		if (!*value)
-			return fail(EXIT_USAGE, "invalid %s '': expected a value", name);
+			return fail(EXIT_USAGE, "invalid %s '': expected a value", o->name);
 		free(*(char **)field);
 		*(char **)field = strdup(value);
-		break;
-	case P_IGNORE:
-		if (parse_bool(value, &on) < 0)
-			return fail(EXIT_USAGE, "invalid %s '%s': expected on or off", name, value);
-		break;
+		return *(char **)field ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+	default:
+		return fail(EXIT_USAGE, "%s is not a property", o->name);
 	}
-	if (p->has_off >= 0)
-		*(bool *)((char *)b + p->has_off) = true;
+}
+
+/* One property of a region, from --object or from the command line. */
+static int region_set(struct region *r, const struct opt *o, const char *value)
+{
+	int status = set_field(o, (char *)r + o->off, value);
+
+	if (status)
+		return status;
+	if (o->off == offsetof(struct region, size))
+		r->size_given = true;
+	if (o->has_off)
+		*(bool *)((char *)r + o->has_off) = true;
 	return EXIT_OK;
 }
+
+/* ------------------------------------------------------------ --object */
 
 /* QEMU's id rule: a letter, then letters, digits, '-', '.', '_'. */
 static bool valid_id(const char *id)
@@ -207,290 +374,546 @@ static bool id_taken(const struct numamem *nm, const char *id)
 	return false;
 }
 
-/* Split "a=b,c=d" in place; ",," is a literal comma (QEMU's escape). */
-static char *next_pair(char **cursor)
-{
-	char *start = *cursor, *r = start, *w = start;
+/* One "key=value" of an --object string; value is NULL without '='. */
+struct pair {
+	char *key, *value;
+};
 
-	if (!start)
-		return NULL;
-	for (;;) {
+/* Split "type,a=b,c=d" in place into pairs; ",," is a literal comma
+ * (QEMU's escape) everywhere.  Returns the number of pairs, or -1 when
+ * out of memory. */
+static long tokenize(char *s, struct pair **pairs)
+{
+	size_t n = 1;
+	char *w = s;
+
+	for (const char *c = s; *c; c++)
+		if (*c == ',' && c[1] != ',')
+			n++;
+		else if (*c == ',')
+			c++;
+	*pairs = calloc(n, sizeof(**pairs));
+	if (!*pairs)
+		return -1;
+	n = 0;
+	(*pairs)[n++].key = s;
+	for (char *r = s;; r++) {
 		if (*r == ',' && r[1] == ',') {
 			*w++ = ',';
-			r += 2;
+			r++;
 		} else if (*r == ',' || !*r) {
-			*cursor = *r ? r + 1 : NULL;
-			*w = '\0';
-			return start;
+			bool end = !*r;
+
+			*w++ = '\0';
+			if (end)
+				break;
+			(*pairs)[n++].key = w;
 		} else {
-			*w++ = *r++;
+			*w++ = *r;
 		}
 	}
+	for (size_t i = 0; i < n; i++) {
+		char *eq = strchr((*pairs)[i].key, '=');
+
+		if (eq) {
+			*eq = '\0';
+			(*pairs)[i].value = eq + 1;
+		}
+	}
+	return (long)n;
 }
 
-static int context_set(struct thread_context *tc, const char *key, const char *value)
+/* Room for one more element at the end of *array; NULL when out of
+ * memory.  The room doubles, so n additions cost O(n). */
+static void *grow(void **array, size_t *n, size_t *room, size_t size)
 {
-	unsigned long bad = 0;
-	int r;
+	char *p;
 
-	if (!strcmp(key, "cpu-affinity")) {
-		cpu_set_t allowed;
+	if (*n == *room) {
+		size_t want = *room ? *room * 2 : 4;
 
-		host_cpus_allowed(&allowed);
-		r = parse_cpulist(value, &allowed, &tc->cpus, &bad);
-		if (r < 0)
-			return list_error(key, value, r, bad, CPU_SETSIZE);
-		tc->has_cpus = true;
-	} else if (!strcmp(key, "node-affinity")) {
-		struct nodemask allowed;
-
-		host_nodes_allowed(&allowed);
-		r = parse_nodelist(value, &allowed, &tc->nodes, &bad);
-		if (r < 0)
-			return list_error(key, value, r, bad, NUMAMEM_MAX_NODES);
-		tc->has_nodes = true;
-	} else {
-		return fail(EXIT_USAGE, "thread-context has no property '%s'", key);
+		p = realloc(*array, want * size);
+		if (!p)
+			return NULL;
+		*array = p;
+		*room = want;
 	}
-	if (tc->has_cpus && tc->has_nodes)
-		return fail(EXIT_USAGE, "thread-context '%s': cpu-affinity and node-affinity are mutually exclusive",
-			    tc->id ? tc->id : "");
-	return EXIT_OK;
-}
-
-static void *grow(void *array, size_t *n, size_t size)
-{
-	char *p = realloc(array, (*n + 1) * size);
-
-	if (!p) {
-		fail(EXIT_USAGE, "out of memory");
-		exit(EXIT_USAGE);
-	}
-	memset(p + *n * size, 0, size);
+	p = (char *)*array + *n * size;
+	memset(p, 0, size);
 	(*n)++;
 	return p;
 }
 
+static int context_set(struct thread_context *tc, const char *key, const char *value)
+{
+	int status;
+
+	if (!strcmp(key, "cpu-affinity")) {
+		status = parse_cpus(key, value, &tc->cpus);
+		tc->has_cpus = true;
+	} else if (!strcmp(key, "node-affinity")) {
+		status = parse_nodes(key, value, &tc->nodes);
+		tc->has_nodes = true;
+	} else {
+		return fail(EXIT_USAGE, "thread-context has no property '%s'", key);
+	}
+	if (!status && tc->has_cpus && tc->has_nodes)
+		return fail(EXIT_USAGE, "thread-context '%s': cpu-affinity and node-affinity are mutually exclusive",
+			    tc->id);
+	return status;
+}
+
+static int object_set(struct region *r, const char *key, const char *value)
+{
+	const struct opt *o = find_opt(key, CLI_ONLY);
+
+	if (!o || (o->kinds && !(o->kinds & (1u << region_kind(r)))))
+		return fail(EXIT_USAGE, "%s has no property '%s'", r->ops->qom_type, key);
+	if (!value)
+		return fail(EXIT_USAGE, "property '%s' of region '%s' needs a value", key, r->id);
+	return region_set(r, o, value);
+}
+
+/* The object's properties, after type and id. */
+static int object_apply(const char *spec, struct pair *pairs, size_t n, struct region *r,
+			struct thread_context *tc)
+{
+	const char *last_key = NULL;
+	unsigned ids = 0;
+
+	for (size_t i = 1; i < n; i++) {
+		const char *key = pairs[i].key, *value = pairs[i].value;
+		int status;
+
+		if (!value && r && last_key && !strcmp(last_key, "host-nodes") && isdigit((unsigned char)*key)) {
+			/* host-nodes=0,2 : a bare list after host-nodes continues it */
+			status = object_set(r, "host-nodes", key);
+		} else if (!value) {
+			status = fail(EXIT_USAGE, "--object '%s': '%s' is not key=value", spec, key);
+		} else if (!strcmp(key, "id")) {
+			status = ids++ ? fail(EXIT_USAGE, "--object '%s': parameter 'id' given twice", spec) : EXIT_OK;
+		} else {
+			status = tc ? context_set(tc, key, value) : object_set(r, key, value);
+		}
+		if (status)
+			return status;
+		if (value)
+			last_key = key;
+	}
+	if (tc && !tc->has_cpus && !tc->has_nodes)
+		return fail(EXIT_USAGE, "thread-context '%s' needs cpu-affinity or node-affinity", tc->id);
+	if (r && !r->size_given)
+		return fail(EXIT_USAGE, "region '%s': parameter 'size' is missing", r->id);
+	return EXIT_OK;
+}
+
+/* A new region or thread-context named id, of type; the caller applies
+ * the properties. */
+static int object_new(struct numamem *nm, const char *type, const char *id, struct region **r,
+		      struct thread_context **tc)
+{
+	int kind = -1;
+
+	if (!strncmp(type, "memory-backend-", 15))
+		kind = parse_name(type + 15, backend_kind_names, BACKEND_KINDS);
+	if (kind < 0 && strcmp(type, "thread-context"))
+		return fail(EXIT_USAGE, "invalid --object type '%s': expected memory-backend-ram, -memfd, -file, -shm or thread-context",
+			    type);
+	if (kind < 0) {
+		*tc = grow((void **)&nm->contexts, &nm->ncontexts, &nm->contexts_room, sizeof(**tc));
+		if (!*tc || !((*tc)->id = strdup(id)))
+			return fail(EXIT_UNAVAILABLE, "out of memory");
+		return EXIT_OK;
+	}
+	*r = grow((void **)&nm->regions, &nm->nregions, &nm->regions_room, sizeof(**r));
+	if (!*r)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	region_init(*r, id);
+	region_set_kind(*r, (enum backend_kind)kind);
+	return (*r)->id ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+}
+
 int object_parse(struct numamem *nm, const char *spec)
 {
-	char *copy = strdup(spec), *cursor = copy, *type, *pair, *id = NULL;
-	const char *last_key = NULL;
-	unsigned ids_seen = 0;
-	struct region *b = NULL;
+	char *copy = strdup(spec);
+	struct pair *pairs = NULL;
+	long n = copy ? tokenize(copy, &pairs) : -1;
+	const char *type, *id = NULL;
+	struct region *r = NULL;
 	struct thread_context *tc = NULL;
-	int kind, status = EXIT_OK;
+	int status;
 
-	if (!copy)
-		return fail(EXIT_USAGE, "out of memory");
-	type = next_pair(&cursor);
-	if (!strncmp(type, "qom-type=", 9))
-		type += 9;
-	/* find id first: messages name the region */
-	for (char *c = cursor, *q; c; c = q) {
-		q = strchr(c, ',');
-		if (!strncmp(c, "id=", 3)) {
-			size_t len = q ? (size_t)(q - c - 3) : strlen(c + 3);
-
-			id = strndup(c + 3, len);
-			break;
-		}
-		if (q)
-			q++;
+	if (n < 0) {
+		free(copy);
+		return fail(EXIT_UNAVAILABLE, "out of memory");
 	}
-	if (!id) {
+	type = pairs[0].value && !strcmp(pairs[0].key, "qom-type") ? pairs[0].value : pairs[0].key;
+	for (long i = 1; i < n && !id; i++)
+		if (pairs[i].value && !strcmp(pairs[i].key, "id"))
+			id = pairs[i].value;
+	if (!id)
 		status = fail(EXIT_USAGE, "--object '%s': parameter 'id' is missing", spec);
-		goto out;
-	}
-	if (!valid_id(id)) {
+	else if (!valid_id(id))
 		status = fail(EXIT_USAGE, "invalid id '%s': use a letter, then letters, digits, '-', '.' or '_'", id);
-		goto out;
-	}
-	if (id_taken(nm, id)) {
+	else if (id_taken(nm, id))
 		status = fail(EXIT_USAGE, "duplicate id '%s'", id);
-		goto out;
-	}
-	if (!strcmp(type, "thread-context")) {
-		nm->contexts = grow(nm->contexts, &nm->ncontexts, sizeof(*tc));
-		tc = &nm->contexts[nm->ncontexts - 1];
-		tc->id = strdup(id);
-	} else if (!strncmp(type, "memory-backend-", 15) &&
-		   (kind = parse_name(type + 15, backend_kind_names, BACKEND_KINDS)) >= 0) {
-		nm->regions = grow(nm->regions, &nm->nregions, sizeof(*b));
-		b = &nm->regions[nm->nregions - 1];
-		region_init(b, id);
-		region_set_kind(b, (enum backend_kind)kind);
-	} else {
-		status = fail(EXIT_USAGE, "invalid --object type '%s': expected memory-backend-ram, -memfd, -file, -shm or thread-context",
-			      type);
-		goto out;
-	}
-	while (!status && (pair = next_pair(&cursor))) {
-		char *eq = strchr(pair, '=');
-
-		if (!eq && last_key && !strcmp(last_key, "host-nodes") && isdigit((unsigned char)*pair)) {
-			/* host-nodes=0,2 : a bare list after host-nodes continues it */
-			status = region_set(b, "host-nodes", pair, true);
-			continue;
-		}
-		if (!eq) {
-			status = fail(EXIT_USAGE, "--object '%s': '%s' is not key=value", spec, pair);
-			break;
-		}
-		*eq = '\0';
-		last_key = pair;
-		if (!strcmp(pair, "id")) {
-			if (ids_seen++)
-				status = fail(EXIT_USAGE, "--object '%s': parameter 'id' given twice", spec);
-			continue;
-		}
-		if (tc)
-			status = context_set(tc, pair, eq + 1);
-		else
-			status = region_set(b, pair, eq + 1, true);
-	}
-	if (!status && tc && !tc->has_cpus && !tc->has_nodes)
-		status = fail(EXIT_USAGE, "thread-context '%s' needs cpu-affinity or node-affinity", id);
-	if (!status && b && !b->size_given)
-		status = fail(EXIT_USAGE, "region '%s': parameter 'size' is missing", id);
-out:
-	free(id);
+	else
+		status = object_new(nm, type, id, &r, &tc);
+	if (!status)
+		status = object_apply(spec, pairs, (size_t)n, r, tc);
+	free(pairs);
 	free(copy);
 	return status;
 }
 
-/* popt: every option returns a code; region options carry the index of
- * their property so one setter serves the command line and --object. */
-enum {
-	OPT_PROP = 1,              /* + index into props[] */
-	OPT_BACKEND = 100,
-	OPT_OBJECT,
-	OPT_THP,
-	OPT_HOLD,
-	OPT_READY_FD,
-	OPT_READY_FILE,
-	OPT_FD,
-	OPT_HELP,
-	OPT_VERSION,
-};
+/* -------------------------------------------------------- run options */
 
-/* Boolean properties: --NAME / --no-NAME through popt's toggle. */
-static int toggles[ARRAY_SIZE(props)];
-
-#define TOGGLE(long_name, idx, text) \
-	{ long_name, '\0', POPT_ARG_VAL | POPT_ARGFLAG_TOGGLE, &toggles[idx], 1, text, NULL }
-
-enum {
-	I_SIZE, I_POLICY, I_HOST_NODES, I_MERGE, I_DUMP, I_PREALLOC, I_PREALLOC_THREADS,
-	I_PREALLOC_CONTEXT, I_PREALLOC_CPUS, I_PREALLOC_NODES, I_SHARE, I_RESERVE, I_MEM_PATH,
-	I_ALIGN, I_OFFSET, I_DISCARD_DATA, I_READONLY, I_ROM, I_PMEM, I_HUGETLB, I_HUGETLBSIZE,
-	I_SEAL,
-};
-
-static struct poptOption backend_opts[] = {
-	{ "size", '\0', POPT_ARG_STRING, NULL, OPT_PROP + I_SIZE,
-	  "Size of the region (K, M, G, T, P, E suffixes, base 1024)", "SIZE" },
-	{ "backend", '\0', POPT_ARG_STRING, NULL, OPT_BACKEND,
-	  "Backend kind: ram, memfd, file or shm (default: memfd with COMMAND, else ram)", "KIND" },
-	TOGGLE("share", I_SHARE, "Map the memory shared (default: on for memfd and shm)"),
-	TOGGLE("reserve", I_RESERVE, "Reserve swap space or huge pages (default: on)"),
-	TOGGLE("merge", I_MERGE, "Mark the memory mergeable by KSM (default: on)"),
-	TOGGLE("dump", I_DUMP, "Include the memory in core dumps (default: on)"),
-	{ "thp", '\0', POPT_ARG_STRING, NULL, OPT_THP,
-	  "Transparent huge pages: on or off (default: on for ram)", "on|off" },
-	{ "object", '\0', POPT_ARG_STRING, NULL, OPT_OBJECT,
-	  "A region or thread-context in QEMU's -object syntax (repeatable)", "TYPE,id=ID,..." },
-	POPT_TABLEEND
-};
-
-static struct poptOption placement_opts[] = {
-	{ "policy", '\0', POPT_ARG_STRING, NULL, OPT_PROP + I_POLICY,
-	  "NUMA policy: default, preferred, bind, interleave, preferred-many, weighted-interleave or local",
-	  "POLICY" },
-	{ "host-nodes", '\0', POPT_ARG_STRING, NULL, OPT_PROP + I_HOST_NODES,
-	  "Nodes for the policy: 0-3,5 or all or !LIST", "NODES" },
-	POPT_TABLEEND
-};
-
-static struct poptOption prealloc_opts[] = {
-	TOGGLE("prealloc", I_PREALLOC, "Preallocate the memory after the policy is set"),
-	{ "prealloc-threads", '\0', POPT_ARG_STRING, NULL, OPT_PROP + I_PREALLOC_THREADS,
-	  "Threads that preallocate (default: online CPUs, at most 16)", "N" },
-	{ "prealloc-cpus", '\0', POPT_ARG_STRING, NULL, OPT_PROP + I_PREALLOC_CPUS,
-	  "Run prealloc threads on these CPUs", "CPUS" },
-	{ "prealloc-nodes", '\0', POPT_ARG_STRING, NULL, OPT_PROP + I_PREALLOC_NODES,
-	  "Run prealloc threads on the CPUs of these nodes", "NODES" },
-	POPT_TABLEEND
-};
-
-static struct poptOption file_opts[] = {
-	{ "mem-path", '\0', POPT_ARG_STRING, NULL, OPT_PROP + I_MEM_PATH,
-	  "File to map, or directory for an unlinked temporary file", "PATH" },
-	{ "align", '\0', POPT_ARG_STRING, NULL, OPT_PROP + I_ALIGN,
-	  "Align the mapping to SIZE (a power of two)", "SIZE" },
-	{ "offset", '\0', POPT_ARG_STRING, NULL, OPT_PROP + I_OFFSET,
-	  "Map the file from this offset", "SIZE" },
-	TOGGLE("discard-data", I_DISCARD_DATA, "Discard the file's contents on exit"),
-	TOGGLE("readonly", I_READONLY, "Open the file read-only"),
-	{ "rom", '\0', POPT_ARG_STRING, NULL, OPT_PROP + I_ROM,
-	  "Map read-only: on, off or auto (auto: as readonly)", "on|off|auto" },
-	TOGGLE("pmem", I_PMEM, "The file is persistent memory: map it with MAP_SYNC"),
-	POPT_TABLEEND
-};
-
-static struct poptOption memfd_opts[] = {
-	TOGGLE("hugetlb", I_HUGETLB, "Back the memfd with hugetlb pages"),
-	{ "hugetlbsize", '\0', POPT_ARG_STRING, NULL, OPT_PROP + I_HUGETLBSIZE,
-	  "Huge page size for hugetlb (default: the host's default)", "SIZE" },
-	TOGGLE("seal", I_SEAL, "Seal the memfd against growing and shrinking (default: on)"),
-	POPT_TABLEEND
-};
-
-static int o_json, o_verify, o_quiet, o_fork, o_map, o_show_nodes;
-
-static struct poptOption action_opts[] = {
-	{ "hold", '\0', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, NULL, OPT_HOLD,
-	  "Keep the regions until SIGINT or SIGTERM, or for DURATION (s, m, h)", "DURATION" },
-	{ "ready-file", '\0', POPT_ARG_STRING, NULL, OPT_READY_FILE,
-	  "Create FILE once every region is complete", "FILE" },
-	{ "ready-fd", '\0', POPT_ARG_STRING, NULL, OPT_READY_FD,
-	  "Write \"ready\" to descriptor FD and close it once every region is complete", "FD" },
-	{ "fd", '\0', POPT_ARG_STRING, NULL, OPT_FD,
-	  "Give COMMAND the region at descriptor number FD", "FD" },
-	{ "fork", '\0', POPT_ARG_NONE, &o_fork, 0,
-	  "Run COMMAND as a child and hold the regions until it exits", NULL },
-	POPT_TABLEEND
-};
-
-static struct poptOption output_opts[] = {
-	{ "json", '\0', POPT_ARG_NONE, &o_json, 0, "Print the report as JSON", NULL },
-	{ "verify", '\0', POPT_ARG_NONE, &o_verify, 0,
-	  "Exit with status 4 if placement breaks the policy", NULL },
-	{ "map", '\0', POPT_ARG_NONE, &o_map, 0,
-	  "Draw each region as a map of which node holds each chunk", NULL },
-	{ "show-nodes", '\0', POPT_ARG_NONE, &o_show_nodes, 0,
-	  "Show each node's memory, free memory, huge pages, CPUs and distances, and exit", NULL },
-	{ "quiet", 'q', POPT_ARG_NONE, &o_quiet, 0, "Print no report and no progress", NULL },
-	{ "help", 'h', POPT_ARG_NONE, NULL, OPT_HELP, "Show this help and exit", NULL },
-	{ "version", 'V', POPT_ARG_NONE, NULL, OPT_VERSION, "Show the version and exit", NULL },
-	POPT_TABLEEND
-};
-
-static struct poptOption all_opts[] = {
-	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, backend_opts, 0, "Region:", NULL },
-	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, placement_opts, 0, "Placement:", NULL },
-	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, prealloc_opts, 0, "Preallocation:", NULL },
-	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, file_opts, 0, "File backend:", NULL },
-	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, memfd_opts, 0, "memfd backend:", NULL },
-	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, action_opts, 0, "Actions:", NULL },
-	{ NULL, '\0', POPT_ARG_INCLUDE_TABLE, output_opts, 0, "Output:", NULL },
-	POPT_TABLEEND
-};
-
-static int stdout_status(void)
+static int opt_backend(struct parser *p, const char *arg)
 {
-	if (fflush(stdout) || ferror(stdout))
-		return fail_errno(EXIT_OUTPUT, errno, "cannot write to standard output");
+	p->backend = parse_name(arg, backend_kind_names, BACKEND_KINDS);
+	if (p->backend < 0)
+		return fail(EXIT_USAGE, "invalid backend '%s': choose one of ram, memfd, file, shm", arg);
 	return EXIT_OK;
+}
+
+static int opt_thp(struct parser *p, const char *arg)
+{
+	bool on;
+
+	if (parse_bool(arg, &on) < 0)
+		return fail(EXIT_USAGE, "invalid thp '%s': expected on or off", arg);
+	p->nm->thp = on ? TRI_ON : TRI_OFF;
+	return EXIT_OK;
+}
+
+static int opt_object(struct parser *p, const char *arg)
+{
+	size_t before = p->nm->nregions;
+	int status = object_parse(p->nm, arg);
+
+	if (p->nm->nregions > before)
+		p->seen |= SEEN_OBJECT_REGION;
+	return status;
+}
+
+static int opt_hold(struct parser *p, const char *arg)
+{
+	p->nm->hold = true;
+	if (arg && parse_duration(arg, &p->nm->hold_seconds) < 0)
+		return fail(EXIT_USAGE, "invalid hold duration '%s': expected a number with an optional ms, s, m, h or d suffix",
+			    arg);
+	if (arg && p->nm->hold_seconds <= 0)
+		return fail(EXIT_USAGE, "invalid hold duration '%s': must be above zero", arg);
+	return EXIT_OK;
+}
+
+/* The ready file is written after every region is complete: a path that
+ * cannot be written is refused before anything is allocated. */
+static int opt_ready_file(struct parser *p, const char *arg)
+{
+	char *copy, *dir;
+	int status = EXIT_OK;
+
+	if (!*arg)
+		return fail(EXIT_USAGE, "invalid ready-file '': expected a path");
+	copy = strdup(arg);
+	if (!copy)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	if (access((dir = dirname(copy)), W_OK) < 0)
+		status = fail_errno(EXIT_USAGE, errno, "invalid ready-file '%s': cannot write in '%s'", arg, dir);
+	free(copy);
+	free(p->nm->ready_file);
+	p->nm->ready_file = strdup(arg);
+	return status;
+}
+
+static int parse_fd_arg(const char *opt, const char *arg, int *out)
+{
+	unsigned long v;
+
+	if (parse_uint(arg, 0, 65535, &v) < 0)
+		return fail(EXIT_USAGE, "invalid %s '%s': expected a descriptor number", opt, arg);
+	*out = (int)v;
+	return EXIT_OK;
+}
+
+static int opt_ready_fd(struct parser *p, const char *arg)
+{
+	return parse_fd_arg("ready-fd", arg, &p->nm->ready_fd);
+}
+
+static int opt_fd(struct parser *p, const char *arg)
+{
+	int status = parse_fd_arg("fd", arg, &p->nm->fd_number);
+
+	if (!status && p->nm->fd_number < 3)
+		return fail(EXIT_USAGE, "invalid fd '%s': 0, 1 and 2 are the command's standard streams", arg);
+	return status;
+}
+
+static int opt_help(struct parser *p, const char *arg)
+{
+	(void)arg;
+	poptPrintHelp(p->ctx, stdout, 0);
+	p->status = EXIT_OK;
+	return EXIT_OK;
+}
+
+static int opt_version(struct parser *p, const char *arg)
+{
+	(void)arg;
+	printf("numamem from %s\n", PACKAGE_STRING);
+	p->status = EXIT_OK;
+	return EXIT_OK;
+}
+
+/* ------------------------------------------------------- the parse */
+
+/* popt's tables, one per help group, built from opts[]. */
+static void build_table(struct parser *p)
+{
+	size_t used[G_COUNT] = { 0 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
+		const struct opt *o = &opts[i];
+		struct poptOption *row;
+
+		if (o->scope == OBJECT_ONLY)
+			continue;
+		row = &p->rows[o->group][used[o->group]++];
+		*row = (struct poptOption){ o->name, o->short_name, POPT_ARG_STRING, NULL, OPT_CODE(i), o->help, o->arg };
+		if (is_property(o) && !o->arg) /* --NAME and --no-NAME */
+			*row = (struct poptOption){ o->name, '\0', POPT_ARG_VAL | POPT_ARGFLAG_TOGGLE, &p->toggles[i], 1,
+						    o->help, NULL };
+		else if (!o->arg)
+			row->argInfo = POPT_ARG_NONE;
+		else if (o->optional_arg)
+			row->argInfo |= POPT_ARGFLAG_OPTIONAL;
+	}
+	for (int g = 0; g < G_COUNT; g++) {
+		p->rows[g][used[g]] = (struct poptOption)POPT_TABLEEND;
+		p->table[g] = (struct poptOption){ NULL, '\0', POPT_ARG_INCLUDE_TABLE, p->rows[g], 0,
+						   group_titles[g], NULL };
+	}
+	p->table[G_COUNT] = (struct poptOption)POPT_TABLEEND;
+}
+
+/* Does argv ask for a COMMAND?  Read as popt will read it (a "--", or
+ * the first argument that is not an option or an option's value), so
+ * that even a command line popt refuses exits 125, as env(1) does. */
+static bool command_asked(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct opt *o = NULL;
+		size_t len;
+
+		if (!strcmp(a, "--"))
+			return i + 1 < argc;
+		if (a[0] != '-' || !a[1])
+			return true;
+		if (a[1] != '-' || strchr(a, '='))
+			continue; /* -q, -hV; --name=value */
+		len = strlen(a + 2);
+		for (size_t k = 0; k < ARRAY_SIZE(opts) && !o; k++)
+			if (opts[k].scope != OBJECT_ONLY && strlen(opts[k].name) == len &&
+			    !strncmp(opts[k].name, a + 2, len))
+				o = &opts[k];
+		if (o && o->arg && (!o->optional_arg || (i + 1 < argc && argv[i + 1][0] != '-')))
+			i++; /* --name value; popt gives an optional value what is not an option */
+	}
+	return false;
+}
+
+/* An option popt returned. */
+static int take_option(struct parser *p, int code, const char *arg)
+{
+	const struct opt *o = &opts[code - OPT_CODE(0)];
+
+	p->seen |= o->seen;
+	if (o->type == O_FLAG) {
+		*(bool *)((char *)p->nm + o->off) = true;
+		return EXIT_OK;
+	}
+	if (o->type == O_HANDLER)
+		return o->handler(p, arg);
+	p->seen |= SEEN_REGION_OPT;
+	if (o->kinds && !p->kind_only)
+		p->kind_only = o;
+	return region_set(&p->cli, o, arg);
+}
+
+/* Every option until the first error, --help or --version. */
+static int read_options(struct parser *p)
+{
+	int rc = -1;
+
+	while (p->status < 0 && (rc = poptGetNextOpt(p->ctx)) > 0) {
+		char *arg = poptGetOptArg(p->ctx);
+		int status = take_option(p, rc, arg);
+
+		free(arg);
+		if (status)
+			return status;
+	}
+	if (p->status >= 0)
+		return p->status;
+	if (rc < -1)
+		return fail(EXIT_USAGE, "%s: %s (try 'numamem --help')",
+			    poptBadOption(p->ctx, POPT_BADOPTION_NOALIAS), poptStrerror(rc));
+	return -1;
+}
+
+/* --NAME / --no-NAME, once popt has read them all. */
+static int apply_toggles(struct parser *p)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
+		int status;
+
+		if (!p->toggles[i])
+			continue;
+		p->seen |= SEEN_REGION_OPT;
+		if (opts[i].kinds && !p->kind_only)
+			p->kind_only = &opts[i];
+		status = region_set(&p->cli, &opts[i], p->toggles[i] > 0 ? "on" : "off");
+		if (status)
+			return status;
+	}
+	return EXIT_OK;
+}
+
+static int take_command(struct parser *p)
+{
+	const char **rest = poptGetArgs(p->ctx);
+	size_t n = 0;
+
+	while (rest && rest[n])
+		n++;
+	if (!n)
+		return EXIT_OK;
+	p->seen |= SEEN_COMMAND;
+	p->nm->command = calloc(n + 1, sizeof(char *));
+	if (!p->nm->command)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (!(p->nm->command[i] = strdup(rest[i])))
+			return fail(EXIT_UNAVAILABLE, "out of memory");
+	return EXIT_OK;
+}
+
+static int check_rules(unsigned seen)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+		const struct rule *r = &rules[i];
+
+		if (!(seen & r->a))
+			continue;
+		if ((r->kind == EXCLUDES) == !!(seen & r->b))
+			return fail(EXIT_USAGE, "%s", r->message);
+	}
+	return EXIT_OK;
+}
+
+/* The region of --size and friends becomes the run's only region. */
+static int add_cli_region(struct parser *p)
+{
+	struct numamem *nm = p->nm;
+	struct region *r;
+
+	if (!(p->seen & SEEN_REGION_OPT))
+		return EXIT_OK;
+	if (!p->cli.size_given)
+		return fail(EXIT_USAGE, "no size: give --size=SIZE");
+	region_set_kind(&p->cli, p->backend >= 0 ? (enum backend_kind)p->backend
+				 : nm->command ? BACKEND_MEMFD : BACKEND_RAM);
+	if (p->kind_only && !(p->kind_only->kinds & (1u << region_kind(&p->cli))))
+		return fail(EXIT_USAGE, "--%s applies only to the %s backend (this region is %s)",
+			    p->kind_only->name, p->kind_only->kinds & KIND(FILE) ? "file" : "memfd",
+			    region_kind_name(&p->cli));
+	r = grow((void **)&nm->regions, &nm->nregions, &nm->regions_room, sizeof(*r));
+	if (!r)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	*r = p->cli;
+	region_init(&p->cli, "m0");
+	return EXIT_OK;
+}
+
+/* prealloc-context=ID → the thread-context's CPUs or nodes. */
+static int resolve_contexts(struct numamem *nm)
+{
+	for (size_t i = 0; i < nm->nregions; i++) {
+		struct region *r = &nm->regions[i];
+		const struct thread_context *tc = NULL;
+
+		if (!r->prealloc_context)
+			continue;
+		for (size_t k = 0; k < nm->ncontexts; k++)
+			if (!strcmp(nm->contexts[k].id, r->prealloc_context))
+				tc = &nm->contexts[k];
+		if (!tc)
+			return fail(EXIT_USAGE, "prealloc-context '%s' of region '%s': no thread-context has that id",
+				    r->prealloc_context, r->id);
+		r->has_prealloc_cpus = tc->has_cpus;
+		r->prealloc_cpus = tc->cpus;
+		r->has_prealloc_nodes = tc->has_nodes;
+		r->prealloc_nodes = tc->nodes;
+	}
+	return EXIT_OK;
+}
+
+/* What the options mean together: the rules, the regions, the contexts. */
+static int finish_options(struct parser *p)
+{
+	struct numamem *nm = p->nm;
+	int status = check_rules(p->seen);
+
+	if (!status)
+		status = add_cli_region(p);
+	if (status || nm->show_nodes)
+		return status;
+	if (!nm->nregions)
+		return fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");
+	if (nm->fd_number >= 0 && nm->nregions > 1)
+		return fail(EXIT_USAGE, "--fd places a single region; this run has %zu", nm->nregions);
+	for (size_t i = 0; i < nm->nregions; i++)
+		if (nm->thp != TRI_AUTO)
+			nm->regions[i].thp = (enum tristate)nm->thp;
+	return resolve_contexts(nm);
+}
+
+void options_init(struct numamem *nm)
+{
+	*nm = (struct numamem){ .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO };
+}
+
+int options_parse(int argc, char **argv, struct numamem *nm)
+{
+	struct parser *p = calloc(1, sizeof(*p));
+	int status;
+
+	options_init(nm);
+	nm->command_asked = command_asked(argc, argv);
+	if (!p)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	*p = (struct parser){ .nm = nm, .backend = -1, .status = -1 };
+	region_init(&p->cli, "m0");
+	build_table(p);
+	p->ctx = poptGetContext("numamem", argc, (const char **)argv, p->table, POPT_CONTEXT_POSIXMEHARDER);
+	poptSetOtherOptionHelp(p->ctx, "[OPTION...] [-- COMMAND [ARG...]]");
+	status = read_options(p);
+	if (status < 0) { /* neither an error nor --help / --version */
+		status = apply_toggles(p);
+		if (!status)
+			status = take_command(p);
+		if (!status)
+			status = finish_options(p);
+		if (!status)
+			status = -1;
+	}
+	region_free(&p->cli);
+	poptFreeContext(p->ctx);
+	free(p);
+	return status;
 }
 
 void options_free(struct numamem *nm)
@@ -505,235 +928,5 @@ void options_free(struct numamem *nm)
 	for (char **a = nm->command; a && *a; a++)
 		free(*a);
 	free(nm->command);
-	*nm = (struct numamem){ .ready_fd = -1, .fd_number = -1 };
-}
-
-/* prealloc-context=ID → the thread-context's CPUs or nodes. */
-static int resolve_contexts(struct numamem *nm)
-{
-	for (size_t i = 0; i < nm->nregions; i++) {
-		struct region *b = &nm->regions[i];
-		const struct thread_context *tc = NULL;
-
-		if (!b->prealloc_context)
-			continue;
-		for (size_t k = 0; k < nm->ncontexts; k++)
-			if (!strcmp(nm->contexts[k].id, b->prealloc_context))
-				tc = &nm->contexts[k];
-		if (!tc)
-			return fail(EXIT_USAGE, "prealloc-context '%s' of region '%s': no thread-context has that id",
-				    b->prealloc_context, b->id);
-		b->has_prealloc_cpus = tc->has_cpus;
-		b->prealloc_cpus = tc->cpus;
-		b->has_prealloc_nodes = tc->has_nodes;
-		b->prealloc_nodes = tc->nodes;
-	}
-	return EXIT_OK;
-}
-
-/* The ready file is written after every region is complete: a path that
- * cannot be written is refused before anything is allocated. */
-static int check_ready_file(const char *path)
-{
-	char *copy = strdup(path), *dir;
-	int r = EXIT_OK;
-
-	if (!*path)
-		r = fail(EXIT_USAGE, "invalid ready-file '': expected a path");
-	else if (copy && access((dir = dirname(copy)), W_OK) < 0)
-		r = fail_errno(EXIT_USAGE, errno, "invalid ready-file '%s': cannot write in '%s'", path, dir);
-	free(copy);
-	return r;
-}
-
-static int parse_fd_arg(const char *opt, const char *arg, int *out)
-{
-	unsigned long v;
-
-	if (parse_uint(arg, 0, 65535, &v) < 0)
-		return fail(EXIT_USAGE, "invalid %s '%s': expected a descriptor number", opt, arg);
-	*out = (int)v;
-	return EXIT_OK;
-}
-
-int options_parse(int argc, char **argv, struct numamem *nm)
-{
-	struct region cli;
-	bool cli_used = false, backend_given = false;
-	enum backend_kind cli_kind = BACKEND_RAM;
-	poptContext ctx;
-	const char **rest;
-	int rc, status = -1;
-
-	*nm = (struct numamem){ .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO };
-	memset(toggles, 0, sizeof(toggles));
-	region_init(&cli, "m0");
-	ctx = poptGetContext("numamem", argc, (const char **)argv, all_opts, POPT_CONTEXT_POSIXMEHARDER);
-	poptSetOtherOptionHelp(ctx, "[OPTION...] [-- COMMAND [ARG...]]");
-	while ((rc = poptGetNextOpt(ctx)) > 0) {
-		char *arg = poptGetOptArg(ctx);
-		int r = EXIT_OK;
-
-		if (rc >= OPT_PROP && rc < OPT_PROP + (int)ARRAY_SIZE(props)) {
-			r = region_set(&cli, props[rc - OPT_PROP].name, arg, false);
-			cli_used = true;
-		} else {
-			switch (rc) {
-			case OPT_BACKEND: {
-				int k = parse_name(arg, backend_kind_names, BACKEND_KINDS);
-
-				if (k < 0)
-					r = fail(EXIT_USAGE, "invalid backend '%s': choose one of ram, memfd, file, shm", arg);
-				else
-					cli_kind = (enum backend_kind)k;
-				backend_given = cli_used = true;
-				break;
-			}
-			case OPT_OBJECT:
-				r = object_parse(nm, arg);
-				break;
-			case OPT_THP: {
-				bool on;
-
-				if (parse_bool(arg, &on) < 0)
-					r = fail(EXIT_USAGE, "invalid thp '%s': expected on or off", arg);
-				else
-					nm->thp = on ? TRI_ON : TRI_OFF;
-				break;
-			}
-			case OPT_HOLD:
-				nm->hold = true;
-				if (arg && parse_duration(arg, &nm->hold_seconds) < 0)
-					r = fail(EXIT_USAGE, "invalid hold duration '%s': expected a number with an optional ms, s, m, h or d suffix",
-						 arg);
-				else if (arg && nm->hold_seconds <= 0)
-					r = fail(EXIT_USAGE, "invalid hold duration '%s': must be above zero", arg);
-				break;
-			case OPT_READY_FILE:
-				r = check_ready_file(arg);
-				free(nm->ready_file);
-				nm->ready_file = strdup(arg);
-				break;
-			case OPT_READY_FD:
-				r = parse_fd_arg("ready-fd", arg, &nm->ready_fd);
-				break;
-			case OPT_FD:
-				r = parse_fd_arg("fd", arg, &nm->fd_number);
-				if (!r && nm->fd_number < 3)
-					r = fail(EXIT_USAGE, "invalid fd '%s': 0, 1 and 2 are the command's standard streams",
-						 arg);
-				break;
-			case OPT_HELP:
-				poptPrintHelp(ctx, stdout, 0);
-				status = stdout_status();
-				break;
-			case OPT_VERSION:
-				printf("numamem from %s\n", PACKAGE_STRING);
-				status = stdout_status();
-				break;
-			}
-		}
-		free(arg);
-		if (r) {
-			status = r;
-			break;
-		}
-		if (status >= 0)
-			break;
-	}
-	if (status < 0 && rc < -1) {
-		status = fail(EXIT_USAGE, "%s: %s (try 'numamem --help')", poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
-			      poptStrerror(rc));
-	} else if (status > 0 && status != EXIT_OUTPUT) {
-		/* message printed already */
-	}
-	if (status >= 0)
-		goto out;
-
-	for (size_t i = 0; i < ARRAY_SIZE(props); i++) {
-		if (!toggles[i])
-			continue;
-		status = region_set(&cli, props[i].name, toggles[i] > 0 ? "on" : "off", false);
-		if (status)
-			goto out;
-		cli_used = true;
-		status = -1;
-	}
-	rest = poptGetArgs(ctx);
-	if (rest && *rest) {
-		size_t n = 0;
-
-		while (rest[n])
-			n++;
-		nm->command = calloc(n + 1, sizeof(char *));
-		for (size_t i = 0; i < n; i++)
-			nm->command[i] = strdup(rest[i]);
-	}
-	nm->json = o_json;
-	nm->verify = o_verify;
-	nm->quiet = o_quiet;
-	nm->force_fork = o_fork;
-	nm->map = o_map;
-	nm->show_nodes = o_show_nodes;
-
-	if (cli_used && nm->nregions) {
-		status = fail(EXIT_USAGE, "region options such as --size cannot be mixed with --object memory-backend-*: give the properties inside --object");
-		goto out;
-	}
-	if (cli_used) {
-		if (!cli.size_given) {
-			status = fail(EXIT_USAGE, "no size: give --size=SIZE");
-			goto out;
-		}
-		region_set_kind(&cli, backend_given ? cli_kind : nm->command ? BACKEND_MEMFD : BACKEND_RAM);
-		if (cli.kind_only_prop && !(find_prop(cli.kind_only_prop)->kinds & (1u << region_kind(&cli)))) {
-			status = fail(EXIT_USAGE, "--%s applies only to the %s backend (this region is %s)",
-				      cli.kind_only_prop,
-				      find_prop(cli.kind_only_prop)->kinds & KIND(FILE) ? "file" : "memfd",
-				      region_kind_name(&cli));
-			goto out;
-		}
-		if (cli.has_prealloc_cpus && cli.has_prealloc_nodes) {
-			status = fail(EXIT_USAGE, "--prealloc-cpus and --prealloc-nodes are mutually exclusive");
-			goto out;
-		}
-		nm->regions = grow(nm->regions, &nm->nregions, sizeof(cli));
-		nm->regions[0] = cli;
-		cli.id = NULL;
-		cli.mem_path = cli.prealloc_context = NULL;
-	}
-	if (nm->show_nodes) {
-		if (nm->nregions || nm->command || nm->hold)
-			status = fail(EXIT_USAGE, "--show-nodes takes no region, command or --hold");
-		goto out;
-	}
-	if (!nm->nregions) {
-		status = fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");
-		goto out;
-	}
-	if (nm->fd_number >= 0 && nm->nregions > 1) {
-		status = fail(EXIT_USAGE, "--fd places a single region; this run has %zu", nm->nregions);
-		goto out;
-	}
-	if (!nm->command && (nm->force_fork || nm->fd_number >= 0)) {
-		status = fail(EXIT_USAGE, "%s needs a COMMAND after --", nm->force_fork ? "--fork" : "--fd");
-		goto out;
-	}
-	if (nm->hold && nm->command) {
-		status = fail(EXIT_USAGE, "--hold and a COMMAND are exclusive: the command's lifetime is the hold");
-		goto out;
-	}
-	for (size_t i = 0; i < nm->nregions; i++) {
-		struct region *b = &nm->regions[i];
-
-		if (nm->thp != TRI_AUTO)
-			b->thp = nm->thp;
-	}
-	status = resolve_contexts(nm);
-	if (!status)
-		status = -1;
-out:
-	region_free(&cli);
-	poptFreeContext(ctx);
-	return status;
+	options_init(nm);
 }

@@ -7,6 +7,7 @@
 
 #include "host.h"
 #include "numamem.h"
+#include "region.h"
 #include "report.h"
 
 static const char *mode_name(int mode)
@@ -17,11 +18,6 @@ static const char *mode_name(int mode)
 static double rate(const struct region *b)
 {
 	return b->t_prealloc > 0 ? (double)b->size / b->t_prealloc : 0;
-}
-
-static int finish(FILE *out)
-{
-	return fflush(out) || ferror(out) ? fail(EXIT_OUTPUT, "cannot write the report") : EXIT_OK;
 }
 
 static void text_region(FILE *out, const struct region *b)
@@ -113,7 +109,7 @@ static void text_map(FILE *out, const struct region *b, bool colour)
 	}
 }
 
-int report_text(FILE *out, const struct numamem *nm)
+void report_text(FILE *out, const struct numamem *nm)
 {
 	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
@@ -121,7 +117,6 @@ int report_text(FILE *out, const struct numamem *nm)
 		text_region(out, &nm->regions[i]);
 		text_map(out, &nm->regions[i], nm->colour);
 	}
-	return finish(out);
 }
 
 static void json_string(FILE *out, const char *s)
@@ -206,7 +201,7 @@ static void json_region(FILE *out, const struct region *b)
 	fputc('}', out);
 }
 
-int report_json(FILE *out, const struct numamem *nm)
+void report_json(FILE *out, const struct numamem *nm)
 {
 	fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
 	json_string(out, host_kernel_release());
@@ -217,5 +212,4 @@ int report_json(FILE *out, const struct numamem *nm)
 		json_region(out, &nm->regions[i]);
 	}
 	fprintf(out, "]}\n");
-	return finish(out);
 }

@@ -4,10 +4,10 @@
 
 #include <stdio.h>
 
-#include "options.h"
+#include "numamem.h"
 
-/* Returns 0, or EXIT_OUTPUT if writing failed. */
-int report_text(FILE *out, const struct numamem *nm);
-int report_json(FILE *out, const struct numamem *nm);
+/* Write errors show at exit (stdout_status). */
+void report_text(FILE *out, const struct numamem *nm);
+void report_json(FILE *out, const struct numamem *nm);
 
 #endif

@@ -3,7 +3,8 @@
 #ifndef NUMAMEM_RUN_H
 #define NUMAMEM_RUN_H
 
-#include "options.h"
+#include "numamem.h"
+#include "region.h"
 
 /* Tell scripts the regions are ready: stderr line, --ready-file, --ready-fd. */
 int run_signal_ready(const struct numamem *nm);

@@ -8,9 +8,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct numamem nm = { .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO };
+	struct numamem nm;
 	char *s = fuzz_string(data, size);
 
+	options_init(&nm);
 	if (!s)
 		return 0;
 	object_parse(&nm, s);

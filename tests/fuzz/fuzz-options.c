@@ -1,5 +1,5 @@
 /* Fuzz the whole command line short of allocating: the input's lines are
- * the arguments. */
+ * the arguments, parsed twice for the same result. */
 #include "config.h"
 
 #include <stdio.h>
@@ -21,7 +21,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (char *a = strtok_r(s, "\n", &save); a && argc <= MAX_ARGS; a = strtok_r(NULL, "\n", &save))
 		argv[argc++] = a;
 	argv[argc] = NULL;
-	options_parse(argc, argv, &nm);
+	/* twice: the parser keeps no state from one call to the next */
+	int first = options_parse(argc, argv, &nm);
+	size_t nregions = nm.nregions;
+	bool json = nm.json, asked = nm.command_asked;
+
+	options_free(&nm);
+	if (options_parse(argc, argv, &nm) != first || nm.nregions != nregions || nm.json != json ||
+	    nm.command_asked != asked)
+		abort();
 	options_free(&nm);
 	free(s);
 	return 0;

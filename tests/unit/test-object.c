@@ -1,6 +1,7 @@
 /* Unit tests for --object parsing (src/options.c, linked as built). */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "numamem.h"
@@ -10,7 +11,10 @@
 
 static struct numamem fresh(void)
 {
-	return (struct numamem){ .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO };
+	struct numamem nm;
+
+	options_init(&nm);
+	return nm;
 }
 
 static void refused(const char *spec, int want)
@@ -20,6 +24,80 @@ static void refused(const char *spec, int want)
 
 	ok(r == want, "refused (%d): %s", r, spec);
 	options_free(&nm);
+}
+
+/* options_parse over a command line written as one string. */
+static int parse_line(struct numamem *nm, const char *line)
+{
+	char *copy = strdup(line), *argv[32], *save = NULL;
+	int argc = 0;
+
+	argv[argc++] = (char *)"numamem";
+	for (char *a = strtok_r(copy, " ", &save); a && argc < 31; a = strtok_r(NULL, " ", &save))
+		argv[argc++] = a;
+	argv[argc] = NULL;
+	argc = options_parse(argc, argv, nm);
+	free(copy);
+	return argc;
+}
+
+static void options_tests(void)
+{
+	static const struct {
+		const char *line;
+		bool asked;
+	} asked[] = {
+		{ "--size=1M -- true", true },
+		{ "--size=1M true", true },
+		{ "--size 1M", false },
+		{ "--size 1M true", true },
+		{ "--bogus true", true },
+		{ "--bogus", false },
+		{ "--hold 5", false },
+		{ "--hold --size=1M", false },
+		{ "--json --", false },
+		{ "-q ./app", true },
+		{ "--no-prealloc ./app", true },
+	};
+	struct numamem nm;
+
+	/* the same command line twice: nothing carries over */
+	ok(parse_line(&nm, "--size=1M --json --verify --map --prealloc") == -1 && nm.json && nm.verify &&
+	   nm.map && nm.regions[0].prealloc, "first parse: flags and toggles set");
+	options_free(&nm);
+	ok(parse_line(&nm, "--size=1M") == -1 && !nm.json && !nm.verify && !nm.map && !nm.regions[0].prealloc,
+	   "second parse: no flag or toggle left from the first");
+	options_free(&nm);
+	ok(parse_line(&nm, "--size=1M --prealloc --no-prealloc") == -1 && !nm.regions[0].prealloc,
+	   "--no-NAME after --NAME wins");
+	options_free(&nm);
+	/* ",," is a literal comma wherever it stands, id= included */
+	ok(parse_line(&nm, "--object memory-backend-file,mem-path=/x,,id=evil,id=m0,size=1M") == -1 &&
+	   nm.nregions == 1 && !strcmp(nm.regions[0].id, "m0") && !strcmp(nm.regions[0].mem_path, "/x,id=evil"),
+	   "an escaped id= inside mem-path is part of the path");
+	options_free(&nm);
+	ok(parse_line(&nm, "--size=1M --backend=file --mem-path=/tmp --prealloc-cpus=0") == -1 &&
+	   region_kind(&nm.regions[0]) == BACKEND_FILE && nm.regions[0].has_prealloc_cpus,
+	   "--backend and a file-only property");
+	options_free(&nm);
+	/* the rules table */
+	ok(parse_line(&nm, "--size=1M --prealloc-cpus=0 --prealloc-nodes=0") == EXIT_USAGE, "cpus and nodes exclude");
+	options_free(&nm);
+	ok(parse_line(&nm, "--show-nodes --size=1M") == EXIT_USAGE, "--show-nodes takes no region");
+	options_free(&nm);
+	ok(parse_line(&nm, "--show-nodes --json") == -1 && nm.show_nodes && nm.json, "--show-nodes --json");
+	options_free(&nm);
+	ok(parse_line(&nm, "--size=1M --fork") == EXIT_USAGE, "--fork needs a COMMAND");
+	options_free(&nm);
+	ok(parse_line(&nm, "--size=1M --fork true") == -1 && nm.force_fork && nm.command, "--fork with a COMMAND");
+	options_free(&nm);
+	/* a COMMAND asked for, as popt reads argv */
+	for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
+		parse_line(&nm, asked[i].line);
+		ok(nm.command_asked == asked[i].asked, "'%s' %s a COMMAND", asked[i].line,
+		   asked[i].asked ? "asks for" : "does not ask for");
+		options_free(&nm);
+	}
 }
 
 int main(void)
@@ -100,5 +178,6 @@ int main(void)
 		run_env_name("vm-ram.0", "FD", name, sizeof(name));
 		ok(!strcmp(name, "NUMAMEM_VM_RAM_0_FD"), "env name for id vm-ram.0 ('%s')", name);
 	}
+	options_tests();
 	return tap_done();
 }
