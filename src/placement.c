@@ -136,7 +136,6 @@ static int query_policy(struct region *b)
 
 	if (get_mempolicy(&mode, pl->kernel_nodes.bits, NUMAMEM_MAX_NODES + 1, b->ptr, MPOL_F_ADDR) < 0)
 		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot read the memory policy", b->id);
-	pl->kernel_flags = (unsigned)mode & ~0xffu;
 	pl->kernel_mode = mode & 0xff;
 	return EXIT_OK;
 }
@@ -167,119 +166,125 @@ int placement_query(struct region *b, bool map)
 	return status;
 }
 
-static void verdict(struct placement *pl, enum verdict v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static enum verdict verdict(char *reason, size_t len, enum verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static void verdict(struct placement *pl, enum verdict v, const char *fmt, ...)
+static enum verdict verdict(char *reason, size_t len, enum verdict v, const char *fmt, ...)
 {
 	va_list ap;
 
-	pl->verdict = v;
 	va_start(ap, fmt);
-	vsnprintf(pl->reason, sizeof(pl->reason), fmt, ap);
+	vsnprintf(reason, len, fmt, ap);
 	va_end(ap);
+	return v;
 }
 
-static uint64_t bytes_off(const struct placement *pl, const struct nodemask *m)
+static uint64_t bytes_off(const struct judge_input *in)
 {
 	uint64_t off = 0;
 
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
-		if (!nodemask_isset(m, n))
-			off += pl->node_bytes[n];
+		if (!nodemask_isset(&in->nodes, n))
+			off += in->node_bytes[n];
 	return off;
 }
 
-/* The unit interleave deals out: a kernel page, huge where the region is. */
-static uint64_t interleave_unit(const struct region *b)
+static enum verdict judge_bind(const struct judge_input *in, const char *list, char *reason, size_t len)
 {
-	const struct placement *pl = &b->placement;
+	uint64_t off = bytes_off(in);
+	char sz[32];
 
-	return pl->kind == PAGE_THP ? THP_SIZE : b->page_size;
+	format_size(off, sz, sizeof(sz));
+	if (off)
+		return verdict(reason, len, VERIFY_FAIL, "%s outside bound nodes %s", sz, list);
+	return verdict(reason, len, VERIFY_PASS, "every present page on nodes %s", list);
 }
 
-void placement_verify(struct region *b)
+/* Pages elsewhere are only wrong while the preferred nodes had room. */
+static enum verdict judge_preferred(const struct judge_input *in, const char *list, char *reason, size_t len)
 {
-	struct placement *pl = &b->placement;
-	const struct nodemask *nodes = &b->host_nodes;
-	char list[64], sz[32];
-	uint64_t off;
+	uint64_t off = bytes_off(in), room = 0, slack = in->huge ? 0 : 64ULL << 20;
+	char sz[32];
 
-	nodemask_format(nodes, list, sizeof(list));
-	if (!pl->present_bytes) {
-		verdict(pl, VERIFY_SKIPPED, "no page is present");
-		return;
+	if (!off)
+		return verdict(reason, len, VERIFY_PASS, "every present page on preferred nodes %s", list);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (nodemask_isset(&in->nodes, n))
+			room += in->room[n];
+	format_size(off, sz, sizeof(sz));
+	if (room > off + slack)
+		return verdict(reason, len, VERIFY_FAIL, "%s off preferred nodes %s while they have room", sz, list);
+	return verdict(reason, len, VERIFY_PASS, "%s spilled from full preferred nodes %s", sz, list);
+}
+
+/* Each node holds its share (by weight) within a unit per weight. */
+static enum verdict judge_interleave(const struct judge_input *in, const char *list, char *reason, size_t len)
+{
+	bool weighted = in->mode == POLICY_WEIGHTED_INTERLEAVE;
+	uint64_t off = bytes_off(in), wsum = 0;
+	char sz[32], e[32], g[32];
+
+	if (off) {
+		format_size(off, sz, sizeof(sz));
+		return verdict(reason, len, VERIFY_FAIL, "%s outside interleaved nodes %s", sz, list);
 	}
-	switch (b->kernel_mode) {
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (nodemask_isset(&in->nodes, n))
+			wsum += weighted ? in->weights[n] : 1;
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		uint64_t w = weighted ? in->weights[n] : 1, got = in->node_bytes[n];
+		uint64_t expect = (uint64_t)((double)in->present_bytes * (double)w / (double)wsum);
+		uint64_t slack = in->unit * w;
+
+		if (!nodemask_isset(&in->nodes, n) || (got + slack >= expect && got <= expect + slack))
+			continue;
+		format_size(expect, e, sizeof(e));
+		format_size(got, g, sizeof(g));
+		return verdict(reason, len, VERIFY_FAIL, "node %u holds %s, interleave expects %s", n, g, e);
+	}
+	return verdict(reason, len, VERIFY_PASS, "present pages interleaved evenly over nodes %s", list);
+}
+
+enum verdict placement_judge(const struct judge_input *in, char *reason, size_t len)
+{
+	char list[64];
+
+	nodemask_format(&in->nodes, list, sizeof(list));
+	if (!in->present_bytes)
+		return verdict(reason, len, VERIFY_SKIPPED, "no page is present");
+	switch (in->mode) {
 	case POLICY_BIND:
-		off = bytes_off(pl, nodes);
-		format_size(off, sz, sizeof(sz));
-		if (off)
-			verdict(pl, VERIFY_FAIL, "%s outside bound nodes %s", sz, list);
-		else
-			verdict(pl, VERIFY_PASS, "every present page on nodes %s", list);
-		return;
+		return judge_bind(in, list, reason, len);
 	case POLICY_PREFERRED:
-	case POLICY_PREFERRED_MANY: {
-		/* Pages elsewhere are only wrong while the preferred nodes had room. */
-		uint64_t room = 0, slack = 64ULL << 20;
-
-		off = bytes_off(pl, nodes);
-		if (!off) {
-			verdict(pl, VERIFY_PASS, "every present page on preferred nodes %s", list);
-			return;
-		}
-		/* room: free huge pages of this size for hugetlb, else free memory */
-		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
-			if (nodemask_isset(nodes, n))
-				room += pl->kind == PAGE_HUGETLB ? host_free_hugepages((int)n, b->page_size) * b->page_size
-								 : host_node_free(n);
-		if (pl->kind == PAGE_HUGETLB)
-			slack = 0;
-		format_size(off, sz, sizeof(sz));
-		if (room > off + slack)
-			verdict(pl, VERIFY_FAIL, "%s off preferred nodes %s while they have room", sz, list);
-		else
-			verdict(pl, VERIFY_PASS, "%s spilled from full preferred nodes %s", sz, list);
-		return;
-	}
+	case POLICY_PREFERRED_MANY:
+		return judge_preferred(in, list, reason, len);
 	case POLICY_INTERLEAVE:
-	case POLICY_WEIGHTED_INTERLEAVE: {
-		uint64_t unit = interleave_unit(b), wsum = 0;
-		bool weighted = b->kernel_mode == POLICY_WEIGHTED_INTERLEAVE;
-
-		off = bytes_off(pl, nodes);
-		if (off) {
-			format_size(off, sz, sizeof(sz));
-			verdict(pl, VERIFY_FAIL, "%s outside interleaved nodes %s", sz, list);
-			return;
-		}
-		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
-			if (nodemask_isset(nodes, n))
-				wsum += weighted ? host_interleave_weight(n) : 1;
-		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-			uint64_t w, expect, got = pl->node_bytes[n], slack;
-
-			if (!nodemask_isset(nodes, n))
-				continue;
-			w = weighted ? host_interleave_weight(n) : 1;
-			expect = (uint64_t)((double)pl->present_bytes * (double)w / (double)wsum);
-			slack = unit * w;
-			if (got + slack < expect || got > expect + slack) {
-				char e[32], g[32];
-
-				format_size(expect, e, sizeof(e));
-				format_size(got, g, sizeof(g));
-				verdict(pl, VERIFY_FAIL, "node %u holds %s, interleave expects %s", n, g, e);
-				return;
-			}
-		}
-		verdict(pl, VERIFY_PASS, "present pages interleaved evenly over nodes %s", list);
-		return;
-	}
+	case POLICY_WEIGHTED_INTERLEAVE:
+		return judge_interleave(in, list, reason, len);
 	default:
-		verdict(pl, VERIFY_PASS, "policy %s places no constraint",
-			b->kernel_mode < POLICY_COUNT ? policy_names[b->kernel_mode] : "unknown");
-		return;
+		return verdict(reason, len, VERIFY_PASS, "policy %s places no constraint",
+			       in->mode >= 0 && in->mode < POLICY_COUNT ? policy_names[in->mode] : "unknown");
 	}
+}
+
+void placement_verify(struct region *r)
+{
+	struct placement *pl = &r->placement;
+	struct judge_input in = {
+		.mode = r->kernel_mode,
+		.nodes = r->host_nodes,
+		.node_bytes = pl->node_bytes,
+		.present_bytes = pl->present_bytes,
+		/* interleave deals out kernel pages, huge where the region is */
+		.unit = pl->kind == PAGE_THP ? THP_SIZE : r->page_size,
+		.huge = pl->kind == PAGE_HUGETLB,
+	};
+
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!nodemask_isset(&r->host_nodes, n))
+			continue;
+		in.weights[n] = host_interleave_weight(n);
+		in.room[n] = in.huge ? host_free_hugepages((int)n, r->page_size) * r->page_size : host_node_free(n);
+	}
+	pl->verdict = placement_judge(&in, pl->reason, sizeof(pl->reason));
 }

@@ -28,7 +28,6 @@ struct placement {
 	enum page_kind kind;
 	uint64_t huge_bytes;    /* THP-mapped bytes (smaps) */
 	int kernel_mode;        /* get_mempolicy(MPOL_F_ADDR), flags stripped */
-	unsigned kernel_flags;  /* MPOL_F_STATIC_NODES etc. */
 	struct nodemask kernel_nodes;
 	double t_query;
 	unsigned ncells;        /* 0 unless asked for a map */
@@ -36,6 +35,22 @@ struct placement {
 	enum verdict verdict;
 	char reason[160];       /* why verify failed, or what it checked */
 };
+
+/* Everything judging a placement needs, given: judging reads nothing
+ * of the host, so that every verdict can be unit tested. */
+struct judge_input {
+	int mode;                    /* the MPOL_* mode the region got */
+	struct nodemask nodes;       /* host-nodes */
+	const uint64_t *node_bytes;  /* present bytes per node */
+	uint64_t present_bytes;
+	uint64_t unit;               /* bytes interleave deals out at once */
+	bool huge;                   /* hugetlb pages: preferred gets no slack */
+	unsigned weights[NUMAMEM_MAX_NODES]; /* weighted interleave, per node */
+	uint64_t room[NUMAMEM_MAX_NODES];    /* free bytes per preferred node */
+};
+
+/* The verdict on a placement, and why, in reason. */
+enum verdict placement_judge(const struct judge_input *in, char *reason, size_t len);
 
 struct region;
 
