@@ -249,6 +249,8 @@ static int list_error(const char *name, const char *value, int r, unsigned long 
 	if (r == -ERANGE)
 		return fail(EXIT_USAGE, "invalid %s '%s': %lu is above the highest possible, %lu", name, value,
 			    bad, max - 1);
+	if (r == -ENOENT)
+		return fail(EXIT_USAGE, "invalid %s '%s': the list names no node", name, value);
 	if (max == CPU_SETSIZE)
 		return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,8-11:2 or all", name, value);
 	return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,5, all or !LIST", name, value);

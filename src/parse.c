@@ -125,29 +125,46 @@ static int suffix_shift(char c)
 	return p ? (int)(p - units) * 10 : -1;
 }
 
+/* digits → *v; -ERANGE past UINT64_MAX, -EINVAL without a digit. */
+static int parse_digits(const char **s, uint64_t *v, unsigned *count)
+{
+	*v = 0;
+	*count = 0;
+	if (!isdigit((unsigned char)**s))
+		return -EINVAL;
+	for (; isdigit((unsigned char)**s); (*s)++, (*count)++) {
+		unsigned d = (unsigned)(**s - '0');
+
+		if (*v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		*v = *v * 10 + d;
+	}
+	return 0;
+}
+
 int parse_size(const char *s, uint64_t *out)
 {
-	uint64_t whole = 0, frac_num = 0, frac_den = 1;
-	int shift = 0;
+	uint64_t whole, frac = 0, den = 1;
+	unsigned digits;
+	int shift = 0, r;
 
-	if (!s || !isdigit((unsigned char)*s))
-		return -EINVAL;
-	for (; isdigit((unsigned char)*s); s++) {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (whole > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		whole = whole * 10 + d;
-	}
+	if (!s || (r = parse_digits(&s, &whole, &digits)) < 0)
+		return s ? r : -EINVAL;
 	if (*s == '.') {
-		s++;
-		if (!isdigit((unsigned char)*s))
+		const char *f = ++s, *last;
+
+		if (!isdigit((unsigned char)*f))
 			return -EINVAL;
-		for (; isdigit((unsigned char)*s); s++) {
-			if (frac_den > UINT64_MAX / 10 / 1024)
-				return -ERANGE;
-			frac_num = frac_num * 10 + (uint64_t)(*s - '0');
-			frac_den *= 10;
+		while (isdigit((unsigned char)*s))
+			s++;
+		/* trailing zeros say nothing: 1.2500000000000000P is 1.25P */
+		for (last = s; last > f && last[-1] == '0'; last--)
+			;
+		if (last - f > 19)
+			return -ERANGE; /* more digits than any byte count needs */
+		for (; f < last; f++) {
+			frac = frac * 10 + (uint64_t)(*f - '0');
+			den *= 10;
 		}
 	}
 	if (*s) {
@@ -158,18 +175,13 @@ int parse_size(const char *s, uint64_t *out)
 	if (shift && whole > (UINT64_MAX >> shift))
 		return -ERANGE;
 	whole <<= shift;
-	if (frac_num) {
-		/* frac_num / frac_den of one unit must be a whole number of bytes */
-		uint64_t unit = 1ULL << shift;
-		uint64_t q = unit / frac_den, r = unit % frac_den;
-		uint64_t bytes;
+	if (frac) {
+		/* frac / den of one unit, exactly: a whole number of bytes */
+		unsigned __int128 scaled = (unsigned __int128)frac << shift;
 
-		if ((r * frac_num) % frac_den)
+		if (scaled % den || scaled / den > UINT64_MAX - whole)
 			return -ERANGE;
-		bytes = q * frac_num + r * frac_num / frac_den;
-		if (whole > UINT64_MAX - bytes)
-			return -ERANGE;
-		whole += bytes;
+		whole += (uint64_t)(scaled / den);
 	}
 	*out = whole;
 	return 0;
@@ -199,13 +211,26 @@ int parse_duration(const char *s, double *seconds)
 		const char *suffix;
 		double scale;
 	} units[] = { { "", 1 }, { "ms", 1e-3 }, { "s", 1 }, { "m", 60 }, { "h", 3600 }, { "d", 86400 } };
+	const char *p = s;
 	char *end;
 	double v;
 
-	if (!s || !(isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]))))
+	/* decimal digits with an optional fraction, nothing strtod() also
+	 * takes (0x2, 1e3, inf, leading blanks or signs) */
+	if (!p || !isdigit((unsigned char)*p))
 		return -EINVAL;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return -EINVAL;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
 	errno = 0;
 	v = strtod(s, &end);
+	if (end != p)
+		return -EINVAL;
 	if (errno || !isfinite(v))
 		return -ERANGE;
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
@@ -261,9 +286,10 @@ static int parse_ranges(const char *s, unsigned long max, void *set,
 				s++;
 				if (!isdigit((unsigned char)*s))
 					return -EINVAL;
+				errno = 0;
 				stride = strtoul(s, &end, 10);
 				s = end;
-				if (!stride)
+				if (!stride || errno)
 					return -EINVAL;
 			}
 		}
@@ -281,8 +307,11 @@ static int parse_ranges(const char *s, unsigned long max, void *set,
 				*bad = a >= max ? a : b;
 			return -ERANGE;
 		}
-		for (unsigned long i = a; i <= b; i += stride)
+		for (unsigned long i = a;; i += stride) {
 			set_bit(set, i);
+			if (b - i < stride) /* the next step would pass b (or wrap) */
+				break;
+		}
 	}
 	return 0;
 }
@@ -312,8 +341,13 @@ int parse_nodelist(const char *s, const struct nodemask *all, struct nodemask *m
 		if (r < 0)
 			return r;
 	}
+	if (invert)
+		for (size_t i = 0; i < NODEMASK_LONGS; i++)
+			tmp.bits[i] = all->bits[i] & ~tmp.bits[i];
+	if (nodemask_empty(&tmp))
+		return -ENOENT;
 	for (size_t i = 0; i < NODEMASK_LONGS; i++)
-		m->bits[i] |= invert ? all->bits[i] & ~tmp.bits[i] : tmp.bits[i];
+		m->bits[i] |= tmp.bits[i];
 	return 0;
 }
 

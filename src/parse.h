@@ -36,22 +36,25 @@ int nodemask_format(const struct nodemask *m, char *buf, size_t len);
 int cpuset_format(const cpu_set_t *set, char *buf, size_t len);
 
 /* SIZE: digits with an optional fraction and one of B K M G T P E
- * (case-insensitive, base 1024).  -EINVAL for junk, -ERANGE on overflow
- * or a fraction that is not a whole number of bytes. */
+ * (case-insensitive, base 1024), read exactly.  -EINVAL for junk,
+ * -ERANGE on overflow or a fraction that is not a whole number of
+ * bytes. */
 int parse_size(const char *s, uint64_t *out);
 /* Unsigned decimal in [min, max]; no sign, no octal, no junk. */
 int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 /* on/off, yes/no, true/false, 1/0 (case-insensitive). */
 int parse_bool(const char *s, bool *out);
-/* DURATION: number with optional ms, s, m, h, d suffix (default s). */
+/* DURATION: decimal number (digits, optional fraction) with an
+ * optional ms, s, m, h, d suffix (default s). */
 int parse_duration(const char *s, double *seconds);
 /* Index of s in table, or -EINVAL. */
 int parse_name(const char *s, const char *const *table, size_t n);
 
 /* numactl node-list syntax: "0-3,5", "all", "!LIST".  "all" and "!" are
  * relative to *all (the nodes this process may use).  Nodes must be
- * < NUMAMEM_MAX_NODES (-ERANGE, with *bad set to the node).  Adds to *m,
- * so repeated host-nodes= keys accumulate as in QEMU. */
+ * < NUMAMEM_MAX_NODES (-ERANGE, with *bad set to the node); a list
+ * that names no node ("!all") is -ENOENT.  Adds to *m, so repeated
+ * host-nodes= keys accumulate as in QEMU. */
 int parse_nodelist(const char *s, const struct nodemask *all, struct nodemask *m,
 		   unsigned long *bad);
 /* CPU list "0-3,8-11:2" (stride optional), "all" relative to *all. */

@@ -101,6 +101,16 @@ int main(void)
 	size_fails("99999999999999999999G", -ERANGE);
 	size_fails("0.3", -ERANGE);      /* not a whole number of bytes */
 	size_fails("1.0000001K", -ERANGE);
+	/* long fractions are read exactly, trailing zeros or not */
+	size_is("1.2500000000000000P", 5ULL << 48);
+	size_is("0.2500000000000000P", 1ULL << 48);
+	size_is("0.0009765625K", 1);
+	size_is("1.00000000000000000000000000000G", 1ULL << 30);
+	size_is("15.9375E", 255ULL << 56);
+	size_fails("0.99999999999999999999E", -ERANGE); /* 20 digits */
+	size_fails("0.0000000000000000001E", -ERANGE);  /* not whole bytes */
+	size_fails("16.5E", -ERANGE);
+	size_fails("15.99999999999999999E", -ERANGE);
 
 	/* unsigned integers */
 	{
@@ -143,6 +153,11 @@ int main(void)
 		ok(parse_duration("-5", &d) == -EINVAL, "duration -5 refused");
 		ok(parse_duration("", &d) == -EINVAL, "duration '' refused");
 		ok(parse_duration("nan", &d) == -EINVAL, "duration nan refused");
+		ok(parse_duration("0x2", &d) == -EINVAL, "duration 0x2 refused");
+		ok(parse_duration("1e3", &d) == -EINVAL, "duration 1e3 refused");
+		ok(parse_duration("inf", &d) == -EINVAL, "duration inf refused");
+		ok(parse_duration("1.", &d) == -EINVAL, "duration 1. refused");
+		ok(parse_duration("0.5", &d) == 0 && d == 0.5, "duration 0.5");
 	}
 
 	/* node lists (all = 0-3 here) */
@@ -152,7 +167,8 @@ int main(void)
 	nodes_are("1-2,5", "1-2,5");
 	nodes_are("all", "0-3");
 	nodes_are("!1", "0,2-3");
-	nodes_are("!all", "");
+	nodes_fail("!all", -ENOENT, 0);
+	nodes_fail("!0-3", -ENOENT, 0);
 	nodes_are("!0-1", "2-3");
 	nodes_are("127", "127");
 	nodes_fail("", -EINVAL, 0);
@@ -197,6 +213,14 @@ int main(void)
 		ok(parse_cpulist("0-3:0", &all, &set, NULL) == -EINVAL, "cpus stride 0 refused");
 		ok(parse_cpulist("5000", &all, &set, &bad) == -ERANGE && bad == 5000, "cpus 5000 out of range");
 		ok(parse_cpulist("", &all, &set, NULL) == -EINVAL, "cpus '' refused");
+		CPU_ZERO(&set);
+		ok(parse_cpulist("5-10:18446744073709551614", &all, &set, NULL) == 0 && CPU_COUNT(&set) == 1 &&
+		   CPU_ISSET(5, &set), "cpus: a stride that would wrap stops at the range's end");
+		CPU_ZERO(&set);
+		ok(parse_cpulist("1-1023:1000", &all, &set, NULL) == 0 && CPU_COUNT(&set) == 2 &&
+		   CPU_ISSET(1001, &set), "cpus: stride 1000 from 1 to 1023");
+		ok(parse_cpulist("0-3:99999999999999999999999", &all, &set, NULL) == -EINVAL,
+		   "cpus: a stride past ULONG_MAX refused");
 		{
 			char buf[64];
 
