@@ -54,9 +54,45 @@ static int statfs_mem_path(const char *path, struct statfs *fs)
 static bool file_private_copy(const struct region *r)
 {
 	struct statfs fs;
+	struct stat st;
 
+	/* devtmpfs says TMPFS_MAGIC too: a device under /dev is not a file */
+	if (stat(r->mem_path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return false;
 	return !region_share(r) && region_writable(r) &&
 	       statfs_mem_path(r->mem_path, &fs) == 0 && (unsigned long)fs.f_type == TMPFS_MAGIC;
+}
+
+/* What an existing mem-path must be: never a FIFO or a socket (opening
+ * one blocks or fails), and never resized: a non-empty file must hold
+ * offset + size already, as QEMU requires (the end of a vNVDIMM file
+ * holds its labels).  Only an empty file, or one numamem creates, is
+ * sized. */
+static int file_fits(const struct region *r, const struct stat *st)
+{
+	uint64_t need = r->offset + r->size;
+
+	if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode))
+		return fail(EXIT_USAGE, "mem-path '%s' of region '%s' is a %s: give a regular file, a directory or a memory device",
+			    r->mem_path, r->id, S_ISFIFO(st->st_mode) ? "FIFO" : "socket");
+	if (!S_ISREG(st->st_mode) || (uint64_t)st->st_size >= need || (st->st_size == 0 && !r->readonly))
+		return EXIT_OK;
+	return fail(EXIT_USAGE, "mem-path '%s' of region '%s' holds %" PRIu64 " bytes but offset + size needs %" PRIu64 " (an existing file is never resized)",
+		    r->mem_path, r->id, (uint64_t)st->st_size, need);
+}
+
+static int file_check(const struct region *r)
+{
+	struct stat st;
+
+	if (r->offset + r->size < r->offset)
+		return fail(EXIT_USAGE, "offset '%" PRIu64 "' plus size of region '%s' overflow", r->offset, r->id);
+	if (stat(r->mem_path, &st) < 0)
+		return EXIT_OK; /* created, or refused with the reason at open */
+	if (S_ISDIR(st.st_mode) && r->readonly)
+		return fail(EXIT_USAGE, "mem-path '%s' of region '%s' is a directory: readonly=on needs a file",
+			    r->mem_path, r->id);
+	return file_fits(r, &st);
 }
 
 static size_t file_page_size(const struct region *r, int *status)
@@ -117,12 +153,9 @@ static int open_mem_path(struct region *r)
 	struct stat st;
 	int fd;
 
-	if (stat(r->mem_path, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (stat(r->mem_path, &st) == 0 && S_ISDIR(st.st_mode) && !r->readonly) {
 		char *tmpl;
 
-		if (r->readonly)
-			return fail(EXIT_USAGE, "mem-path '%s' of region '%s' is a directory: readonly=on needs a file",
-				    r->mem_path, r->id);
 		if (asprintf(&tmpl, "%s/numamem.%s.XXXXXX", r->mem_path, r->id) < 0)
 			return fail(EXIT_COMPLETE, "out of memory");
 		fd = mkostemp(tmpl, O_CLOEXEC);
@@ -132,7 +165,11 @@ static int open_mem_path(struct region *r)
 			fd = -errno;
 		free(tmpl);
 	} else {
-		fd = open(r->mem_path, rw | O_CLOEXEC);
+		/* non-blocking: a FIFO or a terminal put there since the check
+		 * must not hang numamem */
+		fd = open(r->mem_path, rw | O_CLOEXEC | O_NONBLOCK);
+		if (fd >= 0)
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		if (fd < 0 && errno == ENOENT && !r->readonly) {
 			fd = open(r->mem_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 			if (fd >= 0) {
@@ -162,12 +199,10 @@ static int file_alloc(struct region *r)
 	if (fstatfs(r->fd, &fs) < 0 || fstat(r->fd, &st) < 0)
 		return fail_errno(EXIT_COMPLETE, errno, "mem-path '%s' of region '%s'", r->mem_path, r->id);
 	r->page_size = fs_page_size(&fs);
-	if (need < r->offset)
-		return fail(EXIT_USAGE, "offset '%" PRIu64 "' plus size of region '%s' overflow", r->offset, r->id);
+	status = file_fits(r, &st); /* again: the file may have changed since the check */
+	if (status)
+		return status;
 	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < need) {
-		if (r->readonly)
-			return fail(EXIT_USAGE, "mem-path '%s' of region '%s' holds %" PRIu64 " bytes, offset + size needs %" PRIu64,
-				    r->mem_path, r->id, (uint64_t)st.st_size, need);
 		if (ftruncate(r->fd, (off_t)need) < 0)
 			return fail_errno(errno == EFBIG || errno == ENOSPC ? EXIT_UNAVAILABLE : EXIT_COMPLETE, errno,
 					  "cannot grow mem-path '%s' of region '%s' to %" PRIu64 " bytes",
@@ -176,11 +211,11 @@ static int file_alloc(struct region *r)
 	return map_region(r, r->fd, (off_t)r->offset, r->align > r->page_size ? r->align : 0);
 }
 
-/* A file numamem created for a region that never completed goes away. */
-static void file_release(struct region *r)
+/* A file numamem created goes away unless the run succeeded. */
+static void file_release(struct region *r, bool keep)
 {
 	keep_on_signal(r->created_path);
-	if (r->created_path && !r->completed)
+	if (r->created_path && (!keep || !r->completed))
 		unlink(r->created_path);
 }
 
@@ -194,6 +229,7 @@ const struct backend_ops backend_file_ops = {
 	.qom_type = "memory-backend-file",
 	.default_share = false,
 	.aligned = true,
+	.check = file_check,
 	.page_size = file_page_size,
 	.private_copy = file_private_copy,
 	.alloc = file_alloc,

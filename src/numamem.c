@@ -5,7 +5,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <numa.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -119,10 +122,10 @@ static int measure_all(struct numamem *nm)
 	return status;
 }
 
-static void release_all(struct numamem *nm)
+static void release_all(struct numamem *nm, bool keep)
 {
 	for (size_t i = 0; i < nm->nregions; i++)
-		region_release(&nm->regions[i]);
+		region_release(&nm->regions[i], keep);
 }
 
 /* What the regions are for, once they are complete and reported. */
@@ -135,7 +138,6 @@ static int act(struct numamem *nm)
 		status = stdout_status();
 		if (status)
 			return status;
-		nm->command_ran = true;
 		return run_command(nm);
 	}
 	if (nm->hold) {
@@ -197,14 +199,41 @@ static int exit_status(const struct numamem *nm, int status)
 	return status;
 }
 
+/* 0, 1 and 2 open before anything else is: a closed one would
+ * otherwise be the first region's descriptor, and the report, a message
+ * or the ready line would be written into the user's file.  As gnulib's
+ * stdopen does, each is opened on /dev/null the other way round, so
+ * that a report to a closed stdout fails (status 5) instead of
+ * vanishing. */
+static void open_std_streams(void)
+{
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		int nfd;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		nfd = open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+		if (nfd != fd) /* no /dev/null: nothing safe is left to do */
+			_exit(EXIT_UNAVAILABLE);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct numamem nm;
-	int status = options_parse(argc, argv, &nm);
+	bool sigpipe_default;
+	int status;
+
+	open_std_streams();
+	/* a reader that has gone is an output error (5), not a silent death;
+	 * COMMAND gets SIGPIPE back as numamem was given it */
+	sigpipe_default = signal(SIGPIPE, SIG_IGN) == SIG_DFL;
+	status = options_parse(argc, argv, &nm);
+	nm.sigpipe_default = sigpipe_default;
 
 	if (status < 0) {
 		status = run(&nm);
-		release_all(&nm);
+		release_all(&nm, !status || nm.command_ran);
 	}
 	status = exit_status(&nm, status);
 	options_free(&nm);

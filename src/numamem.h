@@ -38,6 +38,7 @@ struct numamem {
 	char **command;        /* NULL-terminated, or NULL */
 	bool command_asked;    /* argv asks for a COMMAND (known even when parsing fails) */
 	bool command_ran;
+	bool sigpipe_default;  /* SIGPIPE was SIG_DFL when numamem started */
 	bool colour;           /* --map on a terminal, NO_COLOR unset */
 };
 

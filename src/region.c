@@ -249,6 +249,8 @@ int region_validate(struct region *r)
 {
 	int status = check_properties(r);
 
+	if (!status && r->ops->check)
+		status = r->ops->check(r);
 	if (!status)
 		status = check_page_size(r);
 	if (!status)
@@ -485,7 +487,7 @@ int region_prealloc(struct region *r)
 	return EXIT_OK;
 }
 
-void region_release(struct region *r)
+void region_release(struct region *r, bool keep)
 {
 	if (r->ptr != MAP_FAILED) {
 		if (r->discard_data)
@@ -494,7 +496,7 @@ void region_release(struct region *r)
 		r->ptr = MAP_FAILED;
 	}
 	if (r->ops->release)
-		r->ops->release(r);
+		r->ops->release(r, keep);
 	if (r->fd >= 0) {
 		close(r->fd);
 		r->fd = -1;

@@ -41,6 +41,8 @@ struct backend_ops {
 	bool default_share;
 	bool thp_default;          /* MADV_HUGEPAGE unless thp=off (else only with thp=on) */
 	bool aligned;              /* size must be a multiple of the page size */
+	/* The kind's own checks before anything is allocated (optional). */
+	int (*check)(const struct region *r);
 	/* Backing page size known before allocating (statfs, hugetlbsize),
 	 * or 0 with an error printed and *status set. */
 	size_t (*page_size)(const struct region *r, int *status);
@@ -49,8 +51,9 @@ struct backend_ops {
 	bool (*private_copy)(const struct region *r);
 	/* Create the mapping: set ptr, map_len, fd, page_size.  Exit status. */
 	int (*alloc)(struct region *r);
-	/* Undo alloc (unmapping and closing are shared; optional). */
-	void (*release)(struct region *r);
+	/* Undo alloc (unmapping and closing are shared; optional); keep:
+	 * the run succeeded, what it made for the user stays. */
+	void (*release)(struct region *r, bool keep);
 	/* Complete succeeded (optional). */
 	void (*completed)(struct region *r);
 };
@@ -145,7 +148,9 @@ int region_prealloc(struct region *r);
  * two preallocate and each one's threads are pinned to CPUs no other
  * uses: together they then finish sooner, and none slows another. */
 bool regions_prealloc_can_overlap(const struct region *regions, size_t n);
-/* Unmap, close and remove what complete made. */
-void region_release(struct region *r);
+/* Unmap and close; remove what complete made unless keep (the run
+ * succeeded, and a file numamem created for the user stays, as QEMU's
+ * does).  After any failure nothing numamem made is left. */
+void region_release(struct region *r, bool keep);
 
 #endif
