@@ -92,12 +92,12 @@ t memoryless-cpu no-memory-in-list --size=1M --policy=interleave --host-nodes=0-
 t memoryless-cpu room-not-list --size=8G --policy=bind --host-nodes='!0' --prealloc
 t memoryless-cpu room-all --size=8G --policy=interleave --host-nodes=all --prealloc
 
-# Nodes 0, 2, 4, 6; the process may use mems 0,2,4 and CPUs 0-3.
+# Nodes 0, 2, 4, 6; the process may use mems 2,4,6 and CPUs 2-5.
 t_show sparse
 t sparse no-such-node --size=1M --policy=bind --host-nodes=1
-t sparse not-allowed --size=1M --policy=bind --host-nodes=6
-t sparse prealloc-nodes-not-allowed --size=1M --policy=bind --host-nodes=0 --prealloc --prealloc-nodes=6
-t sparse prealloc-nodes-cpus-not-allowed --size=1M --policy=bind --host-nodes=0 --prealloc --prealloc-nodes=4
+t sparse not-allowed --size=1M --policy=bind --host-nodes=0
+t sparse prealloc-nodes-not-allowed --size=1M --policy=bind --host-nodes=2 --prealloc --prealloc-nodes=0
+t sparse prealloc-nodes-cpus-not-allowed --size=1M --policy=bind --host-nodes=2 --prealloc --prealloc-nodes=6
 t sparse room-all --size=16G --policy=interleave --host-nodes=all --prealloc
 
 # Eight nodes with 2 MiB and 1 GiB pools; one 1 GiB page reserved.

@@ -325,9 +325,11 @@ finish
 
 # Node ids 0, 2, 4 and 6, as many real two-socket machines number them;
 # the distance file has one column per node present, not per id.  This
-# process runs in a cpuset (cpus 0-3, mems 0,2,4), as in a container:
-# node 6 is outside the nodes it may use, node 4's CPUs outside its CPUs.
-begin sparse 6.1.0-28-amd64 "2048 1048576" 0,2,4 0-3 8
+# process runs in a cpuset (mems 2,4,6, cpus 2-5), as in a container kept
+# off the first node: node 0 is outside the nodes it may use (which tells
+# the recorded tree from a real host, where node 0 is always allowed),
+# node 6's CPUs are outside its CPUs.
+begin sparse 6.1.0-28-amd64 "2048 1048576" 2,4,6 2-5 8
 node 0 2048 1500 100 0-1 "10 11 20 21" normal
 node 2 2048 1700 100 2-3 "11 10 21 20" normal
 node 4 2048 1800 100 4-5 "20 21 10 11" normal
