@@ -1,6 +1,6 @@
 /* Host facts from sysfs and procfs; see host.h.
  *
- * Every file is opened through host_fopen(), below the root prefix in
+ * Every path is made by vhost_path(), below the root prefix in
  * NUMAMEM_SYSROOT ("/" when unset or empty), so that the tests run this
  * same code over recorded trees of other topologies.  That is also why
  * libnuma's numa_nodes_ptr, numa_get_mems_allowed(), numa_node_to_cpus(),
