@@ -1,10 +1,21 @@
-/* Host facts from libnuma, sysfs and procfs; see host.h. */
+/* Host facts from sysfs and procfs; see host.h.
+ *
+ * Every path is made by vhost_path(), below the root prefix in
+ * NUMAMEM_SYSROOT ("/" when unset or empty), so that the tests run this
+ * same code over recorded trees of other topologies.  That is also why
+ * libnuma's numa_nodes_ptr, numa_get_mems_allowed(), numa_node_to_cpus(),
+ * numa_distance() and numa_node_size64() are not used here: they read
+ * these same files, but libnuma cannot be pointed at a recorded tree.
+ * Nothing is cached: each call reads the files it needs once. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <numa.h>
 #include <numaif.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,88 +26,214 @@
 #include "host.h"
 
 #define NODE_DIR "/sys/devices/system/node"
+#define HUGE_DIR "/sys/kernel/mm/hugepages"
 
-static void from_bitmask(const struct bitmask *bm, struct nodemask *m)
+/* path below the root prefix: "/sys/..." or "$NUMAMEM_SYSROOT/sys/..." */
+static __attribute__((format(printf, 3, 0))) const char *
+vhost_path(char *buf, size_t len, const char *fmt, va_list ap)
 {
+	const char *root = getenv("NUMAMEM_SYSROOT");
+	int n = snprintf(buf, len, "%s", root ? root : "");
+
+	if (n < 0 || (size_t)n >= len)
+		n = 0; /* a prefix too long to use: the path will not exist */
+	vsnprintf(buf + n, len - (size_t)n, fmt, ap);
+	return buf;
+}
+
+static __attribute__((format(printf, 3, 4))) const char *
+host_path(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vhost_path(buf, len, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+static __attribute__((format(printf, 1, 2))) FILE *host_fopen(const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vhost_path(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return fopen(path, "re");
+}
+
+/* A kernel list ("0-1,3", "" for none) into a node mask or a CPU set,
+ * whichever is given, with the project's own list parsers.  Item by item,
+ * so that a node or CPU numamem cannot name (node 128, CPU 1024 and up)
+ * drops only itself: a range reaching past the limit is cut at it. */
+static void parse_kernel_list(char *s, struct nodemask *nodes, cpu_set_t *cpus)
+{
+	static const struct nodemask no_nodes;
+	cpu_set_t no_cpus;
+	unsigned long max = nodes ? NUMAMEM_MAX_NODES : CPU_SETSIZE;
+	char *save = NULL;
+
+	CPU_ZERO(&no_cpus);
+	s[strcspn(s, "\n")] = '\0';
+	for (char *item = strtok_r(s, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char cut[64];
+		unsigned long first;
+		int r = nodes ? parse_nodelist(item, &no_nodes, nodes, NULL)
+			      : parse_cpulist(item, &no_cpus, cpus, NULL);
+
+		if (r != -ERANGE || !strchr(item, '-'))
+			continue;
+		first = strtoul(item, NULL, 10);
+		if (first >= max)
+			continue;
+		snprintf(cut, sizeof(cut), "%lu-%lu", first, max - 1);
+		if (nodes)
+			parse_nodelist(cut, &no_nodes, nodes, NULL);
+		else
+			parse_cpulist(cut, &no_cpus, cpus, NULL);
+	}
+}
+
+/* First line of a list file such as has_memory ("0-1,3\n"). */
+static void read_node_list(struct nodemask *m, const char *file)
+{
+	char buf[4096];
+	FILE *f = host_fopen(NODE_DIR "/%s", file);
+
 	*m = (struct nodemask){ { 0 } };
-	for (unsigned n = 0; bm && n < bm->size && n < NUMAMEM_MAX_NODES; n++)
-		if (numa_bitmask_isbitset(bm, n))
-			nodemask_set(m, n);
+	if (!f)
+		return;
+	if (fgets(buf, sizeof(buf), f))
+		parse_kernel_list(buf, m, NULL);
+	fclose(f);
 }
 
 void host_nodes_present(struct nodemask *m)
 {
-	from_bitmask(numa_nodes_ptr, m);
-}
-
-/* A kernel node list file such as has_memory ("0-1,3\n"). */
-static void read_node_file(const char *path, struct nodemask *m)
-{
-	struct nodemask none = { { 0 } };
-	char buf[4096];
-	FILE *f = fopen(path, "re");
-
-	*m = none;
-	if (!f)
-		return;
-	if (fgets(buf, sizeof(buf), f)) {
-		buf[strcspn(buf, "\n")] = '\0';
-		if (*buf && parse_nodelist(buf, &none, m, NULL) < 0)
-			*m = none;
-	}
-	fclose(f);
+	read_node_list(m, "online");
 }
 
 void host_nodes_with_memory(struct nodemask *m)
 {
-	read_node_file(NODE_DIR "/has_memory", m);
+	read_node_list(m, "has_memory");
+}
+
+/* The list after "key:\t" in /proc/self/status into a node mask or a CPU
+ * set; false when the file or the line is missing. */
+static bool read_status_list(const char *key, struct nodemask *nodes, cpu_set_t *cpus)
+{
+	size_t klen = strlen(key), cap = 0;
+	char *line = NULL;
+	bool found = false;
+	FILE *f = host_fopen("/proc/self/status");
+
+	if (!f)
+		return false;
+	while (!found && getline(&line, &cap, f) > 0) {
+		if (strncmp(line, key, klen) || line[klen] != ':')
+			continue;
+		parse_kernel_list(line + klen + 1 + strspn(line + klen + 1, " \t"), nodes, cpus);
+		found = true;
+	}
+	free(line);
+	fclose(f);
+	return found;
 }
 
 void host_nodes_allowed(struct nodemask *m)
 {
-	struct bitmask *bm = numa_get_mems_allowed();
-
-	from_bitmask(bm, m);
-	numa_bitmask_free(bm);
+	*m = (struct nodemask){ { 0 } };
+	read_status_list("Mems_allowed_list", m, NULL);
 }
 
 void host_cpus_allowed(cpu_set_t *cpus)
 {
 	CPU_ZERO(cpus);
+	if (read_status_list("Cpus_allowed_list", NULL, cpus))
+		return;
 	if (sched_getaffinity(0, sizeof(*cpus), cpus) < 0)
 		for (long i = 0; i < sysconf(_SC_NPROCESSORS_ONLN) && i < CPU_SETSIZE; i++)
 			CPU_SET(i, cpus);
 }
 
+void host_node_cpus_all(unsigned node, cpu_set_t *cpus)
+{
+	char buf[4096];
+	FILE *f = host_fopen(NODE_DIR "/node%u/cpulist", node);
+
+	CPU_ZERO(cpus);
+	if (!f)
+		return;
+	if (fgets(buf, sizeof(buf), f))
+		parse_kernel_list(buf, NULL, cpus);
+	fclose(f);
+}
+
 bool host_node_cpus(const struct nodemask *m, cpu_set_t *cpus)
 {
-	struct bitmask *bm = numa_allocate_cpumask();
-	cpu_set_t allowed;
+	cpu_set_t allowed, node_cpus;
 
 	CPU_ZERO(cpus);
 	host_cpus_allowed(&allowed);
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		if (!nodemask_isset(m, n) || numa_node_to_cpus((int)n, bm) < 0)
+		if (!nodemask_isset(m, n))
 			continue;
-		for (unsigned c = 0; c < bm->size && c < CPU_SETSIZE; c++)
-			if (numa_bitmask_isbitset(bm, c) && CPU_ISSET(c, &allowed))
-				CPU_SET(c, cpus);
+		host_node_cpus_all(n, &node_cpus);
+		CPU_AND(&node_cpus, &node_cpus, &allowed);
+		CPU_OR(cpus, cpus, &node_cpus);
 	}
-	numa_bitmask_free(bm);
 	return CPU_COUNT(cpus) > 0;
 }
 
-/* Value in kB of "Node N Key:  123 kB" or "Key:  123 kB" lines. */
-static uint64_t meminfo_kb(const char *path, const char *key)
+void host_node_distances(unsigned node, const struct nodemask *present, int dist[NUMAMEM_MAX_NODES])
+{
+	char buf[4096], *p = buf;
+	unsigned m = 0;
+	FILE *f = host_fopen(NODE_DIR "/node%u/distance", node);
+
+	memset(dist, 0, NUMAMEM_MAX_NODES * sizeof(*dist));
+	if (!f)
+		return;
+	if (!fgets(buf, sizeof(buf), f))
+		*buf = '\0';
+	fclose(f);
+	/* "10 20 20": one column per present node, in ascending order */
+	for (;;) {
+		char *end;
+		long d = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		p = end;
+		while (m < NUMAMEM_MAX_NODES && !nodemask_isset(present, m))
+			m++;
+		if (m >= NUMAMEM_MAX_NODES)
+			break;
+		dist[m++] = d > 0 && d <= INT_MAX ? (int)d : 0;
+	}
+}
+
+int host_distance(unsigned a, unsigned b)
+{
+	struct nodemask present;
+	int dist[NUMAMEM_MAX_NODES];
+
+	if (a >= NUMAMEM_MAX_NODES || b >= NUMAMEM_MAX_NODES)
+		return 0;
+	host_nodes_present(&present);
+	host_node_distances(a, &present, dist);
+	return dist[b];
+}
+
+/* Values in kB of "Node N Key:  123 kB" or "Key:  123 kB" lines, in one
+ * pass: kb[i] for keys[i], 0 when missing. */
+static void meminfo_kb(FILE *f, const char *const *keys, uint64_t *kb, size_t nkeys)
 {
 	char line[256];
-	uint64_t v = 0;
-	size_t klen = strlen(key);
-	FILE *f = fopen(path, "re");
 
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
+	memset(kb, 0, nkeys * sizeof(*kb));
+	while (f && fgets(line, sizeof(line), f)) {
 		char *p = line;
 
 		if (!strncmp(p, "Node ", 5)) {
@@ -105,26 +242,33 @@ static uint64_t meminfo_kb(const char *path, const char *key)
 				continue;
 			p++;
 		}
-		if (!strncmp(p, key, klen) && p[klen] == ':') {
-			v = strtoull(p + klen + 1, NULL, 10);
-			break;
+		for (size_t i = 0; i < nkeys; i++) {
+			size_t klen = strlen(keys[i]);
+
+			if (!strncmp(p, keys[i], klen) && p[klen] == ':')
+				kb[i] = strtoull(p + klen + 1, NULL, 10);
 		}
 	}
-	fclose(f);
-	return v;
+	if (f)
+		fclose(f);
 }
 
 static uint64_t node_meminfo(unsigned node, const char *key)
 {
-	char path[96];
+	uint64_t kb;
 
-	snprintf(path, sizeof(path), NODE_DIR "/node%u/meminfo", node);
-	return meminfo_kb(path, key) * 1024;
+	meminfo_kb(host_fopen(NODE_DIR "/node%u/meminfo", node), &key, &kb, 1);
+	return kb * 1024;
 }
 
 uint64_t host_node_free(unsigned node)
 {
 	return node_meminfo(node, "MemFree");
+}
+
+uint64_t host_node_total(unsigned node)
+{
+	return node_meminfo(node, "MemTotal");
 }
 
 /* Per-node sums from /proc/zoneinfo, in pages. */
@@ -136,7 +280,7 @@ static void zoneinfo(struct zone_sums *z, unsigned nz)
 {
 	char line[256];
 	int node = -1;
-	FILE *f = fopen("/proc/zoneinfo", "re");
+	FILE *f = host_fopen("/proc/zoneinfo");
 
 	memset(z, 0, nz * sizeof(*z));
 	if (!f)
@@ -159,22 +303,28 @@ static void zoneinfo(struct zone_sums *z, unsigned nz)
 	fclose(f);
 }
 
-void host_available(uint64_t avail[NUMAMEM_MAX_NODES])
+void host_memory(const struct nodemask *nodes, struct host_memory mem[NUMAMEM_MAX_NODES])
 {
-	static struct zone_sums z[NUMAMEM_MAX_NODES];
+	static const char *const node_keys[] = { "MemTotal", "MemFree", "Inactive(file)" };
+	static const char *const global_keys[] = { "MemTotal" };
+	struct zone_sums z[NUMAMEM_MAX_NODES];
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t nodes_total = 0, unmanaged = 0, gap;
-	uint64_t global_total = meminfo_kb("/proc/meminfo", "MemTotal") * 1024;
-	struct nodemask present;
+	uint64_t nodes_total = 0, unmanaged = 0, gap, global_total;
 
+	meminfo_kb(host_fopen("/proc/meminfo"), global_keys, &global_total, 1);
+	global_total *= 1024;
 	zoneinfo(z, NUMAMEM_MAX_NODES);
-	host_nodes_present(&present);
-	memset(avail, 0, NUMAMEM_MAX_NODES * sizeof(*avail));
+	memset(mem, 0, NUMAMEM_MAX_NODES * sizeof(*mem));
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		if (!nodemask_isset(&present, n))
+		uint64_t kb[ARRAY_SIZE(node_keys)];
+
+		if (!nodemask_isset(nodes, n))
 			continue;
-		avail[n] = node_meminfo(n, "MemFree") + node_meminfo(n, "Inactive(file)");
-		nodes_total += node_meminfo(n, "MemTotal");
+		meminfo_kb(host_fopen(NODE_DIR "/node%u/meminfo", n), node_keys, kb, ARRAY_SIZE(kb));
+		mem[n].total = kb[0] * 1024;
+		mem[n].free = kb[1] * 1024;
+		mem[n].available = (kb[1] + kb[2]) * 1024;
+		nodes_total += mem[n].total;
 		if (z[n].present > z[n].managed)
 			unmanaged += z[n].present - z[n].managed;
 	}
@@ -183,22 +333,39 @@ void host_available(uint64_t avail[NUMAMEM_MAX_NODES])
 	 * share of that gap, by its present-but-unmanaged pages. */
 	gap = global_total > nodes_total ? global_total - nodes_total : 0;
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		uint64_t low = z[n].low * page;
+		uint64_t low = z[n].low * page, *avail = &mem[n].available;
 
-		if (!nodemask_isset(&present, n))
+		if (!nodemask_isset(nodes, n))
 			continue;
 		if (gap && unmanaged && z[n].present > z[n].managed)
-			avail[n] += (uint64_t)((double)gap * (double)(z[n].present - z[n].managed) /
-					       (double)unmanaged);
-		avail[n] = avail[n] > low ? avail[n] - low : 0;
+			*avail += (uint64_t)((double)gap * (double)(z[n].present - z[n].managed) /
+					     (double)unmanaged);
+		*avail = *avail > low ? *avail - low : 0;
 	}
 }
 
-static uint64_t read_u64(const char *path)
+void host_available(uint64_t avail[NUMAMEM_MAX_NODES])
 {
-	FILE *f = fopen(path, "re");
-	unsigned long long v = 0;
+	struct host_memory mem[NUMAMEM_MAX_NODES];
+	struct nodemask present;
 
+	host_nodes_present(&present);
+	host_memory(&present, mem);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		avail[n] = mem[n].available;
+}
+
+static __attribute__((format(printf, 1, 2))) uint64_t read_u64(const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	unsigned long long v = 0;
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vhost_path(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	f = fopen(path, "re");
 	if (!f)
 		return 0;
 	if (fscanf(f, "%llu", &v) != 1)
@@ -209,59 +376,79 @@ static uint64_t read_u64(const char *path)
 
 uint64_t host_free_hugepages(int node, uint64_t page_size)
 {
-	char path[160];
+	uint64_t kb = page_size / 1024, free_pages, resv;
 
-	if (node < 0) {
-		snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/free_hugepages",
-			 page_size / 1024);
-		uint64_t free_pages = read_u64(path);
-		snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/resv_hugepages",
-			 page_size / 1024);
-		uint64_t resv = read_u64(path);
-		return free_pages > resv ? free_pages - resv : 0;
-	}
-	snprintf(path, sizeof(path), NODE_DIR "/node%d/hugepages/hugepages-%" PRIu64 "kB/free_hugepages",
-		 node, page_size / 1024);
-	return read_u64(path);
+	if (node >= 0)
+		return read_u64(NODE_DIR "/node%d/hugepages/hugepages-%" PRIu64 "kB/free_hugepages", node, kb);
+	free_pages = read_u64(HUGE_DIR "/hugepages-%" PRIu64 "kB/free_hugepages", kb);
+	resv = read_u64(HUGE_DIR "/hugepages-%" PRIu64 "kB/resv_hugepages", kb);
+	return free_pages > resv ? free_pages - resv : 0;
 }
 
 uint64_t host_total_hugepages(int node, uint64_t page_size)
 {
-	char path[160];
-
-	snprintf(path, sizeof(path), NODE_DIR "/node%d/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages", node,
-		 page_size / 1024);
-	return read_u64(path);
+	return read_u64(NODE_DIR "/node%d/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages", node,
+			page_size / 1024);
 }
 
 bool host_has_hugepage_size(uint64_t page_size)
 {
-	char path[128];
+	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB", page_size / 1024);
+	host_path(path, sizeof(path), HUGE_DIR "/hugepages-%" PRIu64 "kB", page_size / 1024);
 	return page_size >= 1024 && access(path, F_OK) == 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+size_t host_hugepage_sizes(uint64_t *sizes, size_t max)
+{
+	char path[PATH_MAX];
+	DIR *d = opendir(host_path(path, sizeof(path), HUGE_DIR));
+	struct dirent *e;
+	size_t n = 0;
+
+	while (d && (e = readdir(d)) && n < max) {
+		unsigned long long kb;
+
+		if (sscanf(e->d_name, "hugepages-%llukB", &kb) == 1)
+			sizes[n++] = kb * 1024;
+	}
+	if (d)
+		closedir(d);
+	qsort(sizes, n, sizeof(*sizes), cmp_u64);
+	return n;
 }
 
 uint64_t host_default_hugepage_size(void)
 {
-	return meminfo_kb("/proc/meminfo", "Hugepagesize") * 1024;
+	static const char *const key = "Hugepagesize";
+	uint64_t kb;
+
+	meminfo_kb(host_fopen("/proc/meminfo"), &key, &kb, 1);
+	return kb * 1024;
 }
 
 unsigned host_interleave_weight(unsigned node)
 {
-	char path[96];
-	uint64_t w;
+	uint64_t w = read_u64("/sys/kernel/mm/mempolicy/weighted_interleave/node%u", node);
 
-	snprintf(path, sizeof(path), "/sys/kernel/mm/mempolicy/weighted_interleave/node%u", node);
-	w = read_u64(path);
 	return w ? (unsigned)w : 1;
 }
 
+/* A question to the running kernel, never to a recorded tree: so the
+ * nodes it names are the ones the kernel itself allows (libnuma asks it
+ * with get_mempolicy). */
 bool host_kernel_has_mode(int mode)
 {
 	static int known[8]; /* 0 unknown, 1 yes, 2 no */
-	unsigned long mask[NODEMASK_LONGS] = { 0 };
-	struct nodemask mem;
+	struct nodemask mask = { { 0 } };
+	struct bitmask *allowed;
 	size_t len = (size_t)sysconf(_SC_PAGESIZE);
 	void *p;
 	int r;
@@ -270,12 +457,16 @@ bool host_kernel_has_mode(int mode)
 		return false;
 	if (known[mode])
 		return known[mode] == 1;
-	host_nodes_allowed(&mem);
-	memcpy(mask, mem.bits, sizeof(mask));
+	allowed = numa_get_mems_allowed();
+	for (unsigned n = 0; allowed && n < allowed->size && n < NUMAMEM_MAX_NODES; n++)
+		if (numa_bitmask_isbitset(allowed, n))
+			nodemask_set(&mask, n);
+	if (allowed)
+		numa_bitmask_free(allowed);
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return true; /* cannot tell: let mbind() decide */
-	r = mbind(p, len, mode, mode == MPOL_DEFAULT || mode == 4 ? NULL : mask,
+	r = mbind(p, len, mode, mode == MPOL_DEFAULT || mode == 4 ? NULL : mask.bits,
 		  mode == MPOL_DEFAULT || mode == 4 ? 0 : NUMAMEM_MAX_NODES + 1, 0);
 	known[mode] = (r == 0 || errno != EINVAL) ? 1 : 2;
 	munmap(p, len);
@@ -284,8 +475,18 @@ bool host_kernel_has_mode(int mode)
 
 const char *host_kernel_release(void)
 {
+	static char release[256];
 	static struct utsname u;
+	FILE *f = host_fopen("/proc/sys/kernel/osrelease");
 
+	if (f) {
+		bool ok = fgets(release, sizeof(release), f) != NULL;
+
+		fclose(f);
+		release[strcspn(release, "\n")] = '\0';
+		if (ok && *release)
+			return release;
+	}
 	if (!u.release[0] && uname(&u) < 0)
 		return "unknown";
 	return u.release;

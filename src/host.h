@@ -1,6 +1,12 @@
 /* Facts about this host that validation and prealloc need: which nodes
  * exist, have memory, may be used; free memory and huge pages per node;
- * node CPUs; which policies the running kernel has. */
+ * node CPUs; which policies the running kernel has.
+ *
+ * Every fact but host_kernel_has_mode() comes from files under /sys and
+ * /proc below a root prefix: "/" normally, the directory in the
+ * environment variable NUMAMEM_SYSROOT when it is set and not empty.
+ * That variable is for the tests only: they point it at recorded trees of
+ * other machines' topologies (tests/topo). */
 #ifndef NUMAMEM_HOST_H
 #define NUMAMEM_HOST_H
 
@@ -10,7 +16,8 @@
 
 #include "parse.h"
 
-/* Nodes present / with memory / allowed for this process (libnuma). */
+/* Nodes present (online) / with memory / allowed for this process
+ * (Mems_allowed_list). */
 void host_nodes_present(struct nodemask *m);
 void host_nodes_with_memory(struct nodemask *m);
 void host_nodes_allowed(struct nodemask *m);
@@ -18,16 +25,37 @@ void host_nodes_allowed(struct nodemask *m);
 bool host_node_cpus(const struct nodemask *m, cpu_set_t *cpus);
 /* CPUs this process may run on. */
 void host_cpus_allowed(cpu_set_t *cpus);
+/* All CPUs of one node, whether this process may run on them or not. */
+void host_node_cpus_all(unsigned node, cpu_set_t *cpus);
+
+/* Distance from node a to node b as the kernel gives it (10 for a node to
+ * itself); 0 when unknown. */
+int host_distance(unsigned a, unsigned b);
+/* One node's distances to every node in one read: dist[m] for each node
+ * m in present, which must be what host_nodes_present() gave (the
+ * kernel's distance file has one column per present node); 0 elsewhere. */
+void host_node_distances(unsigned node, const struct nodemask *present, int dist[NUMAMEM_MAX_NODES]);
 
 /* Bytes each node can give without the OOM killer: free pages, plus
  * reclaimable page cache and memory the kernel has not initialised yet,
  * minus the low watermark.  All nodes in one pass over procfs/sysfs. */
 void host_available(uint64_t avail[NUMAMEM_MAX_NODES]);
 uint64_t host_node_free(unsigned node);
+/* MemTotal of a node; 0 when unknown. */
+uint64_t host_node_total(unsigned node);
+/* Total, free and available bytes (as host_available counts them) of
+ * the nodes in *nodes, every file read once; 0 for other nodes. */
+struct host_memory {
+	uint64_t total, free, available;
+};
+void host_memory(const struct nodemask *nodes, struct host_memory mem[NUMAMEM_MAX_NODES]);
 /* Free huge pages of page_size bytes on node (-1: all nodes). */
 uint64_t host_free_hugepages(int node, uint64_t page_size);
 uint64_t host_total_hugepages(int node, uint64_t page_size);
 bool host_has_hugepage_size(uint64_t page_size);
+/* Huge page sizes of this host in bytes, ascending; returns how many
+ * (at most max). */
+size_t host_hugepage_sizes(uint64_t *sizes, size_t max);
 uint64_t host_default_hugepage_size(void);
 /* Weighted-interleave weight of a node (1 when unset). */
 unsigned host_interleave_weight(unsigned node);
