@@ -170,6 +170,31 @@ void host_node_cpus_all(unsigned node, cpu_set_t *cpus)
 	fclose(f);
 }
 
+void host_cpus_online(cpu_set_t *cpus)
+{
+	char buf[4096];
+	FILE *f = host_fopen("/sys/devices/system/cpu/online");
+	struct nodemask present;
+
+	CPU_ZERO(cpus);
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			parse_kernel_list(buf, NULL, cpus);
+		fclose(f);
+		return;
+	}
+	/* a tree without the file: every node's CPUs */
+	host_nodes_present(&present);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		cpu_set_t node;
+
+		if (!nodemask_isset(&present, n))
+			continue;
+		host_node_cpus_all(n, &node);
+		CPU_OR(cpus, cpus, &node);
+	}
+}
+
 bool host_node_cpus(const struct nodemask *m, cpu_set_t *cpus)
 {
 	cpu_set_t allowed, node_cpus;

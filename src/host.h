@@ -25,6 +25,8 @@ void host_nodes_allowed(struct nodemask *m);
 bool host_node_cpus(const struct nodemask *m, cpu_set_t *cpus);
 /* CPUs this process may run on. */
 void host_cpus_allowed(cpu_set_t *cpus);
+/* CPUs online on this host. */
+void host_cpus_online(cpu_set_t *cpus);
 /* All CPUs of one node, whether this process may run on them or not. */
 void host_node_cpus_all(unsigned node, cpu_set_t *cpus);
 

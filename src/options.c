@@ -7,12 +7,16 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <libgen.h>
 #include <popt.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -354,10 +358,14 @@ static int region_set(struct region *r, const struct opt *o, const char *value)
 
 /* ------------------------------------------------------------ --object */
 
-/* QEMU's id rule: a letter, then letters, digits, '-', '.', '_'. */
+/* QEMU's id rule: a letter, then letters, digits, '-', '.', '_'; and
+ * short enough for the names numamem makes of it (memfd names,
+ * temporary file names, environment variables). */
+#define ID_MAX 128
+
 static bool valid_id(const char *id)
 {
-	if (!isalpha((unsigned char)*id))
+	if (!isalpha((unsigned char)*id) || strlen(id) > ID_MAX)
 		return false;
 	for (; *id; id++)
 		if (!isalnum((unsigned char)*id) && !strchr("-._", *id))
@@ -365,16 +373,6 @@ static bool valid_id(const char *id)
 	return true;
 }
 
-static bool id_taken(const struct numamem *nm, const char *id)
-{
-	for (size_t i = 0; i < nm->nregions; i++)
-		if (!strcmp(nm->regions[i].id, id))
-			return true;
-	for (size_t i = 0; i < nm->ncontexts; i++)
-		if (!strcmp(nm->contexts[i].id, id))
-			return true;
-	return false;
-}
 
 /* One "key=value" of an --object string; value is NULL without '='. */
 struct pair {
@@ -556,9 +554,8 @@ int object_parse(struct numamem *nm, const char *spec)
 	if (!id)
 		status = fail(EXIT_USAGE, "--object '%s': parameter 'id' is missing", spec);
 	else if (!valid_id(id))
-		status = fail(EXIT_USAGE, "invalid id '%s': use a letter, then letters, digits, '-', '.' or '_'", id);
-	else if (id_taken(nm, id))
-		status = fail(EXIT_USAGE, "duplicate id '%s'", id);
+		status = fail(EXIT_USAGE, "invalid id '%s': use a letter, then up to %d letters, digits, '-', '.' or '_'",
+			      id, ID_MAX - 1);
 	else
 		status = object_new(nm, type, id, &r, &tc);
 	if (!status)
@@ -609,24 +606,13 @@ static int opt_hold(struct parser *p, const char *arg)
 	return EXIT_OK;
 }
 
-/* The ready file is written after every region is complete: a path that
- * cannot be written is refused before anything is allocated. */
 static int opt_ready_file(struct parser *p, const char *arg)
 {
-	char *copy, *dir;
-	int status = EXIT_OK;
-
 	if (!*arg)
 		return fail(EXIT_USAGE, "invalid ready-file '': expected a path");
-	copy = strdup(arg);
-	if (!copy)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
-	if (access((dir = dirname(copy)), W_OK) < 0)
-		status = fail_errno(EXIT_USAGE, errno, "invalid ready-file '%s': cannot write in '%s'", arg, dir);
-	free(copy);
 	free(p->nm->ready_file);
 	p->nm->ready_file = strdup(arg);
-	return status;
+	return p->nm->ready_file ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
 }
 
 static int parse_fd_arg(const char *opt, const char *arg, int *out)
@@ -639,18 +625,30 @@ static int parse_fd_arg(const char *opt, const char *arg, int *out)
 	return EXIT_OK;
 }
 
+/* The ready line goes to a descriptor the caller opened for it. */
 static int opt_ready_fd(struct parser *p, const char *arg)
 {
-	return parse_fd_arg("ready-fd", arg, &p->nm->ready_fd);
+	int status = parse_fd_arg("ready-fd", arg, &p->nm->ready_fd);
+
+	if (!status && fcntl(p->nm->ready_fd, F_GETFD) < 0)
+		return fail(EXIT_USAGE, "invalid ready-fd '%s': descriptor %d is not open", arg, p->nm->ready_fd);
+	return status;
 }
 
 static int opt_fd(struct parser *p, const char *arg)
 {
 	int status = parse_fd_arg("fd", arg, &p->nm->fd_number);
+	struct rlimit rl;
 
-	if (!status && p->nm->fd_number < 3)
+	if (status)
+		return status;
+	if (p->nm->fd_number < 3)
 		return fail(EXIT_USAGE, "invalid fd '%s': 0, 1 and 2 are the command's standard streams", arg);
-	return status;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)p->nm->fd_number >= rl.rlim_cur)
+		return fail(EXIT_USAGE, "invalid fd '%s': above this process's limit of %llu descriptors", arg,
+			    (unsigned long long)rl.rlim_cur);
+	return EXIT_OK;
 }
 
 static int opt_help(struct parser *p, const char *arg)
@@ -840,6 +838,136 @@ static int add_cli_region(struct parser *p)
 	return EXIT_OK;
 }
 
+/* ------------------------------------------------ checks of the whole run */
+
+/* Is the file at a the one at b?  Both existing: the same inode; else the
+ * same name once each directory is resolved. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *da = strdup(a), *db = strdup(b), *ra = NULL, *rb = NULL;
+	bool same = false;
+
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	else if (da && db && (ra = realpath(dirname(da), NULL)) && (rb = realpath(dirname(db), NULL))) {
+		char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+
+		same = !strcmp(ra, rb) && !strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b);
+	}
+	free(da);
+	free(db);
+	free(ra);
+	free(rb);
+	return same;
+}
+
+/* An existing file that numamem's ready file may replace: one it wrote
+ * ("ready PID"), left by a run that was killed. */
+static bool is_ready_file(const char *path)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "re");
+	long pid;
+	char nl;
+
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return sscanf(buf, "ready %ld%c", &pid, &nl) == 2 && nl == '\n';
+}
+
+/* The ready file is written once every region is complete, through a
+ * temporary name beside it, and removed when a hold ends: whatever would
+ * make that fail, or write over what is not numamem's, is refused before
+ * anything is allocated. */
+static int check_ready_file(const struct numamem *nm)
+{
+	const char *path = nm->ready_file, *base = strrchr(path, '/');
+	char *copy = strdup(path), *dir = copy ? dirname(copy) : NULL;
+	struct stat st;
+	int status = EXIT_OK, e;
+
+	if (!copy)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	base = base ? base + 1 : path;
+	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : access(dir, W_OK) < 0 ? errno : 0;
+	if (e)
+		status = fail_errno(EXIT_USAGE, e, "invalid ready-file '%s': cannot write in '%s'", path, dir);
+	else if (!*base || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		status = fail(EXIT_USAGE, "invalid ready-file '%s': it is a directory", path);
+	else if (strlen(base) + 24 > NAME_MAX || strlen(path) + 24 >= PATH_MAX) /* + ".PID.tmp" */
+		status = fail(EXIT_USAGE, "invalid ready-file '%s': the name is too long", path);
+	else if (access(path, F_OK) == 0 && !is_ready_file(path))
+		status = fail(EXIT_USAGE, "invalid ready-file '%s': it exists and is not a ready file of numamem's", path);
+	for (size_t i = 0; !status && i < nm->nregions; i++)
+		if (nm->regions[i].mem_path && same_file(path, nm->regions[i].mem_path))
+			status = fail(EXIT_USAGE, "invalid ready-file '%s': it is the mem-path of region '%s'", path,
+				      nm->regions[i].id);
+	free(copy);
+	return status;
+}
+
+/* Descriptors: --fd and --ready-fd apart, and --fd only for a region
+ * that has a descriptor to give. */
+static int check_fds(const struct numamem *nm)
+{
+	if (nm->fd_number >= 0 && nm->fd_number == nm->ready_fd)
+		return fail(EXIT_USAGE, "--fd and --ready-fd name the same descriptor, %d", nm->fd_number);
+	if (nm->fd_number >= 0 && nm->nregions > 1)
+		return fail(EXIT_USAGE, "--fd places a single region; this run has %zu", nm->nregions);
+	if (nm->fd_number >= 0 && region_kind(&nm->regions[0]) == BACKEND_RAM)
+		return fail(EXIT_USAGE, "--fd: region '%s' is memory-backend-ram, which has no descriptor to give (memfd, file and shm have one)",
+			    nm->regions[0].id);
+	return EXIT_OK;
+}
+
+/* Ids, sorted by the environment name COMMAND would see them under. */
+struct id_entry {
+	const char *id;
+	char env[ID_MAX + 1];
+	bool region;
+};
+
+static int cmp_id_entry(const void *a, const void *b)
+{
+	const struct id_entry *x = a, *y = b;
+	int r = strcmp(x->env, y->env);
+
+	return r ? r : strcmp(x->id, y->id);
+}
+
+/* Every id once, and no two regions under one environment name (a.b and
+ * a_b are both NUMAMEM_A_B_FD): sorted, so 10,000 objects cost
+ * n log n, not n². */
+static int check_ids(const struct numamem *nm)
+{
+	size_t n = nm->nregions + nm->ncontexts;
+	struct id_entry *e = calloc(n ? n : 1, sizeof(*e));
+	int status = EXIT_OK;
+
+	if (!e)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		e[i].region = i < nm->nregions;
+		e[i].id = e[i].region ? nm->regions[i].id : nm->contexts[i - nm->nregions].id;
+		for (size_t k = 0; e[i].id[k] && k < ID_MAX; k++)
+			e[i].env[k] = isalnum((unsigned char)e[i].id[k]) ? (char)toupper((unsigned char)e[i].id[k]) : '_';
+	}
+	qsort(e, n, sizeof(*e), cmp_id_entry);
+	for (size_t i = 1; i < n && !status; i++) {
+		if (!strcmp(e[i - 1].id, e[i].id))
+			status = fail(EXIT_USAGE, "duplicate id '%s'", e[i].id);
+		else if (e[i - 1].region && e[i].region && !strcmp(e[i - 1].env, e[i].env))
+			status = fail(EXIT_USAGE, "ids '%s' and '%s' give COMMAND the same names (NUMAMEM_%s_FD)",
+				      e[i - 1].id, e[i].id, e[i].env);
+	}
+	free(e);
+	return status;
+}
+
 /* prealloc-context=ID → the thread-context's CPUs or nodes. */
 static int resolve_contexts(struct numamem *nm)
 {
@@ -875,8 +1003,13 @@ static int finish_options(struct parser *p)
 		return status;
 	if (!nm->nregions)
 		return fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");
-	if (nm->fd_number >= 0 && nm->nregions > 1)
-		return fail(EXIT_USAGE, "--fd places a single region; this run has %zu", nm->nregions);
+	status = check_ids(nm);
+	if (!status)
+		status = check_fds(nm);
+	if (!status && nm->ready_file)
+		status = check_ready_file(nm);
+	if (status)
+		return status;
 	for (size_t i = 0; i < nm->nregions; i++)
 		if (nm->thp != TRI_AUTO)
 			nm->regions[i].thp = (enum tristate)nm->thp;

@@ -212,12 +212,39 @@ static int check_policy(const struct region *r)
 	return EXIT_OK;
 }
 
+/* prealloc-cpus: CPUs this host has, and one this process may use;
+ * else pthread_create() would fail after allocating. */
+static int check_cpus(const struct region *r)
+{
+	cpu_set_t online, allowed, usable;
+	char list[256], what[512];
+
+	if (!r->has_prealloc_cpus)
+		return EXIT_OK;
+	host_cpus_online(&online);
+	host_cpus_allowed(&allowed);
+	cpuset_format(&r->prealloc_cpus, list, sizeof(list));
+	if (r->prealloc_context)
+		snprintf(what, sizeof(what), "cpu-affinity '%s' of thread-context '%s'", list, r->prealloc_context);
+	else
+		snprintf(what, sizeof(what), "prealloc-cpus '%s' of region '%s'", list, r->id);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &r->prealloc_cpus) && !CPU_ISSET(c, &online))
+			return fail(EXIT_UNAVAILABLE, "%s: CPU %d does not exist or is offline", what, c);
+	CPU_AND(&usable, &r->prealloc_cpus, &allowed);
+	if (!CPU_COUNT(&usable))
+		return fail(EXIT_UNAVAILABLE, "%s: no CPU there that this process may use", what);
+	return EXIT_OK;
+}
+
 /* Beyond QEMU: what this host can give. */
 static int check_host(const struct region *r)
 {
 	char sz[32];
 	int status = check_nodes(r, &r->host_nodes, "host-nodes");
 
+	if (!status)
+		status = check_cpus(r);
 	if (status)
 		return status;
 	if (r->has_prealloc_nodes) {
@@ -451,7 +478,9 @@ static int populate(struct region *r)
 	const char *mode = getenv("NUMAMEM_PREALLOC");
 	struct prealloc_job job = {
 		.start = r->ptr,
-		.len = r->size - r->size % r->page_size,
+		/* the last partial page too: the kernel maps whole pages, and
+		 * QEMU rounds the size up */
+		.len = (r->size + r->page_size - 1) / r->page_size * r->page_size,
 		.page = r->page_size,
 		.threads = r->prealloc_threads,
 		.write = region_writable(r),

@@ -80,6 +80,18 @@ static void options_tests(void)
 	   region_kind(&nm.regions[0]) == BACKEND_FILE && nm.regions[0].has_prealloc_cpus,
 	   "--backend and a file-only property");
 	options_free(&nm);
+	ok(parse_line(&nm, "--object memory-backend-ram,id=m0,size=1M --object memory-backend-ram,id=m0,size=1M") ==
+	   EXIT_USAGE, "duplicate id refused");
+	options_free(&nm);
+	ok(parse_line(&nm, "--object thread-context,id=m0,cpu-affinity=0 --object memory-backend-ram,id=m0,size=1M") ==
+	   EXIT_USAGE, "an id shared by a context and a region refused");
+	options_free(&nm);
+	ok(parse_line(&nm, "--object memory-backend-ram,id=a.b,size=1M --object memory-backend-ram,id=a_b,size=1M") ==
+	   EXIT_USAGE, "ids with one environment name refused");
+	options_free(&nm);
+	ok(parse_line(&nm, "--object memory-backend-ram,id=a-b,size=1M --object thread-context,id=a_b,cpu-affinity=0") == -1,
+	   "a context may share a region's environment name (it has none)");
+	options_free(&nm);
 	/* the rules table */
 	ok(parse_line(&nm, "--size=1M --prealloc-cpus=0 --prealloc-nodes=0") == EXIT_USAGE, "cpus and nodes exclude");
 	options_free(&nm);
@@ -166,12 +178,6 @@ int main(void)
 	refused("thread-context,id=t0", EXIT_USAGE);
 	refused("thread-context,id=t0,cpu-affinity=0,node-affinity=0", EXIT_USAGE);
 	refused("thread-context,id=t0,cpu-affinity=x", EXIT_USAGE);
-	{
-		nm = fresh();
-		object_parse(&nm, "memory-backend-ram,id=m0,size=1M");
-		ok(object_parse(&nm, "memory-backend-ram,id=m0,size=1M") == EXIT_USAGE, "duplicate id refused");
-		options_free(&nm);
-	}
 	{
 		char name[64];
 

@@ -1,0 +1,169 @@
+#!/bin/sh
+# Never touch what is not ours: closed standard streams, ready signals,
+# FIFOs and existing files as mem-path, leftovers after a later region
+# fails, descriptors, many regions.  The refusals that need no set-up are
+# in refused.txt; these need a file, a pipe, a limit or a signal.
+. "$(dirname "$0")/lib.sh"
+
+data() { printf 'precious data, not numamem'"'"'s\n'; }
+precious=$(data)
+
+# that DESCRIPTION CONDITION: ok when the shell condition (a string, any
+# && and || inside it) holds
+that() {
+	if eval "$2"; then ok "$1"; else not_ok "$1"; fi
+}
+
+# ------------------------------------------------- closed standard streams
+
+data >"$T/file"
+"$NUMAMEM" --backend=file --mem-path="$T/file" --size=4K --offset=0 >&- 2>"$T/err"
+rc=$?
+check "closed stdout, file region over a short file: refused, status 1 ($rc)" [ $rc = 1 ]
+that "closed stdout: the user's file is unchanged" '[ "$(cat "$T/file")" = "$precious" ]'
+
+truncate -s 8K "$T/big"
+printf 'header' | dd of="$T/big" conv=notrunc 2>/dev/null
+sum=$(cksum <"$T/big")
+"$NUMAMEM" --backend=file --mem-path="$T/big" --size=8K --share >&- 2>"$T/err"
+rc=$?
+check "closed stdout: the report cannot be written, status 5 ($rc)" [ $rc = 5 ]
+check "closed stdout: one line says so" grep -q "^numamem: cannot write to standard output" "$T/err"
+check "closed stdout: the region's file never received the report" [ "$(cksum <"$T/big")" = "$sum" ]
+
+"$NUMAMEM" --backend=file --mem-path="$T/big" --size=8K --share --json <&- >"$T/out" 2>"$T/err"
+rc=$?
+check "closed stdin: status 0 ($rc)" [ $rc = 0 ]
+check "closed stdin: the region did not take descriptor 0 ($(json_get fd))" [ "$(json_get fd)" != 0 ]
+check "closed stdin: the file is unchanged" [ "$(cksum <"$T/big")" = "$sum" ]
+
+"$NUMAMEM" --bogus 2>&- >"$T/out"
+rc=$?
+that "closed stderr, bad option: status 1 ($rc), nothing on stdout" '[ $rc = 1 ] && [ ! -s "$T/out" ]'
+
+# --------------------------------------------------------- ready signals
+
+(
+	exec 3>&1 >/dev/null
+	sleep 0.3 # the reader below is gone by then
+	"$NUMAMEM" --size=1M --quiet --ready-fd=3 2>"$T/err"
+	echo $? >"$T/rc"
+) | true
+rc=$(cat "$T/rc")
+check "ready pipe with its reader gone: status 5, no SIGPIPE death ($rc)" [ "$rc" = 5 ]
+check "ready pipe with its reader gone: one line says so" grep -q "^numamem: cannot write to ready-fd 3" "$T/err"
+
+run --backend=memfd --size=1M --fd=5 --ready-fd=5 -- true 5>/dev/null
+that "--fd and --ready-fd on one descriptor: 125, one line ($rc)" '[ $rc = 125 ] && grep -q "name the same descriptor, 5" "$T/err"'
+
+run --size=1M --ready-fd=9 9>&-
+that "--ready-fd of a closed descriptor: status 1, one line ($rc)" '[ $rc = 1 ] && grep -q "descriptor 9 is not open" "$T/err"'
+
+data >"$T/notours"
+run --size=1M --ready-file="$T/notours"
+check "--ready-file over a file that is not a ready file: refused ($rc)" [ $rc = 1 ]
+that "--ready-file over a file that is not a ready file: the file is untouched" '[ "$(cat "$T/notours")" = "$precious" ]'
+
+run --size=1M --ready-file="$T/notours/ready"
+that "--ready-file under a regular file: refused ($rc)" '[ $rc = 1 ] && grep -q "Not a directory" "$T/err"'
+
+mkdir "$T/hold"
+for sig in HUP QUIT; do
+	"$NUMAMEM" --size=1M --quiet --hold --ready-file="$T/hold/ready" 2>"$T/err" &
+	p=$!
+	wait_file "$T/hold/ready" 10
+	kill -$sig $p
+	wait $p
+	rc=$?
+	check "SIG$sig ends --hold: status 0 ($rc)" [ $rc = 0 ]
+	check "SIG$sig ends --hold: the ready file is gone" [ ! -e "$T/hold/ready" ]
+done
+# a ready file left by a killed run is replaced
+"$NUMAMEM" --size=1M --quiet --hold --ready-file="$T/hold/ready" &
+p=$!
+wait_file "$T/hold/ready" 10
+kill -KILL $p
+wait $p
+old=$(cat "$T/hold/ready")
+run --size=1M --quiet --ready-file="$T/hold/ready"
+that "a ready file left by a killed run is replaced ($rc)" \
+	'[ $rc = 0 ] && grep -q "^ready [0-9]*$" "$T/hold/ready" && [ "$(cat "$T/hold/ready")" != "$old" ]'
+
+# ------------------------------------------------- what mem-path may be
+
+mkfifo "$T/fifo"
+for ro in --readonly --no-readonly; do
+	timeout 20 "$NUMAMEM" --backend=file --mem-path="$T/fifo" --size=4K $ro >"$T/out" 2>"$T/err"
+	rc=$?
+	that "a FIFO as mem-path ($ro): refused at once, status 1 ($rc)" '[ $rc = 1 ] && grep -q "is a FIFO" "$T/err"'
+	check "a FIFO as mem-path ($ro): still a FIFO" [ -p "$T/fifo" ]
+done
+
+data >"$T/short"
+run --backend=file --mem-path="$T/short" --size=1M
+that "an existing file shorter than size: refused, status 1 ($rc)" '[ $rc = 1 ] && grep -q "never resized" "$T/err"'
+that "an existing file shorter than size: neither grown nor written" '[ "$(cat "$T/short")" = "$precious" ]'
+run --backend=file --mem-path="$T/short" --size=4K --offset=4K
+check "an existing file shorter than offset + size: refused ($rc)" [ $rc = 1 ]
+
+: >"$T/empty"
+run --backend=file --mem-path="$T/empty" --size=64K --quiet
+that "an existing empty file is sized ($rc, $(wc -c <"$T/empty") bytes)" '[ $rc = 0 ] && [ "$(wc -c <"$T/empty")" = 65536 ]'
+
+run --backend=file --mem-path=/dev/zero --size=4K --no-share --quiet
+that "a device under /dev is not a tmpfs file: no warning ($rc)" '[ $rc = 0 ] && [ ! -s "$T/err" ]'
+
+# ------------------------------------------- no leftovers after a failure
+
+mkdir "$T/left"
+run --object memory-backend-file,id=a,size=1M,mem-path="$T/left/a" --object memory-backend-ram,id=b,size=1P
+check "a later region the kernel refuses: status 2 ($rc)" [ $rc = 2 ]
+check "a later region the kernel refuses: the earlier region's file is gone ($(ls -A "$T/left"))" [ -z "$(ls -A "$T/left")" ]
+run --object memory-backend-file,id=a,size=1M,mem-path="$T/left/a" \
+	--object memory-backend-file,id=b,size=1M,mem-path="$T/left/no/such/dir/b"
+that "a later bad mem-path: status 1, nothing made ($rc, $(ls -A "$T/left"))" '[ $rc = 1 ] && [ -z "$(ls -A "$T/left")" ]'
+run --object memory-backend-file,id=a,size=1M,mem-path="$T/left/a" --quiet
+that "a run that succeeds keeps the file it made for the user ($rc)" '[ $rc = 0 ] && [ -f "$T/left/a" ]'
+
+# ---------------------------------------------------------- descriptors
+
+(
+	ulimit -n 64
+	"$NUMAMEM" --backend=memfd --size=1M --fd=100 -- true 2>"$T/err"
+	echo $? >"$T/rc"
+)
+rc=$(cat "$T/rc")
+that "--fd above the descriptor limit: refused before allocating, 125 ($rc)" \
+	'[ "$rc" = 125 ] && grep -q "above this process.s limit of 64 descriptors" "$T/err"'
+
+# ------------------------------------------------------------ many regions
+
+n=300
+objs=
+i=0
+while [ $i -lt $n ]; do
+	objs="$objs --object memory-backend-memfd,id=region-number-$i,size=4K"
+	i=$((i + 1))
+done
+# shellcheck disable=SC2086
+out=$("$NUMAMEM" $objs -- sh -c 'echo "$NUMAMEM_REGIONS"' 2>"$T/err")
+check "$n regions: NUMAMEM_REGIONS names every one ($(echo "$out" | wc -w))" [ "$(echo "$out" | wc -w)" = $n ]
+check "$n regions: the last one is whole" [ "${out##* }" = "region-number-$((n - 1))" ]
+
+# 10,000 regions: every path linear in the number of regions (an
+# instrumented numamem takes fewer: it is 20-50 times slower)
+n=10000
+instrumented && n=1000
+i=0
+: >"$T/args"
+while [ $i -lt $n ]; do
+	echo "--object memory-backend-ram,id=r$i,size=4K"
+	i=$((i + 1))
+done >"$T/args"
+# shellcheck disable=SC2046
+"$NUMAMEM" $(cat "$T/args") -- sh -c 'echo "$NUMAMEM_REGIONS"' >"$T/out" 2>"$T/err"
+rc=$?
+check "$n --object regions and a COMMAND: status 0 ($rc)" [ $rc = 0 ]
+check "$n --object regions: COMMAND hears of each ($(wc -w <"$T/out"))" [ "$(wc -w <"$T/out")" = $n ]
+
+done_testing
