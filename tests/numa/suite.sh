@@ -398,9 +398,9 @@ place() {
 }
 
 # refuse NAME EXPECTED-STATUS GREP-PATTERN numamem-args...: numamem must
-# exit with EXPECTED-STATUS and one line on stderr (matching the
-# extended regular expression GREP-PATTERN, if not empty); the OOM killer
-# must not have fired.
+# exit with EXPECTED-STATUS and one line on stderr matching the extended
+# regular expression GREP-PATTERN (an empty one is a mistake in the suite:
+# it would pass any message); the OOM killer must not have fired.
 refuse() {
 	r_name=$1 r_want=$2 r_pat=$3
 	shift 3
@@ -413,7 +413,9 @@ refuse() {
 	[ "$r_rc" = "$r_want" ] || r_fail="$r_fail exit status $r_rc, expected $r_want;"
 	r_lines=$(wc -l <"$WORK/err")
 	[ "$r_lines" -eq 1 ] || r_fail="$r_fail $r_lines lines on stderr, expected one;"
-	if [ -n "$r_pat" ] && ! grep -q -i -E "$r_pat" "$WORK/err"; then
+	if [ -z "$r_pat" ]; then
+		r_fail="$r_fail no pattern for the message (a mistake in suite.sh);"
+	elif ! grep -q -i -E "$r_pat" "$WORK/err"; then
 		r_fail="$r_fail the message does not match /$r_pat/;"
 	fi
 	[ "$r_oom1" = "$r_oom0" ] || r_fail="$r_fail the OOM killer fired ('Out of memory' in dmesg);"
@@ -533,13 +535,16 @@ done
 
 freeB=$(awk '$3 == "MemFree:" { print $4 * 1024 }' "$SYSNODE/node$B/meminfo")
 big=$(( (freeB + 128 * MIB) / MIB ))
-refuse "ram: bind+prealloc larger than node $B's free memory (${big} MiB) refused" 2 "" \
+refuse "ram: bind+prealloc larger than node $B's free memory (${big} MiB) refused" 2 \
+	"^numamem: region 'm0': prealloc needs [0-9.]+ [KMGT]iB but node $B has only [0-9.]+ ([KMGT]i)?B available\$" \
 	--backend=ram --size=${big}M --policy=bind --host-nodes=$B --prealloc
-refuse "memfd: bind+prealloc larger than node $B's free memory (${big} MiB) refused" 2 "" \
+refuse "memfd: bind+prealloc larger than node $B's free memory (${big} MiB) refused" 2 \
+	"^numamem: region 'm0': prealloc needs [0-9.]+ [KMGT]iB but node $B has only [0-9.]+ ([KMGT]i)?B available\$" \
 	--backend=memfd --size=${big}M --policy=bind --host-nodes=$B --prealloc
 for n in $MEM_NODES; do hp_set "$n" $(( $(hp_get "$n") + 8 )); done
 hbig=$(( ($(awk '$3 == "HugePages_Free:" { print $4 }' "$SYSNODE/node$B/meminfo") + 8) * 2 ))
-refuse "hugetlb: bind+prealloc beyond node $B's free huge pages (${hbig} MiB) refused" 2 "" \
+refuse "hugetlb: bind+prealloc beyond node $B's free huge pages (${hbig} MiB) refused" 2 \
+	"^numamem: region 'm0': prealloc needs [0-9.]+ [KMGT]iB of 2 MiB huge pages but node $B has only [0-9.]+ ([KMGT]i)?B free\$" \
 	--backend=memfd --hugetlb --size=${hbig}M --policy=bind --host-nodes=$B --prealloc
 for nv in $ORIG_HP; do hp_set "${nv%%:*}" "${nv#*:}"; done
 echo "# the guest is alive after the refusals: $(date)"
