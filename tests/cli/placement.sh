@@ -112,10 +112,15 @@ run --size=$((total_kb * 2))K --policy=bind --host-nodes="$first" --prealloc
 check "bind prealloc of twice the host's memory: exit 2 (got $rc)" [ "$rc" = 2 ]
 check "bind prealloc too large: one line naming the node" \
 	grep -q "^numamem: region 'm0': prealloc needs .* but node $first has only .* available\$" "$T/err"
-check "bind prealloc too large: one line only, nothing on stdout" [ "$(wc -l <"$T/err")" = 1 ] && [ ! -s "$T/out" ]
+check "bind prealloc too large: one line only ($(wc -l <"$T/err"))" [ "$(wc -l <"$T/err")" = 1 ]
+check "bind prealloc too large: nothing on stdout" [ ! -s "$T/out" ]
 
 run --size=$((total_kb * 2))K --prealloc
-check "unbound prealloc of twice the host's memory: exit 2, one line (got $rc)" [ "$rc" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ]
+check "unbound prealloc of twice the host's memory: exit 2 (got $rc)" [ "$rc" = 2 ]
+check "unbound prealloc too large: one line on stderr ($(wc -l <"$T/err"))" [ "$(wc -l <"$T/err")" = 1 ]
+check "unbound prealloc too large: the message says how much is available" \
+	grep -q "^numamem: region 'm0': prealloc needs .* but nodes\{0,1\} .* only .* available\$" "$T/err"
+check "unbound prealloc too large: nothing on stdout" [ ! -s "$T/out" ]
 
 # Several regions, completed in order, all in the report.
 run --object memory-backend-memfd,id=a,size=4M,prealloc=on --object memory-backend-ram,id=b,size=8M,prealloc=on --json

@@ -22,11 +22,18 @@ run --show-nodes --size=1M
 check "--show-nodes with a region: refused, exit 1" [ "$rc" = 1 ]
 
 # --map: absent cells without prealloc, node digits with it.
+# (an empty or missing map must fail these, not pass them)
 run --size=64M --map --json
-check "--map without prealloc: every cell absent" [ "$(json_get map | tr -d .)" = "" ]
-check "--map: 256 cells" [ "$(json_get map | tr -d '\n' | wc -c)" = 256 ]
+map=$(json_get map)
+check "--map: 256 cells (got ${#map})" [ ${#map} = 256 ]
+check "--map without prealloc: every cell absent" sh -c '[ -n "$1" ] && [ -z "$(printf %s "$1" | tr -d .)" ]' sh "$map"
+check "--map: map_cell_bytes is 64 MiB / 256 ($(json_get map_cell_bytes))" [ "$(json_get map_cell_bytes)" = 262144 ]
 run --size=64M --policy=bind --host-nodes="$first" --prealloc --map --json
-check "--map after a bound prealloc: every cell on node $first" [ "$(json_get map | tr -d "$first")" = "" ]
+map=$(json_get map)
+check "--map after a bound prealloc: every cell on node $first ($map)" \
+	sh -c '[ -n "$1" ] && [ -z "$(printf %s "$1" | tr -d "$2")" ]' sh "$map" "$first"
+cb=$(json_get map_cell_bytes)
+check "--map after a bound prealloc: cells cover the region (${#map} x ${cb:-?})" [ $((${#map} * ${cb:-0})) = 67108864 ]
 run --size=8M --thp=off --policy=bind --host-nodes="$first" --prealloc --map
 check "--map text: legend" grep -q "^  map:          one cell per 32 KiB; digit: node, '.': absent, '+': mixed$" "$T/out"
 check "--map text: 4 rows of 64 plain cells when not a terminal" \

@@ -58,9 +58,26 @@ hold --backend=file --mem-path="$T/img" --size=4M --align=1G
 check "align=1G: the address is a multiple of 1 GiB ($addr)" [ $((addr % 1073741824)) = 0 ]
 release
 
+# offset: a marker written at 4 MiB into the file must be the first bytes
+# of the region, for numamem's own mapping and for the command's view.
 printf 'NUMAMEM' | dd of="$T/img" bs=1 seek=4194304 conv=notrunc 2>/dev/null
-out=$("$NUMAMEM" --backend=file --mem-path="$T/img" --share --offset=4M --size=4M -- sh -c 'echo "$NUMAMEM_OFFSET $NUMAMEM_SIZE"')
-check "offset=4M reaches the command ($out)" [ "$out" = "4194304 4194304" ]
+printf 'FILE0..' | dd of="$T/img" bs=1 seek=0 conv=notrunc 2>/dev/null
+hold --backend=file --mem-path="$T/img" --share --offset=4M --size=4M
+# the file offset the kernel maps the region from (maps' third field)
+pgoff=$(awk -v a="${addr#0x}" '{ split($1, r, "-"); s = r[1]; sub(/^0+/, "", s); b = a; sub(/^0+/, "", b) } s == b { print $3 }' "/proc/$pid/maps")
+check "offset=4M: numamem maps the file from offset 4 MiB (maps says 0x$pgoff)" [ "$((0x${pgoff:-1}))" = 4194304 ]
+# the region's first bytes, read from numamem's memory (needs ptrace
+# rights over it: root, or no Yama restriction)
+if dd if="/proc/$pid/mem" bs=1 skip=$((addr)) count=0 2>/dev/null; then
+	got=$(dd if="/proc/$pid/mem" bs=1 skip=$((addr)) count=7 2>/dev/null)
+	check "offset=4M: the region starts with the bytes at 4 MiB into the file ($got)" [ "$got" = NUMAMEM ]
+else
+	skip "offset=4M: cannot read /proc/$pid/mem to see the region's bytes"
+fi
+release
+out=$("$NUMAMEM" --backend=file --mem-path="$T/img" --share --offset=4M --size=4M -- \
+	sh -c 'echo "$NUMAMEM_OFFSET $NUMAMEM_SIZE $(dd if=/proc/self/fd/$NUMAMEM_FD bs=1 skip=$NUMAMEM_OFFSET count=7 2>/dev/null)"')
+check "offset=4M reaches the command, and its fd reads the marker there ($out)" [ "$out" = "4194304 4194304 NUMAMEM" ]
 
 printf 'keep' | dd of="$T/img" bs=1 conv=notrunc 2>/dev/null
 "$NUMAMEM" --backend=file --mem-path="$T/img" --share --size=4M --prealloc --quiet

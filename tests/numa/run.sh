@@ -28,7 +28,8 @@
 #   NUMAMEM_GUEST_TIMEOUT seconds one guest may take (default 300)
 #   NUMAMEM_TEST_LOGDIR   where each guest's serial log is kept
 #   CI                    when set, a missing install (QEMU, busybox-static,
-#                         cpio, numamem) fails the run instead of skipping it
+#                         cpio, numamem) or kernels that cannot be fetched
+#                         fail the run instead of skipping it
 #
 # Exit status: 0 when every line is ok (or the whole run is skipped), 1 otherwise.
 
@@ -81,10 +82,17 @@ for g in $GUESTS; do
 	k=${g#*/}
 	case " $kernels " in *" $k "*) ;; *) kernels="$kernels $k" ;; esac
 done
-mkdir -p "$LOGDIR" || skip_all "cannot create $LOGDIR"
+mkdir -p "$LOGDIR" || missing_install "cannot create $LOGDIR (set NUMAMEM_TEST_LOGDIR)"
 # shellcheck disable=SC2086
 if ! NUMAMEM_TEST_CACHE=$CACHE "$here/fetch-kernels.sh" $kernels >"$LOGDIR/fetch.log" 2>&1; then
 	reason=$(grep '^fetch-kernels:' "$LOGDIR/fetch.log" | tail -n 1 | sed 's/^fetch-kernels: //')
+	if [ -n "${CI:-}" ]; then
+		# the multi-node proof must not vanish silently from CI
+		echo "1..1"
+		echo "not ok 1 - numa guests: cannot fetch the kernels: ${reason:-see $LOGDIR/fetch.log} (CI must run this suite)"
+		tail -n 20 "$LOGDIR/fetch.log" | sed 's/^/# /'
+		exit 1
+	fi
 	skip_all "cannot fetch the kernels: ${reason:-see $LOGDIR/fetch.log}"
 fi
 

@@ -398,9 +398,9 @@ place() {
 }
 
 # refuse NAME EXPECTED-STATUS GREP-PATTERN numamem-args...: numamem must
-# exit with EXPECTED-STATUS and one line on stderr (matching the
-# extended regular expression GREP-PATTERN, if not empty); the OOM killer
-# must not have fired.
+# exit with EXPECTED-STATUS and one line on stderr matching the extended
+# regular expression GREP-PATTERN (an empty one is a mistake in the suite:
+# it would pass any message); the OOM killer must not have fired.
 refuse() {
 	r_name=$1 r_want=$2 r_pat=$3
 	shift 3
@@ -413,7 +413,9 @@ refuse() {
 	[ "$r_rc" = "$r_want" ] || r_fail="$r_fail exit status $r_rc, expected $r_want;"
 	r_lines=$(wc -l <"$WORK/err")
 	[ "$r_lines" -eq 1 ] || r_fail="$r_fail $r_lines lines on stderr, expected one;"
-	if [ -n "$r_pat" ] && ! grep -q -i -E "$r_pat" "$WORK/err"; then
+	if [ -z "$r_pat" ]; then
+		r_fail="$r_fail no pattern for the message (a mistake in suite.sh);"
+	elif ! grep -q -i -E "$r_pat" "$WORK/err"; then
 		r_fail="$r_fail the message does not match /$r_pat/;"
 	fi
 	[ "$r_oom1" = "$r_oom0" ] || r_fail="$r_fail the OOM killer fired ('Out of memory' in dmesg);"
@@ -533,13 +535,16 @@ done
 
 freeB=$(awk '$3 == "MemFree:" { print $4 * 1024 }' "$SYSNODE/node$B/meminfo")
 big=$(( (freeB + 128 * MIB) / MIB ))
-refuse "ram: bind+prealloc larger than node $B's free memory (${big} MiB) refused" 2 "" \
+refuse "ram: bind+prealloc larger than node $B's free memory (${big} MiB) refused" 2 \
+	"^numamem: region 'm0': prealloc needs [0-9.]+ [KMGT]iB but node $B has only [0-9.]+ ([KMGT]i)?B available\$" \
 	--backend=ram --size=${big}M --policy=bind --host-nodes=$B --prealloc
-refuse "memfd: bind+prealloc larger than node $B's free memory (${big} MiB) refused" 2 "" \
+refuse "memfd: bind+prealloc larger than node $B's free memory (${big} MiB) refused" 2 \
+	"^numamem: region 'm0': prealloc needs [0-9.]+ [KMGT]iB but node $B has only [0-9.]+ ([KMGT]i)?B available\$" \
 	--backend=memfd --size=${big}M --policy=bind --host-nodes=$B --prealloc
 for n in $MEM_NODES; do hp_set "$n" $(( $(hp_get "$n") + 8 )); done
 hbig=$(( ($(awk '$3 == "HugePages_Free:" { print $4 }' "$SYSNODE/node$B/meminfo") + 8) * 2 ))
-refuse "hugetlb: bind+prealloc beyond node $B's free huge pages (${hbig} MiB) refused" 2 "" \
+refuse "hugetlb: bind+prealloc beyond node $B's free huge pages (${hbig} MiB) refused" 2 \
+	"^numamem: region 'm0': prealloc needs [0-9.]+ [KMGT]iB of 2 MiB huge pages but node $B has only [0-9.]+ ([KMGT]i)?B free\$" \
 	--backend=memfd --hugetlb --size=${hbig}M --policy=bind --host-nodes=$B --prealloc
 for nv in $ORIG_HP; do hp_set "${nv%%:*}" "${nv#*:}"; done
 echo "# the guest is alive after the refusals: $(date)"
@@ -704,6 +709,127 @@ child "child: memfd bound to $B, pages faulted by the child land on $B" "in:$B" 
 	--size=${SIZE_MIB}M --policy=bind --host-nodes=$B
 child "child: memfd interleaved over $TWO, the child's pages interleave" "share:$A:1,$B:1" \
 	--size=${SIZE_MIB}M --policy=interleave --host-nodes=$TWO
+
+# ------------------------------------------- policies the kernel breaks
+
+# mbind(2) sets the policy of pages allocated from then on, and
+# MPOL_MF_MOVE moves only pages already mapped in the caller's page
+# tables.  Pages already in a file's page cache (tmpfs, hugetlbfs) on
+# another node are mapped where they are when numamem preallocates: the
+# kernel breaks the policy, and --verify must say so (exit 4, "region 'ID'
+# breaks policy P: ...").  Each case first writes the file with numamem
+# bound to node A (share, prealloc), then:
+#   1. holds the region (same arguments, no --verify) and reads numa_maps
+#      of that process: the witness must show the pages where the policy
+#      does not allow them, and agree with numamem's JSON node_bytes;
+#   2. runs it with --verify --json: exit 4, one line on stderr naming the
+#      region and the policy, JSON "verify":"fail".
+#
+# broken NAME FILE PREP-MIB WITNESS NM-POLICY ID POLICY REASON-ERE numamem-args...
+#   FILE        the region's mem-path; the first PREP-MIB MiB are written
+#               on node A first
+#   WITNESS     "node:bytes node:bytes": what numa_maps must show
+#   NM-POLICY   numa_maps' policy field for the region (a glob)
+#   ID POLICY   the region's id and policy name in the message
+#   REASON-ERE  the reason after "breaks policy POLICY: "
+broken() {
+	k_name=$1 k_file=$2 k_prep=$3 k_wit=$4 k_nmpol=$5 k_id=$6 k_pol=$7 k_re=$8
+	shift 8
+	want "$k_name" || return 0
+	k_fail=""
+	rm -f "$k_file" "$WORK/ready"
+	settle
+	if ! timeout "$TIMEOUT" "$NUMAMEM" --backend=file --mem-path="$k_file" --share --size=${k_prep}M \
+		--policy=bind --host-nodes=$A --prealloc --quiet 2>"$WORK/err"; then
+		not_ok "$k_name"
+		echo "#   writing $k_prep MiB of $k_file bound to node $A failed:"; diag "$WORK/err"
+		rm -f "$k_file"
+		return 0
+	fi
+	# 1. the witness: numa_maps of a numamem holding the region
+	"$NUMAMEM" "$@" --json --hold --ready-file="$WORK/ready" >"$WORK/out" 2>"$WORK/err" &
+	k_pid=$!
+	if wait_ready "$k_pid" "$WORK/ready"; then
+		k_addr=$(jstr address "$WORK/out" | tr 'A-F' 'a-f'); k_addr=${k_addr#0x}
+		jnodes "$WORK/out" >"$WORK/jnodes"
+		if [ -z "$k_addr" ] || ! witness "$k_pid" "$k_addr" "$SIZE" "$WORK/wit" >"$WORK/wdiag"; then
+			k_fail="$k_fail no numa_maps line for the region at '$k_addr';"
+			: >"$WORK/wit"
+		fi
+		k_nm=$(awk -v a="$k_addr" '{ x = $1; sub(/^0+/, "", x); b = a; sub(/^0+/, "", b) } x == b' "$WORK/numa_maps")
+		# shellcheck disable=SC2254
+		case $(echo "$k_nm" | awk '{ print $2 }') in
+		$k_nmpol) ;;
+		*) k_fail="$k_fail numa_maps shows policy '$(echo "$k_nm" | awk '{ print $2 }')', expected $k_nmpol (the kernel did not take the policy);" ;;
+		esac
+		kill -TERM "$k_pid"
+		wait "$k_pid"; k_rc=$?
+		[ "$k_rc" = 0 ] || k_fail="$k_fail the holding numamem exited $k_rc after SIGTERM;"
+	else
+		kill -KILL "$k_pid" 2>/dev/null
+		wait "$k_pid"
+		k_fail="$k_fail the holding numamem never got ready: $(tr '\n' ' ' <"$WORK/err");"
+		: >"$WORK/wit"
+		: >"$WORK/jnodes"
+		k_nm=""
+	fi
+	for n in $ALL_NODES; do
+		k_want=0
+		for nb in $k_wit; do [ "${nb%%:*}" = "$n" ] && k_want=${nb#*:}; done
+		k_w=$(wbytes "$n" "$WORK/wit") k_j=$(wbytes "$n" "$WORK/jnodes")
+		[ "$k_w" = "$k_want" ] || k_fail="$k_fail node $n: numa_maps shows $k_w bytes, expected $k_want;"
+		[ "$k_j" = "$k_w" ] || k_fail="$k_fail node $n: JSON node_bytes $k_j, numa_maps $k_w;"
+	done
+	# 2. --verify must catch it
+	timeout "$TIMEOUT" "$NUMAMEM" "$@" --verify --json >"$WORK/vout" 2>"$WORK/verr"
+	k_vrc=$?
+	[ "$k_vrc" = 4 ] || k_fail="$k_fail --verify exited $k_vrc, expected 4;"
+	[ "$(wc -l <"$WORK/verr")" -eq 1 ] || k_fail="$k_fail $(wc -l <"$WORK/verr") lines on stderr, expected one;"
+	grep -q -E "^numamem: region '$k_id' breaks policy $k_pol: $k_re\$" "$WORK/verr" ||
+		k_fail="$k_fail the message does not match /region '$k_id' breaks policy $k_pol: $k_re/;"
+	[ "$(jstr verify "$WORK/vout")" = fail ] || k_fail="$k_fail JSON verify is '$(jstr verify "$WORK/vout")', expected fail;"
+	rm -f "$k_file"
+
+	if [ -z "$k_fail" ]; then ok "$k_name"; else not_ok "$k_name"; fi
+	echo "#   numa_maps: $k_nm"
+	echo "#   --verify  →  $k_vrc: $(head -c 300 "$WORK/verr" | tr '\n' '|')"
+	if [ -n "$k_fail" ]; then
+		echo "$k_fail" | tr ';' '\n' | sed '/^ *$/d; s/^ */#   /'
+		echo "#   command: numamem $*"
+		echo "#   hold stderr:"; diag "$WORK/err"; echo "#   --verify stdout:"; head -c 2000 "$WORK/vout" | diag
+	fi
+}
+
+PC=$MEMDIR/pagecache
+broken "page cache: file cached on $A, region bound to $B: --verify fails" \
+	"$PC" "$SIZE_MIB" "$A:$SIZE" "bind:$B" pc bind "$SIZE_MIB MiB outside bound nodes $B" \
+	--object memory-backend-file,id=pc,mem-path="$PC",size=${SIZE_MIB}M,share=on,policy=bind,host-nodes=$B,prealloc=on
+HALF=$((SIZE_MIB / 2))
+broken "page cache: first $HALF MiB cached on $A, region bound to $B: only those break it" \
+	"$PC" "$HALF" "$A:$((HALF * MIB)) $B:$((SIZE - HALF * MIB))" "bind:$B" m0 bind "$HALF MiB outside bound nodes $B" \
+	--backend=file --mem-path="$PC" --share --size=${SIZE_MIB}M --policy=bind --host-nodes=$B --prealloc
+broken "page cache: file cached on $A, region interleaved over $TWO: --verify fails" \
+	"$PC" "$SIZE_MIB" "$A:$SIZE" "interleave:*" m0 interleave "node $A holds $SIZE_MIB MiB, interleave expects [0-9.]+ MiB" \
+	--backend=file --mem-path="$PC" --share --size=${SIZE_MIB}M --policy=interleave --host-nodes=$TWO --prealloc
+broken "page cache: file cached on $A, readonly region bound to $B: --verify fails" \
+	"$PC" "$SIZE_MIB" "$A:$SIZE" "bind:$B" m0 bind "$SIZE_MIB MiB outside bound nodes $B" \
+	--backend=file --mem-path="$PC" --readonly --size=${SIZE_MIB}M --policy=bind --host-nodes=$B --prealloc
+broken "page cache: file cached on $A, region preferring $B (room there): --verify fails" \
+	"$PC" "$SIZE_MIB" "$A:$SIZE" "prefer*:$B" m0 preferred "$SIZE_MIB MiB off preferred nodes $B while they have room" \
+	--backend=file --mem-path="$PC" --share --size=${SIZE_MIB}M --policy=preferred --host-nodes=$B --prealloc
+# hugetlbfs has no shared policy: a file's huge pages stay where they are
+# (a hugetlbfs mount of 2 MiB pages: pagesize=2M, or the default size)
+HUGEFS=$(awk -v def="$(awk '$1 == "Hugepagesize:" { print $2 }' /proc/meminfo)" '
+	$3 == "hugetlbfs" && ($4 ~ /pagesize=2M/ || ($4 !~ /pagesize=/ && def == 2048)) { print $2; exit }' /proc/mounts)
+k_name="hugetlbfs: file's huge pages on $A, region bound to $B: --verify fails"
+if want "$k_name" && [ -z "$HUGEFS" ]; then
+	skip "$k_name" "no hugetlbfs of 2 MiB pages mounted"
+elif want "$k_name"; then
+	for n in $A $B; do hp_set "$n" $(( $(hp_get "$n") + HPAGES )); done
+	broken "$k_name" "$HUGEFS/numamem-suite-pagecache.$$" "$SIZE_MIB" "$A:$SIZE" "bind:$B" m0 bind "$SIZE_MIB MiB outside bound nodes $B" \
+		--backend=file --mem-path="$HUGEFS/numamem-suite-pagecache.$$" --share --size=${SIZE_MIB}M --policy=bind --host-nodes=$B --prealloc
+	for nv in $ORIG_HP; do hp_set "${nv%%:*}" "${nv#*:}"; done
+fi
 
 # ---------------------------------------------------------------- end
 
