@@ -185,17 +185,18 @@ static const struct rule {
 	unsigned a, b;      /* enum seen bits: a with any of b, or a without b */
 	enum rule_kind kind;
 	const char *message;
+	bool name_a;        /* the message follows the option that set a */
 } rules[] = {
-	{ SEEN_REGION_OPT, SEEN_OBJECT_REGION, EXCLUDES,
-	  "region options such as --size cannot be mixed with --object memory-backend-*: give the properties inside --object" },
-	{ SEEN_PREALLOC_CPUS, SEEN_PREALLOC_NODES, EXCLUDES,
-	  "--prealloc-cpus and --prealloc-nodes are mutually exclusive" },
-	{ SEEN_SHOW_NODES, SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_COMMAND | SEEN_HOLD, EXCLUDES,
-	  "--show-nodes takes no region, command or --hold" },
-	{ SEEN_FORK, SEEN_COMMAND, NEEDS, "--fork needs a COMMAND after --" },
-	{ SEEN_FD, SEEN_COMMAND, NEEDS, "--fd needs a COMMAND after --" },
-	{ SEEN_HOLD, SEEN_COMMAND, EXCLUDES,
-	  "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
+	{ .a = SEEN_REGION_OPT, .b = SEEN_OBJECT_REGION, .kind = EXCLUDES, .name_a = true,
+	  .message = "cannot be mixed with --object memory-backend-*: give the properties inside --object" },
+	{ .a = SEEN_PREALLOC_CPUS, .b = SEEN_PREALLOC_NODES, .kind = EXCLUDES,
+	  .message = "--prealloc-cpus and --prealloc-nodes are mutually exclusive" },
+	{ .a = SEEN_SHOW_NODES, .b = SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_COMMAND | SEEN_HOLD, .kind = EXCLUDES,
+	  .message = "--show-nodes takes no region, command or --hold" },
+	{ .a = SEEN_FORK, .b = SEEN_COMMAND, .kind = NEEDS, .message = "--fork needs a COMMAND after --" },
+	{ .a = SEEN_FD, .b = SEEN_COMMAND, .kind = NEEDS, .message = "--fd needs a COMMAND after --" },
+	{ .a = SEEN_HOLD, .b = SEEN_COMMAND, .kind = EXCLUDES,
+	  .message = "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
 };
 
 /* popt's value for opts[i]; 0 and negative values are popt's own. */
@@ -209,6 +210,7 @@ struct parser {
 	int backend;                /* --backend, or -1 */
 	const struct opt *kind_only; /* first file- or memfd-only option given */
 	unsigned seen;
+	char first_region_opt[64];  /* as the user wrote it: "--prealloc" */
 	int toggles[ARRAY_SIZE(opts)]; /* --NAME / --no-NAME of boolean properties */
 	int status;                 /* -1 while parsing goes on */
 	struct poptOption rows[G_COUNT][ARRAY_SIZE(opts) + 1];
@@ -662,7 +664,7 @@ static int opt_help(struct parser *p, const char *arg)
 static int opt_version(struct parser *p, const char *arg)
 {
 	(void)arg;
-	printf("numamem from %s\n", PACKAGE_STRING);
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 	p->status = EXIT_OK;
 	return EXIT_OK;
 }
@@ -731,12 +733,16 @@ static int take_option(struct parser *p, int code, const char *arg)
 	const struct opt *o = &opts[code - OPT_CODE(0)];
 
 	p->seen |= o->seen;
+	if ((o->seen & SEEN_REGION_OPT) && !p->first_region_opt[0])
+		snprintf(p->first_region_opt, sizeof(p->first_region_opt), "--%s", o->name);
 	if (o->type == O_FLAG) {
 		*(bool *)((char *)p->nm + o->off) = true;
 		return EXIT_OK;
 	}
 	if (o->type == O_HANDLER)
 		return o->handler(p, arg);
+	if (!p->first_region_opt[0])
+		snprintf(p->first_region_opt, sizeof(p->first_region_opt), "--%s", o->name);
 	p->seen |= SEEN_REGION_OPT;
 	if (o->kinds && !p->kind_only)
 		p->kind_only = o;
@@ -772,6 +778,9 @@ static int apply_toggles(struct parser *p)
 
 		if (!p->toggles[i])
 			continue;
+		if (!p->first_region_opt[0])
+			snprintf(p->first_region_opt, sizeof(p->first_region_opt), "--%s%s",
+				 p->toggles[i] > 0 ? "" : "no-", opts[i].name);
 		p->seen |= SEEN_REGION_OPT;
 		if (opts[i].kinds && !p->kind_only)
 			p->kind_only = &opts[i];
@@ -801,15 +810,16 @@ static int take_command(struct parser *p)
 	return EXIT_OK;
 }
 
-static int check_rules(unsigned seen)
+static int check_rules(const struct parser *p)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
 		const struct rule *r = &rules[i];
 
-		if (!(seen & r->a))
+		if (!(p->seen & r->a))
 			continue;
-		if ((r->kind == EXCLUDES) == !!(seen & r->b))
-			return fail(EXIT_USAGE, "%s", r->message);
+		if ((r->kind == EXCLUDES) == !!(p->seen & r->b))
+			return fail(EXIT_USAGE, "%s%s%s", r->name_a ? p->first_region_opt : "", r->name_a ? " " : "",
+				    r->message);
 	}
 	return EXIT_OK;
 }
@@ -995,7 +1005,7 @@ static int resolve_contexts(struct numamem *nm)
 static int finish_options(struct parser *p)
 {
 	struct numamem *nm = p->nm;
-	int status = check_rules(p->seen);
+	int status = check_rules(p);
 
 	if (!status)
 		status = add_cli_region(p);

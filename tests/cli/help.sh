@@ -16,10 +16,11 @@ fi
 cp "$T/out" "$T/help"
 run -h
 check "-h is --help" cmp -s "$T/out" "$T/help"
+version=$(sed -n 's/^AC_INIT(\[numamem\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
 run --version
-check "--version: numamem from PACKAGE_STRING" [ "$(cat "$T/out")" = "numamem from numamem 0.1.0" ]
+check "--version: numamem VERSION ($(cat "$T/out"))" [ "$(cat "$T/out")" = "numamem $version" ]
 run -V
-check "-V is --version" [ "$(cat "$T/out")" = "numamem from numamem 0.1.0" ]
+check "-V is --version" [ "$(cat "$T/out")" = "numamem $version" ]
 "$NUMAMEM" --help >/dev/full 2>"$T/err"
 rc=$?
 check "--help to a full disk: exit status 5 (got $rc)" [ "$rc" = 5 ]
