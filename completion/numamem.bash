@@ -7,7 +7,8 @@
 # /sys/devices/system/cpu/online for --prealloc-cpus; files for --mem-path
 # and --ready-file; --object TYPE,id= then its keys and their values; and
 # the COMMAND (after "--" or the first non-option word) with its own
-# completion.  Works with --opt=value and --opt value.
+# completion.  Works with --opt=value and --opt value.  Nothing is offered
+# that numamem then refuses (no CLI-only key inside --object).
 #
 # Uses bash-completion's helpers (_init_completion, _filedir,
 # _command_offset) when they are loaded, and plain compgen otherwise.
@@ -16,7 +17,7 @@
 # shellcheck disable=SC2207,SC2046
 
 # Options that take a value as the next word or after '='.
-_numamem_argopts='--size --backend --thp --object --policy --host-nodes
+_numamem_argopts='--size --backend --thp --color --object --policy --host-nodes
     --prealloc-threads --prealloc-cpus --prealloc-nodes --mem-path --align
     --offset --rom --hugetlbsize --ready-file --ready-fd --fd'
 # --[no]X toggles.
@@ -164,8 +165,10 @@ _numamem_object()
     case $type in
         thread-context) keys='cpu-affinity node-affinity' ;;
         memory-backend-*)
+            # prealloc-cpus and prealloc-nodes are numamem's own options:
+            # inside --object a thread-context and prealloc-context say it
             keys='size policy host-nodes merge dump prealloc prealloc-threads
-                prealloc-context prealloc-cpus prealloc-nodes share reserve'
+                prealloc-context share reserve'
             case $type in
                 memory-backend-file)
                     keys+=' mem-path align offset discard-data readonly rom pmem'
@@ -274,6 +277,9 @@ _numamem()
             ;;
         --rom)
             COMPREPLY=($(compgen -W 'on off auto' -- "$cur"))
+            ;;
+        --color)
+            COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
             ;;
         --host-nodes | --prealloc-nodes)
             _numamem_list "$cur" 1 $(_numamem_nodes)

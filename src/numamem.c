@@ -149,6 +149,17 @@ static int act(struct numamem *nm)
 	return EXIT_OK;
 }
 
+/* --color: auto colours a terminal unless NO_COLOR is set to anything
+ * (no-color.org). */
+static bool use_colour(int when)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (when != COLOR_AUTO)
+		return when == COLOR_ALWAYS;
+	return isatty(STDOUT_FILENO) && !(no && *no);
+}
+
 /* Complete, report and act; the status before the exit rules. */
 static int run(struct numamem *nm)
 {
@@ -160,7 +171,7 @@ static int run(struct numamem *nm)
 		nodes_show(stdout, nm->json);
 		return EXIT_OK;
 	}
-	nm->colour = nm->map && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	nm->colour = use_colour(nm->color);
 	for (size_t i = 0; i < nm->nregions; i++)
 		nm->regions[i].progress = !nm->quiet && isatty(STDERR_FILENO);
 	status = complete_all(nm);

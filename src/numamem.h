@@ -22,6 +22,8 @@ enum numamem_exit {
 struct region;
 struct thread_context;
 
+enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
 /* The run: what the command line asked for, and how it went.  One of
  * these lives in main(); everything else is handed a pointer. */
 struct numamem {
@@ -39,7 +41,8 @@ struct numamem {
 	bool command_asked;    /* argv asks for a COMMAND (known even when parsing fails) */
 	bool command_ran;
 	bool sigpipe_default;  /* SIGPIPE was SIG_DFL when numamem started */
-	bool colour;           /* --map on a terminal, NO_COLOR unset */
+	int color;             /* enum color_when: --color */
+	bool colour;           /* colour the output: --color, a terminal, NO_COLOR */
 };
 
 /* "numamem: message" on stderr; returns status so callers can

@@ -87,6 +87,7 @@ static int opt_ready_file(struct parser *p, const char *arg);
 static int opt_ready_fd(struct parser *p, const char *arg);
 static int opt_fd(struct parser *p, const char *arg);
 static int opt_help(struct parser *p, const char *arg);
+static int opt_color(struct parser *p, const char *arg);
 static int opt_version(struct parser *p, const char *arg);
 
 #define R(field) .off = offsetof(struct region, field)
@@ -165,6 +166,8 @@ static const struct opt opts[] = {
 	  .help = "Exit with status 4 if placement breaks the policy" },
 	{ "map", O_FLAG, N(map), .scope = CLI_ONLY, .group = G_OUTPUT,
 	  .help = "Draw each region as a map of which node holds each chunk" },
+	{ "color", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .handler = opt_color, .arg = "WHEN",
+	  .help = "Colour the map: auto (a terminal, NO_COLOR unset), always or never" },
 	{ "show-nodes", O_FLAG, N(show_nodes), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_SHOW_NODES,
 	  .help = "Show each node's memory, free memory, huge pages, CPUs and distances, and exit" },
 	{ "quiet", O_FLAG, N(quiet), .scope = CLI_ONLY, .group = G_OUTPUT, .short_name = 'q',
@@ -650,6 +653,18 @@ static int opt_fd(struct parser *p, const char *arg)
 	    (rlim_t)p->nm->fd_number >= rl.rlim_cur)
 		return fail(EXIT_USAGE, "invalid fd '%s': above this process's limit of %llu descriptors", arg,
 			    (unsigned long long)rl.rlim_cur);
+	return EXIT_OK;
+}
+
+static int opt_color(struct parser *p, const char *arg)
+{
+	static const char *const when[] = { [COLOR_AUTO] = "auto", [COLOR_ALWAYS] = "always",
+					    [COLOR_NEVER] = "never" };
+	int w = parse_name(arg, when, ARRAY_SIZE(when));
+
+	if (w < 0)
+		return fail(EXIT_USAGE, "invalid color '%s': choose one of auto, always, never", arg);
+	p->nm->color = w;
 	return EXIT_OK;
 }
 

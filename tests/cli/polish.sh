@@ -39,6 +39,26 @@ check "--map text: legend" grep -q "^  map:          one cell per 32 KiB; digit:
 check "--map text: 4 rows of 64 plain cells when not a terminal" \
 	[ "$(grep -c "^    $first\{64\}$" "$T/out")" = 4 ]
 
+# --color: always colours even through a pipe, never and auto (not a
+# terminal) do not; NO_COLOR turns auto off on a terminal, not always.
+esc=$(printf '\033')
+run --size=8M --thp=off --policy=bind --host-nodes="$first" --prealloc --map --color=always
+check "--color=always: the map is coloured through a pipe" grep -q "$esc\[30;42m$first$esc\[0m" "$T/out"
+NO_COLOR=1 "$NUMAMEM" --size=8M --thp=off --prealloc --map --color=always >"$T/out" 2>&1
+check "--color=always wins over NO_COLOR" grep -q "$esc\[" "$T/out"
+for when in never auto; do
+	run --size=8M --thp=off --prealloc --map --color=$when
+	check "--color=$when through a pipe: no escape ($rc)" sh -c '[ "$1" = 0 ] && ! grep -q "$2" "$3"' sh $rc "$esc" "$T/out"
+done
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$NUMAMEM' --size=8M --thp=off --prealloc --map" /dev/null >"$T/tty" 2>&1
+	check "--color=auto on a terminal: coloured" grep -q "$esc\[30;4" "$T/tty"
+	NO_COLOR=1 script -qec "'$NUMAMEM' --size=8M --thp=off --prealloc --map" /dev/null >"$T/tty" 2>&1
+	check "--color=auto on a terminal with NO_COLOR: plain" sh -c '! grep -q "$1\[30;4" "$2"' sh "$esc" "$T/tty"
+	NO_COLOR= script -qec "'$NUMAMEM' --size=8M --thp=off --prealloc --map" /dev/null >"$T/tty" 2>&1
+	check "--color=auto on a terminal with NO_COLOR empty: coloured" grep -q "$esc\[30;4" "$T/tty"
+fi
+
 # Progress: only on a terminal (script(1) gives one), only past a second.
 if command -v script >/dev/null 2>&1; then
 	script -qec "'$NUMAMEM' --size=8G --thp=off --prealloc --prealloc-threads=1 --json" /dev/null >"$T/tty" 2>&1
