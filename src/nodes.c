@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "host.h"
+#include "json.h"
 #include "nodes.h"
 #include "numamem.h"
 
@@ -23,16 +24,16 @@ static void node_json(FILE *out, const struct overview *o, unsigned n, bool firs
 {
 	bool usable = nodemask_isset(&o->allowed, n) && nodemask_isset(&o->memory, n);
 	int dist[NUMAMEM_MAX_NODES];
-	char cpus[256];
 	cpu_set_t set;
 
 	host_node_cpus_all(n, &set);
-	cpuset_format(&set, cpus, sizeof(cpus));
 	host_node_distances(n, &o->present, dist);
 	fprintf(out, "%s{\"node\":%u,\"total_bytes\":%" PRIu64 ",\"free_bytes\":%" PRIu64
-		     ",\"available_bytes\":%" PRIu64 ",\"has_memory\":%s,\"usable\":%s,\"cpus\":\"%s\",\"hugepages\":[",
+		     ",\"available_bytes\":%" PRIu64 ",\"has_memory\":%s,\"usable\":%s,\"cpus\":",
 		first ? "" : ",", n, o->mem[n].total, o->mem[n].free, o->mem[n].available,
-		nodemask_isset(&o->memory, n) ? "true" : "false", usable ? "true" : "false", cpus);
+		nodemask_isset(&o->memory, n) ? "true" : "false", usable ? "true" : "false");
+	json_cpus(out, &set);
+	fprintf(out, ",\"hugepages\":[");
 	for (size_t i = 0; i < o->nsizes; i++)
 		fprintf(out, "%s{\"page_size\":%" PRIu64 ",\"free\":%" PRIu64 ",\"total\":%" PRIu64 "}",
 			i ? "," : "", o->sizes[i], host_free_hugepages((int)n, o->sizes[i]),
@@ -84,7 +85,9 @@ void nodes_show(FILE *out, bool json)
 	host_nodes_with_memory(&o.memory);
 	host_nodes_allowed(&o.allowed);
 	if (json) {
-		fprintf(out, "{\"version\":1,\"nodes\":[");
+		fprintf(out, "{\"version\":1");
+		json_origin(out);
+		fprintf(out, ",\"nodes\":[");
 	} else {
 		fprintf(out, "%-5s %12s %12s %12s", "NODE", "TOTAL", "FREE", "AVAILABLE");
 		for (size_t i = 0; i < o.nsizes; i++) {

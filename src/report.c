@@ -2,10 +2,14 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "host.h"
+#include "json.h"
 #include "numamem.h"
 #include "region.h"
 #include "report.h"
@@ -119,35 +123,6 @@ void report_text(FILE *out, const struct numamem *nm)
 	}
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void json_nodes(FILE *out, const struct nodemask *m)
-{
-	bool first = true;
-
-	fputc('[', out);
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
-		if (nodemask_isset(m, n)) {
-			fprintf(out, "%s%u", first ? "" : ",", n);
-			first = false;
-		}
-	fputc(']', out);
-}
-
 static void json_region(FILE *out, const struct region *b)
 {
 	const struct placement *pl = &b->placement;
@@ -170,11 +145,7 @@ static void json_region(FILE *out, const struct region *b)
 	fprintf(out, ",\"prealloc\":%s,\"prealloc_threads\":%u,\"prealloc_cpus\":",
 		b->prealloc ? "true" : "false", b->threads_used);
 	if (b->prealloc_pinned) {
-		fputc('[', out);
-		for (int c = 0, k = 0; c < CPU_SETSIZE; c++)
-			if (CPU_ISSET(c, &b->prealloc_cpuset))
-				fprintf(out, "%s%d", k++ ? "," : "", c);
-		fputc(']', out);
+		json_cpus(out, &b->prealloc_cpuset);
 	} else {
 		fputs("null", out);
 	}
@@ -205,6 +176,7 @@ void report_json(FILE *out, const struct numamem *nm)
 {
 	fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
 	json_string(out, host_kernel_release());
+	json_origin(out);
 	fprintf(out, ",\"regions\":[");
 	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
