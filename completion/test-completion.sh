@@ -122,8 +122,6 @@ nospace()
 	fi
 }
 
-echo "1..48"
-
 # Every long option of --help, the --[no]X toggles as --X and --no-X.
 if [[ -x $NUMAMEM ]]; then
 	# The option column of --help: --size=SIZE, --[no]share, --hold[=DURATION].
@@ -247,5 +245,6 @@ while read -r line; do
 	esac
 done <"$T/sub"
 
-[[ $n == 48 ]] || not_ok "ran $n tests, planned 48"
+# the plan at the end: TAP allows it, and no count is kept by hand
+echo "1..$n"
 exit $((failed > 0))
