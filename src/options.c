@@ -243,8 +243,10 @@ static void list_names(const char *const *table, size_t n, char *buf, size_t len
 static int size_error(const char *name, const char *value, int r)
 {
 	if (r == -ERANGE)
-		return fail(EXIT_USAGE, "invalid %s '%s': too large, or not a whole number of bytes", name, value);
-	return fail(EXIT_USAGE, "invalid %s '%s': expected a number with an optional K, M, G, T, P or E suffix",
+		return fail(EXIT_USAGE, "invalid %s '%s': too large (16 EiB and above)", name, value);
+	if (r == -ENOMEM)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	return fail(EXIT_USAGE, "invalid %s '%s': expected a number with an optional K, M, G, T, P or E suffix (a fraction needs one), or 0x and hex digits",
 		    name, value);
 }
 

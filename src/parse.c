@@ -125,65 +125,121 @@ static int suffix_shift(char c)
 	return p ? (int)(p - units) * 10 : -1;
 }
 
-/* digits → *v; -ERANGE past UINT64_MAX, -EINVAL without a digit. */
-static int parse_digits(const char **s, uint64_t *v, unsigned *count)
+/* Digits in base 10 or 16 → *v; *s moves past them.  -ERANGE past
+ * UINT64_MAX (every digit is still read), -EINVAL without a digit. */
+static int parse_digits(const char **s, unsigned base, uint64_t *v)
 {
-	*v = 0;
-	*count = 0;
-	if (!isdigit((unsigned char)**s))
-		return -EINVAL;
-	for (; isdigit((unsigned char)**s); (*s)++, (*count)++) {
-		unsigned d = (unsigned)(**s - '0');
+	bool over = false;
+	const char *p = *s;
 
-		if (*v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		*v = *v * 10 + d;
+	*v = 0;
+	for (;; p++) {
+		unsigned d;
+
+		if (isdigit((unsigned char)*p))
+			d = (unsigned)(*p - '0');
+		else if (base == 16 && isxdigit((unsigned char)*p))
+			d = (unsigned)(tolower((unsigned char)*p) - 'a' + 10);
+		else
+			break;
+		if (*v > (UINT64_MAX - d) / base)
+			over = true;
+		else
+			*v = *v * base + d;
 	}
+	if (p == *s)
+		return -EINVAL;
+	*s = p;
+	return over ? -ERANGE : 0;
+}
+
+/* round(0.DIGITS * 2^shift), halves up, exactly: the decimal fraction is
+ * doubled shift times, each carry out of the point one more bit of the
+ * result.  *nonzero: the fraction is not zero. */
+static int scale_fraction(const char *digits, size_t n, int shift, uint64_t *out, bool *nonzero)
+{
+	unsigned char *d = malloc(n ? n : 1);
+	uint64_t v = 0;
+
+	if (!d)
+		return -ENOMEM;
+	*nonzero = false;
+	for (size_t i = 0; i < n; i++) {
+		d[i] = (unsigned char)(digits[i] - '0');
+		*nonzero |= d[i] != 0;
+	}
+	for (int b = 0; b < shift; b++) {
+		unsigned carry = 0;
+
+		for (size_t i = n; i-- > 0;) {
+			unsigned x = d[i] * 2u + carry;
+
+			d[i] = (unsigned char)(x % 10);
+			carry = x / 10;
+		}
+		v = v << 1 | carry;
+	}
+	*out = v + (n && d[0] >= 5);
+	free(d);
 	return 0;
 }
 
+/* QEMU's qemu_strtosz() (util/cutils.c, QEMU 8.1 and later), read
+ * exactly: no floating point. */
 int parse_size(const char *s, uint64_t *out)
 {
-	uint64_t whole, frac = 0, den = 1;
-	unsigned digits;
-	int shift = 0, r;
+	const char *frac = NULL;
+	size_t nfrac = 0;
+	uint64_t whole = 0, part = 0;
+	bool hex = false, digits, nonzero;
+	int shift = 0, r = 0;
 
-	if (!s || (r = parse_digits(&s, &whole, &digits)) < 0)
-		return s ? r : -EINVAL;
-	if (*s == '.') {
-		const char *f = ++s, *last;
-
-		if (!isdigit((unsigned char)*f))
+	if (!s)
+		return -EINVAL;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '-')
+		return -EINVAL; /* QEMU: negative sizes, -0 too, are refused */
+	if (*s == '+')
+		s++;
+	digits = isdigit((unsigned char)*s);
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2])) {
+		/* hexadecimal: no fraction, no suffix */
+		s += 2;
+		hex = true;
+		r = parse_digits(&s, 16, &whole);
+		if (*s) /* 0x1.8, 0x20M */
 			return -EINVAL;
-		while (isdigit((unsigned char)*s))
-			s++;
-		/* trailing zeros say nothing: 1.2500000000000000P is 1.25P */
-		for (last = s; last > f && last[-1] == '0'; last--)
-			;
-		if (last - f > 19)
-			return -ERANGE; /* more digits than any byte count needs */
-		for (; f < last; f++) {
-			frac = frac * 10 + (uint64_t)(*f - '0');
-			den *= 10;
+	} else if (digits || (s[0] == '.' && isdigit((unsigned char)s[1]))) {
+		if (digits)
+			r = parse_digits(&s, 10, &whole);
+		if (*s == '.') {
+			frac = ++s;
+			while (isdigit((unsigned char)*s))
+				s++;
+			nfrac = (size_t)(s - frac);
 		}
+	} else {
+		return -EINVAL;
 	}
-	if (*s) {
-		shift = suffix_shift(*s);
-		if (shift < 0 || s[1])
+	if (!hex && *s) {
+		shift = suffix_shift(*s++);
+		if (shift < 0 || *s)
 			return -EINVAL;
 	}
+	if (r < 0)
+		return r;
+	r = scale_fraction(frac ? frac : "", nfrac, shift, &part, &nonzero);
+	if (r < 0)
+		return r;
+	if (nonzero && !shift)
+		return -EINVAL; /* a fraction needs a unit larger than a byte */
 	if (shift && whole > (UINT64_MAX >> shift))
 		return -ERANGE;
 	whole <<= shift;
-	if (frac) {
-		/* frac / den of one unit, exactly: a whole number of bytes */
-		unsigned __int128 scaled = (unsigned __int128)frac << shift;
-
-		if (scaled % den || scaled / den > UINT64_MAX - whole)
-			return -ERANGE;
-		whole += (uint64_t)(scaled / den);
-	}
-	*out = whole;
+	if (part > UINT64_MAX - whole)
+		return -ERANGE;
+	*out = whole + part;
 	return 0;
 }
 

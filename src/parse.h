@@ -35,10 +35,13 @@ int nodemask_format(const struct nodemask *m, char *buf, size_t len);
 /* "0-3,8" for a CPU set; returns the length snprintf would have written. */
 int cpuset_format(const cpu_set_t *set, char *buf, size_t len);
 
-/* SIZE: digits with an optional fraction and one of B K M G T P E
- * (case-insensitive, base 1024), read exactly.  -EINVAL for junk,
- * -ERANGE on overflow or a fraction that is not a whole number of
- * bytes. */
+/* SIZE as QEMU's qemu_strtosz() reads it: leading blanks and a '+'
+ * allowed; decimal digits with an optional fraction (either side of the
+ * point may be empty, not both) and one of B K M G T P E (either case,
+ * base 1024); or 0x and hexadecimal digits, with neither fraction nor
+ * suffix.  A non-zero fraction needs a suffix above B; the result is
+ * rounded to the nearest byte, halves up, computed exactly.  -EINVAL for
+ * junk (and negative numbers), -ERANGE past UINT64_MAX, -ENOMEM. */
 int parse_size(const char *s, uint64_t *out);
 /* Unsigned decimal in [min, max]; no sign, no octal, no junk. */
 int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
