@@ -69,6 +69,7 @@ struct opt {
 	enum opt_type type;
 	size_t off;         /* field in struct region (P_*) or struct numamem (O_FLAG) */
 	size_t has_off;     /* bool in struct region set when given, 0: none */
+	bool nonzero;       /* P_SIZE: 0 is refused (QEMU's setter refuses it) */
 	unsigned kinds;     /* backend kinds that have the property, 0: all */
 	enum scope scope;
 	enum group group;
@@ -142,7 +143,7 @@ static const struct opt opts[] = {
 
 	{ "hugetlb", P_BOOL, R(hugetlb), .kinds = KIND(MEMFD), .group = G_MEMFD,
 	  .help = "Back the memfd with hugetlb pages" },
-	{ "hugetlbsize", P_SIZE, R(hugetlbsize), .kinds = KIND(MEMFD), .group = G_MEMFD, .arg = "SIZE",
+	{ "hugetlbsize", P_SIZE, R(hugetlbsize), .kinds = KIND(MEMFD), .nonzero = true, .group = G_MEMFD, .arg = "SIZE",
 	  .help = "Huge page size for hugetlb (default: the host's default)" },
 	{ "seal", P_BOOL, R(seal), .kinds = KIND(MEMFD), .group = G_MEMFD,
 	  .help = "Seal the memfd against growing and shrinking (default: on)" },
@@ -296,6 +297,8 @@ static int set_field(const struct opt *o, void *field, const char *value)
 		r = parse_size(value, &u64);
 		if (r < 0)
 			return size_error(o->name, value, r);
+		if (!u64 && o->nonzero)
+			return fail(EXIT_USAGE, "invalid %s '%s': must be above zero", o->name, value);
 		*(uint64_t *)field = u64;
 		return EXIT_OK;
 	case P_TRI:
@@ -502,8 +505,6 @@ static int object_apply(const char *spec, struct pair *pairs, size_t n, struct r
 		if (value)
 			last_key = key;
 	}
-	if (tc && !tc->has_cpus && !tc->has_nodes)
-		return fail(EXIT_USAGE, "thread-context '%s' needs cpu-affinity or node-affinity", tc->id);
 	if (r && !r->size_given)
 		return fail(EXIT_USAGE, "region '%s': parameter 'size' is missing", r->id);
 	return EXIT_OK;
