@@ -69,6 +69,7 @@ const struct backend_ops backend_memfd_ops = {
 	.kind = BACKEND_MEMFD,
 	.qom_type = "memory-backend-memfd",
 	.default_share = true,
+	.thp_default = true,
 	.aligned = true,
 	.page_size = memfd_page_size,
 	.private_copy = memfd_private_copy,

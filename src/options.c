@@ -106,7 +106,7 @@ static const struct opt opts[] = {
 	{ "merge", P_BOOL, R(merge), .group = G_REGION, .help = "Mark the memory mergeable by KSM (default: on)" },
 	{ "dump", P_BOOL, R(dump), .group = G_REGION, .help = "Include the memory in core dumps (default: on)" },
 	{ "thp", O_HANDLER, .scope = CLI_ONLY, .group = G_REGION, .handler = opt_thp, .arg = "on|off",
-	  .help = "Transparent huge pages: on or off (default: on for ram)" },
+	  .help = "Transparent huge pages: on or off (default: on, as QEMU advises every region)" },
 	{ "object", O_HANDLER, .scope = CLI_ONLY, .group = G_REGION, .handler = opt_object,
 	  .arg = "TYPE,id=ID,...", .help = "A region or thread-context in QEMU's -object syntax (repeatable)" },
 
@@ -921,8 +921,8 @@ static int check_fds(const struct numamem *nm)
 		return fail(EXIT_USAGE, "--fd and --ready-fd name the same descriptor, %d", nm->fd_number);
 	if (nm->fd_number >= 0 && nm->nregions > 1)
 		return fail(EXIT_USAGE, "--fd places a single region; this run has %zu", nm->nregions);
-	if (nm->fd_number >= 0 && region_kind(&nm->regions[0]) == BACKEND_RAM)
-		return fail(EXIT_USAGE, "--fd: region '%s' is memory-backend-ram, which has no descriptor to give (memfd, file and shm have one)",
+	if (nm->fd_number >= 0 && region_kind(&nm->regions[0]) == BACKEND_RAM && !region_share(&nm->regions[0]))
+		return fail(EXIT_USAGE, "--fd: region '%s' is memory-backend-ram with share=off, which has no descriptor to give (share=on, memfd, file and shm have one)",
 			    nm->regions[0].id);
 	return EXIT_OK;
 }
