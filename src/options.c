@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <libgen.h>
 #include <popt.h>
@@ -536,16 +537,153 @@ static int object_new(struct numamem *nm, const char *type, const char *id, stru
 	return (*r)->id ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
 }
 
+/* ---------------------------------------------------- JSON --object */
+
+static const char *const json_type_names[] = {
+	[JSON_STRING] = "a string", [JSON_NUMBER] = "a number", [JSON_BOOL] = "true or false",
+	[JSON_NULL] = "null", [JSON_ARRAY] = "an array",
+};
+
+/* The JSON type QEMU's QAPI schema gives a property, as QEMU's QObject
+ * input visitor demands it: sizes and counts are numbers, booleans are
+ * true/false, enums and paths strings, node and CPU lists arrays. */
+static enum json_type json_type_of(const struct opt *o, const char *key)
+{
+	if (!o)
+		return !strcmp(key, "cpu-affinity") || !strcmp(key, "node-affinity") ? JSON_ARRAY : JSON_STRING;
+	switch (o->type) {
+	case P_SIZE:
+	case P_UINT:
+		return JSON_NUMBER;
+	case P_BOOL:
+	case P_IGNORE:
+		return JSON_BOOL;
+	case P_TRI:
+		return o->arg ? JSON_STRING : JSON_BOOL; /* rom is OnOffAuto, share a bool */
+	case P_NODES:
+	case P_CPUS:
+		return JSON_ARRAY;
+	default:
+		return JSON_STRING;
+	}
+}
+
+/* One member's value as the text the key=value setters take. */
+static int json_value_text(const char *spec, const struct json_member *m, bool context, char **text)
+{
+	const struct opt *o = context ? NULL : find_opt(m->key, CLI_ONLY);
+	enum json_type want = json_type_of(o, m->key);
+	size_t len = 1, used = 0;
+
+	*text = NULL;
+	if (context ? want != JSON_ARRAY : !o)
+		return EXIT_OK; /* unknown: object_apply names it */
+	if (m->type != want)
+		return fail(EXIT_USAGE, "--object '%s': '%s' must be %s, not %s", spec, m->key, json_type_names[want],
+			    json_type_names[m->type]);
+	if (want == JSON_NUMBER && (m->text[0] == '-' || strpbrk(m->text, ".eE")))
+		return fail(EXIT_USAGE, "--object '%s': '%s' must be a whole number from 0, not %s", spec, m->key,
+			    m->text);
+	if (want != JSON_ARRAY) {
+		*text = strdup(!strcmp(m->text, "true") && want == JSON_BOOL ? "on"
+			       : !strcmp(m->text, "false") && want == JSON_BOOL ? "off" : m->text);
+		return *text ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+	}
+	for (size_t i = 0; i < m->nitems; i++) {
+		if (m->items[i] > UINT16_MAX)
+			return fail(EXIT_USAGE, "--object '%s': '%s' takes numbers up to 65535, not %" PRIu64, spec,
+				    m->key, m->items[i]);
+		len += 6;
+	}
+	if (!m->nitems)
+		return EXIT_OK; /* an empty list sets nothing */
+	*text = malloc(len);
+	if (!*text)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	for (size_t i = 0; i < m->nitems; i++)
+		used += (size_t)snprintf(*text + used, len - used, "%s%" PRIu64, i ? "," : "", m->items[i]);
+	return EXIT_OK;
+}
+
+/* --object '{"qom-type":"memory-backend-ram","id":"m0","size":1073741824}',
+ * as libvirt writes it: the members become the key=value pairs of the
+ * other form and go through the same setters and checks. */
+static int object_parse_json(struct numamem *nm, const char *spec)
+{
+	struct json_member *m = NULL;
+	struct pair *pairs = NULL;
+	size_t n = 0, np = 1;
+	const char *type = NULL, *id = NULL;
+	struct region *r = NULL;
+	struct thread_context *tc = NULL;
+	char why[160];
+	int status = EXIT_OK, e = parse_json_object(spec, &m, &n, why, sizeof(why));
+
+	if (e == -ENOMEM)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	if (e < 0)
+		return fail(EXIT_USAGE, "invalid --object JSON '%s': %s", spec, why);
+	pairs = calloc(n + 1, sizeof(*pairs));
+	if (!pairs) {
+		json_members_free(m, n);
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	}
+	for (size_t i = 0; i < n && !status; i++) {
+		if (strcmp(m[i].key, "qom-type") && strcmp(m[i].key, "id"))
+			continue;
+		if (m[i].type != JSON_STRING)
+			status = fail(EXIT_USAGE, "--object '%s': '%s' must be a string", spec, m[i].key);
+		else if (!strcmp(m[i].key, "id"))
+			id = m[i].text;
+		else
+			type = m[i].text;
+	}
+	if (!status && !type)
+		status = fail(EXIT_USAGE, "--object '%s': parameter 'qom-type' is missing", spec);
+	else if (!status && !id)
+		status = fail(EXIT_USAGE, "--object '%s': parameter 'id' is missing", spec);
+	else if (!status && !valid_id(id))
+		status = fail(EXIT_USAGE, "invalid id '%s': use a letter, then up to %d letters, digits, '-', '.' or '_'",
+			      id, ID_MAX - 1);
+	if (!status)
+		status = object_new(nm, type, id, &r, &tc);
+	pairs[0].key = (char *)type;
+	for (size_t i = 0; i < n && !status; i++) {
+		char *text;
+
+		if (!strcmp(m[i].key, "qom-type") || !strcmp(m[i].key, "id"))
+			continue;
+		status = json_value_text(spec, &m[i], tc != NULL, &text);
+		if (status)
+			break;
+		if (!text && (tc ? json_type_of(NULL, m[i].key) == JSON_ARRAY : find_opt(m[i].key, CLI_ONLY) != NULL))
+			continue; /* an empty list */
+		pairs[np].key = m[i].key;
+		pairs[np++].value = text ? text : (char *)"";
+		free(m[i].text);
+		m[i].text = text; /* freed with the members */
+	}
+	if (!status)
+		status = object_apply(spec, pairs, np, r, tc);
+	free(pairs);
+	json_members_free(m, n);
+	return status;
+}
+
 int object_parse(struct numamem *nm, const char *spec)
 {
-	char *copy = strdup(spec);
+	char *copy;
 	struct pair *pairs = NULL;
-	long n = copy ? tokenize(copy, &pairs) : -1;
+	long n;
 	const char *type, *id = NULL;
 	struct region *r = NULL;
 	struct thread_context *tc = NULL;
 	int status;
 
+	if (spec[0] == '{') /* QEMU: JSON when the argument starts with '{' */
+		return object_parse_json(nm, spec);
+	copy = strdup(spec);
+	n = copy ? tokenize(copy, &pairs) : -1;
 	if (n < 0) {
 		free(copy);
 		return fail(EXIT_UNAVAILABLE, "out of memory");

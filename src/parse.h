@@ -63,6 +63,22 @@ int parse_nodelist(const char *s, const struct nodemask *all, struct nodemask *m
 /* CPU list "0-3,8-11:2" (stride optional), "all" relative to *all. */
 int parse_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad);
 
+/* One flat JSON object, as libvirt writes -object: members whose values
+ * are strings, numbers (kept as their text), true/false, null or arrays
+ * of whole numbers from 0.  Strict RFC 8259 otherwise: no trailing
+ * commas, no comments, no duplicate keys, nothing after the object.
+ * 0, or -EINVAL with the problem and its offset in why; -ENOMEM. */
+enum json_type { JSON_STRING, JSON_NUMBER, JSON_BOOL, JSON_NULL, JSON_ARRAY };
+struct json_member {
+	char *key;
+	enum json_type type;
+	char *text;       /* string (unescaped), number text, "true"/"false" */
+	uint64_t *items;  /* JSON_ARRAY */
+	size_t nitems;
+};
+int parse_json_object(const char *s, struct json_member **members, size_t *count, char *why, size_t whylen);
+void json_members_free(struct json_member *m, size_t n);
+
 /* "4 KiB", "2 MiB", "1.5 GiB": exact where possible. */
 void format_size(uint64_t bytes, char *buf, size_t len);
 

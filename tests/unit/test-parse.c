@@ -155,6 +155,68 @@ int main(void)
 	size_fails("99999999999999999999G", -ERANGE);
 	size_fails("99999999999999999999Gx", -EINVAL); /* junk before range */
 
+	/* one flat JSON object */
+	{
+		struct json_member *m;
+		size_t n;
+		char why[160];
+		static const char *const bad[][2] = {
+			{ "", "expected '{' at offset 0" },
+			{ "[]", "expected '{' at offset 0" },
+			{ "{", "expected a key in double quotes at offset 1" },
+			{ "{\"a\":1,}", "expected a key in double quotes at offset 7" },
+			{ "{\"a\" 1}", "expected ':' at offset 5" },
+			{ "{\"a\":1 \"b\":2}", "expected ',' or '}' at offset 7" },
+			{ "{\"a\":1}x", "text after the object at offset 7" },
+			{ "{\"a\":01}", "expected ',' or '}' at offset 6" },
+			{ "{\"a\":1.}", "invalid number at offset 7" },
+			{ "{\"a\":-}", "invalid number at offset 6" },
+			{ "{\"a\":tru}", "expected a value at offset 5" },
+			{ "{\"a\":{}}", "nested object (only a flat object is taken) at offset 5" },
+			{ "{\"a\":[1,]}", "expected a whole number from 0 in an array at offset 8" },
+			{ "{\"a\":[-1]}", "expected a whole number from 0 in an array at offset 6" },
+			{ "{\"a\":[1.5]}", "expected a whole number from 0 in an array at offset 9" },
+			{ "{\"a\":[\"x\"]}", "expected a whole number from 0 in an array at offset 6" },
+			{ "{\"a\":\"x}", "unterminated string at offset 8" },
+			{ "{\"a\":\"\\x\"}", "invalid escape in a string at offset 7" },
+			{ "{\"a\":\"\\u00\"}", "invalid \\u escape in a string at offset 7" },
+			{ "{\"a\":\"\\u0000\"}", "invalid \\u escape in a string at offset 7" },
+			{ "{\"a\":\"\\udc00\"}", "invalid surrogate pair in a string at offset 12" },
+			{ "{\"a\":1,\"a\":2}", "duplicate key 'a'" },
+			{ "{'a':1}", "expected a key in double quotes at offset 1" },
+			{ "{\"a\":1} // c", "text after the object at offset 8" },
+		};
+
+		ok(parse_json_object(" { \"qom-type\" : \"memory-backend-ram\", \"id\":\"m0\", \"size\":1073741824,"
+				     "\"prealloc\":true, \"merge\":false, \"host-nodes\":[0, 2,3], \"x\":null,"
+				     "\"e\":[], \"s\":\"a\\\"b\\\\c\\u00e9\\ud83d\\ude00\" } ",
+				     &m, &n, why, sizeof(why)) == 0 && n == 9,
+		   "JSON object parses (%s)", why);
+		ok(!strcmp(m[0].key, "qom-type") && m[0].type == JSON_STRING && !strcmp(m[0].text, "memory-backend-ram"),
+		   "JSON: string member");
+		ok(m[2].type == JSON_NUMBER && !strcmp(m[2].text, "1073741824"), "JSON: number kept as text");
+		ok(m[3].type == JSON_BOOL && !strcmp(m[3].text, "true") && m[4].type == JSON_BOOL &&
+			   !strcmp(m[4].text, "false"),
+		   "JSON: true and false");
+		ok(m[5].type == JSON_ARRAY && m[5].nitems == 3 && m[5].items[0] == 0 && m[5].items[1] == 2 &&
+			   m[5].items[2] == 3,
+		   "JSON: array of numbers");
+		ok(m[6].type == JSON_NULL && m[7].type == JSON_ARRAY && m[7].nitems == 0, "JSON: null, empty array");
+		ok(!strcmp(m[8].text, "a\"b\\c\xc3\xa9\xf0\x9f\x98\x80"), "JSON: escapes, \\u and surrogate pairs to UTF-8");
+		json_members_free(m, n);
+		ok(parse_json_object("{}", &m, &n, why, sizeof(why)) == 0 && n == 0, "JSON: empty object");
+		json_members_free(m, n);
+		ok(parse_json_object("{\"n\":-1.5e+3}", &m, &n, why, sizeof(why)) == 0 && !strcmp(m[0].text, "-1.5e+3"),
+		   "JSON: a number's full grammar");
+		json_members_free(m, n);
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+			why[0] = '\0';
+			ok(parse_json_object(bad[i][0], &m, &n, why, sizeof(why)) == -EINVAL && !strcmp(why, bad[i][1]) &&
+				   !m && !n,
+			   "JSON '%s' refused: %s (got: %s)", bad[i][0], bad[i][1], why);
+		}
+	}
+
 	/* unsigned integers */
 	{
 		unsigned long v = 0;
