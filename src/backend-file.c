@@ -228,6 +228,7 @@ const struct backend_ops backend_file_ops = {
 	.kind = BACKEND_FILE,
 	.qom_type = "memory-backend-file",
 	.default_share = false,
+	.thp_default = true,
 	.aligned = true,
 	.check = file_check,
 	.page_size = file_page_size,

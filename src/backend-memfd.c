@@ -31,6 +31,14 @@ static size_t memfd_page_size(const struct region *r, int *status)
 	return (size_t)host_default_hugepage_size();
 }
 
+/* share=off maps the memfd privately: a write fault allocates the shmem
+ * page and then its private copy, as for a tmpfs file.  hugetlb gives a
+ * private mapping its own pages only. */
+static bool memfd_private_copy(const struct region *r)
+{
+	return !region_share(r) && !r->hugetlb;
+}
+
 static int memfd_alloc(struct region *r)
 {
 	unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
@@ -61,7 +69,9 @@ const struct backend_ops backend_memfd_ops = {
 	.kind = BACKEND_MEMFD,
 	.qom_type = "memory-backend-memfd",
 	.default_share = true,
+	.thp_default = true,
 	.aligned = true,
 	.page_size = memfd_page_size,
+	.private_copy = memfd_private_copy,
 	.alloc = memfd_alloc,
 };

@@ -1,13 +1,17 @@
-/* memory-backend-ram: anonymous memory, private unless share=on. */
+/* memory-backend-ram: anonymous memory, private unless share=on.  As in
+ * QEMU 10 (system/physmem.c qemu_ram_alloc_shared), share=on is an
+ * unsealed memfd, so that the region has a descriptor to hand on. */
 #include "config.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "mapping.h"
 #include "numamem.h"
 #include "region.h"
-
-#define THP_ALIGN (2UL << 20)
 
 static size_t ram_page_size(const struct region *r, int *status)
 {
@@ -16,12 +20,21 @@ static size_t ram_page_size(const struct region *r, int *status)
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-/* At a 2 MiB boundary, as QEMU maps it, so that THP can back the whole
- * region. */
 static int ram_alloc(struct region *r)
 {
+	char name[96];
+
 	r->page_size = (size_t)sysconf(_SC_PAGESIZE);
-	return map_region(r, -1, 0, THP_ALIGN);
+	if (!region_share(r))
+		return map_region(r, -1, 0, 0);
+	snprintf(name, sizeof(name), "numamem:%s", r->id);
+	r->fd = memfd_create(name, MFD_CLOEXEC);
+	if (r->fd < 0)
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot create memfd", r->id);
+	if (ftruncate(r->fd, (off_t)r->size) < 0)
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot size memfd to %" PRIu64 " bytes",
+				  r->id, r->size);
+	return map_region(r, r->fd, 0, 0);
 }
 
 const struct backend_ops backend_ram_ops = {

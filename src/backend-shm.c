@@ -46,6 +46,7 @@ const struct backend_ops backend_shm_ops = {
 	.kind = BACKEND_SHM,
 	.qom_type = "memory-backend-shm",
 	.default_share = true,
+	.thp_default = true,
 	.aligned = false,
 	.page_size = shm_page_size,
 	.alloc = shm_alloc,

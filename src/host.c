@@ -157,6 +157,56 @@ void host_cpus_allowed(cpu_set_t *cpus)
 			CPU_SET(i, cpus);
 }
 
+/* The cpuset file of this process's cgroup, or of the nearest ancestor
+ * that has one: cgroup v2 (cpuset.cpus.effective), then v1
+ * (cpuset.effective_cpus).  False when there is none. */
+static bool read_cgroup_cpuset(cpu_set_t *cpus)
+{
+	char path[PATH_MAX] = "", buf[4096];
+	FILE *f = host_fopen("/proc/self/cpuset");
+	bool found = false;
+
+	if (!f)
+		return false;
+	if (!fgets(path, sizeof(path), f))
+		path[0] = '\0';
+	fclose(f);
+	path[strcspn(path, "\n")] = '\0';
+	if (path[0] != '/')
+		return false;
+	for (;;) {
+		const char *dir = strcmp(path, "/") ? path : "";
+
+		f = host_fopen("/sys/fs/cgroup%s/cpuset.cpus.effective", dir);
+		if (!f)
+			f = host_fopen("/sys/fs/cgroup/cpuset%s/cpuset.effective_cpus", dir);
+		if (f) {
+			CPU_ZERO(cpus);
+			if (fgets(buf, sizeof(buf), f))
+				parse_kernel_list(buf, NULL, cpus);
+			fclose(f);
+			found = CPU_COUNT(cpus) > 0;
+		}
+		if (found || !*dir)
+			return found;
+		*strrchr(path, '/') = '\0';
+		if (!path[0])
+			strcpy(path, "/");
+	}
+}
+
+void host_cpus_cpuset(cpu_set_t *cpus)
+{
+	cpu_set_t online, set;
+
+	host_cpus_online(&online);
+	if (!read_cgroup_cpuset(&set)) {
+		*cpus = online;
+		return;
+	}
+	CPU_AND(cpus, &set, &online);
+}
+
 void host_node_cpus_all(unsigned node, cpu_set_t *cpus)
 {
 	char buf[4096];
@@ -397,6 +447,19 @@ static __attribute__((format(printf, 1, 2))) uint64_t read_u64(const char *fmt, 
 		v = 0;
 	fclose(f);
 	return v;
+}
+
+int host_overcommit_memory(void)
+{
+	FILE *f = host_fopen("/proc/sys/vm/overcommit_memory");
+	int mode = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &mode) != 1)
+		mode = -1;
+	fclose(f);
+	return mode;
 }
 
 uint64_t host_free_hugepages(int node, uint64_t page_size)

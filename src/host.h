@@ -25,6 +25,10 @@ void host_nodes_allowed(struct nodemask *m);
 bool host_node_cpus(const struct nodemask *m, cpu_set_t *cpus);
 /* CPUs this process may run on. */
 void host_cpus_allowed(cpu_set_t *cpus);
+/* CPUs the cgroup cpuset of this process allows (online ones): where a
+ * thread may be moved by sched_setaffinity(), whatever the affinity
+ * numamem was started with.  The online CPUs without a cpuset. */
+void host_cpus_cpuset(cpu_set_t *cpus);
 /* CPUs online on this host. */
 void host_cpus_online(cpu_set_t *cpus);
 /* All CPUs of one node, whether this process may run on them or not. */
@@ -61,6 +65,9 @@ size_t host_hugepage_sizes(uint64_t *sizes, size_t max);
 uint64_t host_default_hugepage_size(void);
 /* Weighted-interleave weight of a node (1 when unset). */
 unsigned host_interleave_weight(unsigned node);
+
+/* vm.overcommit_memory (0, 1 or 2); -1 when unknown. */
+int host_overcommit_memory(void);
 
 /* Does the running kernel accept this MPOL_* mode for mbind()? */
 bool host_kernel_has_mode(int mode);

@@ -69,6 +69,11 @@ static int map_error(const struct region *r, int e)
 	return fail_errno(EXIT_COMPLETE, e, "region '%s': cannot map %s", r->id, sz);
 }
 
+/* Base-page memory is mapped at a 2 MiB boundary, as QEMU maps a RAM
+ * block: a transparent huge page, anonymous or shmem, needs a PMD-aligned
+ * address. */
+#define THP_ALIGN (2UL << 20)
+
 int map_region(struct region *r, int fd, off_t offset, size_t align)
 {
 	int prot = PROT_READ | (region_writable(r) ? PROT_WRITE : 0);
@@ -82,6 +87,8 @@ int map_region(struct region *r, int fd, off_t offset, size_t align)
 	if (r->pmem)
 		flags = MAP_SHARED_VALIDATE | MAP_SYNC;
 #endif
+	if (!align && r->page_size <= (size_t)sysconf(_SC_PAGESIZE))
+		align = THP_ALIGN;
 	r->ptr = map_aligned(r->size, align, prot, flags, fd, offset);
 	if (r->ptr == MAP_FAILED)
 		return map_error(r, errno);

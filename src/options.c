@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <libgen.h>
 #include <popt.h>
@@ -69,6 +70,7 @@ struct opt {
 	enum opt_type type;
 	size_t off;         /* field in struct region (P_*) or struct numamem (O_FLAG) */
 	size_t has_off;     /* bool in struct region set when given, 0: none */
+	bool nonzero;       /* P_SIZE: 0 is refused (QEMU's setter refuses it) */
 	unsigned kinds;     /* backend kinds that have the property, 0: all */
 	enum scope scope;
 	enum group group;
@@ -106,7 +108,7 @@ static const struct opt opts[] = {
 	{ "merge", P_BOOL, R(merge), .group = G_REGION, .help = "Mark the memory mergeable by KSM (default: on)" },
 	{ "dump", P_BOOL, R(dump), .group = G_REGION, .help = "Include the memory in core dumps (default: on)" },
 	{ "thp", O_HANDLER, .scope = CLI_ONLY, .group = G_REGION, .handler = opt_thp, .arg = "on|off",
-	  .help = "Transparent huge pages: on or off (default: on for ram)" },
+	  .help = "Transparent huge pages: on or off (default: on, as QEMU advises every region)" },
 	{ "object", O_HANDLER, .scope = CLI_ONLY, .group = G_REGION, .handler = opt_object,
 	  .arg = "TYPE,id=ID,...", .help = "A region or thread-context in QEMU's -object syntax (repeatable)" },
 
@@ -143,7 +145,7 @@ static const struct opt opts[] = {
 
 	{ "hugetlb", P_BOOL, R(hugetlb), .kinds = KIND(MEMFD), .group = G_MEMFD,
 	  .help = "Back the memfd with hugetlb pages" },
-	{ "hugetlbsize", P_SIZE, R(hugetlbsize), .kinds = KIND(MEMFD), .group = G_MEMFD, .arg = "SIZE",
+	{ "hugetlbsize", P_SIZE, R(hugetlbsize), .kinds = KIND(MEMFD), .nonzero = true, .group = G_MEMFD, .arg = "SIZE",
 	  .help = "Huge page size for hugetlb (default: the host's default)" },
 	{ "seal", P_BOOL, R(seal), .kinds = KIND(MEMFD), .group = G_MEMFD,
 	  .help = "Seal the memfd against growing and shrinking (default: on)" },
@@ -248,8 +250,10 @@ static void list_names(const char *const *table, size_t n, char *buf, size_t len
 static int size_error(const char *name, const char *value, int r)
 {
 	if (r == -ERANGE)
-		return fail(EXIT_USAGE, "invalid %s '%s': too large, or not a whole number of bytes", name, value);
-	return fail(EXIT_USAGE, "invalid %s '%s': expected a number with an optional K, M, G, T, P or E suffix",
+		return fail(EXIT_USAGE, "invalid %s '%s': too large (16 EiB and above)", name, value);
+	if (r == -ENOMEM)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	return fail(EXIT_USAGE, "invalid %s '%s': expected a number with an optional K, M, G, T, P or E suffix (a fraction needs one), or 0x and hex digits",
 		    name, value);
 }
 
@@ -299,6 +303,8 @@ static int set_field(const struct opt *o, void *field, const char *value)
 		r = parse_size(value, &u64);
 		if (r < 0)
 			return size_error(o->name, value, r);
+		if (!u64 && o->nonzero)
+			return fail(EXIT_USAGE, "invalid %s '%s': must be above zero", o->name, value);
 		*(uint64_t *)field = u64;
 		return EXIT_OK;
 	case P_TRI:
@@ -505,8 +511,6 @@ static int object_apply(const char *spec, struct pair *pairs, size_t n, struct r
 		if (value)
 			last_key = key;
 	}
-	if (tc && !tc->has_cpus && !tc->has_nodes)
-		return fail(EXIT_USAGE, "thread-context '%s' needs cpu-affinity or node-affinity", tc->id);
 	if (r && !r->size_given)
 		return fail(EXIT_USAGE, "region '%s': parameter 'size' is missing", r->id);
 	return EXIT_OK;
@@ -538,16 +542,153 @@ static int object_new(struct numamem *nm, const char *type, const char *id, stru
 	return (*r)->id ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
 }
 
+/* ---------------------------------------------------- JSON --object */
+
+static const char *const json_type_names[] = {
+	[JSON_STRING] = "a string", [JSON_NUMBER] = "a number", [JSON_BOOL] = "true or false",
+	[JSON_NULL] = "null", [JSON_ARRAY] = "an array",
+};
+
+/* The JSON type QEMU's QAPI schema gives a property, as QEMU's QObject
+ * input visitor demands it: sizes and counts are numbers, booleans are
+ * true/false, enums and paths strings, node and CPU lists arrays. */
+static enum json_type json_type_of(const struct opt *o, const char *key)
+{
+	if (!o)
+		return !strcmp(key, "cpu-affinity") || !strcmp(key, "node-affinity") ? JSON_ARRAY : JSON_STRING;
+	switch (o->type) {
+	case P_SIZE:
+	case P_UINT:
+		return JSON_NUMBER;
+	case P_BOOL:
+	case P_IGNORE:
+		return JSON_BOOL;
+	case P_TRI:
+		return o->arg ? JSON_STRING : JSON_BOOL; /* rom is OnOffAuto, share a bool */
+	case P_NODES:
+	case P_CPUS:
+		return JSON_ARRAY;
+	default:
+		return JSON_STRING;
+	}
+}
+
+/* One member's value as the text the key=value setters take. */
+static int json_value_text(const char *spec, const struct json_member *m, bool context, char **text)
+{
+	const struct opt *o = context ? NULL : find_opt(m->key, CLI_ONLY);
+	enum json_type want = json_type_of(o, m->key);
+	size_t len = 1, used = 0;
+
+	*text = NULL;
+	if (context ? want != JSON_ARRAY : !o)
+		return EXIT_OK; /* unknown: object_apply names it */
+	if (m->type != want)
+		return fail(EXIT_USAGE, "--object '%s': '%s' must be %s, not %s", spec, m->key, json_type_names[want],
+			    json_type_names[m->type]);
+	if (want == JSON_NUMBER && (m->text[0] == '-' || strpbrk(m->text, ".eE")))
+		return fail(EXIT_USAGE, "--object '%s': '%s' must be a whole number from 0, not %s", spec, m->key,
+			    m->text);
+	if (want != JSON_ARRAY) {
+		*text = strdup(!strcmp(m->text, "true") && want == JSON_BOOL ? "on"
+			       : !strcmp(m->text, "false") && want == JSON_BOOL ? "off" : m->text);
+		return *text ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+	}
+	for (size_t i = 0; i < m->nitems; i++) {
+		if (m->items[i] > UINT16_MAX)
+			return fail(EXIT_USAGE, "--object '%s': '%s' takes numbers up to 65535, not %" PRIu64, spec,
+				    m->key, m->items[i]);
+		len += 6;
+	}
+	if (!m->nitems)
+		return EXIT_OK; /* an empty list sets nothing */
+	*text = malloc(len);
+	if (!*text)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	for (size_t i = 0; i < m->nitems; i++)
+		used += (size_t)snprintf(*text + used, len - used, "%s%" PRIu64, i ? "," : "", m->items[i]);
+	return EXIT_OK;
+}
+
+/* --object '{"qom-type":"memory-backend-ram","id":"m0","size":1073741824}',
+ * as libvirt writes it: the members become the key=value pairs of the
+ * other form and go through the same setters and checks. */
+static int object_parse_json(struct numamem *nm, const char *spec)
+{
+	struct json_member *m = NULL;
+	struct pair *pairs = NULL;
+	size_t n = 0, np = 1;
+	const char *type = NULL, *id = NULL;
+	struct region *r = NULL;
+	struct thread_context *tc = NULL;
+	char why[160];
+	int status = EXIT_OK, e = parse_json_object(spec, &m, &n, why, sizeof(why));
+
+	if (e == -ENOMEM)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	if (e < 0)
+		return fail(EXIT_USAGE, "invalid --object JSON '%s': %s", spec, why);
+	pairs = calloc(n + 1, sizeof(*pairs));
+	if (!pairs) {
+		json_members_free(m, n);
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	}
+	for (size_t i = 0; i < n && !status; i++) {
+		if (strcmp(m[i].key, "qom-type") && strcmp(m[i].key, "id"))
+			continue;
+		if (m[i].type != JSON_STRING)
+			status = fail(EXIT_USAGE, "--object '%s': '%s' must be a string", spec, m[i].key);
+		else if (!strcmp(m[i].key, "id"))
+			id = m[i].text;
+		else
+			type = m[i].text;
+	}
+	if (!status && !type)
+		status = fail(EXIT_USAGE, "--object '%s': parameter 'qom-type' is missing", spec);
+	else if (!status && !id)
+		status = fail(EXIT_USAGE, "--object '%s': parameter 'id' is missing", spec);
+	else if (!status && !valid_id(id))
+		status = fail(EXIT_USAGE, "invalid id '%s': use a letter, then up to %d letters, digits, '-', '.' or '_'",
+			      id, ID_MAX - 1);
+	if (!status)
+		status = object_new(nm, type, id, &r, &tc);
+	pairs[0].key = (char *)type;
+	for (size_t i = 0; i < n && !status; i++) {
+		char *text;
+
+		if (!strcmp(m[i].key, "qom-type") || !strcmp(m[i].key, "id"))
+			continue;
+		status = json_value_text(spec, &m[i], tc != NULL, &text);
+		if (status)
+			break;
+		if (!text && (tc ? json_type_of(NULL, m[i].key) == JSON_ARRAY : find_opt(m[i].key, CLI_ONLY) != NULL))
+			continue; /* an empty list */
+		pairs[np].key = m[i].key;
+		pairs[np++].value = text ? text : (char *)"";
+		free(m[i].text);
+		m[i].text = text; /* freed with the members */
+	}
+	if (!status)
+		status = object_apply(spec, pairs, np, r, tc);
+	free(pairs);
+	json_members_free(m, n);
+	return status;
+}
+
 int object_parse(struct numamem *nm, const char *spec)
 {
-	char *copy = strdup(spec);
+	char *copy;
 	struct pair *pairs = NULL;
-	long n = copy ? tokenize(copy, &pairs) : -1;
+	long n;
 	const char *type, *id = NULL;
 	struct region *r = NULL;
 	struct thread_context *tc = NULL;
 	int status;
 
+	if (spec[0] == '{') /* QEMU: JSON when the argument starts with '{' */
+		return object_parse_json(nm, spec);
+	copy = strdup(spec);
+	n = copy ? tokenize(copy, &pairs) : -1;
 	if (n < 0) {
 		free(copy);
 		return fail(EXIT_UNAVAILABLE, "out of memory");
@@ -943,8 +1084,8 @@ static int check_fds(const struct numamem *nm)
 		return fail(EXIT_USAGE, "--fd and --ready-fd name the same descriptor, %d", nm->fd_number);
 	if (nm->fd_number >= 0 && nm->nregions > 1)
 		return fail(EXIT_USAGE, "--fd places a single region; this run has %zu", nm->nregions);
-	if (nm->fd_number >= 0 && region_kind(&nm->regions[0]) == BACKEND_RAM)
-		return fail(EXIT_USAGE, "--fd: region '%s' is memory-backend-ram, which has no descriptor to give (memfd, file and shm have one)",
+	if (nm->fd_number >= 0 && region_kind(&nm->regions[0]) == BACKEND_RAM && !region_share(&nm->regions[0]))
+		return fail(EXIT_USAGE, "--fd: region '%s' is memory-backend-ram with share=off, which has no descriptor to give (share=on, memfd, file and shm have one)",
 			    nm->regions[0].id);
 	return EXIT_OK;
 }

@@ -125,65 +125,121 @@ static int suffix_shift(char c)
 	return p ? (int)(p - units) * 10 : -1;
 }
 
-/* digits → *v; -ERANGE past UINT64_MAX, -EINVAL without a digit. */
-static int parse_digits(const char **s, uint64_t *v, unsigned *count)
+/* Digits in base 10 or 16 → *v; *s moves past them.  -ERANGE past
+ * UINT64_MAX (every digit is still read), -EINVAL without a digit. */
+static int parse_digits(const char **s, unsigned base, uint64_t *v)
 {
-	*v = 0;
-	*count = 0;
-	if (!isdigit((unsigned char)**s))
-		return -EINVAL;
-	for (; isdigit((unsigned char)**s); (*s)++, (*count)++) {
-		unsigned d = (unsigned)(**s - '0');
+	bool over = false;
+	const char *p = *s;
 
-		if (*v > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		*v = *v * 10 + d;
+	*v = 0;
+	for (;; p++) {
+		unsigned d;
+
+		if (isdigit((unsigned char)*p))
+			d = (unsigned)(*p - '0');
+		else if (base == 16 && isxdigit((unsigned char)*p))
+			d = (unsigned)(tolower((unsigned char)*p) - 'a' + 10);
+		else
+			break;
+		if (*v > (UINT64_MAX - d) / base)
+			over = true;
+		else
+			*v = *v * base + d;
 	}
+	if (p == *s)
+		return -EINVAL;
+	*s = p;
+	return over ? -ERANGE : 0;
+}
+
+/* round(0.DIGITS * 2^shift), halves up, exactly: the decimal fraction is
+ * doubled shift times, each carry out of the point one more bit of the
+ * result.  *nonzero: the fraction is not zero. */
+static int scale_fraction(const char *digits, size_t n, int shift, uint64_t *out, bool *nonzero)
+{
+	unsigned char *d = malloc(n ? n : 1);
+	uint64_t v = 0;
+
+	if (!d)
+		return -ENOMEM;
+	*nonzero = false;
+	for (size_t i = 0; i < n; i++) {
+		d[i] = (unsigned char)(digits[i] - '0');
+		*nonzero |= d[i] != 0;
+	}
+	for (int b = 0; b < shift; b++) {
+		unsigned carry = 0;
+
+		for (size_t i = n; i-- > 0;) {
+			unsigned x = d[i] * 2u + carry;
+
+			d[i] = (unsigned char)(x % 10);
+			carry = x / 10;
+		}
+		v = v << 1 | carry;
+	}
+	*out = v + (n && d[0] >= 5);
+	free(d);
 	return 0;
 }
 
+/* QEMU's qemu_strtosz() (util/cutils.c, QEMU 8.1 and later), read
+ * exactly: no floating point. */
 int parse_size(const char *s, uint64_t *out)
 {
-	uint64_t whole, frac = 0, den = 1;
-	unsigned digits;
-	int shift = 0, r;
+	const char *frac = NULL;
+	size_t nfrac = 0;
+	uint64_t whole = 0, part = 0;
+	bool hex = false, digits, nonzero;
+	int shift = 0, r = 0;
 
-	if (!s || (r = parse_digits(&s, &whole, &digits)) < 0)
-		return s ? r : -EINVAL;
-	if (*s == '.') {
-		const char *f = ++s, *last;
-
-		if (!isdigit((unsigned char)*f))
+	if (!s)
+		return -EINVAL;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '-')
+		return -EINVAL; /* QEMU: negative sizes, -0 too, are refused */
+	if (*s == '+')
+		s++;
+	digits = isdigit((unsigned char)*s);
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2])) {
+		/* hexadecimal: no fraction, no suffix */
+		s += 2;
+		hex = true;
+		r = parse_digits(&s, 16, &whole);
+		if (*s) /* 0x1.8, 0x20M */
 			return -EINVAL;
-		while (isdigit((unsigned char)*s))
-			s++;
-		/* trailing zeros say nothing: 1.2500000000000000P is 1.25P */
-		for (last = s; last > f && last[-1] == '0'; last--)
-			;
-		if (last - f > 19)
-			return -ERANGE; /* more digits than any byte count needs */
-		for (; f < last; f++) {
-			frac = frac * 10 + (uint64_t)(*f - '0');
-			den *= 10;
+	} else if (digits || (s[0] == '.' && isdigit((unsigned char)s[1]))) {
+		if (digits)
+			r = parse_digits(&s, 10, &whole);
+		if (*s == '.') {
+			frac = ++s;
+			while (isdigit((unsigned char)*s))
+				s++;
+			nfrac = (size_t)(s - frac);
 		}
+	} else {
+		return -EINVAL;
 	}
-	if (*s) {
-		shift = suffix_shift(*s);
-		if (shift < 0 || s[1])
+	if (!hex && *s) {
+		shift = suffix_shift(*s++);
+		if (shift < 0 || *s)
 			return -EINVAL;
 	}
+	if (r < 0)
+		return r;
+	r = scale_fraction(frac ? frac : "", nfrac, shift, &part, &nonzero);
+	if (r < 0)
+		return r;
+	if (nonzero && !shift)
+		return -EINVAL; /* a fraction needs a unit larger than a byte */
 	if (shift && whole > (UINT64_MAX >> shift))
 		return -ERANGE;
 	whole <<= shift;
-	if (frac) {
-		/* frac / den of one unit, exactly: a whole number of bytes */
-		unsigned __int128 scaled = (unsigned __int128)frac << shift;
-
-		if (scaled % den || scaled / den > UINT64_MAX - whole)
-			return -ERANGE;
-		whole += (uint64_t)(scaled / den);
-	}
-	*out = whole;
+	if (part > UINT64_MAX - whole)
+		return -ERANGE;
+	*out = whole + part;
 	return 0;
 }
 
@@ -380,4 +436,313 @@ void format_size(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%.0f %s", v, units[u]);
 	else
 		snprintf(buf, len, "%.2f %s", v, units[u]);
+}
+
+/* ------------------------------------------------ one flat JSON object */
+
+struct json_reader {
+	const char *s, *p;
+	char *why;
+	size_t whylen;
+};
+
+static int json_fail(struct json_reader *j, const char *what)
+{
+	snprintf(j->why, j->whylen, "%s at offset %zu", what, (size_t)(j->p - j->s));
+	return -EINVAL;
+}
+
+static void json_blank(struct json_reader *j)
+{
+	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+		j->p++;
+}
+
+static int json_hex4(const char *p, unsigned *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		if (!isxdigit((unsigned char)p[i]))
+			return -EINVAL;
+		*v = *v * 16 + (unsigned)(isdigit((unsigned char)p[i]) ? p[i] - '0' : tolower((unsigned char)p[i]) - 'a' + 10);
+	}
+	return 0;
+}
+
+/* A string at j->p ('"'), unescaped into a new allocation. */
+static int json_string(struct json_reader *j, char **out)
+{
+	size_t room = strlen(j->p) * 2 + 1, n = 0; /* \uXXXX gives at most 4 bytes for 6 */
+	char *buf = malloc(room);
+
+	if (!buf)
+		return -ENOMEM;
+	j->p++;
+	while (*j->p != '"') {
+		unsigned char c = (unsigned char)*j->p;
+		unsigned u, lo;
+
+		if (!c || c < 0x20) {
+			free(buf);
+			return json_fail(j, c ? "control character in a string" : "unterminated string");
+		}
+		if (c != '\\') {
+			buf[n++] = (char)c;
+			j->p++;
+			continue;
+		}
+		j->p++;
+		switch (*j->p) {
+		case '"': case '\\': case '/':
+			buf[n++] = *j->p++;
+			continue;
+		case 'b': buf[n++] = '\b'; j->p++; continue;
+		case 'f': buf[n++] = '\f'; j->p++; continue;
+		case 'n': buf[n++] = '\n'; j->p++; continue;
+		case 'r': buf[n++] = '\r'; j->p++; continue;
+		case 't': buf[n++] = '\t'; j->p++; continue;
+		case 'u':
+			break;
+		default:
+			free(buf);
+			return json_fail(j, "invalid escape in a string");
+		}
+		if (json_hex4(j->p + 1, &u) < 0 || !u) {
+			free(buf);
+			return json_fail(j, "invalid \\u escape in a string");
+		}
+		j->p += 5;
+		if (u >= 0xd800 && u < 0xdc00) { /* a surrogate pair */
+			if (j->p[0] != '\\' || j->p[1] != 'u' || json_hex4(j->p + 2, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff) {
+				free(buf);
+				return json_fail(j, "invalid surrogate pair in a string");
+			}
+			j->p += 6;
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+		} else if (u >= 0xdc00 && u <= 0xdfff) {
+			free(buf);
+			return json_fail(j, "invalid surrogate pair in a string");
+		}
+		if (u < 0x80) {
+			buf[n++] = (char)u;
+		} else if (u < 0x800) {
+			buf[n++] = (char)(0xc0 | u >> 6);
+			buf[n++] = (char)(0x80 | (u & 0x3f));
+		} else if (u < 0x10000) {
+			buf[n++] = (char)(0xe0 | u >> 12);
+			buf[n++] = (char)(0x80 | (u >> 6 & 0x3f));
+			buf[n++] = (char)(0x80 | (u & 0x3f));
+		} else {
+			buf[n++] = (char)(0xf0 | u >> 18);
+			buf[n++] = (char)(0x80 | (u >> 12 & 0x3f));
+			buf[n++] = (char)(0x80 | (u >> 6 & 0x3f));
+			buf[n++] = (char)(0x80 | (u & 0x3f));
+		}
+	}
+	j->p++;
+	buf[n] = '\0';
+	*out = buf;
+	return 0;
+}
+
+/* A number at j->p, by JSON's grammar; its text into a new allocation. */
+static int json_number(struct json_reader *j, char **out)
+{
+	const char *start = j->p;
+
+	if (*j->p == '-')
+		j->p++;
+	if (*j->p == '0')
+		j->p++;
+	else if (isdigit((unsigned char)*j->p))
+		while (isdigit((unsigned char)*j->p))
+			j->p++;
+	else
+		return json_fail(j, "invalid number");
+	if (*j->p == '.') {
+		if (!isdigit((unsigned char)*++j->p))
+			return json_fail(j, "invalid number");
+		while (isdigit((unsigned char)*j->p))
+			j->p++;
+	}
+	if (*j->p == 'e' || *j->p == 'E') {
+		j->p++;
+		if (*j->p == '+' || *j->p == '-')
+			j->p++;
+		if (!isdigit((unsigned char)*j->p))
+			return json_fail(j, "invalid number");
+		while (isdigit((unsigned char)*j->p))
+			j->p++;
+	}
+	*out = strndup(start, (size_t)(j->p - start));
+	return *out ? 0 : -ENOMEM;
+}
+
+static bool json_word(struct json_reader *j, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(j->p, w, n) || isalnum((unsigned char)j->p[n]))
+		return false;
+	j->p += n;
+	return true;
+}
+
+static int json_value(struct json_reader *j, struct json_member *m)
+{
+	int r;
+
+	json_blank(j);
+	if (*j->p == '"') {
+		m->type = JSON_STRING;
+		return json_string(j, &m->text);
+	}
+	if (*j->p == '-' || isdigit((unsigned char)*j->p)) {
+		m->type = JSON_NUMBER;
+		return json_number(j, &m->text);
+	}
+	if (json_word(j, "true") || json_word(j, "false")) {
+		m->type = JSON_BOOL;
+		m->text = strdup(j->p[-2] == 'u' ? "true" : "false"); /* tr*ue*, fal*se* */
+		return m->text ? 0 : -ENOMEM;
+	}
+	if (json_word(j, "null")) {
+		m->type = JSON_NULL;
+		return 0;
+	}
+	if (*j->p == '{')
+		return json_fail(j, "nested object (only a flat object is taken)");
+	if (*j->p != '[')
+		return json_fail(j, "expected a value");
+	m->type = JSON_ARRAY;
+	j->p++;
+	json_blank(j);
+	if (*j->p == ']') {
+		j->p++;
+		return 0;
+	}
+	for (;;) {
+		char *text = NULL, *end;
+		uint64_t *grown;
+
+		json_blank(j);
+		if (!isdigit((unsigned char)*j->p))
+			return json_fail(j, "expected a whole number from 0 in an array");
+		r = json_number(j, &text);
+		if (r < 0)
+			return r;
+		errno = 0;
+		if (strpbrk(text, ".eE")) {
+			free(text);
+			return json_fail(j, "expected a whole number from 0 in an array");
+		}
+		grown = realloc(m->items, (m->nitems + 1) * sizeof(*m->items));
+		if (!grown) {
+			free(text);
+			return -ENOMEM;
+		}
+		m->items = grown;
+		m->items[m->nitems] = strtoull(text, &end, 10);
+		free(text);
+		if (errno)
+			return json_fail(j, "number too large in an array");
+		m->nitems++;
+		json_blank(j);
+		if (*j->p == ']') {
+			j->p++;
+			return 0;
+		}
+		if (*j->p != ',')
+			return json_fail(j, "expected ',' or ']'");
+		j->p++;
+	}
+}
+
+void json_members_free(struct json_member *m, size_t n)
+{
+	for (size_t i = 0; m && i < n; i++) {
+		free(m[i].key);
+		free(m[i].text);
+		free(m[i].items);
+	}
+	free(m);
+}
+
+int parse_json_object(const char *s, struct json_member **members, size_t *count, char *why, size_t whylen)
+{
+	struct json_reader j = { .s = s, .p = s, .why = why, .whylen = whylen };
+	struct json_member *m = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	*members = NULL;
+	*count = 0;
+	json_blank(&j);
+	if (*j.p != '{')
+		return json_fail(&j, "expected '{'");
+	j.p++;
+	json_blank(&j);
+	if (*j.p == '}') {
+		j.p++;
+		goto end;
+	}
+	for (;;) {
+		struct json_member *grown;
+
+		json_blank(&j);
+		if (*j.p != '"') {
+			r = json_fail(&j, "expected a key in double quotes");
+			break;
+		}
+		grown = realloc(m, (n + 1) * sizeof(*m));
+		if (!grown) {
+			r = -ENOMEM;
+			break;
+		}
+		m = grown;
+		m[n] = (struct json_member){ 0 };
+		r = json_string(&j, &m[n].key);
+		n += r == 0;
+		if (r < 0)
+			break;
+		for (size_t i = 0; i + 1 < n; i++)
+			if (!strcmp(m[i].key, m[n - 1].key)) {
+				snprintf(why, whylen, "duplicate key '%s'", m[n - 1].key);
+				r = -EINVAL;
+			}
+		if (r < 0)
+			break;
+		json_blank(&j);
+		if (*j.p != ':') {
+			r = json_fail(&j, "expected ':'");
+			break;
+		}
+		j.p++;
+		r = json_value(&j, &m[n - 1]);
+		if (r < 0)
+			break;
+		json_blank(&j);
+		if (*j.p == '}') {
+			j.p++;
+			break;
+		}
+		if (*j.p != ',') {
+			r = json_fail(&j, "expected ',' or '}'");
+			break;
+		}
+		j.p++;
+	}
+end:
+	if (!r) {
+		json_blank(&j);
+		if (*j.p)
+			r = json_fail(&j, "text after the object");
+	}
+	if (r < 0) {
+		json_members_free(m, n);
+		return r;
+	}
+	*members = m;
+	*count = n;
+	return 0;
 }

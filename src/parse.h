@@ -35,10 +35,13 @@ int nodemask_format(const struct nodemask *m, char *buf, size_t len);
 /* "0-3,8" for a CPU set; returns the length snprintf would have written. */
 int cpuset_format(const cpu_set_t *set, char *buf, size_t len);
 
-/* SIZE: digits with an optional fraction and one of B K M G T P E
- * (case-insensitive, base 1024), read exactly.  -EINVAL for junk,
- * -ERANGE on overflow or a fraction that is not a whole number of
- * bytes. */
+/* SIZE as QEMU's qemu_strtosz() reads it: leading blanks and a '+'
+ * allowed; decimal digits with an optional fraction (either side of the
+ * point may be empty, not both) and one of B K M G T P E (either case,
+ * base 1024); or 0x and hexadecimal digits, with neither fraction nor
+ * suffix.  A non-zero fraction needs a suffix above B; the result is
+ * rounded to the nearest byte, halves up, computed exactly.  -EINVAL for
+ * junk (and negative numbers), -ERANGE past UINT64_MAX, -ENOMEM. */
 int parse_size(const char *s, uint64_t *out);
 /* Unsigned decimal in [min, max]; no sign, no octal, no junk. */
 int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
@@ -59,6 +62,22 @@ int parse_nodelist(const char *s, const struct nodemask *all, struct nodemask *m
 		   unsigned long *bad);
 /* CPU list "0-3,8-11:2" (stride optional), "all" relative to *all. */
 int parse_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad);
+
+/* One flat JSON object, as libvirt writes -object: members whose values
+ * are strings, numbers (kept as their text), true/false, null or arrays
+ * of whole numbers from 0.  Strict RFC 8259 otherwise: no trailing
+ * commas, no comments, no duplicate keys, nothing after the object.
+ * 0, or -EINVAL with the problem and its offset in why; -ENOMEM. */
+enum json_type { JSON_STRING, JSON_NUMBER, JSON_BOOL, JSON_NULL, JSON_ARRAY };
+struct json_member {
+	char *key;
+	enum json_type type;
+	char *text;       /* string (unescaped), number text, "true"/"false" */
+	uint64_t *items;  /* JSON_ARRAY */
+	size_t nitems;
+};
+int parse_json_object(const char *s, struct json_member **members, size_t *count, char *why, size_t whylen);
+void json_members_free(struct json_member *m, size_t n);
 
 /* "4 KiB", "2 MiB", "1.5 GiB": exact where possible. */
 void format_size(uint64_t bytes, char *buf, size_t len);

@@ -160,9 +160,8 @@ static int check_properties(const struct region *r)
 	if (r->align && (r->align & (r->align - 1)))
 		return fail(EXIT_USAGE, "align '%s' of region '%s' is not a power of two",
 			    size_str(r->align, sz, sizeof(sz)), r->id);
-	if (r->rom == TRI_ON && !r->readonly && region_share(r))
-		return fail(EXIT_USAGE,
-			    "region '%s': 'rom=on' cannot be combined with 'share=on' and 'readonly=off'",
+	if (r->rom == TRI_ON && !r->readonly)
+		return fail(EXIT_USAGE, "region '%s': 'rom=on' needs 'readonly=on' (QEMU opens the file read-only for a ROM)",
 			    r->id);
 	if (r->readonly && region_writable(r) && region_share(r))
 		return fail(EXIT_USAGE,
@@ -212,29 +211,77 @@ static int check_policy(const struct region *r)
 	return EXIT_OK;
 }
 
-/* prealloc-cpus: CPUs this host has, and one this process may use;
- * else pthread_create() would fail after allocating. */
+/* The CPUs a prealloc-context (or --prealloc-cpus / --prealloc-nodes)
+ * names, as QEMU's thread-context takes them: cpu-affinity as given;
+ * node-affinity as every CPU of the nodes, nodes without CPUs (or that do
+ * not exist) ignored.  Both are applied with sched_setaffinity(), which
+ * keeps the CPUs the cgroup cpuset allows, whatever mask numamem was
+ * started with.  False when neither is given. */
+static bool context_cpus(const struct region *r, cpu_set_t *cpus)
+{
+	cpu_set_t node;
+
+	CPU_ZERO(cpus);
+	if (r->has_prealloc_cpus) {
+		*cpus = r->prealloc_cpus;
+		return true;
+	}
+	if (!r->has_prealloc_nodes)
+		return false;
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!nodemask_isset(&r->prealloc_nodes, n))
+			continue;
+		host_node_cpus_all(n, &node);
+		CPU_OR(cpus, cpus, &node);
+	}
+	return true;
+}
+
+/* A prealloc-context's CPUs: each CPU named exists and is online, and at
+ * least one is in this process's cpuset; else pthread_create() would
+ * fail after allocating. */
 static int check_cpus(const struct region *r)
 {
-	cpu_set_t online, allowed, usable;
+	cpu_set_t online, cpuset, cpus, usable;
 	char list[256], what[512];
+	const char *prop = r->has_prealloc_cpus ? "cpu-affinity" : "node-affinity";
 
-	if (!r->has_prealloc_cpus)
+	if (!context_cpus(r, &cpus))
 		return EXIT_OK;
-	host_cpus_online(&online);
-	host_cpus_allowed(&allowed);
-	cpuset_format(&r->prealloc_cpus, list, sizeof(list));
-	if (r->prealloc_context)
-		snprintf(what, sizeof(what), "cpu-affinity '%s' of thread-context '%s'", list, r->prealloc_context);
+	if (r->has_prealloc_cpus)
+		cpuset_format(&r->prealloc_cpus, list, sizeof(list));
 	else
-		snprintf(what, sizeof(what), "prealloc-cpus '%s' of region '%s'", list, r->id);
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &r->prealloc_cpus) && !CPU_ISSET(c, &online))
+		nodemask_format(&r->prealloc_nodes, list, sizeof(list));
+	if (r->prealloc_context)
+		snprintf(what, sizeof(what), "%s '%s' of thread-context '%s'", prop, list, r->prealloc_context);
+	else
+		snprintf(what, sizeof(what), "%s '%s' of region '%s'",
+			 r->has_prealloc_cpus ? "prealloc-cpus" : "prealloc-nodes", list, r->id);
+	host_cpus_online(&online);
+	for (int c = 0; r->has_prealloc_cpus && c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &cpus) && !CPU_ISSET(c, &online))
 			return fail(EXIT_UNAVAILABLE, "%s: CPU %d does not exist or is offline", what, c);
-	CPU_AND(&usable, &r->prealloc_cpus, &allowed);
+	if (!CPU_COUNT(&cpus))
+		return fail(EXIT_UNAVAILABLE, "%s: the nodes select no CPUs", what);
+	host_cpus_cpuset(&cpuset);
+	CPU_AND(&usable, &cpus, &cpuset);
 	if (!CPU_COUNT(&usable))
-		return fail(EXIT_UNAVAILABLE, "%s: no CPU there that this process may use", what);
+		return fail(EXIT_UNAVAILABLE, "%s: no CPU there that this process's cpuset allows", what);
 	return EXIT_OK;
+}
+
+/* Does MAP_NORESERVE do what reserve=off asks?  As QEMU's
+ * map_noreserve_effective() (util/mmap-alloc.c): always for huge pages,
+ * read-only mappings and shared ones with a descriptor (the kernel does
+ * not account them); for private writable memory not under strict
+ * overcommit, where the kernel ignores it. */
+static bool noreserve_effective(const struct region *r)
+{
+	if (r->reserve || r->page_size > (size_t)sysconf(_SC_PAGESIZE) || !region_writable(r))
+		return true;
+	if (region_share(r))
+		return true; /* every shared kind has a descriptor (ram share=on is a memfd) */
+	return host_overcommit_memory() != 2;
 }
 
 /* Beyond QEMU: what this host can give. */
@@ -247,20 +294,10 @@ static int check_host(const struct region *r)
 		status = check_cpus(r);
 	if (status)
 		return status;
-	if (r->has_prealloc_nodes) {
-		cpu_set_t cpus;
-
-		status = check_nodes(r, &r->prealloc_nodes, "prealloc-nodes");
-		if (status)
-			return status;
-		if (!host_node_cpus(&r->prealloc_nodes, &cpus)) {
-			char list[64];
-
-			nodemask_format(&r->prealloc_nodes, list, sizeof(list));
-			return fail(EXIT_UNAVAILABLE, "prealloc-nodes '%s' of region '%s': no CPU there that this process may use",
-				    list, r->id);
-		}
-	}
+	if (!noreserve_effective(r))
+		return fail(EXIT_UNAVAILABLE,
+			    "region '%s': 'reserve=off' cannot be honoured: vm.overcommit_memory is 2, which reserves every private writable page",
+			    r->id);
 	if (mode_since[r->policy] && !host_kernel_has_mode((int)r->policy))
 		return fail(EXIT_UNAVAILABLE, "policy '%s' needs Linux %s or later (this is %s)",
 			    policy_names[r->policy], mode_since[r->policy], host_kernel_release());
@@ -286,9 +323,12 @@ int region_validate(struct region *r)
 		status = check_host(r);
 	if (status)
 		return status;
-	if (region_private_copy(r))
+	if (region_private_copy(r) && r->mem_path)
 		warn_msg("region '%s': mem-path '%s' is on tmpfs and share=off: every page written is kept twice (file and private copy); share=on avoids it",
 			 r->id, r->mem_path);
+	else if (region_private_copy(r))
+		warn_msg("region '%s': a %s with share=off keeps every page written twice (shared memory and private copy); share=on avoids it",
+			 r->id, region_kind_name(r));
 	r->kernel_mode = effective_mode(r);
 	if (r->policy == POLICY_PREFERRED && nodemask_weight(&r->host_nodes) > 1 &&
 	    r->kernel_mode == POLICY_PREFERRED)
@@ -419,15 +459,16 @@ int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)
 /* The CPUs r's prealloc threads run on; false when not pinned. */
 static bool prealloc_cpus(const struct region *r, cpu_set_t *cpus)
 {
-	cpu_set_t allowed;
+	cpu_set_t cpuset;
 
-	if (r->has_prealloc_cpus) {
-		host_cpus_allowed(&allowed);
-		CPU_AND(cpus, &r->prealloc_cpus, &allowed);
+	if (context_cpus(r, cpus)) {
+		host_cpus_cpuset(&cpuset);
+		CPU_AND(cpus, cpus, &cpuset);
 		return true;
 	}
-	if (r->has_prealloc_nodes)
-		return host_node_cpus(&r->prealloc_nodes, cpus);
+	/* a thread-context without affinity: where numamem runs, as in QEMU */
+	if (r->prealloc_context)
+		return false;
 	/* Beyond QEMU: run where the memory will be, when those nodes have CPUs. */
 	if (!nodemask_empty(&r->host_nodes) && host_node_cpus(&r->host_nodes, cpus))
 		return true;

@@ -39,7 +39,7 @@ struct backend_ops {
 	enum backend_kind kind;
 	const char *qom_type;      /* "memory-backend-ram" */
 	bool default_share;
-	bool thp_default;          /* MADV_HUGEPAGE unless thp=off (else only with thp=on) */
+	bool thp_default;          /* MADV_HUGEPAGE unless thp=off (QEMU: every RAM block) */
 	bool aligned;              /* size must be a multiple of the page size */
 	/* The kind's own checks before anything is allocated (optional). */
 	int (*check)(const struct region *r);

@@ -50,8 +50,8 @@ release
 hold --backend=file --mem-path="$T/img" --size=4M --readonly --rom=off
 check "readonly, rom=off: private and writable ($(perms))" [ "$(perms)" = rw-p ]
 release
-hold --backend=file --mem-path="$T/img" --size=4M --rom=on --no-share
-check "rom=on: read-only ($(perms))" [ "$(perms)" = r--p ]
+hold --backend=file --mem-path="$T/img" --size=4M --readonly --rom=on --share
+check "readonly, rom=on, share: read-only and shared ($(perms))" [ "$(perms)" = r--s ]
 release
 
 hold --backend=file --mem-path="$T/img" --size=4M --align=1G

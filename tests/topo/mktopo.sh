@@ -216,6 +216,10 @@ finish() {
 	voluntary_ctxt_switches:	0
 	nonvoluntary_ctxt_switches:	1
 	EOF
+	# the cgroup cpuset (v2) that gives the allowed CPUs above
+	echo /numamem.slice >"$d/proc/self/cpuset"
+	mkdir -p "$d/sys/fs/cgroup/numamem.slice"
+	echo "$cpus" >"$d/sys/fs/cgroup/numamem.slice/cpuset.cpus.effective"
 	awk -v hkb="$default_kb" -v resv="$default_resv" '
 		{ total += $2; free += $3; ifile += $4; ht += $7; hf += $8; hugetlb += $9 }
 		END {

@@ -175,7 +175,16 @@ int main(void)
 	refused("memory-backend-ram,id=m0,size=1M,prealloc-threads=0", EXIT_USAGE);
 	refused("memory-backend-ram,id=m0,size=1M,share", EXIT_USAGE);
 	refused("memory-backend-disk,id=m0,size=1M", EXIT_USAGE);
-	refused("thread-context,id=t0", EXIT_USAGE);
+	{
+		struct numamem tc;
+
+		options_init(&tc);
+		ok(object_parse(&tc, "thread-context,id=t0") == 0 && tc.ncontexts == 1 && !tc.contexts[0].has_cpus &&
+			   !tc.contexts[0].has_nodes,
+		   "a thread-context without affinity is allowed, as in QEMU");
+		options_free(&tc);
+	}
+	refused("memory-backend-memfd,id=m0,size=2M,hugetlb=on,hugetlbsize=0", EXIT_USAGE);
 	refused("thread-context,id=t0,cpu-affinity=0,node-affinity=0", EXIT_USAGE);
 	refused("thread-context,id=t0,cpu-affinity=x", EXIT_USAGE);
 	{

@@ -89,28 +89,133 @@ int main(void)
 	size_fails("4Q", -EINVAL);
 	size_fails("4GB", -EINVAL);
 	size_fails("4 G", -EINVAL);
-	size_fails("-1", -EINVAL);
-	size_fails("+1", -EINVAL);
-	size_fails(" 1", -EINVAL);
-	size_fails("1.", -EINVAL);
-	size_fails(".5G", -EINVAL);
-	size_fails("0x10", -EINVAL);
+	size_fails("1 ", -EINVAL);
 	size_fails("10x", -EINVAL);
-	size_fails("16E", -ERANGE);
-	size_fails("18446744073709551616", -ERANGE);
-	size_fails("99999999999999999999G", -ERANGE);
-	size_fails("0.3", -ERANGE);      /* not a whole number of bytes */
-	size_fails("1.0000001K", -ERANGE);
-	/* long fractions are read exactly, trailing zeros or not */
+	/* qemu_strtosz (QEMU 8.1+): blanks and '+' before the number */
+	size_is(" 1", 1);
+	size_is("+1K", 1024);
+	size_is(" +2M", 2ULL << 20);
+	size_fails("+-1", -EINVAL);
+	size_fails("-1", -EINVAL);       /* QEMU: ERANGE; refused either way */
+	size_fails("-0", -EINVAL);
+	size_fails(" -.5K", -EINVAL);
+	/* hexadecimal: no suffix, no fraction; b and e are digits */
+	size_is("0x10", 16);
+	size_is("0X1f", 31);
+	size_is("0x1b", 27);
+	size_is("0x1E", 30);
+	size_is("0xffffffffffffffff", UINT64_MAX);
+	size_fails("0x", -EINVAL);
+	size_fails("0xg", -EINVAL);
+	size_fails("0x20M", -EINVAL);
+	size_fails("0x1.8", -EINVAL);
+	size_fails("0x1p3", -EINVAL);
+	size_fails("0x10000000000000000", -ERANGE);
+	size_fails("00x10", -EINVAL);
+	/* octal is not: 010 is ten */
+	size_is("010", 10);
+	/* fractions: either side of the point may be empty, not both */
+	size_is("1.", 1);
+	size_is("1.K", 1024);
+	size_is(".5K", 512);
+	size_is("1.0", 1);               /* a zero fraction needs no unit */
+	size_is("2.000", 2);
+	size_fails("1.5", -EINVAL);      /* a fraction needs a unit above B */
+	size_fails("0.3", -EINVAL);
+	size_fails(".5", -EINVAL);
+	size_fails("1.5B", -EINVAL);
+	size_fails(".", -EINVAL);
+	size_fails(".K", -EINVAL);
+	size_fails("1..5K", -EINVAL);
+	size_fails("1.5.K", -EINVAL);
+	/* exponents are not: 1e3 is 1E and junk */
+	size_fails("1e3", -EINVAL);
+	size_is("1e", 1ULL << 60);
+	size_is("1.5e", 3ULL << 59);
+	size_fails("inf", -EINVAL);
+	size_fails("nan", -EINVAL);
+	/* rounded to the nearest byte, halves up, exactly */
+	size_is("0.1K", 102);            /* 102.4 */
+	size_is("0.3K", 307);            /* 307.2 */
+	size_is("1.00048828125K", 1025); /* 1024.5: up */
+	size_is("1.000488281249999999999999K", 1024);
+	size_is("0.0000000000000000001E", 0);
+	size_is("1.0000001K", 1024);
 	size_is("1.2500000000000000P", 5ULL << 48);
 	size_is("0.2500000000000000P", 1ULL << 48);
 	size_is("0.0009765625K", 1);
 	size_is("1.00000000000000000000000000000G", 1ULL << 30);
 	size_is("15.9375E", 255ULL << 56);
-	size_fails("0.99999999999999999999E", -ERANGE); /* 20 digits */
-	size_fails("0.0000000000000000001E", -ERANGE);  /* not whole bytes */
+	size_is("0.99999999999999999999E", 1ULL << 60);
+	size_is("15.999999999999999999E", UINT64_MAX); /* 16E - 1.15: rounds to 16E - 1 */
+	size_fails("16E", -ERANGE);
 	size_fails("16.5E", -ERANGE);
-	size_fails("15.99999999999999999E", -ERANGE);
+	size_fails("15.99999999999999999999E", -ERANGE); /* rounds to 16E */
+	size_fails("18446744073709551616", -ERANGE);
+	size_fails("99999999999999999999G", -ERANGE);
+	size_fails("99999999999999999999Gx", -EINVAL); /* junk before range */
+
+	/* one flat JSON object */
+	{
+		struct json_member *m;
+		size_t n;
+		char why[160];
+		static const char *const bad[][2] = {
+			{ "", "expected '{' at offset 0" },
+			{ "[]", "expected '{' at offset 0" },
+			{ "{", "expected a key in double quotes at offset 1" },
+			{ "{\"a\":1,}", "expected a key in double quotes at offset 7" },
+			{ "{\"a\" 1}", "expected ':' at offset 5" },
+			{ "{\"a\":1 \"b\":2}", "expected ',' or '}' at offset 7" },
+			{ "{\"a\":1}x", "text after the object at offset 7" },
+			{ "{\"a\":01}", "expected ',' or '}' at offset 6" },
+			{ "{\"a\":1.}", "invalid number at offset 7" },
+			{ "{\"a\":-}", "invalid number at offset 6" },
+			{ "{\"a\":tru}", "expected a value at offset 5" },
+			{ "{\"a\":{}}", "nested object (only a flat object is taken) at offset 5" },
+			{ "{\"a\":[1,]}", "expected a whole number from 0 in an array at offset 8" },
+			{ "{\"a\":[-1]}", "expected a whole number from 0 in an array at offset 6" },
+			{ "{\"a\":[1.5]}", "expected a whole number from 0 in an array at offset 9" },
+			{ "{\"a\":[\"x\"]}", "expected a whole number from 0 in an array at offset 6" },
+			{ "{\"a\":\"x}", "unterminated string at offset 8" },
+			{ "{\"a\":\"\\x\"}", "invalid escape in a string at offset 7" },
+			{ "{\"a\":\"\\u00\"}", "invalid \\u escape in a string at offset 7" },
+			{ "{\"a\":\"\\u0000\"}", "invalid \\u escape in a string at offset 7" },
+			{ "{\"a\":\"\\udc00\"}", "invalid surrogate pair in a string at offset 12" },
+			{ "{\"a\":1,\"a\":2}", "duplicate key 'a'" },
+			{ "{'a':1}", "expected a key in double quotes at offset 1" },
+			{ "{\"a\":1} // c", "text after the object at offset 8" },
+		};
+
+		ok(parse_json_object(" { \"qom-type\" : \"memory-backend-ram\", \"id\":\"m0\", \"size\":1073741824,"
+				     "\"prealloc\":true, \"merge\":false, \"host-nodes\":[0, 2,3], \"x\":null,"
+				     "\"e\":[], \"s\":\"a\\\"b\\\\c\\u00e9\\ud83d\\ude00\" } ",
+				     &m, &n, why, sizeof(why)) == 0 && n == 9,
+		   "JSON object parses (%s)", why);
+		ok(!strcmp(m[0].key, "qom-type") && m[0].type == JSON_STRING && !strcmp(m[0].text, "memory-backend-ram"),
+		   "JSON: string member");
+		ok(m[2].type == JSON_NUMBER && !strcmp(m[2].text, "1073741824"), "JSON: number kept as text");
+		ok(m[3].type == JSON_BOOL && !strcmp(m[3].text, "true") && m[4].type == JSON_BOOL &&
+			   !strcmp(m[4].text, "false"),
+		   "JSON: true and false");
+		ok(m[5].type == JSON_ARRAY && m[5].nitems == 3 && m[5].items[0] == 0 && m[5].items[1] == 2 &&
+			   m[5].items[2] == 3,
+		   "JSON: array of numbers");
+		ok(m[6].type == JSON_NULL && m[7].type == JSON_ARRAY && m[7].nitems == 0, "JSON: null, empty array");
+		ok(!strcmp(m[8].text, "a\"b\\c\xc3\xa9\xf0\x9f\x98\x80"), "JSON: escapes, \\u and surrogate pairs to UTF-8");
+		json_members_free(m, n);
+		ok(parse_json_object("{}", &m, &n, why, sizeof(why)) == 0 && n == 0, "JSON: empty object");
+		json_members_free(m, n);
+		ok(parse_json_object("{\"n\":-1.5e+3}", &m, &n, why, sizeof(why)) == 0 && !strcmp(m[0].text, "-1.5e+3"),
+		   "JSON: a number's full grammar");
+		json_members_free(m, n);
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+			why[0] = '\0';
+			ok(parse_json_object(bad[i][0], &m, &n, why, sizeof(why)) == -EINVAL && !strcmp(why, bad[i][1]) &&
+				   !m && !n,
+			   "JSON '%s' refused: %s (got: %s)", bad[i][0], bad[i][1], why);
+		}
+	}
 
 	/* unsigned integers */
 	{
