@@ -134,23 +134,3 @@ int policy_apply(const struct process_policy *p, const char **what)
 	}
 	return 0;
 }
-
-void policy_describe(const struct process_policy *p, char *buf, size_t len)
-{
-	/* the kernel's names in numa_maps (mpol_to_str) */
-	static const char *const kernel_names[POLICY_COUNT] = {
-		[POLICY_DEFAULT] = "default",
-		[POLICY_PREFERRED] = "prefer",
-		[POLICY_BIND] = "bind",
-		[POLICY_INTERLEAVE] = "interleave",
-		[POLICY_LOCAL] = "local",
-		[POLICY_PREFERRED_MANY] = "prefer (many)",
-		[POLICY_WEIGHTED_INTERLEAVE] = "weighted interleave",
-	};
-	char list[128];
-	int mode = p->mode < 0 ? POLICY_DEFAULT : p->mode;
-
-	nodemask_format(&p->nodes, list, sizeof(list));
-	snprintf(buf, len, "%s%s%s%s", kernel_names[mode], p->balancing ? "=balancing" : "", *list ? ":" : "",
-		 list);
-}

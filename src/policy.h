@@ -34,8 +34,4 @@ int policy_validate(struct process_policy *p);
  * across fork and exec).  0, or -1 with *what naming the call and errno
  * set; prints nothing (it runs in a child between fork and exec). */
 int policy_apply(const struct process_policy *p, const char **what);
-/* "bind:1", "interleave:0-1", "default" as numa_maps writes a policy:
- * for the --verify of COMMAND's memory and the tests. */
-void policy_describe(const struct process_policy *p, char *buf, size_t len);
-
 #endif
