@@ -2,10 +2,12 @@
 #
 # Long options come from `numamem --help`; the --[no]X toggles complete as
 # both --X and --no-X.  Values: --backend, --policy, --thp, --rom; node
-# numbers from /sys/devices/system/node for --host-nodes and
-# --prealloc-nodes (plus "all"), CPU numbers from
-# /sys/devices/system/cpu/online for --prealloc-cpus; files for --mem-path
-# and --ready-file; --object TYPE,id= then its keys and their values; and
+# numbers from /sys/devices/system/node for --host-nodes, --prealloc-nodes
+# and COMMAND's --membind/-m, --interleave/-i, --preferred/-p,
+# --preferred-many/-P, --weighted-interleave/-w, --cpunodebind/-N (plus
+# "all"), CPU numbers from /sys/devices/system/cpu/online for
+# --prealloc-cpus and --physcpubind/-C; process ids for --pid; files for
+# --mem-path and --ready-file; --object TYPE,id= then its keys and their values; and
 # the COMMAND (after "--" or the first non-option word) with its own
 # completion.  Works with --opt=value and --opt value.  Nothing is offered
 # that numamem then refuses (no CLI-only key inside --object).
@@ -19,13 +21,17 @@
 # Options that take a value as the next word or after '='.
 _numamem_argopts='--size --backend --thp --color --object --policy --host-nodes
     --prealloc-threads --prealloc-cpus --prealloc-nodes --mem-path --align
-    --offset --rom --hugetlbsize --ready-file --ready-fd --fd'
+    --offset --rom --hugetlbsize --ready-file --ready-fd --fd --membind
+    --interleave --preferred --preferred-many --weighted-interleave
+    --cpunodebind --physcpubind --pid'
+# Short options that take a value.
+_numamem_shortargs='-m -i -p -P -w -N -C'
 # --[no]X toggles.
 _numamem_toggles='share reserve merge dump prealloc discard-data readonly
     pmem hugetlb seal'
 # Options without a value (short ones included).
 _numamem_flags='--fork --json --verify --map --show-nodes --quiet --help --version
-    -q -h -V'
+    --localalloc --balancing -q -h -V -l -b'
 # sysfs root (tests point it at a fake tree).
 : "${_numamem_sysfs:=/sys}"
 
@@ -189,7 +195,8 @@ _numamem_object()
 # _numamem_takes_arg WORD: is WORD an option that needs a value?
 _numamem_takes_arg()
 {
-    [[ $1 == --* && " $_numamem_argopts " == *[[:space:]]$1[[:space:]]* ]]
+    [[ $1 == --* && " $_numamem_argopts " == *[[:space:]]$1[[:space:]]* ]] ||
+        [[ " $_numamem_shortargs " == *" $1 "* ]]
 }
 
 _numamem()
@@ -281,11 +288,17 @@ _numamem()
         --color)
             COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
             ;;
-        --host-nodes | --prealloc-nodes)
+        --host-nodes | --prealloc-nodes | --membind | -m | --interleave | -i | --preferred | -p | \
+            --preferred-many | -P | --weighted-interleave | -w | --cpunodebind | -N)
             _numamem_list "$cur" 1 $(_numamem_nodes)
             ;;
-        --prealloc-cpus)
+        --prealloc-cpus | --physcpubind | -C)
             _numamem_list "$cur" 0 $(_numamem_cpus)
+            ;;
+        --pid)
+            local d pids=()
+            for d in /proc/[0-9]*; do pids+=("${d#/proc/}"); done
+            COMPREPLY=($(compgen -W "${pids[*]}" -- "$cur"))
             ;;
         --hugetlbsize)
             COMPREPLY=($(compgen -W "$(_numamem_hugepagesizes)" -- "$cur"))

@@ -163,11 +163,12 @@ else
 	n=2
 fi
 
-expect "numamem --ba" --backend=
-nospace "numamem --ba"
+expect "numamem --bac" --backend=
+nospace "numamem --bac"
+expect "numamem --ba" --backend= --balancing
 expect "numamem --no-sh" --no-share
 expect "numamem --sha" --share
-expect "numamem -" $(comp "numamem --"; echo "$got") -q -h -V
+expect "numamem -" $(comp "numamem --"; echo "$got") -q -h -V -l -b
 has "numamem " --size= --policy= --prealloc --no-prealloc --object= --
 
 expect "numamem --backend=" ram memfd file shm
@@ -188,6 +189,14 @@ expect "numamem --host-nodes=!" '!0' '!1' '!2' '!10'
 expect "numamem --host-nodes=0-" 0-0 0-1 0-2 0-10
 expect "numamem --prealloc-cpus=" 0 1 2 3 8
 expect "numamem --prealloc-cpus 0-2," 0-2,0 0-2,1 0-2,2 0-2,3 0-2,8
+expect "numamem --membind=" 0 1 2 10 all
+expect "numamem -m 1" 1 10
+expect "numamem -i 0," 0,0 0,1 0,2 0,10
+expect "numamem --cpunodebind=!" '!0' '!1' '!2' '!10'
+expect "numamem -N " 0 1 2 10 all
+expect "numamem --physcpubind=" 0 1 2 3 8
+expect "numamem -C 0," 0,0 0,1 0,2 0,3 0,8
+has "numamem -m 0 -- tru" true
 expect "numamem --hugetlb --hugetlbsize=" 2M 1G
 _numamem_sysfs=$real_sysfs
 real_nodes=$(for d in /sys/devices/system/node/node[0-9]*; do [[ -d $d ]] && echo "${d##*/node}"; done)

@@ -579,3 +579,83 @@ const char *host_kernel_release(void)
 		return "unknown";
 	return u.release;
 }
+
+/* libnuma's warnings: kept for the caller while a list is resolved,
+ * printed as libnuma would print them otherwise.  (libnuma documents
+ * numa_warn() as a function a program may define.) */
+static char *libnuma_warning;
+static size_t libnuma_warning_len;
+
+void numa_warn(int num, char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	(void)num;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	if (libnuma_warning && !*libnuma_warning)
+		snprintf(libnuma_warning, libnuma_warning_len, "%s", msg);
+	else if (!libnuma_warning)
+		fprintf(stderr, "numamem: libnuma: %s\n", msg);
+}
+
+/* What libnuma said about a list it refused: its syntax, or a node, CPU
+ * or device this host does not have. */
+static int libnuma_refusal(const char *why)
+{
+	static const char *const syntax[] = { "unparseable", "missing", "Illegal", "Cannot parse PCI" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(syntax); i++)
+		if (strstr(why, syntax[i]))
+			return -EINVAL;
+	return -ENODEV;
+}
+
+int host_resolve_nodes(const char *s, struct nodemask *m, char *why, size_t len)
+{
+	const char *t = s + (*s == '!');
+	struct bitmask *b;
+	int r = 0;
+
+	*why = '\0';
+	libnuma_warning = why;
+	libnuma_warning_len = len;
+	/* +N counts the nodes this process may use (numactl without --all) */
+	b = *t == '+' ? numa_parse_nodestring(s) : numa_parse_nodestring_all(s);
+	libnuma_warning = NULL;
+	if (!b)
+		return *why ? libnuma_refusal(why) : -EINVAL;
+	for (unsigned long n = 0; n < b->size; n++) {
+		if (!numa_bitmask_isbitset(b, (unsigned)n))
+			continue;
+		if (n >= NUMAMEM_MAX_NODES) {
+			snprintf(why, len, "node %lu is above the highest possible, %d", n, NUMAMEM_MAX_NODES - 1);
+			r = -ERANGE;
+			break;
+		}
+		nodemask_set(m, (unsigned)n);
+	}
+	numa_bitmask_free(b);
+	return r;
+}
+
+int host_resolve_cpus(const char *s, cpu_set_t *set, char *why, size_t len)
+{
+	struct bitmask *b;
+
+	*why = '\0';
+	libnuma_warning = why;
+	libnuma_warning_len = len;
+	b = numa_parse_cpustring(s); /* +N counts the CPUs this process may use */
+	libnuma_warning = NULL;
+	if (!b)
+		return *why ? libnuma_refusal(why) : -EINVAL;
+	for (unsigned long c = 0; c < b->size && c < CPU_SETSIZE; c++)
+		if (numa_bitmask_isbitset(b, (unsigned)c))
+			CPU_SET(c, set);
+	numa_bitmask_free(b);
+	return 0;
+}

@@ -68,6 +68,15 @@ unsigned host_interleave_weight(unsigned node);
 
 /* vm.overcommit_memory (0, 1 or 2); -1 when unknown. */
 int host_overcommit_memory(void);
+/* numactl's list forms that only the running host can resolve, through
+ * libnuma (never below NUMAMEM_SYSROOT): "+N" relative to the nodes (CPUs)
+ * this process may use, and for nodes netdev:DEV, file:PATH, block:DEV,
+ * pci:ID, the node of that device; "!" before them inverts.  Adds to *m
+ * (*set).  0; -EINVAL for syntax, -ENODEV for a node, CPU or device the
+ * host does not have, -ERANGE for a node above 127; libnuma's words in
+ * why. */
+int host_resolve_nodes(const char *s, struct nodemask *m, char *why, size_t len);
+int host_resolve_cpus(const char *s, cpu_set_t *set, char *why, size_t len);
 
 /* Does the running kernel accept this MPOL_* mode for mbind()? */
 bool host_kernel_has_mode(int mode);

@@ -160,6 +160,24 @@ static bool use_colour(int when)
 	return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
+/* --pid: where a process numamem did not start has its memory. */
+static int report_pid(struct numamem *nm)
+{
+	struct proc_numa p;
+	int status = procmaps_read(nm->pid, &p);
+
+	if (!status && nm->verify)
+		procmaps_verify(&p);
+	if (!status && nm->json)
+		report_process_json(stdout, &p);
+	else if (!status && !nm->quiet)
+		report_process_text(stdout, &p);
+	if (!status && p.verdict == VERIFY_FAIL)
+		status = fail(EXIT_VERIFY, "pid %ld breaks policy %s", p.pid, p.reason);
+	procmaps_free(&p);
+	return status;
+}
+
 /* Complete, report and act; the status before the exit rules. */
 static int run(struct numamem *nm)
 {
@@ -171,10 +189,15 @@ static int run(struct numamem *nm)
 		nodes_show(stdout, nm->json);
 		return EXIT_OK;
 	}
+	if (nm->pid >= 0)
+		return report_pid(nm);
 	nm->colour = use_colour(nm->color);
 	for (size_t i = 0; i < nm->nregions; i++)
 		nm->regions[i].progress = !nm->quiet && isatty(STDERR_FILENO);
-	status = complete_all(nm);
+	/* COMMAND's own policy is checked before any region is allocated */
+	status = policy_given(&nm->proc) ? policy_validate(&nm->proc) : EXIT_OK;
+	if (!status)
+		status = complete_all(nm);
 	if (status)
 		return status;
 	/* The placement query costs a move_pages() per page: skip it when
@@ -191,20 +214,25 @@ static int run(struct numamem *nm)
 			if (nm->regions[i].placement.verdict == VERIFY_FAIL)
 				fail(EXIT_VERIFY, "region '%s' breaks policy %s: %s", nm->regions[i].id,
 				     policy_names[nm->regions[i].policy], nm->regions[i].placement.reason);
+		nm->placement_broken = true;
 		return EXIT_VERIFY;
 	}
 	return act(nm);
 }
 
 /* The one place the exit status is decided: a report that could not be
- * written is a failure, and, as env(1) does it, numamem's own failure
- * when a COMMAND was asked for but never ran is 125. */
+ * written is a failure; with a COMMAND, a placement that breaks a policy
+ * is 124 (never 125, which also means a typo, nor 4, which a command may
+ * return for reasons of its own); and, as env(1) does it, numamem's own
+ * failure when a COMMAND was asked for but never ran is 125. */
 static int exit_status(const struct numamem *nm, int status)
 {
 	int out = stdout_status();
 
 	if (!status)
 		status = out;
+	if (status == EXIT_VERIFY && nm->placement_broken && nm->command_asked)
+		return EXIT_VERIFY_COMMAND;
 	if (status && nm->command_asked && !nm->command_ran)
 		return EXIT_CANCELED;
 	return status;

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "policy.h"
+
 enum numamem_exit {
 	EXIT_OK = 0,
 	EXIT_USAGE = 1,       /* bad option or value: nothing was allocated */
@@ -14,6 +16,7 @@ enum numamem_exit {
 	EXIT_COMPLETE = 3,    /* alloc, mbind or prealloc failed */
 	EXIT_VERIFY = 4,      /* --verify: placement breaks the policy */
 	EXIT_OUTPUT = 5,      /* writing the report failed */
+	EXIT_VERIFY_COMMAND = 124, /* with COMMAND: --verify found placement that breaks a policy */
 	EXIT_CANCELED = 125,  /* with COMMAND: numamem failed before running it */
 	EXIT_CANNOT_EXEC = 126,
 	EXIT_NOT_FOUND = 127,
@@ -37,9 +40,12 @@ struct numamem {
 	int ready_fd;          /* -1: none */
 	int fd_number;         /* --fd=N, -1: none */
 	int thp;               /* enum tristate: --thp for every region */
+	struct process_policy proc; /* COMMAND's own policy and CPUs */
+	long pid;              /* --pid, -1: none */
 	char **command;        /* NULL-terminated, or NULL */
 	bool command_asked;    /* argv asks for a COMMAND (known even when parsing fails) */
 	bool command_ran;
+	bool placement_broken; /* --verify failed (not COMMAND's own status 4) */
 	bool sigpipe_default;  /* SIGPIPE was SIG_DFL when numamem started */
 	int color;             /* enum color_when: --color */
 	bool colour;           /* colour the output: --color, a terminal, NO_COLOR */

@@ -32,19 +32,21 @@ enum opt_type {
 	/* options of the run */
 	O_FLAG,    /* a bool field of struct numamem */
 	O_HANDLER, /* handled by .handler */
+	O_MEMPOLICY, /* COMMAND's memory policy: .mode */
 };
 
 /* Where an option may be given. */
 enum scope { BOTH, CLI_ONLY, OBJECT_ONLY };
 
 /* popt's help groups, in --help order. */
-enum group { G_REGION, G_PLACEMENT, G_PREALLOC, G_FILE, G_MEMFD, G_ACTIONS, G_OUTPUT, G_COUNT };
+enum group { G_REGION, G_PLACEMENT, G_PREALLOC, G_FILE, G_MEMFD, G_PROCESS, G_ACTIONS, G_OUTPUT, G_COUNT };
 static const char *const group_titles[G_COUNT] = {
 	[G_REGION] = "Region:",
 	[G_PLACEMENT] = "Placement:",
 	[G_PREALLOC] = "Preallocation:",
 	[G_FILE] = "File backend:",
 	[G_MEMFD] = "memfd backend:",
+	[G_PROCESS] = "COMMAND's own policy and CPUs (numactl's options):",
 	[G_ACTIONS] = "Actions:",
 	[G_OUTPUT] = "Output:",
 };
@@ -60,7 +62,21 @@ enum seen {
 	SEEN_SHOW_NODES = 1 << 6,
 	SEEN_FD = 1 << 7,
 	SEEN_FORK = 1 << 8,
+	SEEN_MEMBIND = 1 << 9,
+	SEEN_INTERLEAVE = 1 << 10,
+	SEEN_PREFERRED = 1 << 11,
+	SEEN_PREFERRED_MANY = 1 << 12,
+	SEEN_WEIGHTED_INTERLEAVE = 1 << 13,
+	SEEN_LOCALALLOC = 1 << 14,
+	SEEN_BALANCING = 1 << 15,
+	SEEN_CPUNODEBIND = 1 << 16,
+	SEEN_PHYSCPUBIND = 1 << 17,
+	SEEN_PID = 1 << 18,
+	SEEN_MAP = 1 << 19,
 };
+#define SEEN_MEMPOLICY (SEEN_MEMBIND | SEEN_INTERLEAVE | SEEN_PREFERRED | SEEN_PREFERRED_MANY | \
+			SEEN_WEIGHTED_INTERLEAVE | SEEN_LOCALALLOC)
+#define SEEN_PROCESS (SEEN_MEMPOLICY | SEEN_BALANCING | SEEN_CPUNODEBIND | SEEN_PHYSCPUBIND)
 
 #define ALL_KINDS 0u
 #define KIND(k) (1u << BACKEND_##k)
@@ -77,6 +93,7 @@ struct opt {
 	char short_name;
 	bool optional_arg;
 	unsigned seen;      /* enum seen bits this option sets */
+	int mode;           /* O_MEMPOLICY: enum policy */
 	int (*handler)(struct parser *p, const char *arg);
 	const char *arg, *help;
 };
@@ -91,6 +108,9 @@ static int opt_fd(struct parser *p, const char *arg);
 static int opt_help(struct parser *p, const char *arg);
 static int opt_color(struct parser *p, const char *arg);
 static int opt_version(struct parser *p, const char *arg);
+static int opt_cpunodebind(struct parser *p, const char *arg);
+static int opt_physcpubind(struct parser *p, const char *arg);
+static int opt_pid(struct parser *p, const char *arg);
 
 #define R(field) .off = offsetof(struct region, field)
 #define N(field) .off = offsetof(struct numamem, field)
@@ -151,6 +171,30 @@ static const struct opt opts[] = {
 	  .help = "Seal the memfd against growing and shrinking (default: on)" },
 	{ "x-use-canonical-path-for-ramblock-id", P_IGNORE, .scope = OBJECT_ONLY },
 
+	{ "membind", O_MEMPOLICY, .mode = POLICY_BIND, .scope = CLI_ONLY, .group = G_PROCESS, .short_name = 'm',
+	  .seen = SEEN_MEMBIND, .arg = "NODES", .help = "Allocate COMMAND's memory only on NODES" },
+	{ "interleave", O_MEMPOLICY, .mode = POLICY_INTERLEAVE, .scope = CLI_ONLY, .group = G_PROCESS,
+	  .short_name = 'i', .seen = SEEN_INTERLEAVE, .arg = "NODES",
+	  .help = "Interleave COMMAND's memory over NODES, page by page" },
+	{ "preferred", O_MEMPOLICY, .mode = POLICY_PREFERRED, .scope = CLI_ONLY, .group = G_PROCESS,
+	  .short_name = 'p', .seen = SEEN_PREFERRED, .arg = "NODE",
+	  .help = "Allocate COMMAND's memory on NODE while it has room, else elsewhere" },
+	{ "preferred-many", O_MEMPOLICY, .mode = POLICY_PREFERRED_MANY, .scope = CLI_ONLY, .group = G_PROCESS,
+	  .short_name = 'P', .seen = SEEN_PREFERRED_MANY, .arg = "NODES",
+	  .help = "Allocate COMMAND's memory on NODES while they have room, else elsewhere" },
+	{ "weighted-interleave", O_MEMPOLICY, .mode = POLICY_WEIGHTED_INTERLEAVE, .scope = CLI_ONLY,
+	  .group = G_PROCESS, .short_name = 'w', .seen = SEEN_WEIGHTED_INTERLEAVE, .arg = "NODES",
+	  .help = "Interleave COMMAND's memory over NODES by the kernel's node weights" },
+	{ "localalloc", O_MEMPOLICY, .mode = POLICY_LOCAL, .scope = CLI_ONLY, .group = G_PROCESS, .short_name = 'l',
+	  .seen = SEEN_LOCALALLOC, .help = "Allocate COMMAND's memory on the node it runs on" },
+	{ "balancing", O_FLAG, N(proc.balancing), .scope = CLI_ONLY, .group = G_PROCESS, .short_name = 'b',
+	  .seen = SEEN_BALANCING, .help = "With --membind: let NUMA balancing move pages among the bound nodes" },
+	{ "cpunodebind", O_HANDLER, .scope = CLI_ONLY, .group = G_PROCESS, .short_name = 'N',
+	  .handler = opt_cpunodebind, .seen = SEEN_CPUNODEBIND, .arg = "NODES",
+	  .help = "Run COMMAND on the CPUs of NODES" },
+	{ "physcpubind", O_HANDLER, .scope = CLI_ONLY, .group = G_PROCESS, .short_name = 'C',
+	  .handler = opt_physcpubind, .seen = SEEN_PHYSCPUBIND, .arg = "CPUS", .help = "Run COMMAND on CPUS" },
+
 	{ "hold", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_hold, .optional_arg = true,
 	  .seen = SEEN_HOLD, .arg = "DURATION",
 	  .help = "Keep the regions until SIGINT or SIGTERM, or for DURATION (s, m, h)" },
@@ -162,11 +206,13 @@ static const struct opt opts[] = {
 	  .arg = "FD", .help = "Give COMMAND the region at descriptor number FD" },
 	{ "fork", O_FLAG, N(force_fork), .scope = CLI_ONLY, .group = G_ACTIONS, .seen = SEEN_FORK,
 	  .help = "Run COMMAND as a child and hold the regions until it exits" },
+	{ "pid", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_pid, .seen = SEEN_PID,
+	  .arg = "PID", .help = "Report where the memory of running process PID is, and exit" },
 
 	{ "json", O_FLAG, N(json), .scope = CLI_ONLY, .group = G_OUTPUT, .help = "Print the report as JSON" },
 	{ "verify", O_FLAG, N(verify), .scope = CLI_ONLY, .group = G_OUTPUT,
-	  .help = "Exit with status 4 if placement breaks the policy" },
-	{ "map", O_FLAG, N(map), .scope = CLI_ONLY, .group = G_OUTPUT,
+	  .help = "Exit with status 4 (124 with COMMAND) if placement breaks the policy" },
+	{ "map", O_FLAG, N(map), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_MAP,
 	  .help = "Draw each region as a map of which node holds each chunk" },
 	{ "color", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .handler = opt_color, .arg = "WHEN",
 	  .help = "Colour the map: auto (a terminal, NO_COLOR unset), always or never" },
@@ -185,9 +231,9 @@ static const struct opt opts[] = {
 /* Options that exclude or need each other, checked once every option
  * is read (util-linux's ul_excl_t is the model).  The first rule broken
  * is reported. */
-enum rule_kind { EXCLUDES, NEEDS };
+enum rule_kind { EXCLUDES, NEEDS, AT_MOST_ONE };
 static const struct rule {
-	unsigned a, b;      /* enum seen bits: a with any of b, or a without b */
+	unsigned a, b;      /* enum seen bits: a with any of b, a without b, or two of a */
 	enum rule_kind kind;
 	const char *message;
 	bool name_a;        /* the message follows the option that set a */
@@ -202,6 +248,16 @@ static const struct rule {
 	{ .a = SEEN_FD, .b = SEEN_COMMAND, .kind = NEEDS, .message = "--fd needs a COMMAND after --" },
 	{ .a = SEEN_HOLD, .b = SEEN_COMMAND, .kind = EXCLUDES,
 	  .message = "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
+	{ .a = SEEN_MEMPOLICY, .kind = AT_MOST_ONE,
+	  .message = "--membind, --interleave, --preferred, --preferred-many, --weighted-interleave and --localalloc are mutually exclusive" },
+	{ .a = SEEN_CPUNODEBIND, .b = SEEN_PHYSCPUBIND, .kind = EXCLUDES,
+	  .message = "--cpunodebind and --physcpubind are mutually exclusive" },
+	{ .a = SEEN_BALANCING, .b = SEEN_MEMBIND, .kind = NEEDS, .message = "--balancing needs --membind" },
+	{ .a = SEEN_PROCESS, .b = SEEN_COMMAND, .kind = NEEDS,
+	  .message = "--membind, --cpunodebind and the other options of COMMAND's own policy need a COMMAND after --" },
+	{ .a = SEEN_PID, .b = SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_COMMAND | SEEN_HOLD | SEEN_SHOW_NODES | SEEN_MAP,
+	  .kind = EXCLUDES,
+	  .message = "--pid reports a running process: it takes no region, COMMAND, --hold, --show-nodes or --map" },
 };
 
 /* popt's value for opts[i]; 0 and negative values are popt's own. */
@@ -263,32 +319,93 @@ static int list_error(const char *name, const char *value, int r, unsigned long 
 		return fail(EXIT_USAGE, "invalid %s '%s': %lu is above the highest possible, %lu", name, value,
 			    bad, max - 1);
 	if (r == -ENOENT)
-		return fail(EXIT_USAGE, "invalid %s '%s': the list names no node", name, value);
+		return fail(EXIT_USAGE, "invalid %s '%s': the list names no %s", name, value,
+			    max == CPU_SETSIZE ? "CPU" : "node");
 	if (max == CPU_SETSIZE)
-		return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,8-11:2 or all", name, value);
-	return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,5, all or !LIST", name, value);
+		return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,8-11:2, all, !LIST or +LIST",
+			    name, value);
+	return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,5, all, !LIST, +LIST or netdev:DEV",
+		    name, value);
 }
 
+/* A list form only the running host can resolve: +N, or a device
+ * (netdev:, file:, block:, pci:); libnuma reads those (host.c). */
+static bool host_form(const char *value)
+{
+	return value[*value == '!'] == '+' || strchr(value, ':');
+}
+
+/* libnuma refused, or resolved to nothing. */
+static int resolve_error(const char *name, const char *value, int r, const char *why, bool cpus)
+{
+	if ((r == -EINVAL || r == -ERANGE) && *why)
+		return fail(EXIT_USAGE, "invalid %s '%s': %s", name, value, why);
+	if (r == -EINVAL)
+		return list_error(name, value, r, 0, cpus ? CPU_SETSIZE : NUMAMEM_MAX_NODES);
+	if (r == -ENOENT)
+		return fail(EXIT_UNAVAILABLE, "%s '%s': names no %s of this host", name, value, cpus ? "CPU" : "node");
+	if (value[*value == '!'] == '+') {
+		struct nodemask nodes;
+		cpu_set_t set;
+		unsigned n;
+
+		if (cpus)
+			host_cpus_allowed(&set);
+		else
+			host_nodes_allowed(&nodes);
+		n = cpus ? (unsigned)CPU_COUNT(&set) : nodemask_weight(&nodes);
+		return fail(EXIT_UNAVAILABLE, "%s '%s': +N counts the %s this process may use, and there %s only %u",
+			    name, value, cpus ? "CPUs" : "nodes", n == 1 ? "is" : "are", n);
+	}
+	return fail(EXIT_UNAVAILABLE, "%s '%s': not on this host (libnuma: %s)", name, value, why);
+}
+
+/* numactl's node lists: the pure parser for what needs no host (ranges,
+ * all, !LIST: relative to the allowed nodes, below NUMAMEM_SYSROOT), and
+ * libnuma for +N and devices. */
 static int parse_nodes(const char *name, const char *value, struct nodemask *m)
 {
-	struct nodemask allowed;
+	struct nodemask allowed, got = { { 0 } };
 	unsigned long bad = 0;
+	char why[256];
 	int r;
 
-	host_nodes_allowed(&allowed);
-	r = parse_nodelist(value, &allowed, m, &bad);
-	return r < 0 ? list_error(name, value, r, bad, NUMAMEM_MAX_NODES) : EXIT_OK;
+	if (!host_form(value)) {
+		host_nodes_allowed(&allowed);
+		r = parse_nodelist(value, &allowed, m, &bad);
+		return r < 0 ? list_error(name, value, r, bad, NUMAMEM_MAX_NODES) : EXIT_OK;
+	}
+	r = host_resolve_nodes(value, &got, why, sizeof(why));
+	if (!r && nodemask_empty(&got))
+		r = -ENOENT;
+	if (r < 0)
+		return resolve_error(name, value, r, why, false);
+	for (size_t i = 0; i < NODEMASK_LONGS; i++)
+		m->bits[i] |= got.bits[i];
+	return EXIT_OK;
 }
 
+/* CPU lists likewise: +N through libnuma, the rest pure. */
 static int parse_cpus(const char *name, const char *value, cpu_set_t *set)
 {
-	cpu_set_t allowed;
+	cpu_set_t allowed, got;
 	unsigned long bad = 0;
+	char why[256];
 	int r;
 
-	host_cpus_allowed(&allowed);
-	r = parse_cpulist(value, &allowed, set, &bad);
-	return r < 0 ? list_error(name, value, r, bad, CPU_SETSIZE) : EXIT_OK;
+	if (value[*value == '!'] != '+') {
+		host_cpus_allowed(&allowed);
+		r = parse_cpulist(value, &allowed, set, &bad);
+		return r < 0 ? list_error(name, value, r, bad, CPU_SETSIZE) : EXIT_OK;
+	}
+	CPU_ZERO(&got);
+	r = host_resolve_cpus(value, &got, why, sizeof(why));
+	if (!r && !CPU_COUNT(&got))
+		r = -ENOENT;
+	if (r < 0)
+		return resolve_error(name, value, r, why, true);
+	CPU_OR(set, set, &got);
+	return EXIT_OK;
 }
 
 static int set_field(const struct opt *o, void *field, const char *value)
@@ -809,6 +926,48 @@ static int opt_color(struct parser *p, const char *arg)
 	return EXIT_OK;
 }
 
+/* --membind and the other memory policies of COMMAND: the last given
+ * wins, as in numactl (two different ones are refused by the rules). */
+static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg)
+{
+	struct process_policy *pp = &p->nm->proc;
+
+	pp->mode = o->mode;
+	pp->mode_opt = o->name;
+	pp->nodes = (struct nodemask){ { 0 } };
+	if (!arg)
+		return EXIT_OK;
+	if (parse_nodes(o->name, arg, &pp->nodes))
+		return EXIT_USAGE;
+	if (o->mode == POLICY_PREFERRED && nodemask_weight(&pp->nodes) > 1)
+		return fail(EXIT_USAGE, "invalid preferred '%s': one node (--preferred-many takes several)", arg);
+	return EXIT_OK;
+}
+
+static int opt_cpunodebind(struct parser *p, const char *arg)
+{
+	p->nm->proc.has_cpunodes = true;
+	p->nm->proc.cpunodes = (struct nodemask){ { 0 } };
+	return parse_nodes("cpunodebind", arg, &p->nm->proc.cpunodes);
+}
+
+static int opt_physcpubind(struct parser *p, const char *arg)
+{
+	p->nm->proc.has_cpus = true;
+	CPU_ZERO(&p->nm->proc.cpus);
+	return parse_cpus("physcpubind", arg, &p->nm->proc.cpus);
+}
+
+static int opt_pid(struct parser *p, const char *arg)
+{
+	unsigned long v;
+
+	if (parse_uint(arg, 1, INT_MAX, &v) < 0)
+		return fail(EXIT_USAGE, "invalid pid '%s': expected a process id", arg);
+	p->nm->pid = (long)v;
+	return EXIT_OK;
+}
+
 static int opt_help(struct parser *p, const char *arg)
 {
 	(void)arg;
@@ -870,8 +1029,20 @@ static bool command_asked(int argc, char **argv)
 			return i + 1 < argc;
 		if (a[0] != '-' || !a[1])
 			return true;
-		if (a[1] != '-' || strchr(a, '='))
-			continue; /* -q, -hV; --name=value */
+		if (a[1] != '-') { /* -q, -hV, -m0, -m 0 */
+			for (const char *c = a + 1; *c && !o; c++)
+				for (size_t k = 0; k < ARRAY_SIZE(opts) && !o; k++)
+					if (opts[k].short_name == *c && opts[k].scope != OBJECT_ONLY) {
+						o = &opts[k];
+						if (o->arg && !c[1])
+							i++; /* -m 0: the next word is the value */
+						else if (!o->arg)
+							o = NULL; /* -hV: on to the next letter */
+					}
+			continue;
+		}
+		if (strchr(a, '='))
+			continue; /* --name=value */
 		len = strlen(a + 2);
 		for (size_t k = 0; k < ARRAY_SIZE(opts) && !o; k++)
 			if (opts[k].scope != OBJECT_ONLY && strlen(opts[k].name) == len &&
@@ -897,6 +1068,8 @@ static int take_option(struct parser *p, int code, const char *arg)
 	}
 	if (o->type == O_HANDLER)
 		return o->handler(p, arg);
+	if (o->type == O_MEMPOLICY)
+		return take_mempolicy(p, o, arg);
 	if (!p->first_region_opt[0])
 		snprintf(p->first_region_opt, sizeof(p->first_region_opt), "--%s", o->name);
 	p->seen |= SEEN_REGION_OPT;
@@ -973,7 +1146,8 @@ static int check_rules(const struct parser *p)
 
 		if (!(p->seen & r->a))
 			continue;
-		if ((r->kind == EXCLUDES) == !!(p->seen & r->b))
+		if (r->kind == AT_MOST_ONE ? __builtin_popcount(p->seen & r->a) > 1
+					   : (r->kind == EXCLUDES) == !!(p->seen & r->b))
 			return fail(EXIT_USAGE, "%s%s%s", r->name_a ? p->first_region_opt : "", r->name_a ? " " : "",
 				    r->message);
 	}
@@ -1167,7 +1341,7 @@ static int finish_options(struct parser *p)
 		status = add_cli_region(p);
 	if (status || nm->show_nodes)
 		return status;
-	if (!nm->nregions)
+	if (!nm->nregions && !policy_given(&nm->proc) && nm->pid < 0)
 		return fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");
 	status = check_ids(nm);
 	if (!status)
@@ -1184,7 +1358,8 @@ static int finish_options(struct parser *p)
 
 void options_init(struct numamem *nm)
 {
-	*nm = (struct numamem){ .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO };
+	*nm = (struct numamem){ .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO, .pid = -1 };
+	policy_init(&nm->proc);
 }
 
 int options_parse(int argc, char **argv, struct numamem *nm)

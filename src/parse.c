@@ -414,13 +414,32 @@ static void set_cpu(void *set, unsigned long cpu)
 
 int parse_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad)
 {
+	cpu_set_t tmp;
+	bool invert = false;
+	int r;
+
 	if (!s)
 		return -EINVAL;
-	if (!strcmp(s, "all")) {
-		CPU_OR(set, set, all);
-		return 0;
+	CPU_ZERO(&tmp);
+	if (*s == '!') {
+		invert = true;
+		s++;
 	}
-	return parse_ranges(s, CPU_SETSIZE, set, set_cpu, true, bad);
+	if (!strcmp(s, "all")) {
+		CPU_OR(&tmp, &tmp, all);
+	} else {
+		r = parse_ranges(s, CPU_SETSIZE, &tmp, set_cpu, true, bad);
+		if (r < 0)
+			return r;
+	}
+	if (invert) {
+		CPU_XOR(&tmp, &tmp, all);
+		CPU_AND(&tmp, &tmp, all);
+		if (!CPU_COUNT(&tmp))
+			return -ENOENT;
+	}
+	CPU_OR(set, set, &tmp);
+	return 0;
 }
 
 void format_size(uint64_t bytes, char *buf, size_t len)

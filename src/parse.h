@@ -60,7 +60,8 @@ int parse_name(const char *s, const char *const *table, size_t n);
  * host-nodes= keys accumulate as in QEMU. */
 int parse_nodelist(const char *s, const struct nodemask *all, struct nodemask *m,
 		   unsigned long *bad);
-/* CPU list "0-3,8-11:2" (stride optional), "all" relative to *all. */
+/* CPU list "0-3,8-11:2" (stride optional), "all" and "!LIST" relative
+ * to *all (the CPUs this process may use); "!all" is -ENOENT. */
 int parse_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad);
 
 /* One flat JSON object, as libvirt writes -object: members whose values

@@ -87,7 +87,7 @@ void region_free(struct region *r)
 	r->id = r->mem_path = r->prealloc_context = r->created_path = NULL;
 }
 
-static int check_nodes(const struct region *r, const struct nodemask *m, const char *prop)
+int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner)
 {
 	struct nodemask present, memory, allowed;
 
@@ -98,16 +98,29 @@ static int check_nodes(const struct region *r, const struct nodemask *m, const c
 		if (!nodemask_isset(m, n))
 			continue;
 		if (!nodemask_isset(&present, n))
-			return fail(EXIT_UNAVAILABLE, "%s '%u' of region '%s': node %u does not exist",
-				    prop, n, r->id, n);
-		if (m == &r->host_nodes && !nodemask_isset(&memory, n))
-			return fail(EXIT_UNAVAILABLE, "%s '%u' of region '%s': node %u has no memory",
-				    prop, n, r->id, n);
+			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u does not exist", prop, n, owner, n);
+		if (need_memory && !nodemask_isset(&memory, n))
+			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u has no memory", prop, n, owner, n);
 		if (!nodemask_isset(&allowed, n))
-			return fail(EXIT_UNAVAILABLE,
-				    "%s '%u' of region '%s': node %u is outside the nodes this process may use",
-				    prop, n, r->id, n);
+			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u is outside the nodes this process may use",
+				    prop, n, owner, n);
 	}
+	return EXIT_OK;
+}
+
+static int check_nodes(const struct region *r, const struct nodemask *m, const char *prop)
+{
+	char owner[160]; /* ids are at most 128 characters */
+
+	snprintf(owner, sizeof(owner), " of region '%s'", r->id);
+	return check_nodes_on_host(m, m == &r->host_nodes, prop, owner);
+}
+
+int check_mode_on_host(int mode)
+{
+	if (mode >= 0 && mode < POLICY_COUNT && mode_since[mode] && !host_kernel_has_mode(mode))
+		return fail(EXIT_UNAVAILABLE, "policy '%s' needs Linux %s or later (this is %s)", policy_names[mode],
+			    mode_since[mode], host_kernel_release());
 	return EXIT_OK;
 }
 
@@ -298,9 +311,9 @@ static int check_host(const struct region *r)
 		return fail(EXIT_UNAVAILABLE,
 			    "region '%s': 'reserve=off' cannot be honoured: vm.overcommit_memory is 2, which reserves every private writable page",
 			    r->id);
-	if (mode_since[r->policy] && !host_kernel_has_mode((int)r->policy))
-		return fail(EXIT_UNAVAILABLE, "policy '%s' needs Linux %s or later (this is %s)",
-			    policy_names[r->policy], mode_since[r->policy], host_kernel_release());
+	status = check_mode_on_host((int)r->policy);
+	if (status)
+		return status;
 	if ((r->hugetlb || r->page_size > (size_t)sysconf(_SC_PAGESIZE)) &&
 	    !host_has_hugepage_size(r->page_size)) {
 		format_size(r->page_size, sz, sizeof(sz));

@@ -134,6 +134,15 @@ static inline bool region_private_copy(const struct region *r)
 	return r->ops->private_copy && r->ops->private_copy(r);
 }
 
+/* The node checks every node list gets before anything is allocated:
+ * each node in m exists, has memory (need_memory) and may be used by
+ * this process.  prop names the list ("host-nodes", "membind"), owner
+ * follows the value (" of region 'm0'", or ""); one line, exit status. */
+int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner);
+/* The running kernel has MPOL_* mode, or one line naming the release it
+ * needs; exit status. */
+int check_mode_on_host(int mode);
+
 /* QEMU's property checks and numamem's host checks, before anything is
  * allocated.  Prints one line and returns an exit status. */
 int region_validate(struct region *r);

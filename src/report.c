@@ -185,3 +185,104 @@ void report_json(FILE *out, const struct numamem *nm)
 	}
 	fprintf(out, "]}\n");
 }
+
+/* ------------------------------------------------ a process's memory */
+
+/* Nodes holding any of the process's pages, or every node with memory. */
+static void process_nodes(const struct proc_numa *p, struct nodemask *cols)
+{
+	*cols = (struct nodemask){ { 0 } };
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (p->node_bytes[n])
+			nodemask_set(cols, n);
+	if (nodemask_empty(cols))
+		host_nodes_with_memory(cols);
+}
+
+void report_process_text(FILE *out, const struct proc_numa *p)
+{
+	struct nodemask cols;
+	char sz[32];
+
+	process_nodes(p, &cols);
+	format_size(p->bytes, sz, sizeof(sz));
+	fprintf(out, "process %ld (%s): %zu mappings, %s present; /proc/%ld/numa_maps read in %.3f ms\n", p->pid,
+		p->comm, p->n, sz, p->pid, p->t_read * 1e3);
+	fprintf(out, "  %-16s %-24s", "address", "policy");
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		char col[16];
+
+		snprintf(col, sizeof(col), "node %u", n);
+		if (nodemask_isset(&cols, n))
+			fprintf(out, " %16s", col);
+	}
+	fprintf(out, " mapping\n");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct vma_numa *v = &p->vmas[i];
+
+		if (!v->bytes)
+			continue;
+		fprintf(out, "  %-16lx %-24s", v->start, v->policy);
+		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+			if (nodemask_isset(&cols, n))
+				fprintf(out, " %16" PRIu64, v->node_bytes[n]);
+		fprintf(out, " %s\n", *v->name ? v->name : "anon");
+	}
+	fprintf(out, "  %-16s %-24s", "total", "");
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (nodemask_isset(&cols, n))
+			fprintf(out, " %16" PRIu64, p->node_bytes[n]);
+	fputc('\n', out);
+	if (p->verdict != VERIFY_SKIPPED || *p->reason)
+		fprintf(out, "  verify:       %s (%s)\n", verdict_names[p->verdict], p->reason);
+}
+
+static void json_node_bytes(FILE *out, const uint64_t *bytes)
+{
+	bool first = true;
+
+	fputc('{', out);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!bytes[n])
+			continue;
+		fprintf(out, "%s\"%u\":%" PRIu64, first ? "" : ",", n, bytes[n]);
+		first = false;
+	}
+	fputc('}', out);
+}
+
+static void json_process(FILE *out, const struct proc_numa *p)
+{
+	fprintf(out, "{\"pid\":%ld,\"comm\":", p->pid);
+	json_string(out, p->comm);
+	fprintf(out, ",\"source\":\"numa_maps\",\"read_ms\":%.3f,\"present_bytes\":%" PRIu64 ",\"node_bytes\":",
+		p->t_read * 1e3, p->bytes);
+	json_node_bytes(out, p->node_bytes);
+	fprintf(out, ",\"mappings\":[");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct vma_numa *v = &p->vmas[i];
+
+		fprintf(out, "%s{\"address\":\"%lx\",\"policy\":", i ? "," : "", v->start);
+		json_string(out, v->policy);
+		fprintf(out, ",\"mode\":\"%s\",\"nodes\":", mode_name(v->mode));
+		json_nodes(out, &v->nodes);
+		fprintf(out, ",\"name\":");
+		json_string(out, v->name);
+		fprintf(out, ",\"placed_by_policy\":%s,\"page_size\":%" PRIu64 ",\"present_bytes\":%" PRIu64
+			",\"node_bytes\":", !v->file || v->shmem ? "true" : "false", v->page_size, v->bytes);
+		json_node_bytes(out, v->node_bytes);
+		fputc('}', out);
+	}
+	fprintf(out, "],\"verify\":\"%s\",\"verify_reason\":", verdict_names[p->verdict]);
+	json_string(out, p->reason);
+	fputc('}', out);
+}
+
+void report_process_json(FILE *out, const struct proc_numa *p)
+{
+	fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
+	json_string(out, host_kernel_release());
+	fprintf(out, ",\"process\":");
+	json_process(out, p);
+	fprintf(out, "}\n");
+}

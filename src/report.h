@@ -5,9 +5,14 @@
 #include <stdio.h>
 
 #include "numamem.h"
+#include "procmaps.h"
 
 /* Write errors show at exit (stdout_status). */
 void report_text(FILE *out, const struct numamem *nm);
 void report_json(FILE *out, const struct numamem *nm);
+/* --pid: every mapping with its policy and bytes per node, the totals,
+ * and the verdict when judged. */
+void report_process_text(FILE *out, const struct proc_numa *p);
+void report_process_json(FILE *out, const struct proc_numa *p);
 
 #endif

@@ -4,7 +4,14 @@
  * with only those, numamem execs COMMAND in its own place, since the
  * memory and (memfd, shm, tmpfs) its policy live in the object behind
  * the fd.  Anonymous ram cannot be inherited: numamem forks, holds it
- * while COMMAND runs, forwards signals and returns COMMAND's status. */
+ * while COMMAND runs, forwards signals and returns COMMAND's status.
+ *
+ * COMMAND's own policy and CPUs (--membind, --cpunodebind, ...) are set
+ * by the process that becomes COMMAND, right before exec: numamem
+ * itself on the exec-in-place path (every region is complete by then),
+ * the forked child otherwise.  posix_spawn() cannot set a memory policy,
+ * so the child is fork()ed; the regions are MADV_DONTFORK first, so that
+ * fork copies no page table of theirs. */
 #include "config.h"
 
 #include <ctype.h>
@@ -12,7 +19,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/mman.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,30 +268,68 @@ static int exec_status(int e)
 	return e == ENOENT || e == ENOTDIR ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 }
 
+/* Why a child could not become COMMAND: errno, and the call. */
+struct child_error {
+	int err;
+	bool policy; /* policy_apply() failed, not exec */
+	char what[32];
+};
+
+/* In the child: COMMAND's policy and CPUs, then exec; never returns. */
+static void become_command(struct numamem *nm, char **envp, int errfd)
+{
+	struct child_error ce = { 0 };
+	const char *what = "exec";
+
+	if (nm->sigpipe_default) /* COMMAND gets SIGPIPE as numamem was given it */
+		signal(SIGPIPE, SIG_DFL);
+	if (policy_apply(&nm->proc, &what) == 0)
+		execvpe(nm->command[0], nm->command, envp);
+	else
+		ce.policy = true;
+	ce.err = errno;
+	snprintf(ce.what, sizeof(ce.what), "%s", what);
+	if (write(errfd, &ce, sizeof(ce)) < 0)
+		_exit(EXIT_CANCELED);
+	_exit(EXIT_CANCELED);
+}
+
 /* Fork COMMAND, forward signals to it, wait. */
 static int spawn_and_wait(struct numamem *nm, char **envp)
 {
 	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa = { .sa_handler = forward };
-	posix_spawnattr_t attr;
-	sigset_t dfl;
-	int wstatus, e;
+	struct child_error ce;
+	int wstatus, pipefd[2];
+	ssize_t n;
 
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return fail_errno(EXIT_CANCELED, errno, "cannot run '%s'", nm->command[0]);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaction(forwarded[i], &sa, NULL);
-	/* COMMAND gets SIGPIPE as numamem was given it */
-	sigemptyset(&dfl);
-	if (nm->sigpipe_default)
-		sigaddset(&dfl, SIGPIPE);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigdefault(&attr, &dfl);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-	e = posix_spawnp(&child_pid, nm->command[0], NULL, &attr, nm->command, envp);
-	posix_spawnattr_destroy(&attr);
-	if (e) {
-		fail_errno(0, e, "cannot run '%s'", nm->command[0]);
-		return exec_status(e);
+	for (size_t i = 0; i < nm->nregions; i++)
+		madvise(nm->regions[i].ptr, nm->regions[i].map_len, MADV_DONTFORK);
+	child_pid = fork();
+	if (child_pid == 0)
+		become_command(nm, envp, pipefd[1]);
+	close(pipefd[1]);
+	if (child_pid < 0) {
+		close(pipefd[0]);
+		return fail_errno(EXIT_CANCELED, errno, "cannot run '%s'", nm->command[0]);
+	}
+	/* the pipe closes at exec: nothing read means COMMAND runs */
+	while ((n = read(pipefd[0], &ce, sizeof(ce))) < 0 && errno == EINTR)
+		;
+	close(pipefd[0]);
+	if (n == (ssize_t)sizeof(ce)) {
+		while (waitpid(child_pid, &wstatus, 0) < 0 && errno == EINTR)
+			;
+		if (ce.policy)
+			return fail_errno(EXIT_CANCELED, ce.err, "cannot give '%s' its policy (%s)", nm->command[0],
+					  ce.what);
+		fail_errno(0, ce.err, "cannot run '%s'", nm->command[0]);
+		return exec_status(ce.err);
 	}
 	while (waitpid(child_pid, &wstatus, 0) < 0)
 		if (errno != EINTR)
@@ -309,6 +354,14 @@ int run_command(struct numamem *nm)
 	}
 	nm->command_ran = true;
 	if (all_fd && !nm->force_fork) {
+		const char *what = "";
+
+		/* numamem's own allocations from here on follow the policy too */
+		if (policy_apply(&nm->proc, &what) < 0) {
+			e = errno;
+			env_free(&env);
+			return fail_errno(EXIT_CANCELED, e, "cannot give '%s' its policy (%s)", nm->command[0], what);
+		}
 		if (nm->sigpipe_default)
 			signal(SIGPIPE, SIG_DFL);
 		execvpe(nm->command[0], nm->command, env.envp);

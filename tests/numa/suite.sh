@@ -835,6 +835,122 @@ elif want "$k_name"; then
 	for nv in $ORIG_HP; do hp_set "${nv%%:*}" "${nv#*:}"; done
 fi
 
+# ------------------------------------------ COMMAND's own policy and CPUs
+
+# proc NAME POLICY EXPECT CPUS numamem-args...: numamem ARGS -- touchfd anon
+# SIZE; from the child's own numa_maps line, its policy's name and nodes
+# must be POLICY ("bind:1"; nodes compared as sets), its pages EXPECT
+# (in:LIST | share:n:w,...), and, unless CPUS is "-", its own
+# Cpus_allowed_list the CPUs CPUS.
+proc() {
+	q_name=$1 q_policy=$2 q_expect=$3 q_cpus=$4
+	shift 4
+	want "$q_name" || return 0
+	if [ -z "$HELPER" ] || [ ! -x "$HELPER" ]; then skip "$q_name" "no touchfd helper"; return 0; fi
+	timeout "$TIMEOUT" "$NUMAMEM" "$@" -- "$HELPER" anon "$SIZE" >"$WORK/out" 2>"$WORK/err"
+	q_rc=$?
+	q_fail=""
+	[ "$q_rc" = 0 ] || q_fail="$q_fail exit status $q_rc, expected 0;"
+	q_line=$(sed -n 's/^touchfd-numa_maps: [0-9a-f]* //p' "$WORK/out")
+	q_got=$(echo "$q_line" | sed 's/ \(anon=\|dirty=\|N[0-9]*=\|file=\|heap\|stack\|mapped=\|active=\|kernelpagesize\).*//')
+	q_gotnodes=$(expand "$(echo "$q_got" | sed -n 's/.*://p')" | tr ' ' '\n' | sort -n | tr '\n' ' ')
+	q_wantnodes=$(expand "$(echo "$q_policy" | sed -n 's/.*://p')" | tr ' ' '\n' | sort -n | tr '\n' ' ')
+	[ "${q_got%%:*}" = "${q_policy%%:*}" ] && [ "$q_gotnodes" = "$q_wantnodes" ] ||
+		q_fail="$q_fail the child's numa_maps says '$q_got', expected '$q_policy';"
+	echo "$q_line" | awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), kv, "="); print kv[1], kv[2] * 4096 } }' >"$WORK/wit"
+	q_total=$(wtotal "$WORK/wit")
+	[ "$q_total" = "$SIZE" ] || q_fail="$q_fail the child's numa_maps shows $q_total bytes, expected $SIZE;"
+	case $q_expect in
+	in:*)
+		for n in $ALL_NODES; do
+			in_list "$n" $(expand "${q_expect#in:}") && continue
+			q_w=$(wbytes "$n" "$WORK/wit")
+			[ "$q_w" = 0 ] || q_fail="$q_fail node $n has $q_w bytes, expected only ${q_expect#in:};"
+		done ;;
+	share:*)
+		check_share "$q_name" "$(echo "${q_expect#share:}" | tr ',' ' ')" "$SIZE" 65536 "$WORK/wit" >"$WORK/share" ||
+			q_fail="$q_fail shares off: $(tr '\n' ' ' <"$WORK/share");" ;;
+	esac
+	q_gotcpus=$(sed -n 's/^touchfd-cpus: //p' "$WORK/out")
+	if [ "$q_cpus" != - ] && [ "$(expand "$q_gotcpus")" != "$(expand "$q_cpus")" ]; then
+		q_fail="$q_fail the child's Cpus_allowed_list is '$q_gotcpus', expected '$q_cpus';"
+	fi
+	if [ -z "$q_fail" ]; then ok "$q_name"; else not_ok "$q_name"; fi
+	echo "#   child: $q_got; $(tr '\n' ' ' <"$WORK/wit" | sed 's/\([0-9]*\) \([0-9]*\) */N\1=\2 /g'); CPUs $q_gotcpus"
+	if [ -n "$q_fail" ]; then
+		echo "$q_fail" | tr ';' '\n' | sed '/^ *$/d; s/^ */#   /'
+		echo "#   command: numamem $* -- $HELPER anon $SIZE"
+		echo "#   stdout:"; diag "$WORK/out"; echo "#   stderr:"; diag "$WORK/err"
+	fi
+}
+cpusA=$(commas $(cpus_of $A))
+cpusB=$(commas $(cpus_of $B))
+proc "process: -m $B (membind)" "bind:$B" "in:$B" - -m $B
+proc "process: --membind=+1 (the second allowed node)" "bind:$(set -- $MEM_NODES; echo $2)" "in:$(set -- $MEM_NODES; echo $2)" - --membind=+1
+proc "process: -i $TWO (interleave)" "interleave:$TWO" "share:$A:1,$B:1" - -i $TWO
+proc "process: -p $B (preferred)" "prefer:$B" "in:$B" - -p $B
+proc "process: -m $B -b (balancing)" "bind=balancing:$B" "in:$B" - -m $B -b
+if [ $have_pm = 1 ]; then
+	proc "process: -P $B,$C (preferred-many)" "prefer (many):$B,$C" "in:$B,$C" - -P $B,$C
+else
+	refuse "process: -P refused on $kmaj.$kmin" 125 "5\.15|$kmaj\.$kmin" -P $B -- true
+fi
+if [ $have_wi = 1 ]; then
+	echo 1 >$WI/node$A; echo 3 >$WI/node$B
+	proc "process: -w $TWO 1:3 (weighted-interleave)" "weighted interleave:$TWO" "share:$A:1,$B:3" - -w $TWO
+else
+	refuse "process: -w refused on $kmaj.$kmin" 125 "6\.9|$kmaj\.$kmin" -w $TWO -- true
+fi
+if in_list "$B" $CPU_NODES && in_list "$A" $CPU_NODES; then
+	proc "process: -N $B -l (runs on node $B's CPUs, memory local)" "local" "in:$B" "$cpusB" -N $B -l
+	proc "process: -N $A (cpunodebind)" "default" "any" "$cpusA" -N $A
+	c1=$(cpus_of $B); c1=${c1%% *}
+	proc "process: -C $c1 -m $A (physcpubind)" "bind:$A" "in:$A" "$c1" -C $c1 -m $A
+	proc "process: -N $A -m $A with a ram region bound to $B held (fork)" "bind:$A" "in:$A" "$cpusA" \
+		-N $A -m $A --backend=ram --size=${SIZE_MIB}M --policy=bind --host-nodes=$B --prealloc
+	proc "process: -N $A -i $TWO with a memfd region on $B (exec in place)" "interleave:$TWO" "share:$A:1,$B:1" "$cpusA" \
+		-N $A -i $TWO --size=${SIZE_MIB}M --policy=bind --host-nodes=$B --prealloc
+else
+	skip "process: CPU binding" "needs two memory nodes with CPUs"
+fi
+set -- $MEMLESS
+if [ $# -gt 0 ]; then
+	refuse "process: -m on a memoryless node ($1) refused" 125 "node $1 has no memory" -m $1 -- true
+fi
+refuse "process: -m on a nonexistent node ($nx) refused" 125 "node $nx does not exist" -m $nx -- true
+
+# --pid: a process numamem did not start, against its numa_maps read here
+pidcase() {
+	g_name=$1 g_want_rc=$2 g_verify=$3
+	shift 3
+	want "$g_name" || return 0
+	if [ -z "$HELPER" ] || [ ! -x "$HELPER" ]; then skip "$g_name" "no touchfd helper"; return 0; fi
+	rm -f "$WORK/ready"
+	"$@" "$WORK/ready" >"$WORK/child" 2>&1 &
+	g_pid=$!
+	HOLDERS="$HOLDERS $g_pid"
+	wait_ready "$g_pid" "$WORK/ready"
+	g_pid=$(sed -n 's/^ready //p' "$WORK/ready")
+	"$NUMAMEM" --pid="$g_pid" --verify --json >"$WORK/out" 2>"$WORK/err"
+	g_rc=$?
+	awk '{ ps = 4; for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { ps = $i; sub(/.*=/, "", ps) }
+		for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), kv, "="); b[kv[1]] += kv[2] * ps * 1024 } }
+		END { for (n in b) print n, b[n] }' "/proc/$g_pid/numa_maps" | sort >"$WORK/wit"
+	kill -TERM "$g_pid" 2>/dev/null
+	sed -n 's/.*"process":{[^[]*"node_bytes":{\([^}]*\)}.*/\1/p' "$WORK/out" | tr ',' '\n' | tr -d '"' | tr ':' ' ' | sed '/^$/d' | sort >"$WORK/jn"
+	g_fail=""
+	[ "$g_rc" = "$g_want_rc" ] || g_fail="$g_fail exit status $g_rc, expected $g_want_rc;"
+	[ "$(jstr verify "$WORK/out")" = "$g_verify" ] || g_fail="$g_fail JSON verify '$(jstr verify "$WORK/out")', expected $g_verify;"
+	cmp -s "$WORK/jn" "$WORK/wit" || g_fail="$g_fail per-node totals $(tr '\n' ' ' <"$WORK/jn"), numa_maps $(tr '\n' ' ' <"$WORK/wit");"
+	if [ -z "$g_fail" ]; then ok "$g_name"; else not_ok "$g_name"; fi
+	echo "#   numamem --pid: $g_rc, $(jstr verify_reason "$WORK/out"); stderr: $(tr '\n' '|' <"$WORK/err")"
+	[ -n "$g_fail" ] && echo "$g_fail" | tr ';' '\n' | sed '/^ *$/d; s/^ */#   /'
+}
+pidcase "--pid: a service started under numamem -m $B passes --verify" 0 pass \
+	"$NUMAMEM" -m $B -- "$HELPER" anon "$SIZE"
+pidcase "--pid: pages on $A under a mapping bound to $B fail --verify (4)" 4 fail \
+	"$NUMAMEM" -m $A -- "$HELPER" misplace $B "$SIZE"
+
 # ---------------------------------------------------------------- end
 
 if dmesg 2>/dev/null | grep -q 'WARNING:\|BUG:'; then

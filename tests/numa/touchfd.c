@@ -17,6 +17,18 @@
  * maps BYTES of anonymous memory, binds it to NODE with mbind(2), writes
  * every page, creates READYFILE and waits for a signal.
  *
+ *   touchfd anon BYTES [READYFILE]
+ *   touchfd misplace NODE BYTES READYFILE
+ *
+ * anon: the child for COMMAND's own policy (numamem -m/-i/-N ... --
+ * touchfd anon): maps BYTES of anonymous memory (no THP), writes every
+ * page, prints its numa_maps line ("touchfd-numa_maps: ...") and its
+ * Cpus_allowed_list ("touchfd-cpus: ..."); with READYFILE it then
+ * creates it and waits for a signal (for numamem --pid).  misplace:
+ * writes the pages first, then binds them to NODE without moving them,
+ * so that numa_maps says bind:NODE while the pages are elsewhere (what
+ * numamem --pid --verify must catch).
+ *
  * Built with `gcc -static` by mkinitramfs.sh so the guest needs no
  * libraries for it.
  */
@@ -68,6 +80,72 @@ static int fill(int argc, char **argv)
 		pause();
 }
 
+static int parse_u64(const char *s, unsigned long long *out);
+
+/* The numa_maps line of the mapping at p, and this process's CPUs. */
+static int show(volatile char *p)
+{
+	char want[32], line[4096];
+	int found = 0;
+	FILE *f = fopen("/proc/self/numa_maps", "r");
+
+	snprintf(want, sizeof(want), "%lx ", (unsigned long)(uintptr_t)p);
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, want, strlen(want)) == 0) {
+			printf("touchfd-numa_maps: %s", line);
+			found = 1;
+		}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "Cpus_allowed_list:", 18) == 0)
+			printf("touchfd-cpus: %s", line + 18 + strspn(line + 18, " \t"));
+	if (f)
+		fclose(f);
+	fflush(stdout);
+	return found ? 0 : 4;
+}
+
+static int anon(int argc, char **argv)
+{
+	unsigned long long bytes, node = 0, off, mask[16] = { 0 };
+	long page = sysconf(_SC_PAGESIZE);
+	int misplace = strcmp(argv[1], "misplace") == 0, a = 2 + misplace;
+	const char *ready = argc > a + 1 ? argv[a + 1] : NULL;
+	volatile char *p;
+	FILE *f;
+	int r;
+
+	if (argc < a + 1 || argc > a + 2 || (misplace && (!ready || parse_u64(argv[2], &node) || node >= 1024)) ||
+	    parse_u64(argv[a], &bytes)) {
+		fprintf(stderr, "usage: touchfd anon BYTES [READYFILE] | touchfd misplace NODE BYTES READYFILE\n");
+		return 2;
+	}
+	bytes = bytes / page * page;
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "touchfd anon: mmap %llu: %s\n", bytes, strerror(errno));
+		return 3;
+	}
+	madvise((void *)p, bytes, MADV_NOHUGEPAGE);
+	for (off = 0; off < bytes; off += page)
+		p[off] = 1;
+	mask[node / 64] = 1ULL << (node % 64);
+	if (misplace && syscall(SYS_mbind, p, bytes, MPOL_BIND_, mask, 1024, 0)) {
+		fprintf(stderr, "touchfd misplace: mbind node %llu: %s\n", node, strerror(errno));
+		return 3;
+	}
+	r = show(p);
+	if (!ready || r)
+		return r;
+	f = fopen(ready, "w");
+	if (!f || fprintf(f, "ready %d\n", (int)getpid()) < 0 || fclose(f))
+		return 3;
+	for (;;)
+		pause();
+}
+
 static int parse_u64(const char *s, unsigned long long *out)
 {
 	char *end;
@@ -91,6 +169,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "fill") == 0)
 		return fill(argc, argv);
+	if (argc > 1 && (strcmp(argv[1], "anon") == 0 || strcmp(argv[1], "misplace") == 0))
+		return anon(argc, argv);
 	if (parse_u64(sfd, &fd) || parse_u64(ssize, &size) || size == 0) {
 		fprintf(stderr, "touchfd: need NUMAMEM_FD and NUMAMEM_SIZE (got %s, %s)\n",
 			sfd ? sfd : "(unset)", ssize ? ssize : "(unset)");

@@ -58,6 +58,14 @@ static void options_tests(void)
 		{ "--json --", false },
 		{ "-q ./app", true },
 		{ "--no-prealloc ./app", true },
+		{ "-m 0", false },
+		{ "-m 0 ./app", true },
+		{ "-m0 ./app", true },
+		{ "-N 0 -C 1 -- ./app", true },
+		{ "-lq ./app", true },
+		{ "-qm 0", false },
+		{ "-qm 0 ./app", true },
+		{ "--pid 1", false },
 	};
 	struct numamem nm;
 
@@ -102,6 +110,28 @@ static void options_tests(void)
 	ok(parse_line(&nm, "--size=1M --fork") == EXIT_USAGE, "--fork needs a COMMAND");
 	options_free(&nm);
 	ok(parse_line(&nm, "--size=1M --fork true") == -1 && nm.force_fork && nm.command, "--fork with a COMMAND");
+	options_free(&nm);
+	/* COMMAND's own policy and CPUs */
+	ok(parse_line(&nm, "-N 0 -m 0 --size=20G --policy=bind --host-nodes=0 --prealloc -- ./app") == -1 &&
+	   nm.proc.mode == POLICY_BIND && nodemask_isset(&nm.proc.nodes, 0) && nm.proc.has_cpunodes &&
+	   nodemask_isset(&nm.proc.cpunodes, 0) && nm.nregions == 1 && nm.command,
+	   "-N 0 -m 0 with a region and a COMMAND");
+	options_free(&nm);
+	ok(parse_line(&nm, "--interleave=all --physcpubind=0 true") == -1 && nm.proc.mode == POLICY_INTERLEAVE &&
+	   nm.proc.has_cpus && CPU_ISSET(0, &nm.proc.cpus) && !nm.nregions && policy_given(&nm.proc),
+	   "a process policy without a region runs COMMAND as numactl would");
+	options_free(&nm);
+	ok(parse_line(&nm, "-l -b true") == EXIT_USAGE, "--balancing without --membind refused");
+	options_free(&nm);
+	ok(parse_line(&nm, "-m 0 -b true") == -1 && nm.proc.balancing, "--membind --balancing");
+	options_free(&nm);
+	ok(parse_line(&nm, "-m 0 -m 0 true") == -1 && nm.proc.mode == POLICY_BIND, "one policy given twice: the last wins");
+	options_free(&nm);
+	ok(parse_line(&nm, "-m 0 -P 0 true") == EXIT_USAGE, "two memory policies refused");
+	options_free(&nm);
+	ok(parse_line(&nm, "-w 0") == EXIT_USAGE, "a process policy needs a COMMAND");
+	options_free(&nm);
+	ok(parse_line(&nm, "--pid=1 --json --verify") == -1 && nm.pid == 1 && !nm.nregions, "--pid needs no region");
 	options_free(&nm);
 	/* a COMMAND asked for, as popt reads argv */
 	for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {

@@ -312,6 +312,17 @@ int main(void)
 		cpus_are("0-7:2", c, 4);
 		cpus_are("1,5-7", d, 4);
 		cpus_are("all", e, 8);
+		{
+			static const int f[] = { 1, 2, 3, 5, 6, 7 }, g[] = { 0, 4 };
+
+			cpus_are("!0,4", f, 6);
+			cpus_are("!1-3,5-7", g, 2);
+		}
+		CPU_ZERO(&set);
+		for (int i = 0; i < 8; i++)
+			CPU_SET(i, &set);
+		ok(parse_cpulist("!all", &set, &set, NULL) == -ENOENT, "cpus '!all' names no CPU");
+		ok(parse_cpulist("!x", &set, &set, NULL) == -EINVAL, "cpus '!x' refused");
 		CPU_ZERO(&all);
 		CPU_ZERO(&set);
 		ok(parse_cpulist("x", &all, &set, NULL) == -EINVAL, "cpus 'x' refused");

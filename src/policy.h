@@ -1,0 +1,37 @@
+/* The process policy for COMMAND: numactl's --membind, --interleave,
+ * --preferred, --preferred-many, --weighted-interleave, --localalloc,
+ * --balancing, --cpunodebind and --physcpubind.  Parsed into one struct,
+ * checked against the host with the node checks regions use, before
+ * anything is allocated, and applied in the process that becomes COMMAND
+ * (the forked child, or numamem itself right before exec). */
+#ifndef NUMAMEM_POLICY_H
+#define NUMAMEM_POLICY_H
+
+#include <sched.h>
+#include <stdbool.h>
+
+#include "parse.h"
+
+struct process_policy {
+	int mode;              /* enum policy (MPOL_*); -1: none given */
+	const char *mode_opt;  /* the option that gave it: "membind" */
+	struct nodemask nodes; /* its nodes (none for localalloc) */
+	bool balancing;        /* MPOL_F_NUMA_BALANCING */
+	bool has_cpunodes, has_cpus;
+	struct nodemask cpunodes;
+	cpu_set_t cpus;        /* --physcpubind, or, once validated, the
+				  CPUs of --cpunodebind's nodes */
+};
+
+void policy_init(struct process_policy *p);
+/* Anything to apply? */
+bool policy_given(const struct process_policy *p);
+/* Nodes exist, have memory (for the memory policy), may be used; CPUs
+ * are online and allowed; the kernel has the mode and flag.  One line
+ * and an exit status, before anything is allocated. */
+int policy_validate(struct process_policy *p);
+/* CPU binding, then the memory policy, on the calling thread (inherited
+ * across fork and exec).  0, or -1 with *what naming the call and errno
+ * set; prints nothing (it runs in a child between fork and exec). */
+int policy_apply(const struct process_policy *p, const char **what);
+#endif

@@ -1,0 +1,253 @@
+/* /proc/PID/numa_maps; see procmaps.h.
+ *
+ * A line is "ADDRESS POLICY[=FLAGS][:NODES] key=value...", where POLICY is
+ * the kernel's name (mpol_to_str), two of which hold a space ("prefer
+ * (many)", "weighted interleave"), and a file name has its spaces and
+ * '=' escaped, so that the rest splits at blanks. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "numamem.h"
+#include "procmaps.h"
+#include "region.h"
+
+#define THP_SIZE (2ULL << 20)
+
+static const struct {
+	const char *name;
+	int mode;
+} kernel_policies[] = {
+	/* longest first: "prefer" starts "prefer (many)" */
+	{ "weighted interleave", POLICY_WEIGHTED_INTERLEAVE },
+	{ "prefer (many)", POLICY_PREFERRED_MANY },
+	{ "interleave", POLICY_INTERLEAVE },
+	{ "default", POLICY_DEFAULT },
+	{ "prefer", POLICY_PREFERRED },
+	{ "local", POLICY_LOCAL },
+	{ "bind", POLICY_BIND },
+};
+
+/* Files whose pages a policy places: shared memory, not page cache. */
+static bool shmem_name(const char *file)
+{
+	static const char *const prefixes[] = { "/memfd:", "/dev/shm/", "/SYSV", "/anon_hugepage", "/dev/zero" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (!strncmp(file, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+int procmaps_parse_line(const char *line, struct vma_numa *v)
+{
+	static const struct nodemask every = { { [0 ... NODEMASK_LONGS - 1] = ~0UL } };
+	const char *p, *tok;
+	uint64_t pages[NUMAMEM_MAX_NODES] = { 0 };
+	char *end;
+	size_t len;
+
+	memset(v, 0, sizeof(*v));
+	v->mode = -1;
+	v->page_size = 4096;
+	v->start = strtoul(line, &end, 16);
+	if (end == line || *end != ' ')
+		return -EINVAL;
+	p = end + 1;
+	for (size_t i = 0; i < ARRAY_SIZE(kernel_policies); i++) {
+		len = strlen(kernel_policies[i].name);
+		if (!strncmp(p, kernel_policies[i].name, len) && (!p[len] || strchr("=: \n", p[len]))) {
+			v->mode = kernel_policies[i].mode;
+			break;
+		}
+	}
+	if (v->mode < 0) /* a name of a later kernel: the first word */
+		len = strcspn(p, " \n");
+	len += strcspn(p + len, " \n"); /* =FLAGS:NODES */
+	if (!len || len >= sizeof(v->policy))
+		return -EINVAL;
+	memcpy(v->policy, p, len);
+	v->policy[len] = '\0';
+	tok = strrchr(v->policy, ':');
+	if (tok && tok[1] && parse_nodelist(tok + 1, &every, &v->nodes, NULL) < 0)
+		return -EINVAL;
+	for (p += len; *p == ' ';) {
+		char key[32];
+		unsigned long long n, c;
+
+		tok = p + strspn(p, " ");
+		len = strcspn(tok, " \n");
+		p = tok + len;
+		if (len > 5 && !strncmp(tok, "file=", 5)) {
+			size_t l = len - 5 < sizeof(v->name) - 1 ? len - 5 : sizeof(v->name) - 1;
+
+			memcpy(v->name, tok + 5, l);
+			v->name[l] = '\0';
+			v->file = true;
+			v->shmem = shmem_name(v->name);
+		} else if ((len == 4 && !strncmp(tok, "heap", 4)) || (len == 5 && !strncmp(tok, "stack", 5))) {
+			memcpy(v->name, tok, len);
+			v->name[len] = '\0';
+		} else if (len == 4 && !strncmp(tok, "huge", 4)) {
+			v->shmem = true; /* hugetlb: placed by policy, even when file= */
+		} else if (sscanf(tok, "N%llu=%llu", &n, &c) == 2) {
+			if (n < NUMAMEM_MAX_NODES)
+				pages[n] += c;
+		} else if (sscanf(tok, "kernelpagesize_kB=%llu", &n) == 1) {
+			v->page_size = (uint64_t)n * 1024;
+		} else if (len && sscanf(tok, "%31[a-z_]=", key) != 1) {
+			return -EINVAL;
+		}
+	}
+	if (*p && *p != '\n')
+		return -EINVAL;
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		v->node_bytes[n] = pages[n] * v->page_size;
+		v->bytes += v->node_bytes[n];
+	}
+	return 0;
+}
+
+static void read_comm(struct proc_numa *p)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/comm", p->pid);
+	f = fopen(path, "re");
+	if (f && fgets(p->comm, sizeof(p->comm), f))
+		p->comm[strcspn(p->comm, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+int procmaps_read(long pid, struct proc_numa *p)
+{
+	char path[64], *line = NULL;
+	size_t cap = 0;
+	double t0 = now_seconds();
+	FILE *f;
+	int e;
+
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%ld", pid);
+	if (access(path, F_OK) < 0)
+		return fail(EXIT_UNAVAILABLE, "pid %ld: no such process", pid);
+	read_comm(p);
+	snprintf(path, sizeof(path), "/proc/%ld/numa_maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return fail_errno(EXIT_UNAVAILABLE, errno, "pid %ld: cannot read %s", pid, path);
+	errno = 0;
+	while (getline(&line, &cap, f) > 0) {
+		struct vma_numa *v;
+
+		if (p->n == p->room) {
+			size_t want = p->room ? p->room * 2 : 64;
+			struct vma_numa *grown = realloc(p->vmas, want * sizeof(*grown));
+
+			if (!grown) {
+				free(line);
+				fclose(f);
+				return fail(EXIT_UNAVAILABLE, "out of memory");
+			}
+			p->vmas = grown;
+			p->room = want;
+		}
+		v = &p->vmas[p->n];
+		if (procmaps_parse_line(line, v) < 0) {
+			line[strcspn(line, "\n")] = '\0';
+			fail(EXIT_COMPLETE, "pid %ld: cannot read this line of %s: %s", pid, path, line);
+			free(line);
+			fclose(f);
+			return EXIT_COMPLETE;
+		}
+		p->n++;
+		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+			p->node_bytes[n] += v->node_bytes[n];
+		p->bytes += v->bytes;
+		errno = 0;
+	}
+	e = errno;
+	free(line);
+	fclose(f);
+	if (e) /* the process went away while it was read, or access was denied */
+		return fail_errno(EXIT_UNAVAILABLE, e, "pid %ld: cannot read %s", pid, path);
+	p->t_read = now_seconds() - t0;
+	return EXIT_OK;
+}
+
+/* Pages a policy placed: anonymous and shared memory. */
+static bool placed_by_policy(const struct vma_numa *v)
+{
+	return !v->file || v->shmem;
+}
+
+void procmaps_verify(struct proc_numa *p)
+{
+	bool *done = calloc(p->n ? p->n : 1, sizeof(*done));
+	size_t groups = 0;
+
+	p->verdict = VERIFY_SKIPPED;
+	snprintf(p->reason, sizeof(p->reason), "no page placed by a policy is present");
+	for (size_t i = 0; done && i < p->n; i++) {
+		uint64_t bytes[NUMAMEM_MAX_NODES] = { 0 }, present = 0, unit = 0;
+		struct judge_input in = { .mode = p->vmas[i].mode, .nodes = p->vmas[i].nodes };
+		char reason[200];
+		enum verdict v;
+		size_t maps = 0;
+
+		if (done[i] || !placed_by_policy(&p->vmas[i]))
+			continue;
+		/* every mapping under this same policy, as one */
+		for (size_t k = i; k < p->n; k++) {
+			const struct vma_numa *m = &p->vmas[k];
+
+			if (done[k] || !placed_by_policy(m) || strcmp(m->policy, p->vmas[i].policy))
+				continue;
+			done[k] = true;
+			maps++;
+			for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+				bytes[n] += m->node_bytes[n];
+			present += m->bytes;
+			/* a mapping may hand out a unit more or less than its share:
+			 * a huge page, or a transparent one where it may have them */
+			unit += m->page_size > 4096 ? m->page_size : THP_SIZE;
+			in.huge |= m->page_size > 4096;
+		}
+		in.node_bytes = bytes;
+		in.present_bytes = present;
+		in.unit = unit;
+		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+			if (!nodemask_isset(&in.nodes, n))
+				continue;
+			in.weights[n] = host_interleave_weight(n);
+			in.room[n] = host_node_free(n);
+		}
+		v = in.mode < 0 ? VERIFY_SKIPPED : placement_judge(&in, reason, sizeof(reason));
+		if (v == VERIFY_SKIPPED)
+			continue;
+		groups++;
+		p->verdict = v;
+		snprintf(p->reason, sizeof(p->reason), "%s (%zu mapping%s): %s", p->vmas[i].policy, maps,
+			 maps == 1 ? "" : "s", reason);
+		if (v == VERIFY_FAIL)
+			break;
+	}
+	if (p->verdict == VERIFY_PASS && groups > 1)
+		snprintf(p->reason, sizeof(p->reason), "%zu policies, each kept", groups);
+	free(done);
+}
+
+void procmaps_free(struct proc_numa *p)
+{
+	free(p->vmas);
+	p->vmas = NULL;
+	p->n = p->room = 0;
+}

@@ -1,0 +1,48 @@
+/* Where a process's memory is, from /proc/PID/numa_maps: per mapping
+ * the policy the kernel applies to it and the bytes on each node; totals
+ * per node; and the --verify verdict through placement_judge(). */
+#ifndef NUMAMEM_PROCMAPS_H
+#define NUMAMEM_PROCMAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parse.h"
+#include "placement.h"
+
+struct vma_numa {
+	unsigned long start;
+	char policy[96];        /* as numa_maps writes it: "bind:1", "prefer (many):0-1" */
+	int mode;               /* enum policy; -1 when numa_maps names none numamem knows */
+	struct nodemask nodes;  /* the policy's nodes */
+	char name[64];          /* "heap", "stack", a file's name, or "" */
+	bool file;              /* file=: page cache, unless shared memory */
+	bool shmem;             /* memfd, /dev/shm, SysV, hugetlb: placed by policy */
+	uint64_t page_size;     /* kernelpagesize_kB */
+	uint64_t bytes;         /* present, on every node */
+	uint64_t node_bytes[NUMAMEM_MAX_NODES];
+};
+
+struct proc_numa {
+	long pid;
+	char comm[32];
+	struct vma_numa *vmas;
+	size_t n, room;
+	uint64_t node_bytes[NUMAMEM_MAX_NODES];
+	uint64_t bytes;
+	double t_read;          /* seconds to read and parse */
+	enum verdict verdict;
+	char reason[400];
+};
+
+/* One line of numa_maps into *v (pure).  0, or -EINVAL. */
+int procmaps_parse_line(const char *line, struct vma_numa *v);
+/* Read /proc/PID/numa_maps.  0, or an exit status after one line. */
+int procmaps_read(long pid, struct proc_numa *p);
+/* Judge every group of mappings under one policy, counting only pages
+ * the policy placed (anonymous and shared memory, not the page cache of
+ * other files): the first group that fails gives the verdict. */
+void procmaps_verify(struct proc_numa *p);
+void procmaps_free(struct proc_numa *p);
+
+#endif

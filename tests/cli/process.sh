@@ -1,0 +1,100 @@
+#!/bin/sh
+# COMMAND's own policy and CPUs (numactl's -m, -i, -p, -P, -w, -l, -b,
+# -N, -C), each witnessed from the child's own /proc/self/numa_maps and
+# /proc/self/status; --pid checked against numa_maps read independently.
+# On a one-node host every list is node 0; tests/numa runs the same
+# options on several nodes.
+. "$(dirname "$0")/lib.sh"
+
+nodes=$(mem_nodes)
+first=${nodes%% *}
+cpus0=$(cat /sys/devices/system/node/node"$first"/cpulist)
+
+# policies_of: the set of policies in the child's numa_maps (one line
+# each), then its Cpus_allowed_list
+witness='awk "{ \$1 = \"\"; sub(/^ /, \"\"); sub(/ (file=|heap|stack|anon=|huge|N[0-9]+=|mapped=|dirty=|kernelpagesize).*/, \"\"); print }" /proc/self/numa_maps | sort -u; grep Cpus_allowed_list /proc/self/status | cut -f2'
+
+# policy CASE EXPECTED-POLICY OPTIONS...: every mapping of the child
+# under EXPECTED-POLICY, or refused with status 125 naming the kernel.
+policy() {
+	name=$1 want=$2
+	shift 2
+	run "$@" -- sh -c "$witness"
+	got=$(head -n 1 "$T/out")
+	lines=$(grep -c . "$T/out")
+	if [ "$rc" = 125 ] && grep -q "needs Linux" "$T/err"; then
+		skip "$name: $(cat "$T/err")"
+	elif [ "$rc" = 0 ] && [ "$got" = "$want" ] && [ "$lines" = 2 ]; then
+		ok "$name: every mapping of the child is $want"
+	else
+		not_ok "$name: every mapping of the child is $want"
+		diag "status $rc" "$(cat "$T/out" "$T/err")"
+	fi
+}
+policy "-m $first" "bind:$first" -m "$first"
+policy "--membind=+0" "bind:$first" --membind=+0
+policy "-i all" "interleave:$(cat /sys/devices/system/node/has_memory)" -i all
+policy "-p $first" "prefer:$first" -p "$first"
+policy "-P $first" "prefer (many):$first" -P "$first"
+policy "-w $first" "weighted interleave:$first" -w "$first"
+policy "-l" "local" -l
+policy "-m $first -b" "bind=balancing:$first" -m "$first" -b
+policy "-m $first with a ram region (fork)" "bind:$first" -m "$first" --backend=ram --size=4M --prealloc
+policy "-i $first with a memfd region (exec in place)" "interleave:$first" -i "$first" --size=4M --prealloc
+policy "--fork -p $first with a memfd region" "prefer:$first" --fork -p "$first" --size=4M
+
+# CPU binding, seen in the child's Cpus_allowed_list
+run -N "$first" -- sh -c "$witness"
+check "-N $first: the child runs on node $first's CPUs ($cpus0): $(tail -n 1 "$T/out")" \
+	[ "$rc" = 0 ] && [ "$(tail -n 1 "$T/out")" = "$cpus0" ]
+run -C 0 --backend=ram --size=1M -- sh -c "$witness"
+check "-C 0 with a ram region: the child runs on CPU 0 only: $(tail -n 1 "$T/out")" \
+	[ "$rc" = 0 ] && [ "$(tail -n 1 "$T/out")" = 0 ]
+if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
+	run -C '!0' -- sh -c "$witness"
+	check "-C !0: the child runs on every CPU but 0: $(tail -n 1 "$T/out")" \
+		[ "$rc" = 0 ] && [ "$(tail -n 1 "$T/out" | cut -c1)" != 0 ]
+	run --physcpubind=+1 -- sh -c "$witness"
+	check "-C +1: the second CPU this process may use: $(tail -n 1 "$T/out")" \
+		[ "$rc" = 0 ] && [ "$(tail -n 1 "$T/out")" = 1 ]
+else
+	skip "-C !0 and -C +1 need two CPUs"
+fi
+
+# The child's status on both paths; a command that cannot run
+for args in "-m $first" "-m $first --backend=ram --size=1M"; do
+	# shellcheck disable=SC2086
+	"$NUMAMEM" $args -- sh -c 'exit 7' 2>"$T/err"
+	check "$args -- sh -c 'exit 7': status 7" [ $? = 7 ]
+	# shellcheck disable=SC2086
+	"$NUMAMEM" $args -- /nonexistent/cmd 2>"$T/err"
+	check "$args -- /nonexistent/cmd: status 127, one line" [ $? = 127 ] && [ "$(grep -c . "$T/err")" = 1 ]
+done
+# the +N form counts this process's nodes: one more than there are is 2
+n=$(echo $nodes | wc -w)
+run -m "+$n" -- true
+check "-m +$n on $n node(s): 125, one line naming the count" [ "$rc" = 125 ] &&
+	grep -q "+N counts the nodes this process may use, and there [a-z]* only $n\$" "$T/err"
+
+# --pid: a process numamem did not start (sleep under its own -m)
+"$NUMAMEM" -m "$first" -- sleep 30 &
+pid=$!
+i=0
+while [ "$(cat /proc/$pid/comm 2>/dev/null)" != sleep ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+run --pid=$pid --verify --json
+awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, k, "="); ps = k[2] * 1024 }
+	for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), kv, "="); b[kv[1]] += kv[2] * ps } }
+	END { for (n in b) printf "%s %d\n", n, b[n] }' /proc/$pid/numa_maps | sort >"$T/witness"
+json_totals=$(sed -n 's/.*"process":{[^[]*"node_bytes":{\([^}]*\)}.*/\1/p' "$T/out" | tr ',' '\n' | tr -d '"' | tr ':' ' ' | sort)
+check "--pid=$pid --verify --json: status 0, verify pass ($rc, $(json_get verify))" [ "$rc" = 0 ] && [ "$(json_get verify)" = pass ]
+check "--pid: per-node totals equal numa_maps read independently ($json_totals)" [ "$json_totals" = "$(cat "$T/witness")" ]
+check "--pid: every mapping's policy is bind:$first" [ "$(grep -o '"policy":"[^"]*"' "$T/out" | sort -u)" = "\"policy\":\"bind:$first\"" ]
+check "--pid: one mapping per numa_maps line" [ "$(grep -o '"address"' "$T/out" | wc -l)" = "$(wc -l </proc/$pid/numa_maps)" ]
+run --pid=$pid
+check "--pid text report: a line per mapping, totals, nothing on stderr" [ "$rc" = 0 ] && [ ! -s "$T/err" ] &&
+	grep -q "^process $pid (sleep): " "$T/out" && grep -q "^  total " "$T/out"
+kill $pid
+wait $pid 2>/dev/null
+run --pid=$pid
+check "--pid of a process that has gone: 2, one line ($(cat "$T/err"))" [ "$rc" = 2 ] && [ "$(grep -c . "$T/err")" = 1 ] && [ ! -s "$T/out" ]
+done_testing
