@@ -282,6 +282,7 @@ void report_process_json(FILE *out, const struct proc_numa *p)
 {
 	fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
 	json_string(out, host_kernel_release());
+	json_origin(out);
 	fprintf(out, ",\"process\":");
 	json_process(out, p);
 	fprintf(out, "}\n");

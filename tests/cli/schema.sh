@@ -62,6 +62,14 @@ for topo in "$top_srcdir"/tests/topo/*/; do
 	valid numamem-nodes.schema.json "--show-nodes: recorded topology $(basename "$topo")"
 done
 
+sleep 30 &
+sp=$!
+run --pid=$sp --json
+valid numamem-process.schema.json "--pid: a running process"
+run --pid=$$ --json --verify
+valid numamem-process.schema.json "--pid --verify: this shell"
+kill $sp 2>/dev/null
+
 # the validator can fail: a renamed field is caught
 run --size=1M --json
 sed 's/"page_kind"/"pagekind"/' "$T/out" >"$T/bad" && mv "$T/bad" "$T/out"
