@@ -105,20 +105,13 @@ static int complete_all(struct numamem *nm)
 /* Query placement and, with --verify, judge it. */
 static int measure_all(struct numamem *nm)
 {
-	int status = EXIT_OK;
+	int status = placement_query(nm->regions, nm->nregions, nm->map);
 
-	for (size_t i = 0; i < nm->nregions; i++) {
-		struct region *b = &nm->regions[i];
-		int r = placement_query(b, nm->map);
-
-		if (r)
-			return r;
-		if (nm->verify) {
-			placement_verify(b);
-			if (b->placement.verdict == VERIFY_FAIL)
-				status = EXIT_VERIFY;
-		}
-	}
+	for (size_t i = 0; !status && nm->verify && i < nm->nregions; i++)
+		placement_verify(&nm->regions[i]);
+	for (size_t i = 0; !status && nm->verify && i < nm->nregions; i++)
+		if (nm->regions[i].placement.verdict == VERIFY_FAIL)
+			return EXIT_VERIFY;
 	return status;
 }
 

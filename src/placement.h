@@ -54,9 +54,10 @@ enum verdict placement_judge(const struct judge_input *in, char *reason, size_t 
 
 struct region;
 
-/* Fill b->placement (and its map when map is set).  Returns 0 or an
- * exit status after a message. */
-int placement_query(struct region *b, bool map);
+/* Fill each region's placement (and its map when map is set); the
+ * process's mappings are read once for all.  Returns 0 or an exit
+ * status after a message. */
+int placement_query(struct region *regions, size_t n, bool map);
 /* Judge b->placement against b's policy (sets verdict and reason). */
 void placement_verify(struct region *b);
 

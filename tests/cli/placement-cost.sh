@@ -94,7 +94,10 @@ fi
 # all absent, as numa_maps does.
 SIZE=64M
 BYTES=$((64 << 20))
-dd if=/dev/zero of="$T/half" bs=1M count=32 2>/dev/null
+# (the file has its full length first: numamem never grows a file that
+# is not empty)
+truncate -s $SIZE "$T/half"
+dd if=/dev/zero of="$T/half" bs=1M count=32 conv=notrunc 2>/dev/null
 if hold_region --size=$SIZE --backend=file --mem-path="$T/half" --share --map; then
 	addr=$(json_get address)
 	witness=$(numa_maps_present "$pid" "$addr")

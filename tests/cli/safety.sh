@@ -165,5 +165,19 @@ done >"$T/args"
 rc=$?
 check "$n --object regions and a COMMAND: status 0 ($rc)" [ $rc = 0 ]
 check "$n --object regions: COMMAND hears of each ($(wc -w <"$T/out"))" [ "$(wc -w <"$T/out")" = $n ]
+# shellcheck disable=SC2046
+"$NUMAMEM" --json $(cat "$T/args") >"$T/out" 2>"$T/err"
+rc=$?
+check "$n --object regions reported: status 0 ($rc)" [ $rc = 0 ]
+check "$n --object regions: each reported ($(grep -o '"id":' "$T/out" | wc -l))" [ "$(grep -o '"id":' "$T/out" | wc -l)" = $n ]
+
+# ------------------------------------------------- the last partial page
+
+run --size=5000 --prealloc --json
+that "--size=5000 --prealloc: every byte present, the last partial page too ($(json_get present_bytes))" \
+	'[ $rc = 0 ] && [ "$(json_get present_bytes)" = 5000 ] && [ "$(json_get not_present_bytes)" = 0 ]'
+run --size=5000 --json
+that "--size=5000 without prealloc: every byte absent ($(json_get not_present_bytes))" \
+	'[ $rc = 0 ] && [ "$(json_get present_bytes)" = 0 ] && [ "$(json_get not_present_bytes)" = 5000 ]'
 
 done_testing
