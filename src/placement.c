@@ -243,7 +243,8 @@ static int presence_scan(struct presence *p)
 	};
 	int n;
 
-	if (!p->vec && !(p->vec = malloc(SCAN_RANGES * sizeof(*p->vec))))
+	/* zeroed: valgrind cannot know what the ioctl writes there */
+	if (!p->vec && !(p->vec = calloc(SCAN_RANGES, sizeof(*p->vec))))
 		return -ENOMEM;
 	a.vec = (uintptr_t)p->vec;
 	n = ioctl(p->fd, PAGEMAP_SCAN, &a);
@@ -266,7 +267,7 @@ static bool presence_pagemap(struct presence *p, uintptr_t *s, uintptr_t *e)
 
 		if (n > PAGEMAP_ENTRIES)
 			n = PAGEMAP_ENTRIES;
-		if (!p->entries && !(p->entries = malloc(PAGEMAP_ENTRIES * sizeof(uint64_t))))
+		if (!p->entries && !(p->entries = calloc(PAGEMAP_ENTRIES, sizeof(uint64_t))))
 			return false;
 		if (pread(p->fd, p->entries, n * sizeof(uint64_t), off) != (ssize_t)(n * sizeof(uint64_t)))
 			return false;

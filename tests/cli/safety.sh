@@ -37,9 +37,13 @@ check "closed stdin: status 0 ($rc)" [ $rc = 0 ]
 check "closed stdin: the region did not take descriptor 0 ($(json_get fd))" [ "$(json_get fd)" != 0 ]
 check "closed stdin: the file is unchanged" [ "$(cksum <"$T/big")" = "$sum" ]
 
-"$NUMAMEM" --bogus 2>&- >"$T/out"
-rc=$?
-that "closed stderr, bad option: status 1 ($rc), nothing on stdout" '[ $rc = 1 ] && [ ! -s "$T/out" ]'
+if [ -n "${NUMAMEM_VALGRIND:-}" ]; then
+	skip "closed stderr: valgrind needs its stderr for the log"
+else
+	"$NUMAMEM" --bogus 2>&- >"$T/out"
+	rc=$?
+	that "closed stderr, bad option: status 1 ($rc), nothing on stdout" '[ $rc = 1 ] && [ ! -s "$T/out" ]'
+fi
 
 # --------------------------------------------------------- ready signals
 
@@ -117,7 +121,8 @@ that "a device under /dev is not a tmpfs file: no warning ($rc)" '[ $rc = 0 ] &&
 
 mkdir "$T/left"
 run --object memory-backend-file,id=a,size=1M,mem-path="$T/left/a" --object memory-backend-ram,id=b,size=1P
-check "a later region the kernel refuses: status 2 ($rc)" [ $rc = 2 ]
+# (under valgrind the 1 PiB mapping fails otherwise: status 3)
+that "a later region the kernel refuses: status 2 ($rc)" '[ $rc = 2 ] || { instrumented && [ $rc = 3 ]; }'
 check "a later region the kernel refuses: the earlier region's file is gone ($(ls -A "$T/left"))" [ -z "$(ls -A "$T/left")" ]
 run --object memory-backend-file,id=a,size=1M,mem-path="$T/left/a" \
 	--object memory-backend-file,id=b,size=1M,mem-path="$T/left/no/such/dir/b"
@@ -134,7 +139,7 @@ that "a run that succeeds keeps the file it made for the user ($rc)" '[ $rc = 0 
 )
 rc=$(cat "$T/rc")
 that "--fd above the descriptor limit: refused before allocating, 125 ($rc)" \
-	'[ "$rc" = 125 ] && grep -q "above this process.s limit of 64 descriptors" "$T/err"'
+	'[ "$rc" = 125 ] && grep -q "above this process.s limit of [0-9]* descriptors" "$T/err"'
 
 # ------------------------------------------------------------ many regions
 
