@@ -332,21 +332,46 @@ static bool presence_next(struct presence *p, uintptr_t *s, uintptr_t *e)
 	}
 }
 
-/* Fold v (a node, MAP_ABSENT) into map cell c; cells start as
- * SHRT_MIN, "nothing seen yet". */
-static void map_fold(struct placement *pl, size_t c, short v)
+/* The map: while querying, each cell tallies its pages per node (and
+ * absent, at MAP_TALLY - 1); then a cell shows the node holding most of
+ * its pages, more than half of them, or MAP_ABSENT, or MAP_MIXED when
+ * none does (an even interleave of base pages), and the nodes of mixed
+ * cells are kept for the legend. */
+#define MAP_TALLY (NUMAMEM_MAX_NODES + 1)
+
+static void map_count(struct placement *pl, size_t c, int node, uint32_t pages)
 {
-	if (pl->cells[c] == SHRT_MIN)
-		pl->cells[c] = v;
-	else if (pl->cells[c] != v)
-		pl->cells[c] = MAP_MIXED;
+	pl->tally[c * MAP_TALLY + (node >= 0 && node < NUMAMEM_MAX_NODES ? (size_t)node : MAP_TALLY - 1)] += pages;
 }
 
 /* Page i of total has move_pages() status node. */
 static void map_page(struct placement *pl, size_t i, size_t total, int node)
 {
-	map_fold(pl, i * pl->ncells / total,
-		 node >= 0 && node < NUMAMEM_MAX_NODES ? (short)node : MAP_ABSENT);
+	map_count(pl, i * pl->ncells / total, node, 1);
+}
+
+static void map_cells(struct placement *pl)
+{
+	for (unsigned c = 0; c < pl->ncells; c++) {
+		const uint32_t *t = &pl->tally[(size_t)c * MAP_TALLY];
+		uint64_t sum = 0;
+		size_t best = MAP_TALLY - 1;
+
+		for (size_t n = 0; n < MAP_TALLY; n++) {
+			sum += t[n];
+			if (t[n] > t[best])
+				best = n;
+		}
+		if (t[best] * 2 > sum)
+			pl->cells[c] = best == MAP_TALLY - 1 ? MAP_ABSENT : (short)best;
+		else
+			pl->cells[c] = MAP_MIXED;
+		for (unsigned n = 0; pl->cells[c] == MAP_MIXED && n < NUMAMEM_MAX_NODES; n++)
+			if (t[n])
+				nodemask_set(&pl->map_mixed, n);
+	}
+	free(pl->tally);
+	pl->tally = NULL;
 }
 
 /* Pages [from, to) of total are not present. */
@@ -357,8 +382,16 @@ static void absent_pages(struct placement *pl, size_t from, size_t to, size_t to
 	pl->not_present_bytes += (uint64_t)(to - from) * pl->step;
 	if (!pl->ncells)
 		return;
-	for (size_t c = from * pl->ncells / total; c <= (to - 1) * pl->ncells / total; c++)
-		map_fold(pl, c, MAP_ABSENT);
+	for (size_t i = from; i < to;) {
+		size_t c = i * pl->ncells / total;
+		/* the first page of the next cell */
+		size_t next = ((c + 1) * total + pl->ncells - 1) / pl->ncells;
+
+		if (next > to)
+			next = to;
+		map_count(pl, c, -1, (uint32_t)(next - i));
+		i = next;
+	}
 }
 
 /* Pages to ask move_pages() about, gathered over ranges so that
@@ -424,8 +457,9 @@ static int query_pages(struct region *b, bool map, enum presence_how how)
 
 	if (map) {
 		pl->ncells = total < MAP_CELLS ? (unsigned)total : MAP_CELLS;
-		for (unsigned c = 0; c < pl->ncells; c++)
-			pl->cells[c] = SHRT_MIN;
+		pl->tally = calloc((size_t)pl->ncells * MAP_TALLY, sizeof(*pl->tally));
+		if (!pl->tally)
+			return fail(EXIT_COMPLETE, "out of memory");
 	}
 	presence_open(&p, b, how);
 	while (!rc && next < total && presence_next(&p, &s, &e)) {
@@ -455,9 +489,14 @@ static int query_pages(struct region *b, bool map, enum presence_how how)
 	presence_close(&p);
 	free(a.addrs);
 	free(a.status);
-	if (rc)
+	if (rc) {
+		free(pl->tally);
+		pl->tally = NULL;
 		return rc;
+	}
 	absent_pages(pl, next, total, total);
+	if (pl->ncells)
+		map_cells(pl);
 	/* the last page counts only for the bytes of the region it holds */
 	if (a.last >= 0 && a.last < NUMAMEM_MAX_NODES)
 		pl->node_bytes[a.last] -= total * step - b->map_len;

@@ -15,7 +15,8 @@ extern const char *const page_kind_names[];
 enum verdict { VERIFY_SKIPPED, VERIFY_PASS, VERIFY_FAIL };
 
 /* --map: the region cut in up to MAP_CELLS equal chunks, each holding
- * the node of its pages, or MAP_ABSENT / MAP_MIXED. */
+ * the node that has more than half of its pages, or MAP_ABSENT (more
+ * than half absent) or MAP_MIXED (no node has). */
 #define MAP_CELLS 256
 #define MAP_ABSENT (-1)
 #define MAP_MIXED (-2)
@@ -32,6 +33,8 @@ struct placement {
 	double t_query;
 	unsigned ncells;        /* 0 unless asked for a map */
 	short cells[MAP_CELLS];
+	struct nodemask map_mixed; /* nodes in MAP_MIXED cells */
+	uint32_t *tally;        /* pages per cell and node, while querying */
 	enum verdict verdict;
 	char reason[160];       /* why verify failed, or what it checked */
 };

@@ -94,7 +94,14 @@ static void text_map(FILE *out, const struct region *b, bool colour)
 	if (!pl->ncells)
 		return;
 	format_size(b->map_len / pl->ncells, cell, sizeof(cell));
-	fprintf(out, "  map:          one cell per %s; digit: node, '.': absent, '+': mixed\n", cell);
+	fprintf(out, "  map:          one cell per %s; digit: the node with most of its pages, '.': absent", cell);
+	if (!nodemask_empty(&pl->map_mixed)) {
+		char list[64];
+
+		nodemask_format(&pl->map_mixed, list, sizeof(list));
+		fprintf(out, ", '+': shared evenly by nodes %s", list);
+	}
+	fputc('\n', out);
 	for (unsigned c = 0; c < pl->ncells; c++) {
 		short v = pl->cells[c];
 
@@ -167,7 +174,8 @@ static void json_region(FILE *out, const struct region *b)
 		fprintf(out, ",\"map\":\"");
 		for (unsigned c = 0; c < pl->ncells; c++)
 			fputc(cell_char(pl->cells[c]), out);
-		fprintf(out, "\",\"map_cell_bytes\":%" PRIu64, b->map_len / pl->ncells);
+		fprintf(out, "\",\"map_cell_bytes\":%" PRIu64 ",\"map_mixed_nodes\":", b->map_len / pl->ncells);
+		json_nodes(out, &pl->map_mixed);
 	}
 	fputc('}', out);
 }

@@ -35,9 +35,17 @@ check "--map after a bound prealloc: every cell on node $first ($map)" \
 cb=$(json_get map_cell_bytes)
 check "--map after a bound prealloc: cells cover the region (${#map} x ${cb:-?})" [ $((${#map} * ${cb:-0})) = 67108864 ]
 run --size=8M --thp=off --policy=bind --host-nodes="$first" --prealloc --map
-check "--map text: legend" grep -q "^  map:          one cell per 32 KiB; digit: node, '.': absent, '+': mixed$" "$T/out"
+check "--map text: legend" grep -q "^  map:          one cell per 32 KiB; digit: the node with most of its pages, '.': absent$" "$T/out"
 check "--map text: 4 rows of 64 plain cells when not a terminal" \
 	[ "$(grep -c "^    $first\{64\}$" "$T/out")" = 4 ]
+
+# A cell shows the node with most of its pages: a region whose first
+# 40% is present reads as cells of the node, then absent cells; with
+# base-page interleave over several nodes the legend names them.
+run --size=64M --thp=off --policy=bind --host-nodes="$first" --prealloc --map --json
+that_map=$(json_get map)
+check "--map: a bound, preallocated region has no mixed cell ($that_map)" sh -c '! printf %s "$1" | grep -q "[+.]"' sh "$that_map"
+check "--map: map_mixed_nodes empty when no cell is mixed" grep -q '"map_mixed_nodes":\[\]' "$T/out"
 
 # --color: always colours even through a pipe, never and auto (not a
 # terminal) do not; NO_COLOR turns auto off on a terminal, not always.

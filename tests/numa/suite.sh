@@ -710,6 +710,34 @@ child "child: memfd bound to $B, pages faulted by the child land on $B" "in:$B" 
 child "child: memfd interleaved over $TWO, the child's pages interleave" "share:$A:1,$B:1" \
 	--size=${SIZE_MIB}M --policy=interleave --host-nodes=$TWO
 
+# ------------------------------------------------------------- --map
+
+# A cell shows the node holding more than half of its pages: base pages
+# interleaved over two nodes give '+' cells only, and map_mixed_nodes
+# names both; bound to one node, every cell is that node's digit.
+mapcase() { # mapcase NAME WANT-CHARS WANT-MIXED numamem-args...
+	m_name=$1 m_chars=$2 m_mixed_want=$3
+	shift 3
+	want "$m_name" || return 0
+	settle
+	timeout "$TIMEOUT" "$NUMAMEM" "$@" --map --json >"$WORK/out" 2>"$WORK/err"
+	m_rc=$?
+	m_map=$(sed -n 's/.*"map":"\([^"]*\)".*/\1/p' "$WORK/out")
+	m_mixed=$(sed -n 's/.*"map_mixed_nodes":\[\([^]]*\)\].*/\1/p' "$WORK/out")
+	if [ "$m_rc" = 0 ] && [ -n "$m_map" ] && [ -z "$(printf %s "$m_map" | tr -d "$m_chars")" ] &&
+		[ "$m_mixed" = "$m_mixed_want" ]; then
+		ok "$m_name"
+	else
+		not_ok "$m_name"
+		echo "#   status $m_rc, map '$m_map', map_mixed_nodes [$m_mixed], want cells of '$m_chars', [$m_mixed_want]"
+		diag "$WORK/err"
+	fi
+}
+mapcase "map: base pages interleaved over $TWO: '+' cells naming $TWO" "+" "$TWO" \
+	--size=${SIZE_MIB}M --thp=off --policy=interleave --host-nodes=$TWO --prealloc
+mapcase "map: bound to $B: every cell $B" "$B" "" \
+	--size=${SIZE_MIB}M --thp=off --policy=bind --host-nodes=$B --prealloc
+
 # ------------------------------------------- policies the kernel breaks
 
 # mbind(2) sets the policy of pages allocated from then on, and
