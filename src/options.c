@@ -73,6 +73,8 @@ enum seen {
 	SEEN_PHYSCPUBIND = 1 << 17,
 	SEEN_PID = 1 << 18,
 	SEEN_MAP = 1 << 19,
+	SEEN_REPORT = 1 << 20,
+	SEEN_TRACE = 1 << 21,
 };
 #define SEEN_MEMPOLICY (SEEN_MEMBIND | SEEN_INTERLEAVE | SEEN_PREFERRED | SEEN_PREFERRED_MANY | \
 			SEEN_WEIGHTED_INTERLEAVE | SEEN_LOCALALLOC)
@@ -111,6 +113,7 @@ static int opt_version(struct parser *p, const char *arg);
 static int opt_cpunodebind(struct parser *p, const char *arg);
 static int opt_physcpubind(struct parser *p, const char *arg);
 static int opt_pid(struct parser *p, const char *arg);
+static int opt_trace(struct parser *p, const char *arg);
 
 #define R(field) .off = offsetof(struct region, field)
 #define N(field) .off = offsetof(struct numamem, field)
@@ -212,6 +215,10 @@ static const struct opt opts[] = {
 	{ "json", O_FLAG, N(json), .scope = CLI_ONLY, .group = G_OUTPUT, .help = "Print the report as JSON" },
 	{ "verify", O_FLAG, N(verify), .scope = CLI_ONLY, .group = G_OUTPUT,
 	  .help = "Exit with status 4 (124 with COMMAND) if placement breaks the policy" },
+	{ "report", O_FLAG, N(report), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_REPORT,
+	  .help = "With COMMAND: once it exits, report the regions and its memory per node over time" },
+	{ "trace", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .handler = opt_trace, .seen = SEEN_TRACE,
+	  .arg = "FILE", .help = "With COMMAND: write its memory per node over time to FILE as JSON lines" },
 	{ "map", O_FLAG, N(map), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_MAP,
 	  .help = "Draw each region as a map of which node holds each chunk" },
 	{ "color", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .handler = opt_color, .arg = "WHEN",
@@ -246,6 +253,8 @@ static const struct rule {
 	  .message = "--show-nodes takes no region, command or --hold" },
 	{ .a = SEEN_FORK, .b = SEEN_COMMAND, .kind = NEEDS, .message = "--fork needs a COMMAND after --" },
 	{ .a = SEEN_FD, .b = SEEN_COMMAND, .kind = NEEDS, .message = "--fd needs a COMMAND after --" },
+	{ .a = SEEN_REPORT | SEEN_TRACE, .b = SEEN_COMMAND, .kind = NEEDS,
+	  .message = "--report and --trace watch a COMMAND: they need one after --" },
 	{ .a = SEEN_HOLD, .b = SEEN_COMMAND, .kind = EXCLUDES,
 	  .message = "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
 	{ .a = SEEN_MEMPOLICY, .kind = AT_MOST_ONE,
@@ -869,6 +878,15 @@ static int opt_hold(struct parser *p, const char *arg)
 	return EXIT_OK;
 }
 
+static int opt_trace(struct parser *p, const char *arg)
+{
+	if (!*arg)
+		return fail(EXIT_USAGE, "invalid trace '': expected a path");
+	free(p->nm->trace_file);
+	p->nm->trace_file = strdup(arg);
+	return p->nm->trace_file ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+}
+
 static int opt_ready_file(struct parser *p, const char *arg)
 {
 	if (!*arg)
@@ -1250,6 +1268,39 @@ static int check_ready_file(const struct numamem *nm)
 	return status;
 }
 
+/* The trace is created, or truncated, when COMMAND starts: the user named
+ * it.  What would make that fail, or write into what is not a plain
+ * file (a FIFO, a device, a region's mem-path, the ready file), is
+ * refused before anything is allocated. */
+static int check_trace_file(const struct numamem *nm)
+{
+	const char *path = nm->trace_file, *base = strrchr(path, '/');
+	char *copy = strdup(path), *dir = copy ? dirname(copy) : NULL;
+	struct stat st;
+	int status = EXIT_OK, e;
+
+	if (!copy)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	base = base ? base + 1 : path;
+	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
+	if (e)
+		status = fail_errno(EXIT_USAGE, e, "invalid trace '%s': cannot write in '%s'", path, dir);
+	else if (!*base || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		status = fail(EXIT_USAGE, "invalid trace '%s': it is a directory", path);
+	else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		status = fail(EXIT_USAGE, "invalid trace '%s': it is not a regular file", path);
+	else if ((e = access(path, F_OK) == 0 ? (access(path, W_OK) < 0 ? errno : 0) : access(dir, W_OK) < 0 ? errno : 0))
+		status = fail_errno(EXIT_USAGE, e, "invalid trace '%s': cannot write it", path);
+	else if (nm->ready_file && same_file(path, nm->ready_file))
+		status = fail(EXIT_USAGE, "invalid trace '%s': it is the ready-file", path);
+	for (size_t i = 0; !status && i < nm->nregions; i++)
+		if (nm->regions[i].mem_path && same_file(path, nm->regions[i].mem_path))
+			status = fail(EXIT_USAGE, "invalid trace '%s': it is the mem-path of region '%s'", path,
+				      nm->regions[i].id);
+	free(copy);
+	return status;
+}
+
 /* Descriptors: --fd and --ready-fd apart, and --fd only for a region
  * that has a descriptor to give. */
 static int check_fds(const struct numamem *nm)
@@ -1348,6 +1399,8 @@ static int finish_options(struct parser *p)
 		status = check_fds(nm);
 	if (!status && nm->ready_file)
 		status = check_ready_file(nm);
+	if (!status && nm->trace_file)
+		status = check_trace_file(nm);
 	if (status)
 		return status;
 	for (size_t i = 0; i < nm->nregions; i++)
@@ -1401,6 +1454,7 @@ void options_free(struct numamem *nm)
 	free(nm->regions);
 	free(nm->contexts);
 	free(nm->ready_file);
+	free(nm->trace_file);
 	for (char **a = nm->command; a && *a; a++)
 		free(*a);
 	free(nm->command);
