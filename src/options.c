@@ -1237,35 +1237,53 @@ static bool is_ready_file(const char *path)
 	return sscanf(buf, "ready %ld%c", &pid, &nl) == 2 && nl == '\n';
 }
 
-/* The ready file is written once every region is complete, through a
- * temporary name beside it, and removed when a hold ends: whatever would
- * make that fail, or write over what is not numamem's, is refused before
- * anything is allocated. */
-static int check_ready_file(const struct numamem *nm)
+/* A file numamem writes (what: "ready-file", "trace"): its directory
+ * exists (and may be written in, with dir_write), and it is not one.
+ * *base is set to its last component. */
+static int check_output_dir(const char *what, const char *path, bool dir_write, const char **base)
 {
-	const char *path = nm->ready_file, *base = strrchr(path, '/');
 	char *copy = strdup(path), *dir = copy ? dirname(copy) : NULL;
 	struct stat st;
 	int status = EXIT_OK, e;
 
 	if (!copy)
 		return fail(EXIT_UNAVAILABLE, "out of memory");
-	base = base ? base + 1 : path;
-	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : access(dir, W_OK) < 0 ? errno : 0;
+	*base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : dir_write && access(dir, W_OK) < 0 ? errno : 0;
 	if (e)
-		status = fail_errno(EXIT_USAGE, e, "invalid ready-file '%s': cannot write in '%s'", path, dir);
-	else if (!*base || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-		status = fail(EXIT_USAGE, "invalid ready-file '%s': it is a directory", path);
-	else if (strlen(base) + 24 > NAME_MAX || strlen(path) + 24 >= PATH_MAX) /* + ".PID.tmp" */
-		status = fail(EXIT_USAGE, "invalid ready-file '%s': the name is too long", path);
-	else if (access(path, F_OK) == 0 && !is_ready_file(path))
-		status = fail(EXIT_USAGE, "invalid ready-file '%s': it exists and is not a ready file of numamem's", path);
-	for (size_t i = 0; !status && i < nm->nregions; i++)
-		if (nm->regions[i].mem_path && same_file(path, nm->regions[i].mem_path))
-			status = fail(EXIT_USAGE, "invalid ready-file '%s': it is the mem-path of region '%s'", path,
-				      nm->regions[i].id);
+		status = fail_errno(EXIT_USAGE, e, "invalid %s '%s': cannot write in '%s'", what, path, dir);
+	else if (!**base || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		status = fail(EXIT_USAGE, "invalid %s '%s': it is a directory", what, path);
 	free(copy);
 	return status;
+}
+
+/* ... and it is no region's mem-path. */
+static int check_not_mem_path(const char *what, const char *path, const struct numamem *nm)
+{
+	for (size_t i = 0; i < nm->nregions; i++)
+		if (nm->regions[i].mem_path && same_file(path, nm->regions[i].mem_path))
+			return fail(EXIT_USAGE, "invalid %s '%s': it is the mem-path of region '%s'", what, path,
+				    nm->regions[i].id);
+	return EXIT_OK;
+}
+
+/* The ready file is written once every region is complete, through a
+ * temporary name beside it, and removed when a hold ends: whatever would
+ * make that fail, or write over what is not numamem's, is refused before
+ * anything is allocated. */
+static int check_ready_file(const struct numamem *nm)
+{
+	const char *path = nm->ready_file, *base;
+	int status = check_output_dir("ready-file", path, true, &base);
+
+	if (status)
+		return status;
+	if (strlen(base) + 24 > NAME_MAX || strlen(path) + 24 >= PATH_MAX) /* + ".PID.tmp" */
+		return fail(EXIT_USAGE, "invalid ready-file '%s': the name is too long", path);
+	if (access(path, F_OK) == 0 && !is_ready_file(path))
+		return fail(EXIT_USAGE, "invalid ready-file '%s': it exists and is not a ready file of numamem's", path);
+	return check_not_mem_path("ready-file", path, nm);
 }
 
 /* The trace is created, or truncated, when COMMAND starts: the user named
@@ -1274,31 +1292,21 @@ static int check_ready_file(const struct numamem *nm)
  * refused before anything is allocated. */
 static int check_trace_file(const struct numamem *nm)
 {
-	const char *path = nm->trace_file, *base = strrchr(path, '/');
-	char *copy = strdup(path), *dir = copy ? dirname(copy) : NULL;
+	const char *path = nm->trace_file, *base;
 	struct stat st;
-	int status = EXIT_OK, e;
+	bool exists = stat(path, &st) == 0;
+	/* a new file needs its directory writable, an existing one itself */
+	int status = check_output_dir("trace", path, !exists, &base);
 
-	if (!copy)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
-	base = base ? base + 1 : path;
-	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
-	if (e)
-		status = fail_errno(EXIT_USAGE, e, "invalid trace '%s': cannot write in '%s'", path, dir);
-	else if (!*base || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-		status = fail(EXIT_USAGE, "invalid trace '%s': it is a directory", path);
-	else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		status = fail(EXIT_USAGE, "invalid trace '%s': it is not a regular file", path);
-	else if ((e = access(path, F_OK) == 0 ? (access(path, W_OK) < 0 ? errno : 0) : access(dir, W_OK) < 0 ? errno : 0))
-		status = fail_errno(EXIT_USAGE, e, "invalid trace '%s': cannot write it", path);
-	else if (nm->ready_file && same_file(path, nm->ready_file))
-		status = fail(EXIT_USAGE, "invalid trace '%s': it is the ready-file", path);
-	for (size_t i = 0; !status && i < nm->nregions; i++)
-		if (nm->regions[i].mem_path && same_file(path, nm->regions[i].mem_path))
-			status = fail(EXIT_USAGE, "invalid trace '%s': it is the mem-path of region '%s'", path,
-				      nm->regions[i].id);
-	free(copy);
-	return status;
+	if (status)
+		return status;
+	if (exists && !S_ISREG(st.st_mode))
+		return fail(EXIT_USAGE, "invalid trace '%s': it is not a regular file", path);
+	if (exists && access(path, W_OK) < 0)
+		return fail_errno(EXIT_USAGE, errno, "invalid trace '%s': cannot write it", path);
+	if (nm->ready_file && same_file(path, nm->ready_file))
+		return fail(EXIT_USAGE, "invalid trace '%s': it is the ready-file", path);
+	return check_not_mem_path("trace", path, nm);
 }
 
 /* Descriptors: --fd and --ready-fd apart, and --fd only for a region
