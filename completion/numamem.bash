@@ -23,14 +23,14 @@ _numamem_argopts='--size --backend --thp --color --object --policy --host-nodes
     --prealloc-threads --prealloc-cpus --prealloc-nodes --mem-path --align
     --offset --rom --hugetlbsize --ready-file --ready-fd --fd --membind
     --interleave --preferred --preferred-many --weighted-interleave
-    --cpunodebind --physcpubind --pid'
+    --cpunodebind --physcpubind --pid --trace'
 # Short options that take a value.
 _numamem_shortargs='-m -i -p -P -w -N -C'
 # --[no]X toggles.
 _numamem_toggles='share reserve merge dump prealloc discard-data readonly
     pmem hugetlb seal'
 # Options without a value (short ones included).
-_numamem_flags='--fork --json --verify --map --show-nodes --quiet --help --version
+_numamem_flags='--fork --json --verify --report --map --show-nodes --quiet --help --version
     --localalloc --balancing -q -h -V -l -b'
 # sysfs root (tests point it at a fake tree).
 : "${_numamem_sysfs:=/sys}"
@@ -303,7 +303,7 @@ _numamem()
         --hugetlbsize)
             COMPREPLY=($(compgen -W "$(_numamem_hugepagesizes)" -- "$cur"))
             ;;
-        --mem-path | --ready-file)
+        --mem-path | --ready-file | --trace)
             _numamem_files
             return
             ;;

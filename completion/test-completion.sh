@@ -209,6 +209,7 @@ cd "$T/files" || exit 1
 expect "numamem --mem-path=f" file
 expect "numamem --backend=file --mem-path d" dir
 expect "numamem --ready-file=" dir file
+expect "numamem --trace=" dir file
 expect "numamem --object memory-backend-file,id=f0,size=1G,mem-path=" dir/ file
 cd "$here" || exit 1
 

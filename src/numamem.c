@@ -22,6 +22,7 @@
 #include "region.h"
 #include "report.h"
 #include "run.h"
+#include "watch.h"
 
 static void *prealloc_thread(void *arg)
 {
@@ -171,9 +172,32 @@ static int report_pid(struct numamem *nm)
 	return status;
 }
 
+/* After a watched COMMAND: judge its memory, report the regions and
+ * it.  A broken placement is EXIT_VERIFY (124 by exit_status()) when
+ * COMMAND itself succeeded; its own failure stays its status. */
+static int report_workload(struct numamem *nm, int status)
+{
+	struct watch *w = nm->watch;
+
+	if (nm->verify)
+		watch_verify(w, &nm->proc);
+	if (nm->json)
+		report_json(stdout, nm);
+	else if (nm->report && !nm->quiet)
+		report_text(stdout, nm);
+	if (w->verdict == VERIFY_FAIL) {
+		fail(EXIT_VERIFY, "'%s' breaks policy %s: %s", nm->command[0], policy_names[nm->proc.mode], w->reason);
+		nm->placement_broken = true;
+		if (!status)
+			status = EXIT_VERIFY;
+	}
+	return status;
+}
+
 /* Complete, report and act; the status before the exit rules. */
 static int run(struct numamem *nm)
 {
+	static struct watch watch;
 	int status, verify;
 
 	if (numa_available() < 0)
@@ -185,6 +209,9 @@ static int run(struct numamem *nm)
 	if (nm->pid >= 0)
 		return report_pid(nm);
 	nm->colour = use_colour(nm->color);
+	/* COMMAND's memory is watched when anything shows or judges it */
+	if (nm->command && (nm->json || nm->verify || nm->report || nm->trace_file))
+		nm->watch = &watch;
 	for (size_t i = 0; i < nm->nregions; i++)
 		nm->regions[i].progress = !nm->quiet && isatty(STDERR_FILENO);
 	/* COMMAND's own policy is checked before any region is allocated */
@@ -198,7 +225,8 @@ static int run(struct numamem *nm)
 	verify = nm->json || nm->verify || nm->map || (!nm->quiet && !nm->command) ? measure_all(nm) : EXIT_OK;
 	if (verify && verify != EXIT_VERIFY)
 		return verify;
-	if (nm->json)
+	/* a watched COMMAND's report comes when it has exited */
+	if (nm->json && !nm->watch)
 		report_json(stdout, nm);
 	else if (!nm->quiet && !nm->command)
 		report_text(stdout, nm);
@@ -210,7 +238,12 @@ static int run(struct numamem *nm)
 		nm->placement_broken = true;
 		return EXIT_VERIFY;
 	}
-	return act(nm);
+	status = act(nm);
+	if (nm->watch && nm->watch->pid > 0) {
+		status = report_workload(nm, status);
+		watch_free(nm->watch);
+	}
+	return status;
 }
 
 /* The one place the exit status is decided: a report that could not be

@@ -24,6 +24,7 @@ enum numamem_exit {
 
 struct region;
 struct thread_context;
+struct watch;
 
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
@@ -47,6 +48,9 @@ struct numamem {
 	bool command_ran;
 	bool placement_broken; /* --verify failed (not COMMAND's own status 4) */
 	bool sigpipe_default;  /* SIGPIPE was SIG_DFL when numamem started */
+	bool report;           /* --report: the text report, after COMMAND */
+	char *trace_file;      /* --trace=FILE */
+	struct watch *watch;   /* COMMAND's memory, watched, or NULL */
 	int color;             /* enum color_when: --color */
 	bool colour;           /* colour the output: --color, a terminal, NO_COLOR */
 };

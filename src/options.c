@@ -73,6 +73,8 @@ enum seen {
 	SEEN_PHYSCPUBIND = 1 << 17,
 	SEEN_PID = 1 << 18,
 	SEEN_MAP = 1 << 19,
+	SEEN_REPORT = 1 << 20,
+	SEEN_TRACE = 1 << 21,
 };
 #define SEEN_MEMPOLICY (SEEN_MEMBIND | SEEN_INTERLEAVE | SEEN_PREFERRED | SEEN_PREFERRED_MANY | \
 			SEEN_WEIGHTED_INTERLEAVE | SEEN_LOCALALLOC)
@@ -111,6 +113,7 @@ static int opt_version(struct parser *p, const char *arg);
 static int opt_cpunodebind(struct parser *p, const char *arg);
 static int opt_physcpubind(struct parser *p, const char *arg);
 static int opt_pid(struct parser *p, const char *arg);
+static int opt_trace(struct parser *p, const char *arg);
 
 #define R(field) .off = offsetof(struct region, field)
 #define N(field) .off = offsetof(struct numamem, field)
@@ -212,6 +215,10 @@ static const struct opt opts[] = {
 	{ "json", O_FLAG, N(json), .scope = CLI_ONLY, .group = G_OUTPUT, .help = "Print the report as JSON" },
 	{ "verify", O_FLAG, N(verify), .scope = CLI_ONLY, .group = G_OUTPUT,
 	  .help = "Exit with status 4 (124 with COMMAND) if placement breaks the policy" },
+	{ "report", O_FLAG, N(report), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_REPORT,
+	  .help = "With COMMAND: once it exits, report the regions and its memory per node over time" },
+	{ "trace", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .handler = opt_trace, .seen = SEEN_TRACE,
+	  .arg = "FILE", .help = "With COMMAND: write its memory per node over time to FILE as JSON lines" },
 	{ "map", O_FLAG, N(map), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_MAP,
 	  .help = "Draw each region as a map of which node holds each chunk" },
 	{ "color", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .handler = opt_color, .arg = "WHEN",
@@ -246,6 +253,8 @@ static const struct rule {
 	  .message = "--show-nodes takes no region, command or --hold" },
 	{ .a = SEEN_FORK, .b = SEEN_COMMAND, .kind = NEEDS, .message = "--fork needs a COMMAND after --" },
 	{ .a = SEEN_FD, .b = SEEN_COMMAND, .kind = NEEDS, .message = "--fd needs a COMMAND after --" },
+	{ .a = SEEN_REPORT | SEEN_TRACE, .b = SEEN_COMMAND, .kind = NEEDS,
+	  .message = "--report and --trace watch a COMMAND: they need one after --" },
 	{ .a = SEEN_HOLD, .b = SEEN_COMMAND, .kind = EXCLUDES,
 	  .message = "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
 	{ .a = SEEN_MEMPOLICY, .kind = AT_MOST_ONE,
@@ -869,6 +878,15 @@ static int opt_hold(struct parser *p, const char *arg)
 	return EXIT_OK;
 }
 
+static int opt_trace(struct parser *p, const char *arg)
+{
+	if (!*arg)
+		return fail(EXIT_USAGE, "invalid trace '': expected a path");
+	free(p->nm->trace_file);
+	p->nm->trace_file = strdup(arg);
+	return p->nm->trace_file ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+}
+
 static int opt_ready_file(struct parser *p, const char *arg)
 {
 	if (!*arg)
@@ -1219,35 +1237,76 @@ static bool is_ready_file(const char *path)
 	return sscanf(buf, "ready %ld%c", &pid, &nl) == 2 && nl == '\n';
 }
 
-/* The ready file is written once every region is complete, through a
- * temporary name beside it, and removed when a hold ends: whatever would
- * make that fail, or write over what is not numamem's, is refused before
- * anything is allocated. */
-static int check_ready_file(const struct numamem *nm)
+/* A file numamem writes (what: "ready-file", "trace"): its directory
+ * exists (and may be written in, with dir_write), and it is not one.
+ * *base is set to its last component. */
+static int check_output_dir(const char *what, const char *path, bool dir_write, const char **base)
 {
-	const char *path = nm->ready_file, *base = strrchr(path, '/');
 	char *copy = strdup(path), *dir = copy ? dirname(copy) : NULL;
 	struct stat st;
 	int status = EXIT_OK, e;
 
 	if (!copy)
 		return fail(EXIT_UNAVAILABLE, "out of memory");
-	base = base ? base + 1 : path;
-	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : access(dir, W_OK) < 0 ? errno : 0;
+	*base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : dir_write && access(dir, W_OK) < 0 ? errno : 0;
 	if (e)
-		status = fail_errno(EXIT_USAGE, e, "invalid ready-file '%s': cannot write in '%s'", path, dir);
-	else if (!*base || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-		status = fail(EXIT_USAGE, "invalid ready-file '%s': it is a directory", path);
-	else if (strlen(base) + 24 > NAME_MAX || strlen(path) + 24 >= PATH_MAX) /* + ".PID.tmp" */
-		status = fail(EXIT_USAGE, "invalid ready-file '%s': the name is too long", path);
-	else if (access(path, F_OK) == 0 && !is_ready_file(path))
-		status = fail(EXIT_USAGE, "invalid ready-file '%s': it exists and is not a ready file of numamem's", path);
-	for (size_t i = 0; !status && i < nm->nregions; i++)
-		if (nm->regions[i].mem_path && same_file(path, nm->regions[i].mem_path))
-			status = fail(EXIT_USAGE, "invalid ready-file '%s': it is the mem-path of region '%s'", path,
-				      nm->regions[i].id);
+		status = fail_errno(EXIT_USAGE, e, "invalid %s '%s': cannot write in '%s'", what, path, dir);
+	else if (!**base || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		status = fail(EXIT_USAGE, "invalid %s '%s': it is a directory", what, path);
 	free(copy);
 	return status;
+}
+
+/* ... and it is no region's mem-path. */
+static int check_not_mem_path(const char *what, const char *path, const struct numamem *nm)
+{
+	for (size_t i = 0; i < nm->nregions; i++)
+		if (nm->regions[i].mem_path && same_file(path, nm->regions[i].mem_path))
+			return fail(EXIT_USAGE, "invalid %s '%s': it is the mem-path of region '%s'", what, path,
+				    nm->regions[i].id);
+	return EXIT_OK;
+}
+
+/* The ready file is written once every region is complete, through a
+ * temporary name beside it, and removed when a hold ends: whatever would
+ * make that fail, or write over what is not numamem's, is refused before
+ * anything is allocated. */
+static int check_ready_file(const struct numamem *nm)
+{
+	const char *path = nm->ready_file, *base;
+	int status = check_output_dir("ready-file", path, true, &base);
+
+	if (status)
+		return status;
+	if (strlen(base) + 24 > NAME_MAX || strlen(path) + 24 >= PATH_MAX) /* + ".PID.tmp" */
+		return fail(EXIT_USAGE, "invalid ready-file '%s': the name is too long", path);
+	if (access(path, F_OK) == 0 && !is_ready_file(path))
+		return fail(EXIT_USAGE, "invalid ready-file '%s': it exists and is not a ready file of numamem's", path);
+	return check_not_mem_path("ready-file", path, nm);
+}
+
+/* The trace is created, or truncated, when COMMAND starts: the user named
+ * it.  What would make that fail, or write into what is not a plain
+ * file (a FIFO, a device, a region's mem-path, the ready file), is
+ * refused before anything is allocated. */
+static int check_trace_file(const struct numamem *nm)
+{
+	const char *path = nm->trace_file, *base;
+	struct stat st;
+	bool exists = stat(path, &st) == 0;
+	/* a new file needs its directory writable, an existing one itself */
+	int status = check_output_dir("trace", path, !exists, &base);
+
+	if (status)
+		return status;
+	if (exists && !S_ISREG(st.st_mode))
+		return fail(EXIT_USAGE, "invalid trace '%s': it is not a regular file", path);
+	if (exists && access(path, W_OK) < 0)
+		return fail_errno(EXIT_USAGE, errno, "invalid trace '%s': cannot write it", path);
+	if (nm->ready_file && same_file(path, nm->ready_file))
+		return fail(EXIT_USAGE, "invalid trace '%s': it is the ready-file", path);
+	return check_not_mem_path("trace", path, nm);
 }
 
 /* Descriptors: --fd and --ready-fd apart, and --fd only for a region
@@ -1348,6 +1407,8 @@ static int finish_options(struct parser *p)
 		status = check_fds(nm);
 	if (!status && nm->ready_file)
 		status = check_ready_file(nm);
+	if (!status && nm->trace_file)
+		status = check_trace_file(nm);
 	if (status)
 		return status;
 	for (size_t i = 0; i < nm->nregions; i++)
@@ -1401,6 +1462,7 @@ void options_free(struct numamem *nm)
 	free(nm->regions);
 	free(nm->contexts);
 	free(nm->ready_file);
+	free(nm->trace_file);
 	for (char **a = nm->command; a && *a; a++)
 		free(*a);
 	free(nm->command);

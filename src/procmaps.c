@@ -126,7 +126,9 @@ static void read_comm(struct proc_numa *p)
 		fclose(f);
 }
 
-int procmaps_read(long pid, struct proc_numa *p)
+/* numa_maps of pid into *p, silently: 0, or -errno (-EINVAL for a line
+ * it cannot read, kept in p->reason). */
+int procmaps_sample(long pid, struct proc_numa *p)
 {
 	char path[64], *line = NULL;
 	size_t cap = 0;
@@ -136,14 +138,10 @@ int procmaps_read(long pid, struct proc_numa *p)
 
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
-	snprintf(path, sizeof(path), "/proc/%ld", pid);
-	if (access(path, F_OK) < 0)
-		return fail(EXIT_UNAVAILABLE, "pid %ld: no such process", pid);
-	read_comm(p);
 	snprintf(path, sizeof(path), "/proc/%ld/numa_maps", pid);
 	f = fopen(path, "re");
 	if (!f)
-		return fail_errno(EXIT_UNAVAILABLE, errno, "pid %ld: cannot read %s", pid, path);
+		return -errno;
 	errno = 0;
 	while (getline(&line, &cap, f) > 0) {
 		struct vma_numa *v;
@@ -155,7 +153,7 @@ int procmaps_read(long pid, struct proc_numa *p)
 			if (!grown) {
 				free(line);
 				fclose(f);
-				return fail(EXIT_UNAVAILABLE, "out of memory");
+				return -ENOMEM;
 			}
 			p->vmas = grown;
 			p->room = want;
@@ -163,10 +161,10 @@ int procmaps_read(long pid, struct proc_numa *p)
 		v = &p->vmas[p->n];
 		if (procmaps_parse_line(line, v) < 0) {
 			line[strcspn(line, "\n")] = '\0';
-			fail(EXIT_COMPLETE, "pid %ld: cannot read this line of %s: %s", pid, path, line);
+			snprintf(p->reason, sizeof(p->reason), "%s", line);
 			free(line);
 			fclose(f);
-			return EXIT_COMPLETE;
+			return -EINVAL;
 		}
 		p->n++;
 		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
@@ -178,8 +176,32 @@ int procmaps_read(long pid, struct proc_numa *p)
 	free(line);
 	fclose(f);
 	if (e) /* the process went away while it was read, or access was denied */
-		return fail_errno(EXIT_UNAVAILABLE, e, "pid %ld: cannot read %s", pid, path);
+		return -e;
 	p->t_read = now_seconds() - t0;
+	return 0;
+}
+
+int procmaps_read(long pid, struct proc_numa *p)
+{
+	char path[64], comm[32] = "";
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(path, sizeof(path), "/proc/%ld", pid);
+	if (access(path, F_OK) < 0)
+		return fail(EXIT_UNAVAILABLE, "pid %ld: no such process", pid);
+	p->pid = pid;
+	read_comm(p);
+	memcpy(comm, p->comm, sizeof(comm));
+	r = procmaps_sample(pid, p);
+	memcpy(p->comm, comm, sizeof(comm));
+	snprintf(path, sizeof(path), "/proc/%ld/numa_maps", pid);
+	if (r == -EINVAL)
+		return fail(EXIT_COMPLETE, "pid %ld: cannot read this line of %s: %s", pid, path, p->reason);
+	if (r == -ENOMEM)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	if (r < 0)
+		return fail_errno(EXIT_UNAVAILABLE, -r, "pid %ld: cannot read %s", pid, path);
 	return EXIT_OK;
 }
 

@@ -37,6 +37,9 @@ struct proc_numa {
 
 /* One line of numa_maps into *v (pure).  0, or -EINVAL. */
 int procmaps_parse_line(const char *line, struct vma_numa *v);
+/* Read /proc/PID/numa_maps silently (no comm): 0 or -errno; -EINVAL
+ * for a line it cannot read, which is kept in p->reason. */
+int procmaps_sample(long pid, struct proc_numa *p);
 /* Read /proc/PID/numa_maps.  0, or an exit status after one line. */
 int procmaps_read(long pid, struct proc_numa *p);
 /* Judge every group of mappings under one policy, counting only pages

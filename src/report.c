@@ -13,6 +13,7 @@
 #include "numamem.h"
 #include "region.h"
 #include "report.h"
+#include "watch.h"
 
 static const char *mode_name(int mode)
 {
@@ -120,6 +121,41 @@ static void text_map(FILE *out, const struct region *b, bool colour)
 	}
 }
 
+static bool watched(const struct numamem *nm)
+{
+	return nm->watch && nm->watch->pid > 0;
+}
+
+/* COMMAND's memory: a row per node that held any, one block character
+ * per column of the chart (eighths of the node's own peak). */
+static void text_workload(FILE *out, const struct numamem *nm)
+{
+	static const char *const blocks[] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	const struct watch *w = nm->watch;
+	char peak[32], last[32];
+	bool any = false;
+
+	fprintf(out, "command %s (pid %ld): %u process%s, %u sample%s of %s every %.0f ms, exit figures %.0f ms old\n",
+		nm->command[0], (long)w->pid, w->processes, w->processes == 1 ? "" : "es", w->samples,
+		w->samples == 1 ? "" : "s", w->mechanism, w->interval * 1e3, w->freshness * 1e3);
+	fprintf(out, "  anonymous memory per node over %.2f s (%u columns):\n", w->ncols * w->col_span, w->ncols);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!w->peak[n])
+			continue;
+		any = true;
+		fprintf(out, "  node %-3u ", n);
+		for (unsigned c = 0; c < w->ncols; c++)
+			fputs(blocks[(w->cols[c][n] * 8 + w->peak[n] - 1) / w->peak[n]], out);
+		format_size(w->peak[n], peak, sizeof(peak));
+		format_size(w->last[n], last, sizeof(last));
+		fprintf(out, "  peak %s, at exit %s\n", peak, last);
+	}
+	if (!any)
+		fprintf(out, "  none seen\n");
+	if (w->verdict != VERIFY_SKIPPED || *w->reason)
+		fprintf(out, "  verify:       %s (%s)\n", verdict_names[w->verdict], w->reason);
+}
+
 void report_text(FILE *out, const struct numamem *nm)
 {
 	for (size_t i = 0; i < nm->nregions; i++) {
@@ -128,6 +164,46 @@ void report_text(FILE *out, const struct numamem *nm)
 		text_region(out, &nm->regions[i]);
 		text_map(out, &nm->regions[i], nm->colour);
 	}
+	if (watched(nm)) {
+		if (nm->nregions)
+			fputc('\n', out);
+		text_workload(out, nm);
+	}
+}
+
+static void json_node_bytes(FILE *out, const uint64_t *bytes);
+
+static uint64_t total(const uint64_t *bytes)
+{
+	uint64_t sum = 0;
+
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		sum += bytes[n];
+	return sum;
+}
+
+static void json_workload(FILE *out, const struct numamem *nm)
+{
+	const struct watch *w = nm->watch;
+
+	fprintf(out, ",\"workload\":{\"pid\":%ld,\"command\":", (long)w->pid);
+	json_string(out, nm->command[0]);
+	fprintf(out, ",\"mechanism\":\"%s\",\"interval_ms\":%.3f,\"sample_cost_ms\":%.3f,\"freshness_ms\":%.3f",
+		w->mechanism, w->interval * 1e3, w->cost * 1e3, w->freshness * 1e3);
+	fprintf(out, ",\"watched_ms\":%.3f,\"sampling_cpu_ms\":%.3f", w->watched * 1e3, w->cpu * 1e3);
+	fprintf(out, ",\"samples\":%u,\"processes\":%u,\"peak_bytes\":%" PRIu64 ",\"peak_node_bytes\":", w->samples,
+		w->processes, total(w->peak));
+	json_node_bytes(out, w->peak);
+	fprintf(out, ",\"exit_bytes\":%" PRIu64 ",\"exit_node_bytes\":", total(w->last));
+	json_node_bytes(out, w->last);
+	fprintf(out, ",\"policy\":");
+	if (nm->proc.mode >= 0)
+		fprintf(out, "\"%s\"", policy_names[nm->proc.mode]);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"verify\":\"%s\",\"verify_reason\":", verdict_names[w->verdict]);
+	json_string(out, w->reason);
+	fputc('}', out);
 }
 
 static void json_region(FILE *out, const struct region *b)
@@ -191,7 +267,10 @@ void report_json(FILE *out, const struct numamem *nm)
 			fputc(',', out);
 		json_region(out, &nm->regions[i]);
 	}
-	fprintf(out, "]}\n");
+	fputc(']', out);
+	if (watched(nm))
+		json_workload(out, nm);
+	fprintf(out, "}\n");
 }
 
 /* ------------------------------------------------ a process's memory */

@@ -15,6 +15,8 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -30,6 +32,7 @@
 
 #include "numamem.h"
 #include "run.h"
+#include "watch.h"
 
 extern char **environ;
 
@@ -294,7 +297,64 @@ static void become_command(struct numamem *nm, char **envp, int errfd)
 	_exit(EXIT_CANCELED);
 }
 
-/* Fork COMMAND, forward signals to it, wait. */
+static int child_status(int wstatus)
+{
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return WEXITSTATUS(wstatus);
+}
+
+/* Sample COMMAND's tree until COMMAND exits: woken by its pidfd (Linux
+ * 5.3) as soon as it does, else at the next sample's time. */
+static int watch_until_exit(struct numamem *nm, int *wstatus)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, child_pid, 0);
+	FILE *trace = NULL;
+	bool lost = false;
+	pid_t r;
+
+	if (nm->trace_file) {
+		trace = fopen(nm->trace_file, "we");
+		if (!trace) {
+			fail_errno(0, errno, "cannot write trace '%s'", nm->trace_file);
+			lost = true;
+		}
+	}
+	watch_start(nm->watch, child_pid, nm->command[0], trace);
+	for (;;) {
+		double next = watch_sample(nm->watch);
+
+		r = waitpid(child_pid, wstatus, WNOHANG);
+		if (r == child_pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			fail_errno(0, errno, "cannot wait for '%s'", nm->command[0]);
+			break;
+		}
+		if (pidfd >= 0) {
+			struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+			poll(&p, 1, (int)(next * 1e3) + 1);
+		} else {
+			struct timespec ts = { .tv_sec = (time_t)next, .tv_nsec = (long)((next - (double)(time_t)next) * 1e9) };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	watch_end(nm->watch);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (trace && (fclose(trace) != 0 || nm->watch->trace_failed)) {
+		fail(0, "cannot write trace '%s': some lines were lost", nm->trace_file);
+		lost = true;
+	}
+	if (r != child_pid)
+		return EXIT_CANCELED;
+	/* COMMAND's own failure first; then a trace that was lost */
+	return child_status(*wstatus) ? child_status(*wstatus) : lost ? EXIT_OUTPUT : EXIT_OK;
+}
+
+/* Fork COMMAND, forward signals to it, wait (and watch). */
 static int spawn_and_wait(struct numamem *nm, char **envp)
 {
 	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
@@ -331,12 +391,12 @@ static int spawn_and_wait(struct numamem *nm, char **envp)
 		fail_errno(0, ce.err, "cannot run '%s'", nm->command[0]);
 		return exec_status(ce.err);
 	}
+	if (nm->watch)
+		return watch_until_exit(nm, &wstatus);
 	while (waitpid(child_pid, &wstatus, 0) < 0)
 		if (errno != EINTR)
 			return fail_errno(EXIT_CANCELED, errno, "cannot wait for '%s'", nm->command[0]);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return WEXITSTATUS(wstatus);
+	return child_status(wstatus);
 }
 
 int run_command(struct numamem *nm)
@@ -353,7 +413,7 @@ int run_command(struct numamem *nm)
 		return EXIT_CANCELED;
 	}
 	nm->command_ran = true;
-	if (all_fd && !nm->force_fork) {
+	if (all_fd && !nm->force_fork && !nm->watch) {
 		const char *what = "";
 
 		/* numamem's own allocations from here on follow the policy too */

@@ -10,6 +10,12 @@
  * pages are, asked of the kernel with move_pages() one base page at a
  * time:  "fd=3 size=67108864 node0=67108864 absent=0".
  * "fds" prints the descriptors open in this process ("0 1 2 3").
+ *
+ *   touchfd hold BYTES FILE
+ *
+ * A workload for numamem to watch: maps BYTES of anonymous memory (no
+ * THP), writes every page, writes "ready PID" to FILE, and exits once
+ * FILE is removed.
  * Exits 2 when the environment is missing, 3 when mmap fails. */
 #include <ctype.h>
 #include <dirent.h>
@@ -58,6 +64,29 @@ static int list_fds(void)
 	return 0;
 }
 
+static int hold(int argc, char **argv)
+{
+	unsigned long long bytes = argc == 4 ? strtoull(argv[2], NULL, 0) : 0;
+	long page = sysconf(_SC_PAGESIZE);
+	char *p;
+	FILE *f;
+
+	if (!bytes)
+		return 2;
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return 3;
+	madvise(p, bytes, MADV_NOHUGEPAGE);
+	for (unsigned long long off = 0; off < bytes; off += (unsigned long long)page)
+		p[off] = 1;
+	f = fopen(argv[3], "w");
+	if (!f || fprintf(f, "ready %d\n", (int)getpid()) < 0 || fclose(f))
+		return 3;
+	while (access(argv[3], F_OK) == 0)
+		usleep(10000);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int touch = argc > 1 && !strcmp(argv[1], "touch");
@@ -67,6 +96,9 @@ int main(int argc, char **argv)
 	long page = sysconf(_SC_PAGESIZE);
 	char *p;
 	int fd;
+
+	if (argc > 1 && !strcmp(argv[1], "hold"))
+		return hold(argc, argv);
 
 	if (argc > 1 && !strcmp(argv[1], "fds"))
 		return list_fds();

@@ -91,7 +91,8 @@ rm -f "$T/ppid"
 p=$!
 if wait_file "$T/ppid" 30; then
 	holder=$(cat "$T/ppid")
-	addr=$(json_get address)
+	# the report comes when COMMAND has exited: the region from numa_maps
+	addr=0x$(awk -v b="bind:$first" '$2 == b { print $1; exit }' "/proc/$p/numa_maps")
 	check "ram + COMMAND: numamem ($p) is the command's parent ($holder)" [ "$holder" = "$p" ]
 	check "ram + COMMAND: region resident in numamem's numa_maps on node $first" \
 		[ "$(numa_maps_bytes "$p" "$addr" "$first")" = "$M64" ]
@@ -99,6 +100,8 @@ if wait_file "$T/ppid" 30; then
 	wait "$p"
 	rc=$?
 	check "SIGTERM is forwarded; numamem exits 128+15 (got $rc)" [ "$rc" = 143 ]
+	check "ram + COMMAND --json: the report, once COMMAND has ended, has the region at $addr" \
+		[ "$(json_get address)" = "$addr" ]
 else
 	not_ok "ram + COMMAND: command never started"
 fi

@@ -54,6 +54,15 @@ check "report: the rank variables set to numbers, and only those" \
 	grep -q '"rank":{"SLURM_PROCID":7,"SLURM_LOCALID":1,"PMI_RANK":3}' "$T/out"
 check "report: pid and hostname" grep -q "\"hostname\":\"$(hostname)\"" "$T/out"
 
+# A COMMAND: the report comes after it, with its own memory
+run --size=4M --json --membind="$first" --verify --trace="$T/trace" -- sh -c 'x=$(head -c 3000000 /dev/zero | tr "\\0" x); sleep 0.2'
+valid numamem-report.schema.json "report: a COMMAND, its memory watched, --membind --verify"
+check "report with a COMMAND: has the workload object" grep -q '"workload":{"pid":' "$T/out"
+run --size=4M --json -- true
+valid numamem-report.schema.json "report: a COMMAND without a policy of its own"
+cp "$T/trace" "$T/out"
+valid numamem-trace.schema.json "--trace: every line of a real trace"
+
 run --show-nodes --json
 valid numamem-nodes.schema.json "--show-nodes: this host"
 for topo in "$top_srcdir"/tests/topo/*/; do

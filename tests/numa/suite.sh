@@ -979,6 +979,57 @@ pidcase "--pid: a service started under numamem -m $B passes --verify" 0 pass \
 pidcase "--pid: pages on $A under a mapping bound to $B fail --verify (4)" 4 fail \
 	"$NUMAMEM" -m $A -- "$HELPER" misplace $B "$SIZE"
 
+# COMMAND's own memory, watched by numamem (--json --verify), against the
+# workload's numa_maps read here while it holds: anonymous bytes per node
+# within 1 MiB of numamem's peak; SIGUSR1 ends the workload with 0.
+workcase() {
+	k_name=$1 k_want_rc=$2 k_verify=$3 k_node=$4
+	shift 4
+	want "$k_name" || return 0
+	if [ -z "$HELPER" ] || [ ! -x "$HELPER" ]; then skip "$k_name" "no touchfd helper"; return 0; fi
+	rm -f "$WORK/ready" "$WORK/trace"
+	"$@" "$WORK/ready" >"$WORK/out" 2>"$WORK/err" &
+	k_pid=$!
+	HOLDERS="$HOLDERS $k_pid"
+	k_fail=""
+	if wait_ready "$k_pid" "$WORK/ready"; then
+		k_child=$(sed -n 's/^ready //p' "$WORK/ready")
+		awk '!/ file=/ { for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), kv, "="); b[kv[1]] += kv[2] * 4096 } }
+			END { for (n in b) print n, b[n] }' "/proc/$k_child/numa_maps" | sort >"$WORK/wit"
+		# numamem's interval adapts to what a sample costs (a second or
+		# more under TCG): end the workload once its trace has seen it all
+		k_i=0
+		while [ $k_i -lt 300 ] && ! sed -n "s/.*\"node_bytes\":{[^}]*\"$k_node\":\([0-9]*\).*/\1/p" "$WORK/trace" 2>/dev/null |
+			awk -v s="$SIZE" '$1 >= s { f = 1 } END { exit !f }'; do
+			sleep 0.1; k_i=$((k_i + 1))
+		done
+		kill -USR1 "$k_child"
+	else
+		k_fail=" the workload never became ready;"
+	fi
+	wait "$k_pid"
+	k_rc=$?
+	sed -n 's/.*"peak_node_bytes":{\([^}]*\)}.*/\1/p' "$WORK/out" | tr ',' '\n' | tr -d '"' | tr ':' ' ' | sed '/^$/d' | sort >"$WORK/jn"
+	[ "$k_rc" = "$k_want_rc" ] || k_fail="$k_fail exit status $k_rc, expected $k_want_rc;"
+	k_v=$(sed -n 's/.*"workload":{.*"verify":"\([a-z]*\)".*/\1/p' "$WORK/out")
+	[ "$k_v" = "$k_verify" ] || k_fail="$k_fail workload verify '$k_v', expected $k_verify;"
+	k_w=$(wbytes "$k_node" "$WORK/wit") k_j=$(wbytes "$k_node" "$WORK/jn")
+	[ "$k_w" -ge "$SIZE" ] 2>/dev/null || k_fail="$k_fail numa_maps shows $k_w bytes on node $k_node, expected $SIZE and more;"
+	[ $(( k_w > k_j ? k_w - k_j : k_j - k_w )) -le $MIB ] 2>/dev/null ||
+		k_fail="$k_fail numamem's peak on node $k_node is $k_j, numa_maps $k_w;"
+	for n in $ALL_NODES; do
+		[ "$n" = "$k_node" ] && continue
+		[ "$(wbytes "$n" "$WORK/wit")" -le $MIB ] || k_fail="$k_fail numa_maps shows $(wbytes "$n" "$WORK/wit") bytes on node $n;"
+	done
+	if [ -z "$k_fail" ]; then ok "$k_name"; else not_ok "$k_name"; fi
+	echo "#   peak $(tr '\n' ' ' <"$WORK/jn"); numa_maps $(tr '\n' ' ' <"$WORK/wit"); $(sed -n 's/.*"workload":{\(.*\)"peak_bytes".*/\1/p' "$WORK/out"); $(sed -n 's/.*"verify_reason":"\([^"]*\)"}}$/\1/p' "$WORK/out"); stderr: $(tr '\n' '|' <"$WORK/err")"
+	[ -n "$k_fail" ] && echo "$k_fail" | tr ';' '\n' | sed '/^ *$/d; s/^ */#   /'
+}
+workcase "workload: -m $B --json --verify: COMMAND's memory on node $B, as numa_maps says" 0 pass $B \
+	"$NUMAMEM" --size=1M -m $B --json --verify --trace="$WORK/trace" -- "$HELPER" anon "$SIZE"
+workcase "workload: -m $B, the workload binding its memory to $A: --verify fails (124)" 124 fail $A \
+	"$NUMAMEM" --size=1M -m $B --json --verify --trace="$WORK/trace" -- "$HELPER" elsewhere $A "$SIZE"
+
 # ---------------------------------------------------------------- end
 
 if dmesg 2>/dev/null | grep -q 'WARNING:\|BUG:'; then

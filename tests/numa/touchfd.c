@@ -19,6 +19,7 @@
  *
  *   touchfd anon BYTES [READYFILE]
  *   touchfd misplace NODE BYTES READYFILE
+ *   touchfd elsewhere NODE BYTES READYFILE
  *
  * anon: the child for COMMAND's own policy (numamem -m/-i/-N ... --
  * touchfd anon): maps BYTES of anonymous memory (no THP), writes every
@@ -27,13 +28,17 @@
  * creates it and waits for a signal (for numamem --pid).  misplace:
  * writes the pages first, then binds them to NODE without moving them,
  * so that numa_maps says bind:NODE while the pages are elsewhere (what
- * numamem --pid --verify must catch).
+ * numamem --pid --verify must catch).  elsewhere: binds the mapping to
+ * NODE before writing it, so that the pages land on NODE whatever the
+ * process's own policy (what numamem -m --verify must catch in COMMAND's
+ * memory).  With READYFILE, SIGUSR1 ends it with status 0.
  *
  * Built with `gcc -static` by mkinitramfs.sh so the guest needs no
  * libraries for it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,11 +112,18 @@ static int show(volatile char *p)
 	return found ? 0 : 4;
 }
 
+static void exit_ok(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
 static int anon(int argc, char **argv)
 {
 	unsigned long long bytes, node = 0, off, mask[16] = { 0 };
 	long page = sysconf(_SC_PAGESIZE);
-	int misplace = strcmp(argv[1], "misplace") == 0, a = 2 + misplace;
+	int elsewhere = strcmp(argv[1], "elsewhere") == 0;
+	int misplace = strcmp(argv[1], "misplace") == 0 || elsewhere, a = 2 + misplace;
 	const char *ready = argc > a + 1 ? argv[a + 1] : NULL;
 	volatile char *p;
 	FILE *f;
@@ -119,7 +131,7 @@ static int anon(int argc, char **argv)
 
 	if (argc < a + 1 || argc > a + 2 || (misplace && (!ready || parse_u64(argv[2], &node) || node >= 1024)) ||
 	    parse_u64(argv[a], &bytes)) {
-		fprintf(stderr, "usage: touchfd anon BYTES [READYFILE] | touchfd misplace NODE BYTES READYFILE\n");
+		fprintf(stderr, "usage: touchfd anon BYTES [READYFILE] | touchfd misplace|elsewhere NODE BYTES READYFILE\n");
 		return 2;
 	}
 	bytes = bytes / page * page;
@@ -129,16 +141,21 @@ static int anon(int argc, char **argv)
 		return 3;
 	}
 	madvise((void *)p, bytes, MADV_NOHUGEPAGE);
+	mask[node / 64] = 1ULL << (node % 64);
+	if (elsewhere && syscall(SYS_mbind, p, bytes, MPOL_BIND_, mask, 1024, 0)) {
+		fprintf(stderr, "touchfd elsewhere: mbind node %llu: %s\n", node, strerror(errno));
+		return 3;
+	}
 	for (off = 0; off < bytes; off += page)
 		p[off] = 1;
-	mask[node / 64] = 1ULL << (node % 64);
-	if (misplace && syscall(SYS_mbind, p, bytes, MPOL_BIND_, mask, 1024, 0)) {
+	if (misplace && !elsewhere && syscall(SYS_mbind, p, bytes, MPOL_BIND_, mask, 1024, 0)) {
 		fprintf(stderr, "touchfd misplace: mbind node %llu: %s\n", node, strerror(errno));
 		return 3;
 	}
 	r = show(p);
 	if (!ready || r)
 		return r;
+	signal(SIGUSR1, exit_ok);
 	f = fopen(ready, "w");
 	if (!f || fprintf(f, "ready %d\n", (int)getpid()) < 0 || fclose(f))
 		return 3;
@@ -169,7 +186,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "fill") == 0)
 		return fill(argc, argv);
-	if (argc > 1 && (strcmp(argv[1], "anon") == 0 || strcmp(argv[1], "misplace") == 0))
+	if (argc > 1 && (strcmp(argv[1], "anon") == 0 || strcmp(argv[1], "misplace") == 0 || strcmp(argv[1], "elsewhere") == 0))
 		return anon(argc, argv);
 	if (parse_u64(sfd, &fd) || parse_u64(ssize, &size) || size == 0) {
 		fprintf(stderr, "touchfd: need NUMAMEM_FD and NUMAMEM_SIZE (got %s, %s)\n",
