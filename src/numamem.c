@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "numamem.h"
 #include "nodes.h"
 #include "options.h"
@@ -183,6 +184,8 @@ static int run(struct numamem *nm)
 {
 	int status, verify;
 
+	if (nm->connect_path)
+		return control_connect(nm);
 	if (numa_available() < 0)
 		return fail(EXIT_UNAVAILABLE, "this kernel has no NUMA support");
 	if (nm->show_nodes) {

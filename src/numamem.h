@@ -16,6 +16,7 @@ enum numamem_exit {
 	EXIT_COMPLETE = 3,    /* alloc, mbind or prealloc failed */
 	EXIT_VERIFY = 4,      /* --verify: placement breaks the policy */
 	EXIT_OUTPUT = 5,      /* writing the report failed */
+	EXIT_CONTROL = 6,     /* --connect or --at: a command was answered with an error */
 	EXIT_VERIFY_COMMAND = 124, /* with COMMAND: --verify found placement that breaks a policy */
 	EXIT_CANCELED = 125,  /* with COMMAND: numamem failed before running it */
 	EXIT_CANNOT_EXEC = 126,
@@ -24,6 +25,12 @@ enum numamem_exit {
 
 struct region;
 struct thread_context;
+
+/* --at=TIME:COMMAND: a control command TIME after the regions are ready. */
+struct at_command {
+	double seconds;
+	char *line;
+};
 
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
@@ -36,6 +43,11 @@ struct numamem {
 	size_t ncontexts, contexts_room;
 	bool json, verify, quiet, force_fork, map, show_nodes, hold;
 	double hold_seconds;   /* 0: until SIGINT or SIGTERM */
+	char *control_path;    /* --control=unix:PATH: the socket, or NULL */
+	bool control_stdio;    /* --control=stdio */
+	struct at_command *ats; /* --at, in the order given */
+	size_t nats, ats_room;
+	char *connect_path;    /* --connect=PATH: commands are in .command */
 	char *ready_file;
 	int ready_fd;          /* -1: none */
 	int fd_number;         /* --fd=N, -1: none */
@@ -56,6 +68,10 @@ struct numamem {
 int fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same, with ": strerror(errnum)" appended. */
 int fail_errno(int status, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* While buf is set, the first message of fail() and fail_errno() goes
+ * into buf (without "numamem: ") instead of stderr: a control command's
+ * error answer.  fail_capture(NULL, 0) ends it. */
+void fail_capture(char *buf, size_t len);
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Flush stdout: EXIT_OK, or EXIT_OUTPUT after a message when anything
  * written to it was lost. */

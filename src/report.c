@@ -123,7 +123,7 @@ void report_text(FILE *out, const struct numamem *nm)
 	}
 }
 
-static void json_region(FILE *out, const struct region *b)
+void report_json_region(FILE *out, const struct region *b)
 {
 	const struct placement *pl = &b->placement;
 	bool first = true;
@@ -181,7 +181,7 @@ void report_json(FILE *out, const struct numamem *nm)
 	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
 			fputc(',', out);
-		json_region(out, &nm->regions[i]);
+		report_json_region(out, &nm->regions[i]);
 	}
 	fprintf(out, "]}\n");
 }
