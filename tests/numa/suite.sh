@@ -951,6 +951,62 @@ pidcase "--pid: a service started under numamem -m $B passes --verify" 0 pass \
 pidcase "--pid: pages on $A under a mapping bound to $B fail --verify (4)" 4 fail \
 	"$NUMAMEM" -m $A -- "$HELPER" misplace $B "$SIZE"
 
+# ------------------------------------------------------ live region
+# --hold --control: a region moved from node A to node B by "set", then
+# grown and shrunk, each step witnessed by the holder's numa_maps.
+
+# live_step NAME ID NODE BYTES: after the last answer ($WORK/ans), region
+# ID is BYTES on NODE alone, as numa_maps of the holder says
+live_step() {
+	l_addr=$(jstr address "$WORK/ans"); l_addr=${l_addr#0x}
+	if ! grep -q '^{"ok":' "$WORK/ans"; then
+		not_ok "$1"; diag "$WORK/ans"; return
+	fi
+	witness "$l_pid" "$l_addr" "$4" "$WORK/wit"
+	l_on=$(wbytes "$3" "$WORK/wit") l_all=$(wtotal "$WORK/wit")
+	l_pol=$(awk -v a="$l_addr" '$1 == a { print $2 }' "/proc/$l_pid/numa_maps")
+	if [ "$l_on" = "$4" ] && [ "$l_all" = "$4" ] && [ "$l_pol" = "bind:$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+	fi
+	echo "#   $2 at $l_addr: numa_maps $l_pol, $(tr '\n' ' ' <"$WORK/wit")(want $4 bytes on $3)"
+}
+
+live() {
+	want "live" || return 0
+	l_sock=$WORK/ctl
+	rm -f "$WORK/ready" "$l_sock"
+	settle
+	"$NUMAMEM" --object memory-backend-memfd,id=m0,size=${SIZE_MIB}M,seal=off,prealloc=on,policy=bind,host-nodes=$A \
+		--hold --control=unix:"$l_sock" --ready-file="$WORK/ready" -q >"$WORK/hold" 2>&1 &
+	l_pid=$!
+	HOLDERS="$HOLDERS $l_pid"
+	if ! wait_ready "$l_pid" "$WORK/ready"; then
+		not_ok "live: numamem holds a region with a control socket"; diag "$WORK/hold"; return
+	fi
+	"$NUMAMEM" --connect="$l_sock" query >"$WORK/ans" 2>&1
+	live_step "live: memfd m0 bound to $A, $SIZE_MIB MiB there" m0 "$A" "$SIZE"
+	"$NUMAMEM" --connect="$l_sock" "set m0 host-nodes=$B" >"$WORK/ans" 2>&1
+	l_moved=$(jnum moved_bytes "$WORK/ans") l_failed=$(jnum failed_bytes "$WORK/ans")
+	live_step "live: set m0 host-nodes=$B moves every page to $B" m0 "$B" "$SIZE"
+	echo "#   moved $l_moved bytes, failed $l_failed, in $(jnum seconds "$WORK/ans") s ($(jnum bytes_per_sec "$WORK/ans") B/s; TCG: not a speed)"
+	if [ "$l_moved" = "$SIZE" ] && [ "$l_failed" = 0 ]; then ok "live: the answer counts $SIZE bytes moved, none failed"; else not_ok "live: the answer counts $SIZE bytes moved, none failed"; fi
+	"$NUMAMEM" --connect="$l_sock" "set m0 size=$((SIZE_MIB * 2))M" >"$WORK/ans" 2>&1
+	live_step "live: set m0 size=$((SIZE_MIB * 2))M grows it, the new part bound to $B and preallocated" m0 "$B" $((SIZE * 2))
+	"$NUMAMEM" --connect="$l_sock" "set m0 size=$((SIZE_MIB / 2))M" >"$WORK/ans" 2>&1
+	live_step "live: set m0 size=$((SIZE_MIB / 2))M shrinks it" m0 "$B" $((SIZE / 2))
+	"$NUMAMEM" --connect="$l_sock" "add memory-backend-ram,id=r0,size=${SIZE_MIB}M,prealloc=on,policy=bind,host-nodes=$A" >"$WORK/ans" 2>&1
+	live_step "live: add ram r0 bound to $A" r0 "$A" "$SIZE"
+	"$NUMAMEM" --connect="$l_sock" "set r0 policy=bind,host-nodes=$B" >"$WORK/ans" 2>&1
+	live_step "live: set r0 host-nodes=$B moves the THP-backed ram to $B" r0 "$B" "$SIZE"
+	"$NUMAMEM" --connect="$l_sock" "del r0" quit >"$WORK/ans" 2>&1
+	l_rc=$?
+	wait "$l_pid"
+	if [ "$l_rc" = 0 ] && [ ! -e "$l_sock" ]; then ok "live: del and quit; the socket is gone"; else not_ok "live: del and quit; the socket is gone"; diag "$WORK/ans"; fi
+}
+live
+
 # ---------------------------------------------------------------- end
 
 if dmesg 2>/dev/null | grep -q 'WARNING:\|BUG:'; then
