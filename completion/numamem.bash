@@ -7,7 +7,8 @@
 # --preferred-many/-P, --weighted-interleave/-w, --cpunodebind/-N (plus
 # "all"), CPU numbers from /sys/devices/system/cpu/online for
 # --prealloc-cpus and --physcpubind/-C; process ids for --pid; files for
-# --mem-path, --ready-file and --connect; unix: and stdio for --control; --object
+# --mem-path, --ready-file and --connect; unix: and stdio for --control; read,
+# write and copy for --traffic; --object
 # TYPE,id= then its keys and their values; and the COMMAND (after "--" or the
 # first non-option word) with its own completion, or after --connect the
 # control commands.  Works with --opt=value and --opt value.  Nothing is offered
@@ -24,7 +25,7 @@ _numamem_argopts='--size --backend --thp --color --object --policy --host-nodes
     --prealloc-threads --prealloc-cpus --prealloc-nodes --mem-path --align
     --offset --rom --hugetlbsize --ready-file --ready-fd --fd --membind
     --interleave --preferred --preferred-many --weighted-interleave
-    --cpunodebind --physcpubind --pid --control --at --connect'
+    --cpunodebind --physcpubind --pid --control --at --connect --traffic'
 # Short options that take a value.
 _numamem_shortargs='-m -i -p -P -w -N -C'
 # --[no]X toggles.
@@ -317,6 +318,10 @@ _numamem()
             ;;
         --at)
             return
+            ;;
+        --traffic)
+            [[ $cur == *,* ]] && return # threads=N, cpus=CPUS: nothing to offer
+            COMPREPLY=($(compgen -W 'read write copy' -- "$cur"))
             ;;
         --mem-path | --ready-file | --connect)
             _numamem_files

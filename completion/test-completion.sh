@@ -226,6 +226,7 @@ expect "numamem --object memory-backend-ram,id=r,size=1G,prealloc-" 1G,prealloc-
 expect "numamem --color=" auto always never
 expect "numamem --hold --control=" unix: stdio
 expect "numamem --hold --control=s" stdio
+expect "numamem --hold --traffic=" read write copy
 expect "numamem --connect=/tmp/s q" query quit
 expect "numamem --connect /tmp/s query d" del
 expect "numamem --object=memory-backend-ram,id=r,policy=in" interleave

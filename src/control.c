@@ -23,6 +23,7 @@
 #include "options.h"
 #include "region.h"
 #include "report.h"
+#include "traffic.h"
 
 enum verb { V_ADD, V_DEL, V_SET, V_QUERY, V_QUIT, V_COUNT };
 static const char *const verbs[V_COUNT] = {
@@ -246,6 +247,7 @@ char *control_execute(struct numamem *nm, const char *line, bool *failed, bool *
 		return NULL;
 	}
 	fail_capture(msg, sizeof(msg));
+	traffic_pause(nm);
 	v = verb_of(copy, &rest);
 	switch (v) {
 	case V_ADD:
@@ -270,6 +272,7 @@ char *control_execute(struct numamem *nm, const char *line, bool *failed, bool *
 		status = fail(EXIT_USAGE, "unknown command '%.*s': expected add, del, set, query or quit",
 			      (int)strcspn(copy, " \t"), copy);
 	}
+	traffic_resume(nm);
 	fail_capture(NULL, 0);
 	fclose(out);
 	free(copy);

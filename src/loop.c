@@ -23,6 +23,7 @@
 
 #include "control.h"
 #include "loop.h"
+#include "traffic.h"
 
 #define MAX_CLIENTS 32
 #define LINE_MAX_BYTES 65536
@@ -40,6 +41,7 @@ struct loop {
 	struct client stdio;
 	struct client clients[MAX_CLIENTS];
 	double start;       /* when the regions were ready */
+	double next_report; /* --traffic: the next bandwidth line, from start */
 	size_t next_at;     /* --at commands are run in time order */
 	size_t *at_order;
 	bool done;
@@ -216,6 +218,8 @@ static int next_timeout(const struct loop *l)
 		until = l->nm->ats[l->at_order[l->next_at]].seconds;
 	if (l->nm->hold_seconds > 0 && (until < 0 || l->nm->hold_seconds < until))
 		until = l->nm->hold_seconds;
+	if (l->nm->traffic && (until < 0 || l->next_report < until))
+		until = l->next_report;
 	if (until < 0)
 		return -1;
 	return until <= now ? 0 : (int)((until - now) * 1e3) + 1;
@@ -240,6 +244,11 @@ static void run_due(struct loop *l)
 		if (quit)
 			l->done = true;
 	}
+	if (l->nm->traffic && now >= l->next_report) {
+		traffic_report(stdout, l->nm);
+		while (l->next_report <= now)
+			l->next_report += 1;
+	}
 	if (l->nm->hold_seconds > 0 && now >= l->nm->hold_seconds)
 		l->done = true;
 }
@@ -250,6 +259,13 @@ int loop_run(struct loop *l)
 	struct pollfd pfd[P_CLIENTS + MAX_CLIENTS];
 
 	l->start = now_seconds();
+	l->next_report = 1;
+	if (l->nm->traffic) {
+		int status = traffic_start(l->nm);
+
+		if (status)
+			return status;
+	}
 	run_due(l);
 	while (!l->done) {
 		int n;
@@ -289,5 +305,7 @@ int loop_run(struct loop *l)
 				drop_client(&l->clients[i]);
 		run_due(l);
 	}
+	if (l->nm->traffic)
+		traffic_stop(l->nm);
 	return l->status;
 }

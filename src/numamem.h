@@ -48,6 +48,10 @@ struct numamem {
 	struct at_command *ats; /* --at, in the order given */
 	size_t nats, ats_room;
 	char *connect_path;    /* --connect=PATH: commands are in .command */
+	int traffic;           /* enum traffic_mode: --traffic, 0: none */
+	unsigned traffic_threads;
+	bool has_traffic_cpus;
+	cpu_set_t traffic_cpus;
 	char *ready_file;
 	int ready_fd;          /* -1: none */
 	int fd_number;         /* --fd=N, -1: none */

@@ -23,6 +23,7 @@
 
 #include "control.h"
 #include "host.h"
+#include "traffic.h"
 #include "numamem.h"
 #include "options.h"
 
@@ -78,6 +79,7 @@ enum seen {
 	SEEN_CONTROL = 1 << 20,
 	SEEN_AT = 1 << 21,
 	SEEN_CONNECT = 1 << 22,
+	SEEN_TRAFFIC = 1 << 23,
 };
 #define SEEN_MEMPOLICY (SEEN_MEMBIND | SEEN_INTERLEAVE | SEEN_PREFERRED | SEEN_PREFERRED_MANY | \
 			SEEN_WEIGHTED_INTERLEAVE | SEEN_LOCALALLOC)
@@ -119,6 +121,7 @@ static int opt_pid(struct parser *p, const char *arg);
 static int opt_control(struct parser *p, const char *arg);
 static int opt_at(struct parser *p, const char *arg);
 static int opt_connect(struct parser *p, const char *arg);
+static int opt_traffic(struct parser *p, const char *arg);
 
 #define R(field) .off = offsetof(struct region, field)
 #define N(field) .off = offsetof(struct numamem, field)
@@ -213,6 +216,9 @@ static const struct opt opts[] = {
 	  .arg = "TIME:COMMAND", .help = "With --hold: run a control command TIME after the regions are ready (repeatable)" },
 	{ "connect", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_connect, .seen = SEEN_CONNECT,
 	  .arg = "PATH", .help = "Send each COMMAND to the control socket PATH, print the answers and exit" },
+	{ "traffic", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_traffic, .seen = SEEN_TRAFFIC,
+	  .arg = "MODE[,threads=N,cpus=CPUS]",
+	  .help = "With --hold: stream over the regions (read, write or copy) and print each one's bandwidth every second" },
 	{ "ready-file", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_ready_file,
 	  .arg = "FILE", .help = "Create FILE once every region is complete" },
 	{ "ready-fd", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_ready_fd, .arg = "FD",
@@ -255,11 +261,12 @@ static const struct rule {
 } rules[] = {
 	{ .a = SEEN_CONNECT,
 	  .b = SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_HOLD | SEEN_CONTROL | SEEN_AT | SEEN_PID | SEEN_SHOW_NODES |
-	       SEEN_MAP | SEEN_FD | SEEN_FORK | SEEN_PROCESS,
+	       SEEN_MAP | SEEN_FD | SEEN_FORK | SEEN_PROCESS | SEEN_TRAFFIC,
 	  .kind = EXCLUDES,
 	  .message = "--connect sends commands to a numamem that holds regions: it takes no region, --hold or other action" },
 	{ .a = SEEN_CONTROL, .b = SEEN_HOLD, .kind = NEEDS, .message = "--control needs --hold" },
 	{ .a = SEEN_AT, .b = SEEN_HOLD, .kind = NEEDS, .message = "--at needs --hold" },
+	{ .a = SEEN_TRAFFIC, .b = SEEN_HOLD, .kind = NEEDS, .message = "--traffic needs --hold" },
 	{ .a = SEEN_REGION_OPT, .b = SEEN_OBJECT_REGION, .kind = EXCLUDES, .name_a = true,
 	  .message = "cannot be mixed with --object memory-backend-*: give the properties inside --object" },
 	{ .a = SEEN_PREALLOC_CPUS, .b = SEEN_PREALLOC_NODES, .kind = EXCLUDES,
@@ -1102,6 +1109,49 @@ static int opt_at(struct parser *p, const char *arg)
 		return fail(EXIT_UNAVAILABLE, "out of memory");
 	at->seconds = seconds;
 	return EXIT_OK;
+}
+
+/* read|write|copy[,threads=N,cpus=LIST] */
+static int opt_traffic(struct parser *p, const char *arg)
+{
+	struct numamem *nm = p->nm;
+	char *copy = strdup(arg);
+	struct pair *pairs = NULL;
+	long n = copy ? tokenize(copy, &pairs) : -1;
+	int status = EXIT_OK, mode;
+	unsigned long threads = 1;
+
+	if (n < 0) {
+		free(copy);
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	}
+	mode = pairs[0].value ? -1 : parse_name(pairs[0].key, traffic_mode_names, TRAFFIC_MODES);
+	if (mode <= TRAFFIC_NONE)
+		status = fail(EXIT_USAGE, "invalid traffic '%s': expected read, write or copy, then ,threads=N or ,cpus=CPUS",
+			      arg);
+	nm->has_traffic_cpus = false;
+	CPU_ZERO(&nm->traffic_cpus);
+	for (long i = 1; !status && i < n; i++) {
+		const char *key = pairs[i].key, *value = pairs[i].value;
+
+		if (value && !strcmp(key, "threads")) {
+			if (parse_uint(value, 1, 1024, &threads) < 0)
+				status = fail(EXIT_USAGE, "invalid traffic threads '%s': expected a whole number from 1 to 1024",
+					      value);
+		} else if (value && !strcmp(key, "cpus")) {
+			status = parse_cpus("traffic cpus", value, &nm->traffic_cpus);
+			nm->has_traffic_cpus = true;
+		} else {
+			status = fail(EXIT_USAGE, "invalid traffic '%s': '%s' is not threads=N or cpus=CPUS", arg, key);
+		}
+	}
+	if (!status) {
+		nm->traffic = mode;
+		nm->traffic_threads = (unsigned)threads;
+	}
+	free(pairs);
+	free(copy);
+	return status;
 }
 
 static int opt_connect(struct parser *p, const char *arg)

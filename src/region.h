@@ -102,6 +102,7 @@ struct region {
 	cpu_set_t prealloc_cpuset;  /* where prealloc threads ran */
 	double t_alloc, t_mbind, t_prealloc;
 	struct placement placement;
+	uint64_t traffic_bytes; /* --traffic: bytes streamed since the last report */
 };
 
 void region_init(struct region *r, const char *id);

@@ -1007,6 +1007,27 @@ live() {
 }
 live
 
+# --traffic over a region on A and one on B: a line a second naming both,
+# each with bytes streamed (TCG: shape, never speed)
+traffic_case() {
+	want "live: traffic" || return 0
+	settle
+	"$NUMAMEM" --object memory-backend-ram,id=a,size=16M,prealloc=on,policy=bind,host-nodes=$A \
+		--object memory-backend-ram,id=b,size=16M,prealloc=on,policy=bind,host-nodes=$B \
+		--hold=2.5s --traffic=read,threads=2 --json -q >"$WORK/out" 2>"$WORK/err"
+	t_rc=$?
+	grep '^{"traffic"' "$WORK/out" >"$WORK/tr"
+	if [ "$t_rc" = 0 ] && [ "$(wc -l <"$WORK/tr")" = 2 ] &&
+		! grep -v '"regions":\[{"id":"a","bytes":[1-9][0-9]*,"bytes_per_sec":[0-9]*},{"id":"b","bytes":[1-9][0-9]*,' "$WORK/tr" >/dev/null; then
+		ok "live: traffic read over regions on $A and $B: two lines, both regions streamed"
+	else
+		not_ok "live: traffic read over regions on $A and $B: two lines, both regions streamed"
+		diag "$WORK/out"; diag "$WORK/err"
+	fi
+	sed 's/^/#   /' "$WORK/tr"
+}
+traffic_case
+
 # ---------------------------------------------------------------- end
 
 if dmesg 2>/dev/null | grep -q 'WARNING:\|BUG:'; then
