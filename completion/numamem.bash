@@ -32,7 +32,7 @@ _numamem_shortargs='-m -i -p -P -w -N -C'
 _numamem_toggles='share reserve merge dump prealloc discard-data readonly
     pmem hugetlb seal'
 # Options without a value (short ones included).
-_numamem_flags='--fork --json --verify --map --show-nodes --quiet --help --version
+_numamem_flags='--fork --json --verify --map --show-nodes --measure --quiet --help --version
     --localalloc --balancing -q -h -V -l -b'
 # sysfs root (tests point it at a fake tree).
 : "${_numamem_sysfs:=/sys}"

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "measure.h"
 #include "numamem.h"
 #include "nodes.h"
 #include "options.h"
@@ -188,6 +189,8 @@ static int run(struct numamem *nm)
 		return control_connect(nm);
 	if (numa_available() < 0)
 		return fail(EXIT_UNAVAILABLE, "this kernel has no NUMA support");
+	if (nm->measure)
+		return measure_run(nm);
 	if (nm->show_nodes) {
 		nodes_show(stdout, nm->json);
 		return EXIT_OK;

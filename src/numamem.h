@@ -41,7 +41,7 @@ struct numamem {
 	size_t nregions, regions_room;
 	struct thread_context *contexts;
 	size_t ncontexts, contexts_room;
-	bool json, verify, quiet, force_fork, map, show_nodes, hold;
+	bool json, verify, quiet, force_fork, map, show_nodes, hold, measure;
 	double hold_seconds;   /* 0: until SIGINT or SIGTERM */
 	char *control_path;    /* --control=unix:PATH: the socket, or NULL */
 	bool control_stdio;    /* --control=stdio */

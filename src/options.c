@@ -80,6 +80,7 @@ enum seen {
 	SEEN_AT = 1 << 21,
 	SEEN_CONNECT = 1 << 22,
 	SEEN_TRAFFIC = 1 << 23,
+	SEEN_MEASURE = 1 << 24,
 };
 #define SEEN_MEMPOLICY (SEEN_MEMBIND | SEEN_INTERLEAVE | SEEN_PREFERRED | SEEN_PREFERRED_MANY | \
 			SEEN_WEIGHTED_INTERLEAVE | SEEN_LOCALALLOC)
@@ -239,6 +240,8 @@ static const struct opt opts[] = {
 	  .help = "Colour the map: auto (a terminal, NO_COLOR unset), always or never" },
 	{ "show-nodes", O_FLAG, N(show_nodes), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_SHOW_NODES,
 	  .help = "Show each node's memory, free memory, huge pages, CPUs and distances, and exit" },
+	{ "measure", O_FLAG, N(measure), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_MEASURE,
+	  .help = "Measure read bandwidth and idle latency from every node with CPUs to every node with memory, and exit" },
 	{ "quiet", O_FLAG, N(quiet), .scope = CLI_ONLY, .group = G_OUTPUT, .short_name = 'q',
 	  .help = "Print no report and no progress" },
 	{ "help", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .short_name = 'h', .handler = opt_help,
@@ -264,6 +267,10 @@ static const struct rule {
 	       SEEN_MAP | SEEN_FD | SEEN_FORK | SEEN_PROCESS | SEEN_TRAFFIC,
 	  .kind = EXCLUDES,
 	  .message = "--connect sends commands to a numamem that holds regions: it takes no region, --hold or other action" },
+	{ .a = SEEN_MEASURE,
+	  .b = SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_COMMAND | SEEN_HOLD | SEEN_PID | SEEN_SHOW_NODES | SEEN_MAP |
+	       SEEN_CONTROL | SEEN_AT | SEEN_TRAFFIC,
+	  .kind = EXCLUDES, .message = "--measure measures the host: it takes no region, COMMAND, --hold or other action" },
 	{ .a = SEEN_CONTROL, .b = SEEN_HOLD, .kind = NEEDS, .message = "--control needs --hold" },
 	{ .a = SEEN_AT, .b = SEEN_HOLD, .kind = NEEDS, .message = "--at needs --hold" },
 	{ .a = SEEN_TRAFFIC, .b = SEEN_HOLD, .kind = NEEDS, .message = "--traffic needs --hold" },
@@ -1558,7 +1565,7 @@ static int finish_options(struct parser *p)
 
 	if (!status)
 		status = add_cli_region(p);
-	if (status || nm->show_nodes)
+	if (status || nm->show_nodes || nm->measure)
 		return status;
 	if (nm->connect_path)
 		return EXIT_OK;

@@ -1028,6 +1028,32 @@ traffic_case() {
 }
 traffic_case
 
+# --measure: a row per node with CPUs, a column per node with memory,
+# every value above zero (TCG: shape, never speed)
+measure_case() {
+	want "live: measure" || return 0
+	"$NUMAMEM" --measure --json >"$WORK/out" 2>"$WORK/err"
+	m_rc=$?
+	m_rows=$(count $CPU_NODES) m_cols=$(count $MEM_NODES)
+	m_bad=""
+	for m_key in bandwidth_bytes_per_sec latency_ns; do
+		# "key":[[a,b],[c,d]] as lines "a,b" and "c,d"
+		sed -n "s/.*\"$m_key\":\\[\\(\\[[0-9.,]*\\]\\(,\\[[0-9.,]*\\]\\)*\\)\\].*/\\1/p" "$WORK/out" |
+			sed 's/\],\[/|/g' | tr '|' '\n' | tr -d '[]' >"$WORK/rows"
+		m_bad="$m_bad$(awk -F, -v r="$m_rows" -v c="$m_cols" -v k="$m_key" '
+			{ if (NF != c) print k ": row " NR " has " NF " values"; for (i = 1; i <= NF; i++) if ($i + 0 <= 0) print k ": value " $i }
+			END { if (NR != r) print k ": " NR " rows" }' "$WORK/rows")"
+	done
+	if [ "$m_rc" = 0 ] && [ -z "$m_bad" ]; then
+		ok "live: measure: $m_rows x $m_cols bandwidth and latency matrices, every value above zero"
+	else
+		not_ok "live: measure: $m_rows x $m_cols bandwidth and latency matrices, every value above zero"
+		echo "$m_bad" | sed 's/^/#   /'; diag "$WORK/err"
+	fi
+	sed 's/^/#   /' "$WORK/out"
+}
+measure_case
+
 # ---------------------------------------------------------------- end
 
 if dmesg 2>/dev/null | grep -q 'WARNING:\|BUG:'; then
