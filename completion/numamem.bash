@@ -7,9 +7,11 @@
 # --preferred-many/-P, --weighted-interleave/-w, --cpunodebind/-N (plus
 # "all"), CPU numbers from /sys/devices/system/cpu/online for
 # --prealloc-cpus and --physcpubind/-C; process ids for --pid; files for
-# --mem-path and --ready-file; --object TYPE,id= then its keys and their values; and
-# the COMMAND (after "--" or the first non-option word) with its own
-# completion.  Works with --opt=value and --opt value.  Nothing is offered
+# --mem-path, --ready-file and --connect; unix: and stdio for --control; read,
+# write and copy for --traffic; --object
+# TYPE,id= then its keys and their values; and the COMMAND (after "--" or the
+# first non-option word) with its own completion, or after --connect the
+# control commands.  Works with --opt=value and --opt value.  Nothing is offered
 # that numamem then refuses (no CLI-only key inside --object).
 #
 # Uses bash-completion's helpers (_init_completion, _filedir,
@@ -23,14 +25,14 @@ _numamem_argopts='--size --backend --thp --color --object --policy --host-nodes
     --prealloc-threads --prealloc-cpus --prealloc-nodes --mem-path --align
     --offset --rom --hugetlbsize --ready-file --ready-fd --fd --membind
     --interleave --preferred --preferred-many --weighted-interleave
-    --cpunodebind --physcpubind --pid --trace'
+    --cpunodebind --physcpubind --pid --trace --control --at --connect --traffic'
 # Short options that take a value.
 _numamem_shortargs='-m -i -p -P -w -N -C'
 # --[no]X toggles.
 _numamem_toggles='share reserve merge dump prealloc discard-data readonly
     pmem hugetlb seal'
 # Options without a value (short ones included).
-_numamem_flags='--fork --json --verify --report --map --show-nodes --quiet --help --version
+_numamem_flags='--fork --json --verify --report --map --show-nodes --measure --quiet --help --version
     --localalloc --balancing -q -h -V -l -b'
 # sysfs root (tests point it at a fake tree).
 : "${_numamem_sysfs:=/sys}"
@@ -252,6 +254,13 @@ _numamem()
                 ;;
         esac
     done
+    # after --connect, each word is a control command
+    local connect=false
+    [[ " ${COMP_WORDS[*]:1:COMP_CWORD-1} " == *" --connect"[\ =]* ]] && connect=true
+    if ((cmd > 0)) && $connect; then
+        COMPREPLY=($(compgen -W 'add del set query quit' -- "$cur"))
+        return
+    fi
     if ((cmd > 0)); then
         if declare -F _command_offset >/dev/null; then
             _command_offset "$cmd"
@@ -303,7 +312,18 @@ _numamem()
         --hugetlbsize)
             COMPREPLY=($(compgen -W "$(_numamem_hugepagesizes)" -- "$cur"))
             ;;
-        --mem-path | --ready-file | --trace)
+        --control)
+            COMPREPLY=($(compgen -W 'unix: stdio' -- "$cur"))
+            [[ ${COMPREPLY[0]} == unix: ]] && compopt -o nospace 2>/dev/null
+            ;;
+        --at)
+            return
+            ;;
+        --traffic)
+            [[ $cur == *,* ]] && return # threads=N, cpus=CPUS: nothing to offer
+            COMPREPLY=($(compgen -W 'read write copy' -- "$cur"))
+            ;;
+        --mem-path | --ready-file | --trace | --connect)
             _numamem_files
             return
             ;;
@@ -331,7 +351,9 @@ _numamem()
         return
     fi
     # A non-option word here starts COMMAND.
-    if declare -F _command_offset >/dev/null; then
+    if $connect; then
+        COMPREPLY=($(compgen -W 'add del set query quit' -- "$cur"))
+    elif declare -F _command_offset >/dev/null; then
         _command_offset "$COMP_CWORD"
     else
         COMPREPLY=($(compgen -c -- "$cur"))

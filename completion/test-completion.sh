@@ -225,6 +225,11 @@ expect "numamem --object memory-backend-ram,id=r,size=1G,s" 1G,share=
 # numamem's own --prealloc-cpus/--prealloc-nodes are refused inside --object
 expect "numamem --object memory-backend-ram,id=r,size=1G,prealloc-" 1G,prealloc-threads= 1G,prealloc-context=
 expect "numamem --color=" auto always never
+expect "numamem --hold --control=" unix: stdio
+expect "numamem --hold --control=s" stdio
+expect "numamem --hold --traffic=" read write copy
+expect "numamem --connect=/tmp/s q" query quit
+expect "numamem --connect /tmp/s query d" del
 expect "numamem --object=memory-backend-ram,id=r,policy=in" interleave
 _numamem_sysfs=$fake
 expect "numamem --object thread-context,id=tc,node-affinity=1" 1 10

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "control.h"
+#include "measure.h"
 #include "numamem.h"
 #include "nodes.h"
 #include "options.h"
@@ -200,8 +202,12 @@ static int run(struct numamem *nm)
 	static struct watch watch;
 	int status, verify;
 
+	if (nm->connect_path)
+		return control_connect(nm);
 	if (numa_available() < 0)
 		return fail(EXIT_UNAVAILABLE, "this kernel has no NUMA support");
+	if (nm->measure)
+		return measure_run(nm);
 	if (nm->show_nodes) {
 		nodes_show(stdout, nm->json);
 		return EXIT_OK;

@@ -16,6 +16,7 @@ enum numamem_exit {
 	EXIT_COMPLETE = 3,    /* alloc, mbind or prealloc failed */
 	EXIT_VERIFY = 4,      /* --verify: placement breaks the policy */
 	EXIT_OUTPUT = 5,      /* writing the report failed */
+	EXIT_CONTROL = 6,     /* --connect or --at: a command was answered with an error */
 	EXIT_VERIFY_COMMAND = 124, /* with COMMAND: --verify found placement that breaks a policy */
 	EXIT_CANCELED = 125,  /* with COMMAND: numamem failed before running it */
 	EXIT_CANNOT_EXEC = 126,
@@ -26,6 +27,12 @@ struct region;
 struct thread_context;
 struct watch;
 
+/* --at=TIME:COMMAND: a control command TIME after the regions are ready. */
+struct at_command {
+	double seconds;
+	char *line;
+};
+
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 /* The run: what the command line asked for, and how it went.  One of
@@ -35,8 +42,17 @@ struct numamem {
 	size_t nregions, regions_room;
 	struct thread_context *contexts;
 	size_t ncontexts, contexts_room;
-	bool json, verify, quiet, force_fork, map, show_nodes, hold;
+	bool json, verify, quiet, force_fork, map, show_nodes, hold, measure;
 	double hold_seconds;   /* 0: until SIGINT or SIGTERM */
+	char *control_path;    /* --control=unix:PATH: the socket, or NULL */
+	bool control_stdio;    /* --control=stdio */
+	struct at_command *ats; /* --at, in the order given */
+	size_t nats, ats_room;
+	char *connect_path;    /* --connect=PATH: commands are in .command */
+	int traffic;           /* enum traffic_mode: --traffic, 0: none */
+	unsigned traffic_threads;
+	bool has_traffic_cpus;
+	cpu_set_t traffic_cpus;
 	char *ready_file;
 	int ready_fd;          /* -1: none */
 	int fd_number;         /* --fd=N, -1: none */
@@ -60,6 +76,10 @@ struct numamem {
 int fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same, with ": strerror(errnum)" appended. */
 int fail_errno(int status, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* While buf is set, the first message of fail() and fail_errno() goes
+ * into buf (without "numamem: ") instead of stderr: a control command's
+ * error answer.  fail_capture(NULL, 0) ends it. */
+void fail_capture(char *buf, size_t len);
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Flush stdout: EXIT_OK, or EXIT_OUTPUT after a message when anything
  * written to it was lost. */

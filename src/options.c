@@ -18,9 +18,12 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "host.h"
+#include "traffic.h"
 #include "numamem.h"
 #include "options.h"
 
@@ -75,6 +78,11 @@ enum seen {
 	SEEN_MAP = 1 << 19,
 	SEEN_REPORT = 1 << 20,
 	SEEN_TRACE = 1 << 21,
+	SEEN_CONTROL = 1 << 22,
+	SEEN_AT = 1 << 23,
+	SEEN_CONNECT = 1 << 24,
+	SEEN_TRAFFIC = 1 << 25,
+	SEEN_MEASURE = 1 << 26,
 };
 #define SEEN_MEMPOLICY (SEEN_MEMBIND | SEEN_INTERLEAVE | SEEN_PREFERRED | SEEN_PREFERRED_MANY | \
 			SEEN_WEIGHTED_INTERLEAVE | SEEN_LOCALALLOC)
@@ -114,6 +122,10 @@ static int opt_cpunodebind(struct parser *p, const char *arg);
 static int opt_physcpubind(struct parser *p, const char *arg);
 static int opt_pid(struct parser *p, const char *arg);
 static int opt_trace(struct parser *p, const char *arg);
+static int opt_control(struct parser *p, const char *arg);
+static int opt_at(struct parser *p, const char *arg);
+static int opt_connect(struct parser *p, const char *arg);
+static int opt_traffic(struct parser *p, const char *arg);
 
 #define R(field) .off = offsetof(struct region, field)
 #define N(field) .off = offsetof(struct numamem, field)
@@ -201,6 +213,16 @@ static const struct opt opts[] = {
 	{ "hold", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_hold, .optional_arg = true,
 	  .seen = SEEN_HOLD, .arg = "DURATION",
 	  .help = "Keep the regions until SIGINT or SIGTERM, or for DURATION (s, m, h)" },
+	{ "control", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_control, .seen = SEEN_CONTROL,
+	  .arg = "unix:PATH|stdio",
+	  .help = "With --hold: answer commands (add, del, set, query, quit) on socket PATH or standard input" },
+	{ "at", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_at, .seen = SEEN_AT,
+	  .arg = "TIME:COMMAND", .help = "With --hold: run a control command TIME after the regions are ready (repeatable)" },
+	{ "connect", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_connect, .seen = SEEN_CONNECT,
+	  .arg = "PATH", .help = "Send each COMMAND to the control socket PATH, print the answers and exit" },
+	{ "traffic", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_traffic, .seen = SEEN_TRAFFIC,
+	  .arg = "MODE[,threads=N,cpus=CPUS]",
+	  .help = "With --hold: stream over the regions (read, write or copy) and print each one's bandwidth every second" },
 	{ "ready-file", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_ready_file,
 	  .arg = "FILE", .help = "Create FILE once every region is complete" },
 	{ "ready-fd", O_HANDLER, .scope = CLI_ONLY, .group = G_ACTIONS, .handler = opt_ready_fd, .arg = "FD",
@@ -225,6 +247,8 @@ static const struct opt opts[] = {
 	  .help = "Colour the map: auto (a terminal, NO_COLOR unset), always or never" },
 	{ "show-nodes", O_FLAG, N(show_nodes), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_SHOW_NODES,
 	  .help = "Show each node's memory, free memory, huge pages, CPUs and distances, and exit" },
+	{ "measure", O_FLAG, N(measure), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_MEASURE,
+	  .help = "Measure read bandwidth and idle latency from every node with CPUs to every node with memory, and exit" },
 	{ "quiet", O_FLAG, N(quiet), .scope = CLI_ONLY, .group = G_OUTPUT, .short_name = 'q',
 	  .help = "Print no report and no progress" },
 	{ "help", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .short_name = 'h', .handler = opt_help,
@@ -245,6 +269,18 @@ static const struct rule {
 	const char *message;
 	bool name_a;        /* the message follows the option that set a */
 } rules[] = {
+	{ .a = SEEN_CONNECT,
+	  .b = SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_HOLD | SEEN_CONTROL | SEEN_AT | SEEN_PID | SEEN_SHOW_NODES |
+	       SEEN_MAP | SEEN_FD | SEEN_FORK | SEEN_PROCESS | SEEN_TRAFFIC,
+	  .kind = EXCLUDES,
+	  .message = "--connect sends commands to a numamem that holds regions: it takes no region, --hold or other action" },
+	{ .a = SEEN_MEASURE,
+	  .b = SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_COMMAND | SEEN_HOLD | SEEN_PID | SEEN_SHOW_NODES | SEEN_MAP |
+	       SEEN_CONTROL | SEEN_AT | SEEN_TRAFFIC,
+	  .kind = EXCLUDES, .message = "--measure measures the host: it takes no region, COMMAND, --hold or other action" },
+	{ .a = SEEN_CONTROL, .b = SEEN_HOLD, .kind = NEEDS, .message = "--control needs --hold" },
+	{ .a = SEEN_AT, .b = SEEN_HOLD, .kind = NEEDS, .message = "--at needs --hold" },
+	{ .a = SEEN_TRAFFIC, .b = SEEN_HOLD, .kind = NEEDS, .message = "--traffic needs --hold" },
 	{ .a = SEEN_REGION_OPT, .b = SEEN_OBJECT_REGION, .kind = EXCLUDES, .name_a = true,
 	  .message = "cannot be mixed with --object memory-backend-*: give the properties inside --object" },
 	{ .a = SEEN_PREALLOC_CPUS, .b = SEEN_PREALLOC_NODES, .kind = EXCLUDES,
@@ -837,6 +873,83 @@ int object_parse(struct numamem *nm, const char *spec)
 	return status;
 }
 
+/* ------------------------------------------- a live run's control commands */
+
+static int check_ids(const struct numamem *nm);
+static int resolve_contexts(struct numamem *nm);
+
+int object_add(struct numamem *nm, const char *spec, struct region **added)
+{
+	size_t nr = nm->nregions, nc = nm->ncontexts;
+	int status = object_parse(nm, spec);
+
+	if (!status && nm->ncontexts > nc)
+		status = fail(EXIT_USAGE, "add '%s': only a memory-backend-* object can be added", spec);
+	if (!status)
+		status = check_ids(nm);
+	if (!status && nm->thp != TRI_AUTO)
+		nm->regions[nr].thp = (enum tristate)nm->thp;
+	if (!status)
+		status = resolve_contexts(nm);
+	if (!status && nm->nregions == nr + 1) {
+		*added = &nm->regions[nr];
+		return EXIT_OK;
+	}
+	while (nm->nregions > nr)
+		region_free(&nm->regions[--nm->nregions]);
+	while (nm->ncontexts > nc)
+		free(nm->contexts[--nm->ncontexts].id);
+	return status ? status : fail(EXIT_USAGE, "add '%s': no region", spec);
+}
+
+int object_set_props(struct region *r, const char *props, const char *const *allowed, unsigned *given)
+{
+	size_t len = strlen(props);
+	char *copy = malloc(len + 3);
+	struct pair *pairs = NULL;
+	const char *last_key = NULL;
+	int status = EXIT_OK;
+	long n;
+
+	*given = 0;
+	if (!copy)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	memcpy(copy, "x,", 2);
+	memcpy(copy + 2, props, len + 1);
+	n = tokenize(copy, &pairs);
+	if (n < 0)
+		status = fail(EXIT_UNAVAILABLE, "out of memory");
+	for (long i = 1; !status && i < n; i++) {
+		const char *key = pairs[i].key, *value = pairs[i].value;
+		unsigned k = 0;
+
+		if (!value && last_key && !strcmp(last_key, "host-nodes") && isdigit((unsigned char)*key)) {
+			value = key; /* host-nodes=0,2 */
+			key = last_key;
+		}
+		while (allowed[k] && strcmp(allowed[k], key))
+			k++;
+		if (!value)
+			status = fail(EXIT_USAGE, "'%s' is not key=value", key);
+		else if (!allowed[k] && !find_opt(key, CLI_ONLY))
+			status = fail(EXIT_USAGE, "%s has no property '%s'", r->ops->qom_type, key);
+		else if (!allowed[k])
+			status = fail(EXIT_USAGE, "property '%s' of region '%s' cannot change while it is held", key,
+				      r->id);
+		else if (!(*given & (1u << k)) && !strcmp(key, "host-nodes"))
+			r->host_nodes = (struct nodemask){ { 0 } }; /* given anew, not added to */
+		if (!status)
+			status = object_set(r, key, value);
+		*given |= 1u << k;
+		last_key = key;
+	}
+	if (!status && n <= 1)
+		status = fail(EXIT_USAGE, "no property to set");
+	free(pairs);
+	free(copy);
+	return status;
+}
+
 /* -------------------------------------------------------- run options */
 
 static int opt_backend(struct parser *p, const char *arg)
@@ -984,6 +1097,93 @@ static int opt_pid(struct parser *p, const char *arg)
 		return fail(EXIT_USAGE, "invalid pid '%s': expected a process id", arg);
 	p->nm->pid = (long)v;
 	return EXIT_OK;
+}
+
+static int opt_control(struct parser *p, const char *arg)
+{
+	struct numamem *nm = p->nm;
+
+	nm->control_stdio = !strcmp(arg, "stdio");
+	free(nm->control_path);
+	nm->control_path = NULL;
+	if (nm->control_stdio)
+		return EXIT_OK;
+	if (strncmp(arg, "unix:", 5) || !arg[5])
+		return fail(EXIT_USAGE, "invalid control '%s': expected unix:PATH or stdio", arg);
+	nm->control_path = strdup(arg + 5);
+	return nm->control_path ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+}
+
+static int opt_at(struct parser *p, const char *arg)
+{
+	struct numamem *nm = p->nm;
+	const char *colon = strchr(arg, ':');
+	char *time = colon ? strndup(arg, (size_t)(colon - arg)) : NULL;
+	struct at_command *at;
+	double seconds = 0;
+	int r = time ? parse_duration(time, &seconds) : -EINVAL;
+
+	free(time);
+	if (r < 0 || seconds < 0 || !colon[1])
+		return fail(EXIT_USAGE, "invalid at '%s': expected TIME:COMMAND, such as 10s:query", arg);
+	if (!control_known(colon + 1))
+		return fail(EXIT_USAGE, "invalid at '%s': '%s' is not a command (add, del, set, query or quit)", arg,
+			    colon + 1);
+	at = grow((void **)&nm->ats, &nm->nats, &nm->ats_room, sizeof(*at));
+	if (!at || !(at->line = strdup(colon + 1)))
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	at->seconds = seconds;
+	return EXIT_OK;
+}
+
+/* read|write|copy[,threads=N,cpus=LIST] */
+static int opt_traffic(struct parser *p, const char *arg)
+{
+	struct numamem *nm = p->nm;
+	char *copy = strdup(arg);
+	struct pair *pairs = NULL;
+	long n = copy ? tokenize(copy, &pairs) : -1;
+	int status = EXIT_OK, mode;
+	unsigned long threads = 1;
+
+	if (n < 0) {
+		free(copy);
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	}
+	mode = pairs[0].value ? -1 : parse_name(pairs[0].key, traffic_mode_names, TRAFFIC_MODES);
+	if (mode <= TRAFFIC_NONE)
+		status = fail(EXIT_USAGE, "invalid traffic '%s': expected read, write or copy, then ,threads=N or ,cpus=CPUS",
+			      arg);
+	nm->has_traffic_cpus = false;
+	CPU_ZERO(&nm->traffic_cpus);
+	for (long i = 1; !status && i < n; i++) {
+		const char *key = pairs[i].key, *value = pairs[i].value;
+
+		if (value && !strcmp(key, "threads")) {
+			if (parse_uint(value, 1, 1024, &threads) < 0)
+				status = fail(EXIT_USAGE, "invalid traffic threads '%s': expected a whole number from 1 to 1024",
+					      value);
+		} else if (value && !strcmp(key, "cpus")) {
+			status = parse_cpus("traffic cpus", value, &nm->traffic_cpus);
+			nm->has_traffic_cpus = true;
+		} else {
+			status = fail(EXIT_USAGE, "invalid traffic '%s': '%s' is not threads=N or cpus=CPUS", arg, key);
+		}
+	}
+	if (!status) {
+		nm->traffic = mode;
+		nm->traffic_threads = (unsigned)threads;
+	}
+	free(pairs);
+	free(copy);
+	return status;
+}
+
+static int opt_connect(struct parser *p, const char *arg)
+{
+	free(p->nm->connect_path);
+	p->nm->connect_path = strdup(arg);
+	return p->nm->connect_path ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
 }
 
 static int opt_help(struct parser *p, const char *arg)
@@ -1367,6 +1567,32 @@ static int check_ids(const struct numamem *nm)
 	return status;
 }
 
+/* The control socket is created once every region is complete, and
+ * removed at exit: a path that exists (numamem never removes what is not
+ * its own), that sun_path cannot hold, or in a directory numamem cannot
+ * write is refused before anything is allocated. */
+static int check_control(const char *path)
+{
+	struct sockaddr_un sun;
+	char *copy = strdup(path), *dir = copy ? dirname(copy) : NULL;
+	struct stat st;
+	int status = EXIT_OK, e;
+
+	if (!copy)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : access(dir, W_OK | X_OK) < 0 ? errno : 0;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		status = fail(EXIT_USAGE, "invalid control 'unix:%s': the path is longer than %zu bytes", path,
+			      sizeof(sun.sun_path) - 1);
+	else if (lstat(path, &st) == 0)
+		status = fail(EXIT_USAGE, "invalid control 'unix:%s': it exists, and numamem removes only what it created",
+			      path);
+	else if (e)
+		status = fail_errno(EXIT_USAGE, e, "invalid control 'unix:%s': cannot create a socket in '%s'", path, dir);
+	free(copy);
+	return status;
+}
+
 /* prealloc-context=ID → the thread-context's CPUs or nodes. */
 static int resolve_contexts(struct numamem *nm)
 {
@@ -1398,8 +1624,10 @@ static int finish_options(struct parser *p)
 
 	if (!status)
 		status = add_cli_region(p);
-	if (status || nm->show_nodes)
+	if (status || nm->show_nodes || nm->measure)
 		return status;
+	if (nm->connect_path)
+		return EXIT_OK;
 	if (!nm->nregions && !policy_given(&nm->proc) && nm->pid < 0)
 		return fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");
 	status = check_ids(nm);
@@ -1409,6 +1637,8 @@ static int finish_options(struct parser *p)
 		status = check_ready_file(nm);
 	if (!status && nm->trace_file)
 		status = check_trace_file(nm);
+	if (!status && nm->control_path)
+		status = check_control(nm->control_path);
 	if (status)
 		return status;
 	for (size_t i = 0; i < nm->nregions; i++)
@@ -1447,6 +1677,8 @@ int options_parse(int argc, char **argv, struct numamem *nm)
 		if (!status)
 			status = -1;
 	}
+	if (nm->connect_path) /* COMMAND is what to send, not what to run */
+		nm->command_asked = false;
 	region_free(&p->cli);
 	poptFreeContext(p->ctx);
 	free(p);
@@ -1455,6 +1687,11 @@ int options_parse(int argc, char **argv, struct numamem *nm)
 
 void options_free(struct numamem *nm)
 {
+	for (size_t i = 0; i < nm->nats; i++)
+		free(nm->ats[i].line);
+	free(nm->ats);
+	free(nm->control_path);
+	free(nm->connect_path);
 	for (size_t i = 0; i < nm->nregions; i++)
 		region_free(&nm->regions[i]);
 	for (size_t i = 0; i < nm->ncontexts; i++)

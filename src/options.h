@@ -25,4 +25,13 @@ void options_free(struct numamem *nm);
 /* "memory-backend-memfd,id=m0,size=1G,..." or "thread-context,..." */
 int object_parse(struct numamem *nm, const char *spec);
 
+/* The control protocol's add: the object parsed and checked as on the
+ * command line (ids, thread-contexts), appended to nm's regions; on
+ * failure nm is as before.  Exit status. */
+int object_add(struct numamem *nm, const char *spec, struct region **added);
+/* The control protocol's set: "key=value,..." onto r, each key one of
+ * allowed (NULL-terminated); bit k of *given for allowed[k].  Exit
+ * status. */
+int object_set_props(struct region *r, const char *props, const char *const *allowed, unsigned *given);
+
 #endif

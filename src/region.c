@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -397,31 +398,31 @@ static int check_room(const struct region *r, uint64_t promised)
 
 /* Transparent huge pages as the kind and --thp ask (hugetlb has its own
  * pages). */
-static void advise_thp(const struct region *r)
+static void advise_thp(const struct region *r, void *ptr, size_t len)
 {
 	bool want = r->thp == TRI_ON || (r->thp == TRI_AUTO && r->ops->thp_default);
 
 	if (r->page_size > (size_t)sysconf(_SC_PAGESIZE))
 		return;
 	if (r->thp == TRI_OFF)
-		madvise(r->ptr, r->map_len, MADV_NOHUGEPAGE);
-	else if (want && madvise(r->ptr, r->map_len, MADV_HUGEPAGE) < 0 && r->thp == TRI_ON)
+		madvise(ptr, len, MADV_NOHUGEPAGE);
+	else if (want && madvise(ptr, len, MADV_HUGEPAGE) < 0 && r->thp == TRI_ON)
 		warn_msg("region '%s': transparent huge pages unavailable: %s", r->id, strerror(errno));
 }
 
-/* mbind, with maxnode + 1 as QEMU passes it. */
-static int bind_memory(struct region *r)
+/* mbind of [ptr, ptr + len), with maxnode + 1 as QEMU passes it. */
+static int bind_memory(struct region *r, void *ptr, size_t len)
 {
 	unsigned long maxnode = nodemask_maxnode(&r->host_nodes);
 	const unsigned flags = MPOL_MF_STRICT | MPOL_MF_MOVE;
 	char list[64];
 
 	if (r->policy == POLICY_LOCAL) {
-		if (mbind(r->ptr, r->map_len, MPOL_LOCAL, NULL, 0, flags) < 0)
+		if (mbind(ptr, len, MPOL_LOCAL, NULL, 0, flags) < 0)
 			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set policy local", r->id);
 		return EXIT_OK;
 	}
-	if (!maxnode || mbind(r->ptr, r->map_len, r->kernel_mode, r->host_nodes.bits, maxnode + 1, flags) == 0)
+	if (!maxnode || mbind(ptr, len, r->kernel_mode, r->host_nodes.bits, maxnode + 1, flags) == 0)
 		return EXIT_OK;
 	nodemask_format(&r->host_nodes, list, sizeof(list));
 	return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind memory to host-nodes '%s'",
@@ -441,7 +442,7 @@ int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)
 	r->t_alloc = now_seconds() - t0;
 	if (status)
 		return status;
-	advise_thp(r);
+	advise_thp(r, r->ptr, r->map_len);
 
 	/* 2. size alignment, against the page size the mapping really has */
 	if (r->ops->aligned && r->size % r->page_size) {
@@ -460,7 +461,7 @@ int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)
 
 	/* 4. mbind */
 	t0 = now_seconds();
-	status = bind_memory(r);
+	status = bind_memory(r, r->ptr, r->map_len);
 	r->t_mbind = now_seconds() - t0;
 	if (status)
 		return status;
@@ -527,14 +528,15 @@ static int prealloc_error(const struct region *r, const struct prealloc_job *job
 	return fail_errno(EXIT_COMPLETE, job->err, "region '%s': cannot preallocate", r->id);
 }
 
-static int populate(struct region *r)
+/* Populate len bytes from byte from of the region. */
+static int populate(struct region *r, uint64_t from, uint64_t len)
 {
 	const char *mode = getenv("NUMAMEM_PREALLOC");
 	struct prealloc_job job = {
-		.start = r->ptr,
+		.start = (char *)r->ptr + from,
 		/* the last partial page too: the kernel maps whole pages, and
 		 * QEMU rounds the size up */
-		.len = (r->size + r->page_size - 1) / r->page_size * r->page_size,
+		.len = (len + r->page_size - 1) / r->page_size * r->page_size,
 		.page = r->page_size,
 		.threads = r->prealloc_threads,
 		.write = region_writable(r),
@@ -558,7 +560,7 @@ int region_prealloc(struct region *r)
 {
 	if (r->prealloc) {
 		double t0 = now_seconds();
-		int status = populate(r);
+		int status = populate(r, 0, r->size);
 
 		r->t_prealloc = now_seconds() - t0;
 		if (status)
@@ -584,4 +586,172 @@ void region_release(struct region *r, bool keep)
 		close(r->fd);
 		r->fd = -1;
 	}
+}
+
+/* ------------------------------------------------- a live region changes */
+
+/* Bytes per node now: a placement query of r (no map). */
+static int node_bytes_now(struct region *r, uint64_t bytes[NUMAMEM_MAX_NODES])
+{
+	int status = placement_query(r, 1, false);
+
+	if (!status)
+		memcpy(bytes, r->placement.node_bytes, sizeof(r->placement.node_bytes));
+	return status;
+}
+
+int region_check_policy(struct region *r, enum policy policy, const struct nodemask *nodes)
+{
+	enum policy old = r->policy;
+	struct nodemask old_nodes = r->host_nodes;
+	int status;
+
+	r->policy = policy;
+	r->host_nodes = *nodes;
+	status = check_policy(r);
+	if (!status)
+		status = check_nodes(r, &r->host_nodes, "host-nodes");
+	if (!status)
+		status = check_mode_on_host((int)r->policy);
+	r->policy = old;
+	r->host_nodes = old_nodes;
+	return status;
+}
+
+int region_rebind(struct region *r, enum policy policy, const struct nodemask *nodes, struct region_change *c)
+{
+	struct region old = *r;
+	uint64_t before[NUMAMEM_MAX_NODES], after[NUMAMEM_MAX_NODES];
+	unsigned long maxnode;
+	double t0;
+	int status, rc, e;
+
+	*c = (struct region_change){ .old_size = r->size };
+	status = region_check_policy(r, policy, nodes);
+	if (!status)
+		status = node_bytes_now(r, before);
+	if (status)
+		return status;
+	r->policy = policy;
+	r->host_nodes = *nodes;
+	r->kernel_mode = effective_mode(r);
+	maxnode = nodemask_maxnode(&r->host_nodes);
+	/* MPOL_MF_MOVE migrates the pages already there; MPOL_MF_STRICT makes
+	 * the kernel say (EIO) when some could not move: they are counted
+	 * below, not refused */
+	t0 = now_seconds();
+	if (r->policy == POLICY_DEFAULT || r->policy == POLICY_LOCAL)
+		rc = mbind(r->ptr, r->map_len, (int)r->policy, NULL, 0, MPOL_MF_MOVE);
+	else
+		rc = mbind(r->ptr, r->map_len, r->kernel_mode, r->host_nodes.bits, maxnode + 1,
+			   MPOL_MF_STRICT | MPOL_MF_MOVE);
+	e = errno;
+	c->seconds = now_seconds() - t0;
+	if (rc < 0 && e != EIO) {
+		r->policy = old.policy;
+		r->host_nodes = old.host_nodes;
+		r->kernel_mode = old.kernel_mode;
+		return fail_errno(EXIT_COMPLETE, e, "region '%s': cannot set policy %s", r->id, policy_names[policy]);
+	}
+	status = node_bytes_now(r, after);
+	if (status)
+		return status;
+	c->page = r->placement.step;
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (before[n] > after[n])
+			c->moved_bytes += before[n] - after[n];
+		if (!nodemask_empty(&r->host_nodes) && !nodemask_isset(&r->host_nodes, n))
+			c->failed_bytes += after[n];
+	}
+	return EXIT_OK;
+}
+
+/* Is r's backing store numamem's own to resize?  A user's file is never
+ * resized; a sealed memfd cannot be. */
+static int check_resizable(const struct region *r)
+{
+	struct stat st;
+
+	if (region_kind(r) == BACKEND_MEMFD && r->seal)
+		return fail(EXIT_USAGE, "region '%s': its memfd is sealed against resizing (seal=on); add it with seal=off to resize it",
+			    r->id);
+	if (region_kind(r) == BACKEND_FILE && !r->created_path &&
+	    !(stat(r->mem_path, &st) == 0 && S_ISDIR(st.st_mode)))
+		return fail(EXIT_USAGE, "region '%s': mem-path '%s' is a file numamem did not create: it is never resized",
+			    r->id, r->mem_path);
+	if (!region_writable(r))
+		return fail(EXIT_USAGE, "region '%s': a read-only region cannot be resized", r->id);
+	return EXIT_OK;
+}
+
+int region_resize(struct region *r, uint64_t size, struct region_change *c)
+{
+	uint64_t old = r->size;
+	char sz[32], val[32];
+	double t0 = now_seconds();
+	void *p;
+	int status;
+
+	*c = (struct region_change){ .old_size = old };
+	if (size == old)
+		return EXIT_OK;
+	if (!size)
+		return fail(EXIT_USAGE, "size '0' of region '%s': a region needs a size above zero", r->id);
+	status = check_resizable(r);
+	if (status)
+		return status;
+	if (r->ops->aligned && size % r->page_size) {
+		format_size(r->page_size, sz, sizeof(sz));
+		return fail(EXIT_USAGE, "size '%s' of region '%s' is not a multiple of the %s page size",
+			    size_str(size, val, sizeof(val)), r->id, sz);
+	}
+	if (size > old) {
+		/* the room check of the grown part alone */
+		r->size = size - old;
+		status = check_room(r, 0);
+		r->size = old;
+		if (status)
+			return status;
+	}
+	/* the object first when growing (a mapping past its end faults
+	 * SIGBUS), the mapping first when shrinking */
+	if (size > old && r->fd >= 0 && ftruncate(r->fd, (off_t)(r->offset + size)) < 0)
+		return fail_errno(EXIT_UNAVAILABLE, errno, "region '%s': cannot grow its backing store to %s", r->id,
+				  size_str(size, val, sizeof(val)));
+	p = mremap(r->ptr, r->map_len, size, MREMAP_MAYMOVE);
+	if (p == MAP_FAILED) {
+		int e = errno;
+
+		if (size > old && r->fd >= 0 && ftruncate(r->fd, (off_t)(r->offset + old)) < 0)
+			warn_msg("region '%s': cannot give back the grown backing store: %s", r->id, strerror(errno));
+		return fail_errno(EXIT_UNAVAILABLE, e, "region '%s': cannot remap to %s", r->id,
+				  size_str(size, val, sizeof(val)));
+	}
+	r->ptr = p;
+	r->map_len = size;
+	r->size = size;
+	if (size < old && r->fd >= 0 && ftruncate(r->fd, (off_t)(r->offset + size)) < 0)
+		warn_msg("region '%s': cannot shrink its backing store: %s", r->id, strerror(errno));
+	if (size > old) {
+		/* the grown part as complete made the rest: THP, merge, dump,
+		 * the same policy, prealloc */
+		char *tail = (char *)p + old;
+
+		advise_thp(r, tail, size - old);
+		if (r->merge)
+			madvise(tail, size - old, MADV_MERGEABLE);
+		if (!r->dump)
+			madvise(tail, size - old, MADV_DONTDUMP);
+		status = bind_memory(r, tail, size - old);
+		if (!status && r->prealloc) {
+			double tp = now_seconds();
+
+			status = populate(r, old, size - old);
+			r->t_prealloc += now_seconds() - tp;
+		}
+		if (status)
+			return status;
+	}
+	c->seconds = now_seconds() - t0;
+	return EXIT_OK;
 }

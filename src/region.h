@@ -102,6 +102,7 @@ struct region {
 	cpu_set_t prealloc_cpuset;  /* where prealloc threads ran */
 	double t_alloc, t_mbind, t_prealloc;
 	struct placement placement;
+	uint64_t traffic_bytes; /* --traffic: bytes streamed since the last report */
 };
 
 void region_init(struct region *r, const char *id);
@@ -157,6 +158,25 @@ int region_prealloc(struct region *r);
  * two preallocate and each one's threads are pinned to CPUs no other
  * uses: together they then finish sooner, and none slows another. */
 bool regions_prealloc_can_overlap(const struct region *regions, size_t n);
+/* What a change of a live region did (the control protocol's set). */
+struct region_change {
+	uint64_t old_size;
+	uint64_t moved_bytes;  /* left the nodes they were on */
+	uint64_t failed_bytes; /* present outside the new host-nodes afterwards */
+	size_t page;           /* bytes per page counted */
+	double seconds;        /* mbind with MPOL_MF_MOVE, or the resize */
+};
+/* A new policy and host-nodes for a complete region, checked as
+ * region_validate checks them (nothing changes when refused), then
+ * mbind with MPOL_MF_MOVE over the whole region: present pages migrate.
+ * Exit status after a message. */
+int region_check_policy(struct region *r, enum policy policy, const struct nodemask *nodes);
+int region_rebind(struct region *r, enum policy policy, const struct nodemask *nodes, struct region_change *c);
+/* Grow (the new part bound and preallocated as the rest) or shrink (the
+ * tail unmapped, and the backing store truncated) a complete region.
+ * Refused for a sealed memfd, a file numamem did not create, a
+ * read-only region. */
+int region_resize(struct region *r, uint64_t size, struct region_change *c);
 /* Unmap and close; remove what complete made unless keep (the run
  * succeeded, and a file numamem created for the user stays, as QEMU's
  * does).  After any failure nothing numamem made is left. */

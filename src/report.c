@@ -206,7 +206,7 @@ static void json_workload(FILE *out, const struct numamem *nm)
 	fputc('}', out);
 }
 
-static void json_region(FILE *out, const struct region *b)
+void report_json_region(FILE *out, const struct region *b)
 {
 	const struct placement *pl = &b->placement;
 	bool first = true;
@@ -265,7 +265,7 @@ void report_json(FILE *out, const struct numamem *nm)
 	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
 			fputc(',', out);
-		json_region(out, &nm->regions[i]);
+		report_json_region(out, &nm->regions[i]);
 	}
 	fputc(']', out);
 	if (watched(nm))

@@ -10,6 +10,9 @@
 /* Write errors show at exit (stdout_status). */
 void report_text(FILE *out, const struct numamem *nm);
 void report_json(FILE *out, const struct numamem *nm);
+/* One region of the JSON report, as an object (no newline). */
+struct region;
+void report_json_region(FILE *out, const struct region *b);
 /* --pid: every mapping with its policy and bytes per node, the totals,
  * and the verdict when judged. */
 void report_process_text(FILE *out, const struct proc_numa *p);

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loop.h"
 #include "numamem.h"
 #include "run.h"
 #include "watch.h"
@@ -77,32 +78,29 @@ int run_signal_ready(const struct numamem *nm)
 	return EXIT_OK;
 }
 
-int run_hold(const struct numamem *nm)
+int run_hold(struct numamem *nm)
 {
-	/* each removes the ready file and exits 0 */
+	/* each removes the ready file and the control socket, and exits 0 */
 	static const int ends_hold[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct loop *lp;
 	sigset_t set;
-	struct timespec ts = { 0 }, *timeout = NULL;
-	int sig, status;
+	int status;
 
 	sigemptyset(&set);
 	for (size_t i = 0; i < ARRAY_SIZE(ends_hold); i++)
 		sigaddset(&set, ends_hold[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	status = run_signal_ready(nm);
+	/* the socket exists before anyone is told the regions are ready */
+	status = loop_open(nm, &lp);
 	if (status)
 		return status;
-	if (nm->hold_seconds > 0) {
-		ts.tv_sec = (time_t)nm->hold_seconds;
-		ts.tv_nsec = (long)((nm->hold_seconds - (double)ts.tv_sec) * 1e9);
-		timeout = &ts;
-	}
-	do
-		sig = timeout ? sigtimedwait(&set, NULL, timeout) : sigwaitinfo(&set, NULL);
-	while (sig < 0 && errno == EINTR);
+	status = run_signal_ready(nm);
+	if (!status)
+		status = loop_run(lp);
+	loop_close(lp);
 	if (nm->ready_file)
 		unlink(nm->ready_file);
-	return EXIT_OK;
+	return status;
 }
 
 /* The environment COMMAND gets: ours first, then every inherited

@@ -8,8 +8,9 @@
 
 /* Tell scripts the regions are ready: stderr line, --ready-file, --ready-fd. */
 int run_signal_ready(const struct numamem *nm);
-/* --hold: wait for SIGINT/SIGTERM or the duration.  Exit status. */
-int run_hold(const struct numamem *nm);
+/* --hold: serve the loop (control commands, --at) until SIGINT, SIGTERM,
+ * SIGHUP, SIGQUIT, quit or the duration.  Exit status. */
+int run_hold(struct numamem *nm);
 /* COMMAND: exec it in place (fd regions only) or fork and hold. */
 int run_command(struct numamem *nm);
 /* NUMAMEM_M0_FD for id "m0" */

@@ -8,8 +8,29 @@
 
 #include "numamem.h"
 
+/* fail_capture(): where messages go instead of stderr */
+static char *capture_buf;
+static size_t capture_len;
+
+void fail_capture(char *buf, size_t len)
+{
+	capture_buf = buf;
+	capture_len = len;
+	if (buf && len)
+		buf[0] = '\0';
+}
+
 static void vmsg(const char *fmt, va_list ap, int errnum)
 {
+	if (capture_buf) { /* the first message only: it says what went wrong */
+		if (!capture_buf[0]) {
+			int n = vsnprintf(capture_buf, capture_len, fmt, ap);
+
+			if (errnum && n >= 0 && (size_t)n < capture_len)
+				snprintf(capture_buf + n, capture_len - (size_t)n, ": %s", strerror(errnum));
+		}
+		return;
+	}
 	fflush(stdout);
 	fputs("numamem: ", stderr);
 	vfprintf(stderr, fmt, ap);

@@ -1030,6 +1030,109 @@ workcase "workload: -m $B --json --verify: COMMAND's memory on node $B, as numa_
 workcase "workload: -m $B, the workload binding its memory to $A: --verify fails (124)" 124 fail $A \
 	"$NUMAMEM" --size=1M -m $B --json --verify --trace="$WORK/trace" -- "$HELPER" elsewhere $A "$SIZE"
 
+# ------------------------------------------------------ live region
+# --hold --control: a region moved from node A to node B by "set", then
+# grown and shrunk, each step witnessed by the holder's numa_maps.
+
+# live_step NAME ID NODE BYTES: after the last answer ($WORK/ans), region
+# ID is BYTES on NODE alone, as numa_maps of the holder says
+live_step() {
+	l_addr=$(jstr address "$WORK/ans"); l_addr=${l_addr#0x}
+	if ! grep -q '^{"ok":' "$WORK/ans"; then
+		not_ok "$1"; diag "$WORK/ans"; return
+	fi
+	witness "$l_pid" "$l_addr" "$4" "$WORK/wit"
+	l_on=$(wbytes "$3" "$WORK/wit") l_all=$(wtotal "$WORK/wit")
+	l_pol=$(awk -v a="$l_addr" '$1 == a { print $2 }' "/proc/$l_pid/numa_maps")
+	if [ "$l_on" = "$4" ] && [ "$l_all" = "$4" ] && [ "$l_pol" = "bind:$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+	fi
+	echo "#   $2 at $l_addr: numa_maps $l_pol, $(tr '\n' ' ' <"$WORK/wit")(want $4 bytes on $3)"
+}
+
+live() {
+	want "live" || return 0
+	l_sock=$WORK/ctl
+	rm -f "$WORK/ready" "$l_sock"
+	settle
+	"$NUMAMEM" --object memory-backend-memfd,id=m0,size=${SIZE_MIB}M,seal=off,prealloc=on,policy=bind,host-nodes=$A \
+		--hold --control=unix:"$l_sock" --ready-file="$WORK/ready" -q >"$WORK/hold" 2>&1 &
+	l_pid=$!
+	HOLDERS="$HOLDERS $l_pid"
+	if ! wait_ready "$l_pid" "$WORK/ready"; then
+		not_ok "live: numamem holds a region with a control socket"; diag "$WORK/hold"; return
+	fi
+	"$NUMAMEM" --connect="$l_sock" query >"$WORK/ans" 2>&1
+	live_step "live: memfd m0 bound to $A, $SIZE_MIB MiB there" m0 "$A" "$SIZE"
+	"$NUMAMEM" --connect="$l_sock" "set m0 host-nodes=$B" >"$WORK/ans" 2>&1
+	l_moved=$(jnum moved_bytes "$WORK/ans") l_failed=$(jnum failed_bytes "$WORK/ans")
+	live_step "live: set m0 host-nodes=$B moves every page to $B" m0 "$B" "$SIZE"
+	echo "#   moved $l_moved bytes, failed $l_failed, in $(jnum seconds "$WORK/ans") s ($(jnum bytes_per_sec "$WORK/ans") B/s; TCG: not a speed)"
+	if [ "$l_moved" = "$SIZE" ] && [ "$l_failed" = 0 ]; then ok "live: the answer counts $SIZE bytes moved, none failed"; else not_ok "live: the answer counts $SIZE bytes moved, none failed"; fi
+	"$NUMAMEM" --connect="$l_sock" "set m0 size=$((SIZE_MIB * 2))M" >"$WORK/ans" 2>&1
+	live_step "live: set m0 size=$((SIZE_MIB * 2))M grows it, the new part bound to $B and preallocated" m0 "$B" $((SIZE * 2))
+	"$NUMAMEM" --connect="$l_sock" "set m0 size=$((SIZE_MIB / 2))M" >"$WORK/ans" 2>&1
+	live_step "live: set m0 size=$((SIZE_MIB / 2))M shrinks it" m0 "$B" $((SIZE / 2))
+	"$NUMAMEM" --connect="$l_sock" "add memory-backend-ram,id=r0,size=${SIZE_MIB}M,prealloc=on,policy=bind,host-nodes=$A" >"$WORK/ans" 2>&1
+	live_step "live: add ram r0 bound to $A" r0 "$A" "$SIZE"
+	"$NUMAMEM" --connect="$l_sock" "set r0 policy=bind,host-nodes=$B" >"$WORK/ans" 2>&1
+	live_step "live: set r0 host-nodes=$B moves the THP-backed ram to $B" r0 "$B" "$SIZE"
+	"$NUMAMEM" --connect="$l_sock" "del r0" quit >"$WORK/ans" 2>&1
+	l_rc=$?
+	wait "$l_pid"
+	if [ "$l_rc" = 0 ] && [ ! -e "$l_sock" ]; then ok "live: del and quit; the socket is gone"; else not_ok "live: del and quit; the socket is gone"; diag "$WORK/ans"; fi
+}
+live
+
+# --traffic over a region on A and one on B: a line a second naming both,
+# each with bytes streamed (TCG: shape, never speed)
+traffic_case() {
+	want "live: traffic" || return 0
+	settle
+	"$NUMAMEM" --object memory-backend-ram,id=a,size=16M,prealloc=on,policy=bind,host-nodes=$A \
+		--object memory-backend-ram,id=b,size=16M,prealloc=on,policy=bind,host-nodes=$B \
+		--hold=2.5s --traffic=read,threads=2 --json -q >"$WORK/out" 2>"$WORK/err"
+	t_rc=$?
+	grep '^{"traffic"' "$WORK/out" >"$WORK/tr"
+	if [ "$t_rc" = 0 ] && [ "$(wc -l <"$WORK/tr")" = 2 ] &&
+		! grep -v '"regions":\[{"id":"a","bytes":[1-9][0-9]*,"bytes_per_sec":[0-9]*},{"id":"b","bytes":[1-9][0-9]*,' "$WORK/tr" >/dev/null; then
+		ok "live: traffic read over regions on $A and $B: two lines, both regions streamed"
+	else
+		not_ok "live: traffic read over regions on $A and $B: two lines, both regions streamed"
+		diag "$WORK/out"; diag "$WORK/err"
+	fi
+	sed 's/^/#   /' "$WORK/tr"
+}
+traffic_case
+
+# --measure: a row per node with CPUs, a column per node with memory,
+# every value above zero (TCG: shape, never speed)
+measure_case() {
+	want "live: measure" || return 0
+	"$NUMAMEM" --measure --json >"$WORK/out" 2>"$WORK/err"
+	m_rc=$?
+	m_rows=$(count $CPU_NODES) m_cols=$(count $MEM_NODES)
+	m_bad=""
+	for m_key in bandwidth_bytes_per_sec latency_ns; do
+		# "key":[[a,b],[c,d]] as lines "a,b" and "c,d"
+		sed -n "s/.*\"$m_key\":\\[\\(\\[[0-9.,]*\\]\\(,\\[[0-9.,]*\\]\\)*\\)\\].*/\\1/p" "$WORK/out" |
+			sed 's/\],\[/|/g' | tr '|' '\n' | tr -d '[]' >"$WORK/rows"
+		m_bad="$m_bad$(awk -F, -v r="$m_rows" -v c="$m_cols" -v k="$m_key" '
+			{ if (NF != c) print k ": row " NR " has " NF " values"; for (i = 1; i <= NF; i++) if ($i + 0 <= 0) print k ": value " $i }
+			END { if (NR != r) print k ": " NR " rows" }' "$WORK/rows")"
+	done
+	if [ "$m_rc" = 0 ] && [ -z "$m_bad" ]; then
+		ok "live: measure: $m_rows x $m_cols bandwidth and latency matrices, every value above zero"
+	else
+		not_ok "live: measure: $m_rows x $m_cols bandwidth and latency matrices, every value above zero"
+		echo "$m_bad" | sed 's/^/#   /'; diag "$WORK/err"
+	fi
+	sed 's/^/#   /' "$WORK/out"
+}
+measure_case
+
 # ---------------------------------------------------------------- end
 
 if dmesg 2>/dev/null | grep -q 'WARNING:\|BUG:'; then

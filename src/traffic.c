@@ -1,0 +1,189 @@
+/* --traffic: bandwidth pressure on the held regions.
+ *
+ * Each thread walks the regions in turn, a chunk at a time, and reads
+ * (a sum of 64-bit words), writes (memset) or copies (the chunk's first
+ * half onto its second) it, adding the bytes it moved to the region's
+ * counter.  A control command that changes the regions (add, del,
+ * mremap) takes the write side of a reader-writer lock, which each
+ * thread holds for one chunk: no thread touches memory that is being
+ * unmapped, and a command waits for at most one chunk. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "region.h"
+#include "traffic.h"
+
+const char *const traffic_mode_names[TRAFFIC_MODES] = {
+	[TRAFFIC_NONE] = "none",
+	[TRAFFIC_READ] = "read",
+	[TRAFFIC_WRITE] = "write",
+	[TRAFFIC_COPY] = "copy",
+};
+
+#define CHUNK (2UL << 20)
+
+struct traffic {
+	struct numamem *nm;
+	pthread_rwlock_t lock;
+	pthread_t *tids;
+	unsigned started;
+	volatile int stop;
+	double last;        /* when the last report was */
+	unsigned seq;
+};
+
+static struct traffic tr;
+
+/* One chunk of region r from offset off; the bytes moved. */
+static uint64_t stream(enum traffic_mode mode, char *p, size_t len)
+{
+	static volatile uint64_t sink;
+	uint64_t sum = 0;
+
+	switch (mode) {
+	case TRAFFIC_READ:
+		for (size_t i = 0; i + 8 <= len; i += 8)
+			sum += *(const uint64_t *)(p + i);
+		sink += sum;
+		return len;
+	case TRAFFIC_WRITE:
+		memset(p, (int)(len & 0xff), len);
+		return len;
+	case TRAFFIC_COPY:
+		memcpy(p + len / 2, p, len / 2);
+		return len; /* read half, write half */
+	default:
+		return 0;
+	}
+}
+
+static void *thread_main(void *arg)
+{
+	unsigned k = (unsigned)(uintptr_t)arg;
+	struct numamem *nm = tr.nm;
+	size_t region = k, at = 0;
+
+	while (!tr.stop) {
+		pthread_rwlock_rdlock(&tr.lock);
+		if (nm->nregions) {
+			struct region *r = &nm->regions[region % nm->nregions];
+			size_t len;
+
+			if (at >= r->map_len) /* shrunk, or another region took its place */
+				at = 0;
+			len = r->map_len - at < CHUNK ? r->map_len - at : CHUNK;
+
+			if (region_writable(r) || nm->traffic == TRAFFIC_READ)
+				__atomic_fetch_add(&r->traffic_bytes, stream((enum traffic_mode)nm->traffic,
+									     (char *)r->ptr + at, len),
+						   __ATOMIC_RELAXED);
+			at += len;
+			if (at >= r->map_len) {
+				at = 0;
+				region++;
+			}
+		}
+		pthread_rwlock_unlock(&tr.lock);
+	}
+	return NULL;
+}
+
+int traffic_start(struct numamem *nm)
+{
+	pthread_rwlockattr_t attr;
+	int cpu = -1, e = 0;
+
+	tr = (struct traffic){ .nm = nm, .last = now_seconds() };
+	pthread_rwlockattr_init(&attr);
+	/* a waiting command goes before new chunks */
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&tr.lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	tr.tids = calloc(nm->traffic_threads, sizeof(*tr.tids));
+	if (!tr.tids)
+		return fail(EXIT_UNAVAILABLE, "out of memory");
+	for (unsigned k = 0; k < nm->traffic_threads; k++) {
+		pthread_attr_t ta;
+
+		pthread_attr_init(&ta);
+		if (nm->has_traffic_cpus) { /* the CPUs of the list, one a thread in turn */
+			cpu_set_t one;
+
+			do
+				cpu = (cpu + 1) % CPU_SETSIZE;
+			while (!CPU_ISSET(cpu, &nm->traffic_cpus));
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			pthread_attr_setaffinity_np(&ta, sizeof(one), &one);
+		}
+		e = pthread_create(&tr.tids[k], &ta, thread_main, (void *)(uintptr_t)k);
+		pthread_attr_destroy(&ta);
+		if (e)
+			break;
+		tr.started++;
+	}
+	if (e) {
+		traffic_stop(nm);
+		return fail_errno(EXIT_UNAVAILABLE, e, "cannot start traffic thread");
+	}
+	return EXIT_OK;
+}
+
+void traffic_stop(struct numamem *nm)
+{
+	(void)nm;
+	tr.stop = 1;
+	for (unsigned k = 0; k < tr.started; k++)
+		pthread_join(tr.tids[k], NULL);
+	free(tr.tids);
+	tr.tids = NULL;
+	tr.started = 0;
+	pthread_rwlock_destroy(&tr.lock);
+}
+
+void traffic_pause(struct numamem *nm)
+{
+	if (nm->traffic)
+		pthread_rwlock_wrlock(&tr.lock);
+}
+
+void traffic_resume(struct numamem *nm)
+{
+	if (nm->traffic)
+		pthread_rwlock_unlock(&tr.lock);
+}
+
+void traffic_report(FILE *out, struct numamem *nm)
+{
+	double now = now_seconds(), dt = now - tr.last;
+
+	tr.last = now;
+	tr.seq++;
+	if (nm->json)
+		fprintf(out, "{\"traffic\":\"%s\",\"seq\":%u,\"seconds\":%.6f,\"threads\":%u,\"regions\":[",
+			traffic_mode_names[nm->traffic], tr.seq, dt, tr.started);
+	else
+		fprintf(out, "traffic %s %.1fs:", traffic_mode_names[nm->traffic], dt);
+	for (size_t i = 0; i < nm->nregions; i++) {
+		struct region *r = &nm->regions[i];
+		uint64_t bytes = __atomic_exchange_n(&r->traffic_bytes, 0, __ATOMIC_RELAXED);
+		double rate = dt > 0 ? (double)bytes / dt : 0;
+
+		if (nm->json) {
+			fprintf(out, "%s{\"id\":", i ? "," : "");
+			json_string(out, r->id);
+			fprintf(out, ",\"bytes\":%" PRIu64 ",\"bytes_per_sec\":%.0f}", bytes, rate);
+		} else {
+			fprintf(out, " %s %.1f MB/s", r->id, rate / 1e6);
+		}
+	}
+	fputs(nm->json ? "]}\n" : "\n", out);
+	fflush(out);
+}
