@@ -665,6 +665,15 @@ if [ $# -ge 2 ] && in_list "$B" $CPU_NODES && in_list "$A" $CPU_NODES; then
 else
 	skip "prealloc thread placement" "needs two memory nodes with CPUs"
 fi
+# a memoryless node with CPUs: its CPUs can preallocate memory bound elsewhere
+m_cpu=""
+for n in $MEMLESS; do [ -n "$(cat $SYSNODE/node$n/cpulist)" ] && { m_cpu=$n; break; }; done
+if [ -n "$m_cpu" ]; then
+	threads "prealloc-nodes=$m_cpu (memoryless node with CPUs $(commas $(cpus_of $m_cpu))): threads there for a region bound to $A" \
+		"$(cpus_of $m_cpu)" --size=128M --policy=bind --host-nodes=$A --prealloc-nodes=$m_cpu
+else
+	skip "prealloc-nodes on a memoryless node with CPUs" "no memoryless node with CPUs on this machine"
+fi
 
 # ---------------------------------------------------- child with the fd
 
@@ -916,6 +925,10 @@ fi
 set -- $MEMLESS
 if [ $# -gt 0 ]; then
 	refuse "process: -m on a memoryless node ($1) refused" 125 "node $1 has no memory" -m $1 -- true
+fi
+if [ -n "$m_cpu" ]; then
+	proc "process: -N $m_cpu (memoryless node with CPUs $(commas $(cpus_of $m_cpu)))" "default" "any" \
+		"$(commas $(cpus_of $m_cpu))" -N $m_cpu
 fi
 refuse "process: -m on a nonexistent node ($nx) refused" 125 "node $nx does not exist" -m $nx -- true
 
