@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -532,19 +533,19 @@ unsigned host_interleave_weight(unsigned node)
 /* A question to the running kernel, never to a recorded tree: so the
  * nodes it names are the ones the kernel itself allows (libnuma asks it
  * with get_mempolicy). */
-bool host_kernel_has_mode(int mode)
+/* mbind() of one page with mode (and its flags) on the nodes this
+ * process may use: false only when the kernel says EINVAL. */
+static bool kernel_takes(int mode)
 {
-	static int known[8]; /* 0 unknown, 1 yes, 2 no */
+	int base = mode & 0xff;
+	bool nodeless = base == MPOL_DEFAULT || base == 4; /* MPOL_LOCAL */
 	struct nodemask mask = { { 0 } };
 	struct bitmask *allowed;
 	size_t len = (size_t)sysconf(_SC_PAGESIZE);
+	bool yes;
 	void *p;
 	int r;
 
-	if (mode < 0 || mode >= 8)
-		return false;
-	if (known[mode])
-		return known[mode] == 1;
 	allowed = numa_get_mems_allowed();
 	for (unsigned n = 0; allowed && n < allowed->size && n < NUMAMEM_MAX_NODES; n++)
 		if (numa_bitmask_isbitset(allowed, n))
@@ -554,11 +555,51 @@ bool host_kernel_has_mode(int mode)
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return true; /* cannot tell: let mbind() decide */
-	r = mbind(p, len, mode, mode == MPOL_DEFAULT || mode == 4 ? NULL : mask.bits,
-		  mode == MPOL_DEFAULT || mode == 4 ? 0 : NUMAMEM_MAX_NODES + 1, 0);
-	known[mode] = (r == 0 || errno != EINVAL) ? 1 : 2;
+	r = mbind(p, len, (unsigned)mode, nodeless ? NULL : mask.bits, nodeless ? 0 : NUMAMEM_MAX_NODES + 1, 0);
+	yes = r == 0 || errno != EINVAL;
 	munmap(p, len);
+	return yes;
+}
+
+bool host_kernel_has_mode(int mode)
+{
+	static int known[8]; /* 0 unknown, 1 yes, 2 no */
+
+	if (mode < 0 || mode >= 8)
+		return false;
+	if (!known[mode])
+		known[mode] = kernel_takes(mode) ? 1 : 2;
 	return known[mode] == 1;
+}
+
+bool host_kernel_has_home_node(void)
+{
+	static int known; /* 0 unknown, 1 yes, 2 no */
+	size_t len = (size_t)sysconf(_SC_PAGESIZE);
+	void *p;
+
+	if (known)
+		return known == 1;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return true; /* cannot tell: let the call itself say */
+	/* no policy on the range: the kernel has the call if it does not
+	 * answer ENOSYS (it skips a range without a policy) */
+	known = syscall(SYS_set_mempolicy_home_node, p, len, 0UL, 0UL) < 0 && errno == ENOSYS ? 2 : 1;
+	munmap(p, len);
+	return known == 1;
+}
+
+bool host_kernel_has_flag(int mode, unsigned flag)
+{
+	static int known[8][16]; /* per mode and flag bit: 0 unknown, 1 yes, 2 no */
+	int bit = __builtin_ctz(flag | 1u << 31);
+
+	if (mode < 0 || mode >= 8 || bit >= 16)
+		return false;
+	if (!known[mode][bit])
+		known[mode][bit] = kernel_takes(mode | (int)flag) ? 1 : 2;
+	return known[mode][bit] == 1;
 }
 
 const char *host_kernel_release(void)

@@ -16,6 +16,10 @@
 
 #include "parse.h"
 
+#ifndef SYS_set_mempolicy_home_node
+#define SYS_set_mempolicy_home_node 450 /* the same on every architecture since 5.17 */
+#endif
+
 /* Nodes present (online) / with memory / allowed for this process
  * (Mems_allowed_list). */
 void host_nodes_present(struct nodemask *m);
@@ -80,6 +84,10 @@ int host_resolve_cpus(const char *s, cpu_set_t *set, char *why, size_t len);
 
 /* Does the running kernel accept this MPOL_* mode for mbind()? */
 bool host_kernel_has_mode(int mode);
+/* Does the running kernel have set_mempolicy_home_node(2) (Linux 5.17)? */
+bool host_kernel_has_home_node(void);
+/* And this mode with an MPOL_F_* flag (one bit)? */
+bool host_kernel_has_flag(int mode, unsigned flag);
 /* "6.1.0-28-cloud-amd64" */
 const char *host_kernel_release(void);
 

@@ -28,7 +28,7 @@ struct parser;
 
 enum opt_type {
 	/* properties of a region: a field of struct region */
-	P_SIZE, P_BOOL, P_TRI, P_UINT, P_POLICY, P_NODES, P_CPUS, P_STRING, P_IGNORE,
+	P_SIZE, P_BOOL, P_TRI, P_UINT, P_NODE, P_POLICY, P_NODES, P_CPUS, P_STRING, P_IGNORE,
 	/* options of the run */
 	O_FLAG,    /* a bool field of struct numamem */
 	O_HANDLER, /* handled by .handler */
@@ -136,6 +136,14 @@ static const struct opt opts[] = {
 	  .help = "NUMA policy: default, preferred, bind, interleave, preferred-many, weighted-interleave or local" },
 	{ "host-nodes", P_NODES, R(host_nodes), .group = G_PLACEMENT, .arg = "NODES",
 	  .help = "Nodes for the policy: 0-3,5 or all or !LIST" },
+	{ "home-node", P_NODE, R(home_node), .group = G_PLACEMENT, .arg = "NODE",
+	  .help = "With bind or preferred-many: allocate on NODE first, the nearest host-nodes next" },
+	{ "static-nodes", P_BOOL, R(flag[FLAG_STATIC_NODES]), .group = G_PLACEMENT,
+	  .help = "Keep host-nodes as given when the allowed nodes change (MPOL_F_STATIC_NODES)" },
+	{ "relative-nodes", P_BOOL, R(flag[FLAG_RELATIVE_NODES]), .group = G_PLACEMENT,
+	  .help = "Read host-nodes relative to the allowed nodes (MPOL_F_RELATIVE_NODES)" },
+	{ "numa-balancing", P_BOOL, R(flag[FLAG_NUMA_BALANCING]), .group = G_PLACEMENT,
+	  .help = "With policy bind: let NUMA balancing move pages among host-nodes (Linux 5.12)" },
 
 	{ "prealloc", P_BOOL, R(prealloc), .group = G_PREALLOC,
 	  .help = "Preallocate the memory after the policy is set" },
@@ -445,6 +453,12 @@ static int set_field(const struct opt *o, void *field, const char *value)
 			return fail(EXIT_USAGE, "invalid %s '%s': expected a whole number from 1", o->name, value);
 		*(unsigned *)field = (unsigned)ul;
 		return EXIT_OK;
+	case P_NODE:
+		if (parse_uint(value, 0, NUMAMEM_MAX_NODES - 1, &ul) < 0)
+			return fail(EXIT_USAGE, "invalid %s '%s': expected a node number from 0 to %d", o->name, value,
+				    NUMAMEM_MAX_NODES - 1);
+		*(int *)field = (int)ul;
+		return EXIT_OK;
 	case P_POLICY:
 		r = parse_name(value, policy_names, ARRAY_SIZE(policy_names));
 		if (r < 0) {
@@ -676,6 +690,7 @@ static enum json_type json_type_of(const struct opt *o, const char *key)
 	switch (o->type) {
 	case P_SIZE:
 	case P_UINT:
+	case P_NODE:
 		return JSON_NUMBER;
 	case P_BOOL:
 	case P_IGNORE:

@@ -137,6 +137,7 @@ static int query_policy(struct region *b)
 	if (get_mempolicy(&mode, pl->kernel_nodes.bits, NUMAMEM_MAX_NODES + 1, b->ptr, MPOL_F_ADDR) < 0)
 		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot read the memory policy", b->id);
 	pl->kernel_mode = mode & 0xff;
+	pl->kernel_flags = (unsigned)mode & ~0xffu;
 	return EXIT_OK;
 }
 

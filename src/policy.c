@@ -32,7 +32,7 @@ bool policy_given(const struct process_policy *p)
 	return p->mode >= 0 || p->has_cpunodes || p->has_cpus;
 }
 
-static int mode_flags(const struct process_policy *p)
+static int policy_mode_flags(const struct process_policy *p)
 {
 	return p->mode | (p->balancing ? MPOL_F_NUMA_BALANCING : 0);
 }
@@ -43,7 +43,7 @@ static long set_policy(const struct process_policy *p)
 
 	if (p->mode == POLICY_LOCAL || p->mode == POLICY_DEFAULT)
 		return set_mempolicy(p->mode, NULL, 0);
-	return set_mempolicy(mode_flags(p), p->nodes.bits, maxnode + 1);
+	return set_mempolicy(policy_mode_flags(p), p->nodes.bits, maxnode + 1);
 }
 
 /* Does the kernel take the mode with MPOL_F_NUMA_BALANCING (Linux 5.12

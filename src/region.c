@@ -14,12 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "host.h"
 #include "numamem.h"
 #include "prealloc.h"
 #include "region.h"
+
+#ifndef MPOL_F_STATIC_NODES
+#define MPOL_F_STATIC_NODES (1 << 15)
+#endif
+#ifndef MPOL_F_RELATIVE_NODES
+#define MPOL_F_RELATIVE_NODES (1 << 14)
+#endif
+#ifndef MPOL_F_NUMA_BALANCING
+#define MPOL_F_NUMA_BALANCING (1 << 13)
+#endif
 
 const char *const backend_kind_names[BACKEND_KINDS] = {
 	[BACKEND_RAM] = "ram",
@@ -37,6 +48,44 @@ const char *const policy_names[POLICY_COUNT] = {
 	[POLICY_PREFERRED_MANY] = "preferred-many",
 	[POLICY_WEIGHTED_INTERLEAVE] = "weighted-interleave",
 };
+
+const struct mode_flag_info mode_flags[FLAG_COUNT] = {
+	[FLAG_STATIC_NODES] = { "static-nodes", MPOL_F_STATIC_NODES, "2.6.26" },
+	[FLAG_RELATIVE_NODES] = { "relative-nodes", MPOL_F_RELATIVE_NODES, "2.6.26" },
+	[FLAG_NUMA_BALANCING] = { "numa-balancing", MPOL_F_NUMA_BALANCING, "5.12" },
+};
+
+unsigned mode_flag_bits(unsigned flags)
+{
+	unsigned bits = 0;
+
+	for (unsigned f = 0; f < FLAG_COUNT; f++)
+		if (flags & 1u << f)
+			bits |= mode_flags[f].bit;
+	return bits;
+}
+
+const char *mode_flag_names(unsigned bits, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned f = 0; f < FLAG_COUNT && used < len; f++)
+		if (bits & mode_flags[f].bit)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "", mode_flags[f].name);
+	return buf;
+}
+
+/* The flags a region asks for, as a set of 1 << enum mode_flag. */
+static unsigned region_flags(const struct region *r)
+{
+	unsigned flags = 0;
+
+	for (unsigned f = 0; f < FLAG_COUNT; f++)
+		if (r->flag[f])
+			flags |= 1u << f;
+	return flags;
+}
 
 static const struct backend_ops *const kind_ops[BACKEND_KINDS] = {
 	[BACKEND_RAM] = &backend_ram_ops,
@@ -70,6 +119,7 @@ void region_init(struct region *r, const char *id)
 		.seal = true,
 		.fd = -1,
 		.ptr = MAP_FAILED,
+		.home_node = -1,
 	};
 }
 
@@ -221,6 +271,25 @@ static int check_policy(const struct region *r)
 	if (nodemask_empty(&r->host_nodes) && !nodeless)
 		return fail(EXIT_USAGE, "region '%s': policy '%s' needs host-nodes", r->id,
 			    policy_names[r->policy]);
+	if (r->flag[FLAG_STATIC_NODES] && r->flag[FLAG_RELATIVE_NODES])
+		return fail(EXIT_USAGE, "region '%s': static-nodes and relative-nodes are mutually exclusive", r->id);
+	for (unsigned f = 0; f < FLAG_COUNT; f++)
+		if (r->flag[f] && nodeless)
+			return fail(EXIT_USAGE, "region '%s': %s needs a policy with host-nodes, not '%s'", r->id,
+				    mode_flags[f].name, policy_names[r->policy]);
+	if (r->home_node >= 0 && r->policy != POLICY_BIND && r->policy != POLICY_PREFERRED_MANY)
+		return fail(EXIT_USAGE, "home-node '%d' of region '%s': needs policy bind or preferred-many, not '%s'",
+			    r->home_node, r->id, policy_names[r->policy]);
+	if (r->home_node >= 0 && !nodemask_isset(&r->host_nodes, (unsigned)r->home_node)) {
+		char list[64];
+
+		nodemask_format(&r->host_nodes, list, sizeof(list));
+		return fail(EXIT_USAGE, "home-node '%d' of region '%s': not one of host-nodes '%s'", r->home_node,
+			    r->id, list);
+	}
+	if (r->flag[FLAG_NUMA_BALANCING] && r->policy != POLICY_BIND)
+		return fail(EXIT_USAGE, "region '%s': numa-balancing needs policy 'bind', not '%s'", r->id,
+			    policy_names[r->policy]);
 	return EXIT_OK;
 }
 
@@ -314,6 +383,13 @@ static int check_host(const struct region *r)
 	status = check_mode_on_host((int)r->policy);
 	if (status)
 		return status;
+	if (r->home_node >= 0 && !host_kernel_has_home_node())
+		return fail(EXIT_UNAVAILABLE, "home-node '%d' of region '%s': set_mempolicy_home_node needs Linux 5.17 or later (this is %s)",
+			    r->home_node, r->id, host_kernel_release());
+	for (unsigned f = 0; f < FLAG_COUNT; f++)
+		if (r->flag[f] && !host_kernel_has_flag((int)r->policy, mode_flags[f].bit))
+			return fail(EXIT_UNAVAILABLE, "region '%s': %s needs Linux %s or later (this is %s)", r->id,
+				    mode_flags[f].name, mode_flags[f].since, host_kernel_release());
 	if ((r->hugetlb || r->page_size > (size_t)sysconf(_SC_PAGESIZE)) &&
 	    !host_has_hugepage_size(r->page_size)) {
 		format_size(r->page_size, sz, sizeof(sz));
@@ -343,6 +419,7 @@ int region_validate(struct region *r)
 		warn_msg("region '%s': a %s with share=off keeps every page written twice (shared memory and private copy); share=on avoids it",
 			 r->id, region_kind_name(r));
 	r->kernel_mode = effective_mode(r);
+	r->kernel_flags = mode_flag_bits(region_flags(r));
 	if (r->policy == POLICY_PREFERRED && nodemask_weight(&r->host_nodes) > 1 &&
 	    r->kernel_mode == POLICY_PREFERRED)
 		warn_msg("region '%s': this kernel (%s) prefers only the first of several host-nodes (preferred-many needs Linux 5.15)",
@@ -421,11 +498,16 @@ static int bind_memory(struct region *r)
 			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set policy local", r->id);
 		return EXIT_OK;
 	}
-	if (!maxnode || mbind(r->ptr, r->map_len, r->kernel_mode, r->host_nodes.bits, maxnode + 1, flags) == 0)
-		return EXIT_OK;
-	nodemask_format(&r->host_nodes, list, sizeof(list));
-	return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind memory to host-nodes '%s'",
-			  r->id, list);
+	if (maxnode && mbind(r->ptr, r->map_len, (unsigned)r->kernel_mode | r->kernel_flags, r->host_nodes.bits,
+			     maxnode + 1, flags) < 0) {
+		nodemask_format(&r->host_nodes, list, sizeof(list));
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind memory to host-nodes '%s'",
+				  r->id, list);
+	}
+	if (r->home_node >= 0 &&
+	    syscall(SYS_set_mempolicy_home_node, r->ptr, r->map_len, (unsigned long)r->home_node, 0UL) < 0)
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set home-node '%d'", r->id, r->home_node);
+	return EXIT_OK;
 }
 
 int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)

@@ -38,8 +38,15 @@ static void text_region(FILE *out, const struct region *b)
 	fputc('\n', out);
 	nodemask_format(&b->host_nodes, list, sizeof(list));
 	fprintf(out, "  policy:       %s%s%s", policy_names[b->policy], *list ? " " : "", list);
+	if (b->kernel_flags)
+		fprintf(out, ", %s", mode_flag_names(b->kernel_flags, s, sizeof(s)));
+	if (b->home_node >= 0)
+		fprintf(out, ", home node %d", b->home_node);
 	nodemask_format(&pl->kernel_nodes, list, sizeof(list));
-	fprintf(out, " (kernel: %s%s%s)\n", mode_name(pl->kernel_mode), *list ? " " : "", list);
+	fprintf(out, " (kernel: %s%s%s", mode_name(pl->kernel_mode), *list ? " " : "", list);
+	if (pl->kernel_flags)
+		fprintf(out, ", %s", mode_flag_names(pl->kernel_flags, s, sizeof(s)));
+	fputs(")\n", out);
 	if (pl->kind == PAGE_THP) {
 		format_size(pl->huge_bytes, s, sizeof(s));
 		fprintf(out, "  page size:    %s, transparent huge pages on %s\n", page, s);
@@ -123,6 +130,21 @@ void report_text(FILE *out, const struct numamem *nm)
 	}
 }
 
+/* MPOL_F_* bits as an array of property names. */
+static void json_flags(FILE *out, unsigned bits)
+{
+	bool first = true;
+
+	fputc('[', out);
+	for (unsigned f = 0; f < FLAG_COUNT; f++) {
+		if (!(bits & mode_flags[f].bit))
+			continue;
+		fprintf(out, "%s\"%s\"", first ? "" : ",", mode_flags[f].name);
+		first = false;
+	}
+	fputc(']', out);
+}
+
 static void json_region(FILE *out, const struct region *b)
 {
 	const struct placement *pl = &b->placement;
@@ -140,8 +162,16 @@ static void json_region(FILE *out, const struct region *b)
 		fputs("null", out);
 	fprintf(out, ",\"policy\":\"%s\",\"host_nodes\":", policy_names[b->policy]);
 	json_nodes(out, &b->host_nodes);
+	fprintf(out, ",\"mode_flags\":");
+	json_flags(out, b->kernel_flags);
+	if (b->home_node >= 0)
+		fprintf(out, ",\"home_node\":%d", b->home_node);
+	else
+		fputs(",\"home_node\":null", out);
 	fprintf(out, ",\"kernel_policy\":\"%s\",\"kernel_nodes\":", mode_name(pl->kernel_mode));
 	json_nodes(out, &pl->kernel_nodes);
+	fprintf(out, ",\"kernel_mode_flags\":");
+	json_flags(out, pl->kernel_flags);
 	fprintf(out, ",\"prealloc\":%s,\"prealloc_threads\":%u,\"prealloc_cpus\":",
 		b->prealloc ? "true" : "false", b->threads_used);
 	if (b->prealloc_pinned) {
