@@ -413,9 +413,11 @@ void host_memory(const struct nodemask *nodes, struct host_memory mem[NUMAMEM_MA
 
 		if (!nodemask_isset(nodes, n))
 			continue;
-		if (gap && unmanaged && z[n].present > z[n].managed)
-			*avail += (uint64_t)((double)gap * (double)(z[n].present - z[n].managed) /
-					     (double)unmanaged);
+		if (gap && unmanaged && z[n].present > z[n].managed) {
+			mem[n].unmanaged = (uint64_t)((double)gap * (double)(z[n].present - z[n].managed) /
+						      (double)unmanaged);
+			*avail += mem[n].unmanaged;
+		}
 		*avail = *avail > low ? *avail - low : 0;
 	}
 }
@@ -521,6 +523,63 @@ uint64_t host_default_hugepage_size(void)
 
 	meminfo_kb(host_fopen("/proc/meminfo"), &key, &kb, 1);
 	return kb * 1024;
+}
+
+#define TIER_DIR "/sys/devices/virtual/memory_tiering"
+
+bool host_memory_tiers(int tier[NUMAMEM_MAX_NODES])
+{
+	char path[PATH_MAX], buf[4096];
+	DIR *d = opendir(host_path(path, sizeof(path), TIER_DIR));
+	struct dirent *e;
+	bool any = false;
+
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		tier[n] = -1;
+	while (d && (e = readdir(d))) {
+		struct nodemask m = { { 0 } };
+		unsigned id;
+		FILE *f;
+
+		if (sscanf(e->d_name, "memory_tier%u", &id) != 1 || id > INT_MAX)
+			continue;
+		f = host_fopen(TIER_DIR "/%s/nodelist", e->d_name);
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f))
+			parse_kernel_list(buf, &m, NULL);
+		fclose(f);
+		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+			if (nodemask_isset(&m, n))
+				tier[n] = (int)id;
+		any = true;
+	}
+	if (d)
+		closedir(d);
+	return any;
+}
+
+bool host_node_access(unsigned node, unsigned access, struct host_access *a)
+{
+	char path[PATH_MAX];
+	DIR *d = opendir(host_path(path, sizeof(path), NODE_DIR "/node%u/access%u/initiators", node, access));
+	struct dirent *e;
+
+	*a = (struct host_access){ 0 };
+	if (!d)
+		return false;
+	while ((e = readdir(d))) {
+		unsigned n;
+
+		if (sscanf(e->d_name, "node%u", &n) == 1 && n < NUMAMEM_MAX_NODES)
+			nodemask_set(&a->initiators, n);
+	}
+	closedir(d);
+	a->read_bandwidth = read_u64(NODE_DIR "/node%u/access%u/initiators/read_bandwidth", node, access);
+	a->write_bandwidth = read_u64(NODE_DIR "/node%u/access%u/initiators/write_bandwidth", node, access);
+	a->read_latency = read_u64(NODE_DIR "/node%u/access%u/initiators/read_latency", node, access);
+	a->write_latency = read_u64(NODE_DIR "/node%u/access%u/initiators/write_latency", node, access);
+	return true;
 }
 
 unsigned host_interleave_weight(unsigned node)

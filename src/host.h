@@ -57,6 +57,8 @@ uint64_t host_node_total(unsigned node);
  * the nodes in *nodes, every file read once; 0 for other nodes. */
 struct host_memory {
 	uint64_t total, free, available;
+	uint64_t unmanaged; /* of available: the node's share of memory MemTotal
+			       counts that no zone manages yet */
 };
 void host_memory(const struct nodemask *nodes, struct host_memory mem[NUMAMEM_MAX_NODES]);
 /* Free huge pages of page_size bytes on node (-1: all nodes). */
@@ -67,6 +69,18 @@ bool host_has_hugepage_size(uint64_t page_size);
  * (at most max). */
 size_t host_hugepage_sizes(uint64_t *sizes, size_t max);
 uint64_t host_default_hugepage_size(void);
+/* Memory tiers (/sys/devices/virtual/memory_tiering/memory_tierN):
+ * tier[n] is the N whose nodelist holds node n, -1 for none.  False when
+ * the kernel shows no tiers. */
+bool host_memory_tiers(int tier[NUMAMEM_MAX_NODES]);
+/* HMAT access attributes of a node as its target, for access class 0
+ * (nearest initiators) or 1 (nearest CPU initiators): bandwidth in MB/s,
+ * latency in ns, the initiator nodes.  False when sysfs has none. */
+struct host_access {
+	uint64_t read_bandwidth, write_bandwidth, read_latency, write_latency;
+	struct nodemask initiators;
+};
+bool host_node_access(unsigned node, unsigned access, struct host_access *a);
 /* Weighted-interleave weight of a node (1 when unset). */
 unsigned host_interleave_weight(unsigned node);
 

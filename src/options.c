@@ -225,7 +225,7 @@ static const struct opt opts[] = {
 	{ "color", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .handler = opt_color, .arg = "WHEN",
 	  .help = "Colour the map: auto (a terminal, NO_COLOR unset), always or never" },
 	{ "show-nodes", O_FLAG, N(show_nodes), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_SHOW_NODES,
-	  .help = "Show each node's memory, free memory, huge pages, CPUs and distances, and exit" },
+	  .help = "Show each node's memory, tier, huge pages, CPUs, distances and HMAT access, and exit" },
 	{ "quiet", O_FLAG, N(quiet), .scope = CLI_ONLY, .group = G_OUTPUT, .short_name = 'q',
 	  .help = "Print no report and no progress" },
 	{ "help", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .short_name = 'h', .handler = opt_help,
