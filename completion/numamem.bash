@@ -19,7 +19,7 @@
 # shellcheck disable=SC2207,SC2046
 
 # Options that take a value as the next word or after '='.
-_numamem_argopts='--size --backend --thp --color --object --policy --host-nodes --home-node
+_numamem_argopts='--size --backend --thp --color --object --policy --host-nodes --home-node --weights
     --prealloc-threads --prealloc-cpus --prealloc-nodes --mem-path --align
     --offset --rom --hugetlbsize --ready-file --ready-fd --fd --membind
     --interleave --preferred --preferred-many --weighted-interleave
@@ -177,7 +177,7 @@ _numamem_object()
         memory-backend-*)
             # prealloc-cpus and prealloc-nodes are numamem's own options:
             # inside --object a thread-context and prealloc-context say it
-            keys='size policy host-nodes home-node static-nodes relative-nodes
+            keys='size policy host-nodes weights home-node static-nodes relative-nodes
                 numa-balancing merge dump prealloc prealloc-threads
                 prealloc-context share reserve'
             case $type in

@@ -227,6 +227,7 @@ expect "numamem --color=" auto always never
 expect "numamem --object memory-backend-ram,id=r,size=1G,static-nodes=" on off
 expect "numamem --object memory-backend-ram,id=r,size=1G,nu" 1G,numa-balancing=
 expect "numamem --no-rel" --no-relative-nodes
+expect "numamem --object memory-backend-ram,id=r,size=1G,w" 1G,weights=
 _numamem_sysfs=$fake
 expect "numamem --home-node=1" 1 10
 expect "numamem --object memory-backend-ram,id=r,home-node=" 0 1 2 10

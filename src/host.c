@@ -452,6 +452,13 @@ static __attribute__((format(printf, 1, 2))) uint64_t read_u64(const char *fmt, 
 	return v;
 }
 
+unsigned long host_max_map_count(void)
+{
+	uint64_t v = read_u64("/proc/sys/vm/max_map_count");
+
+	return v ? (unsigned long)v : 65530;
+}
+
 int host_overcommit_memory(void)
 {
 	FILE *f = host_fopen("/proc/sys/vm/overcommit_memory");
@@ -580,6 +587,19 @@ bool host_node_access(unsigned node, unsigned access, struct host_access *a)
 	a->read_latency = read_u64(NODE_DIR "/node%u/access%u/initiators/read_latency", node, access);
 	a->write_latency = read_u64(NODE_DIR "/node%u/access%u/initiators/write_latency", node, access);
 	return true;
+}
+
+int host_interleave_auto(void)
+{
+	char buf[16] = "";
+	FILE *f = host_fopen("/sys/kernel/mm/mempolicy/weighted_interleave/auto");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return !strncmp(buf, "true", 4) || buf[0] == '1' || buf[0] == 'Y';
 }
 
 unsigned host_interleave_weight(unsigned node)

@@ -81,9 +81,14 @@ struct host_access {
 	struct nodemask initiators;
 };
 bool host_node_access(unsigned node, unsigned access, struct host_access *a);
+/* Weighted interleave's auto mode (Linux 6.16): 1 on, 0 off, -1 when
+ * the kernel has none. */
+int host_interleave_auto(void);
 /* Weighted-interleave weight of a node (1 when unset). */
 unsigned host_interleave_weight(unsigned node);
 
+/* vm.max_map_count; 65530 (the kernel's default) when unknown. */
+unsigned long host_max_map_count(void);
 /* vm.overcommit_memory (0, 1 or 2); -1 when unknown. */
 int host_overcommit_memory(void);
 /* numactl's list forms that only the running host can resolve, through

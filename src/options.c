@@ -28,7 +28,7 @@ struct parser;
 
 enum opt_type {
 	/* properties of a region: a field of struct region */
-	P_SIZE, P_BOOL, P_TRI, P_UINT, P_NODE, P_POLICY, P_NODES, P_CPUS, P_STRING, P_IGNORE,
+	P_SIZE, P_BOOL, P_TRI, P_UINT, P_NODE, P_WEIGHTS, P_POLICY, P_NODES, P_CPUS, P_STRING, P_IGNORE,
 	/* options of the run */
 	O_FLAG,    /* a bool field of struct numamem */
 	O_HANDLER, /* handled by .handler */
@@ -136,6 +136,8 @@ static const struct opt opts[] = {
 	  .help = "NUMA policy: default, preferred, bind, interleave, preferred-many, weighted-interleave or local" },
 	{ "host-nodes", P_NODES, R(host_nodes), .group = G_PLACEMENT, .arg = "NODES",
 	  .help = "Nodes for the policy: 0-3,5 or all or !LIST" },
+	{ "weights", P_WEIGHTS, R(weights), .has_off = offsetof(struct region, has_weights), .group = G_PLACEMENT,
+	  .arg = "N:W,...", .help = "With interleave or weighted-interleave: stripes on each node N in the ratio of the weights W" },
 	{ "home-node", P_NODE, R(home_node), .group = G_PLACEMENT, .arg = "NODE",
 	  .help = "With bind or preferred-many: allocate on NODE first, the nearest host-nodes next" },
 	{ "static-nodes", P_BOOL, R(flag[FLAG_STATIC_NODES]), .group = G_PLACEMENT,
@@ -458,6 +460,19 @@ static int set_field(const struct opt *o, void *field, const char *value)
 			return fail(EXIT_USAGE, "invalid %s '%s': expected a node number from 0 to %d", o->name, value,
 				    NUMAMEM_MAX_NODES - 1);
 		*(int *)field = (int)ul;
+		return EXIT_OK;
+	case P_WEIGHTS:
+		r = parse_weights(value, field, &ul);
+		if (r == -ERANGE)
+			return fail(EXIT_USAGE, "invalid weights '%s': node %lu is above the highest possible, %d", value, ul,
+				    NUMAMEM_MAX_NODES - 1);
+		if (r == -EDOM)
+			return fail(EXIT_USAGE, "invalid weights '%s': node %lu has weight 0; weights are from 1 to 255",
+				    value, ul);
+		if (r == -EOVERFLOW)
+			return fail(EXIT_USAGE, "invalid weights '%s': the weight of node %lu is above 255", value, ul);
+		if (r < 0)
+			return fail(EXIT_USAGE, "invalid weights '%s': expected NODE:WEIGHT,... such as 0:3,1:1", value);
 		return EXIT_OK;
 	case P_POLICY:
 		r = parse_name(value, policy_names, ARRAY_SIZE(policy_names));

@@ -287,6 +287,24 @@ static int check_policy(const struct region *r)
 		return fail(EXIT_USAGE, "home-node '%d' of region '%s': not one of host-nodes '%s'", r->home_node,
 			    r->id, list);
 	}
+	if (r->has_weights && r->policy != POLICY_INTERLEAVE && r->policy != POLICY_WEIGHTED_INTERLEAVE)
+		return fail(EXIT_USAGE, "weights of region '%s': need policy interleave or weighted-interleave, not '%s'",
+			    r->id, policy_names[r->policy]);
+	for (unsigned n = 0; r->has_weights && n < NUMAMEM_MAX_NODES; n++) {
+		char list[64];
+
+		nodemask_format(&r->host_nodes, list, sizeof(list));
+		if (r->weights[n] && !nodemask_isset(&r->host_nodes, n))
+			return fail(EXIT_USAGE, "weights of region '%s': node %u is not one of host-nodes '%s'", r->id, n,
+				    list);
+		if (!r->weights[n] && nodemask_isset(&r->host_nodes, n))
+			return fail(EXIT_USAGE, "weights of region '%s': node %u of host-nodes '%s' has no weight", r->id,
+				    n, list);
+	}
+	for (unsigned f = 0; r->has_weights && f < FLAG_COUNT; f++)
+		if (r->flag[f])
+			return fail(EXIT_USAGE, "weights of region '%s': %s does not apply to numamem's stripes", r->id,
+				    mode_flags[f].name);
 	if (r->flag[FLAG_NUMA_BALANCING] && r->policy != POLICY_BIND)
 		return fail(EXIT_USAGE, "region '%s': numa-balancing needs policy 'bind', not '%s'", r->id,
 			    policy_names[r->policy]);
@@ -380,7 +398,8 @@ static int check_host(const struct region *r)
 		return fail(EXIT_UNAVAILABLE,
 			    "region '%s': 'reserve=off' cannot be honoured: vm.overcommit_memory is 2, which reserves every private writable page",
 			    r->id);
-	status = check_mode_on_host((int)r->policy);
+	/* with weights numamem stripes with bind, on any kernel */
+	status = r->has_weights ? EXIT_OK : check_mode_on_host((int)r->policy);
 	if (status)
 		return status;
 	if (r->home_node >= 0 && !host_kernel_has_home_node())
@@ -418,7 +437,7 @@ int region_validate(struct region *r)
 	else if (region_private_copy(r))
 		warn_msg("region '%s': a %s with share=off keeps every page written twice (shared memory and private copy); share=on avoids it",
 			 r->id, region_kind_name(r));
-	r->kernel_mode = effective_mode(r);
+	r->kernel_mode = r->has_weights ? POLICY_BIND : effective_mode(r);
 	r->kernel_flags = mode_flag_bits(region_flags(r));
 	if (r->policy == POLICY_PREFERRED && nodemask_weight(&r->host_nodes) > 1 &&
 	    r->kernel_mode == POLICY_PREFERRED)
@@ -486,6 +505,81 @@ static void advise_thp(const struct region *r)
 		warn_msg("region '%s': transparent huge pages unavailable: %s", r->id, strerror(errno));
 }
 
+/* weights: the node of stripe i, in a period of sum(weights) stripes
+ * where each node has its weight's run, nodes in ascending order. */
+static unsigned stripe_node(const struct region *r, uint64_t i)
+{
+	unsigned sum = 0, k;
+
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		sum += r->weights[n];
+	k = (unsigned)(i % sum);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (k < r->weights[n])
+			return n;
+		k -= r->weights[n];
+	}
+	return 0;
+}
+
+/* mbind ranges (each its own VMA) for stripes of this size. */
+static unsigned long count_runs(const struct region *r, size_t stripe)
+{
+	uint64_t stripes = (r->map_len + stripe - 1) / stripe;
+	unsigned long runs = 0;
+	unsigned last = NUMAMEM_MAX_NODES;
+
+	for (uint64_t i = 0; i < stripes; i++) {
+		unsigned n = stripe_node(r, i);
+
+		runs += n != last;
+		last = n;
+	}
+	return runs;
+}
+
+/* The smallest stripe (2 MiB or the page size, doubled as needed) whose
+ * ranges stay within a sixteenth of vm.max_map_count: fine enough that
+ * every node serves its share of any large access, and far from the
+ * limit where mmap() and mbind() start to fail. */
+static void choose_stripe(struct region *r)
+{
+	size_t stripe = r->page_size > (2UL << 20) ? r->page_size : 2UL << 20;
+
+	r->max_map_count = host_max_map_count();
+	while (count_runs(r, stripe) > r->max_map_count / 16 && stripe < r->map_len)
+		stripe *= 2;
+	r->stripe = stripe;
+	r->vmas = count_runs(r, stripe);
+}
+
+/* weights: bind each run of stripes to its node. */
+static int bind_stripes(struct region *r)
+{
+	uint64_t stripes, i = 0;
+	char *base = r->ptr;
+
+	choose_stripe(r);
+	stripes = (r->map_len + r->stripe - 1) / r->stripe;
+	while (i < stripes) {
+		unsigned n = stripe_node(r, i);
+		uint64_t j = i + 1;
+		struct nodemask one = { { 0 } };
+		size_t off, len;
+
+		while (j < stripes && stripe_node(r, j) == n)
+			j++;
+		off = (size_t)(i * r->stripe);
+		len = j == stripes ? r->map_len - off : (size_t)((j - i) * r->stripe);
+		nodemask_set(&one, n);
+		if (mbind(base + off, len, MPOL_BIND, one.bits, nodemask_maxnode(&one) + 1,
+			  MPOL_MF_STRICT | MPOL_MF_MOVE) < 0)
+			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind a stripe to node %u", r->id, n);
+		i = j;
+	}
+	return EXIT_OK;
+}
+
 /* mbind, with maxnode + 1 as QEMU passes it. */
 static int bind_memory(struct region *r)
 {
@@ -493,6 +587,8 @@ static int bind_memory(struct region *r)
 	const unsigned flags = MPOL_MF_STRICT | MPOL_MF_MOVE;
 	char list[64];
 
+	if (r->has_weights)
+		return bind_stripes(r);
 	if (r->policy == POLICY_LOCAL) {
 		if (mbind(r->ptr, r->map_len, MPOL_LOCAL, NULL, 0, flags) < 0)
 			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set policy local", r->id);

@@ -85,6 +85,8 @@ struct region {
 	struct nodemask host_nodes;
 	bool flag[FLAG_COUNT]; /* static-nodes, relative-nodes, numa-balancing */
 	int home_node;         /* set_mempolicy_home_node(2); -1: none */
+	bool has_weights;      /* weights=N:W,...: numamem's own striping */
+	unsigned weights[NUMAMEM_MAX_NODES];
 	bool merge, dump, prealloc, reserve;
 	enum tristate share;   /* AUTO: the kind's default */
 	enum tristate thp;     /* AUTO: the kind's default */
@@ -113,6 +115,9 @@ struct region {
 	bool overlapped;       /* prealloc ran alongside other regions' */
 	int kernel_mode;       /* MPOL_* used for mbind */
 	unsigned kernel_flags; /* MPOL_F_* bits given to mbind with it */
+	size_t stripe;         /* weights: bytes per stripe bound to one node */
+	unsigned long vmas;    /* weights: mbind ranges (VMAs) the stripes make */
+	unsigned long max_map_count; /* vm.max_map_count when striped */
 	unsigned threads_used;
 	bool prealloc_pinned;
 	cpu_set_t prealloc_cpuset;  /* where prealloc threads ran */

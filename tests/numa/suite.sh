@@ -337,6 +337,15 @@ place() {
 	if [ -n "${P_MAPS_POLICY:-}" ] && ! grep -q -E "$P_MAPS_POLICY" "$WORK/wit.policy"; then
 		p_fail="$p_fail numa_maps policy '$(cat "$WORK/wit.policy")' does not match /$P_MAPS_POLICY/;"
 	fi
+	# P_VMAS=json: the VMAs numa_maps shows in the region are the JSON "vmas"
+	if [ "${P_VMAS:-}" = json ]; then
+		p_spans=$(sed -n 's/^# witness: region spans \([0-9]*\) VMAs$/\1/p' "$WORK/wdiag")
+		p_jvmas=$(jnum vmas "$WORK/out")
+		[ "${p_spans:-1}" = "$p_jvmas" ] || p_fail="$p_fail numa_maps shows ${p_spans:-1} VMAs, JSON vmas $p_jvmas;"
+		note "  weights: $(sed -n 's/.*"weights":\({[^}]*}[^}]*}[^}]*}\).*/\1/p' "$WORK/out"); VMAs in numa_maps: ${p_spans:-1}"
+		awk -v a="$p_addr" 'BEGIN { lo = 0 } { s = $1; sub(/^0+/, "", s) } s == a { lo = 1 } lo && n < 3 { print "#     numa_maps: " $0; n++ }' \
+			"$WORK/numa_maps"
+	fi
 	p_flags=$(sed -n 's/.*"kernel_mode_flags":\(\[[^]]*\]\).*/\1/p' "$WORK/out")
 	if [ -n "${P_FLAGS:-}" ] && [ "$p_flags" != "$P_FLAGS" ]; then
 		p_fail="$p_fail JSON kernel_mode_flags $p_flags, expected $P_FLAGS;"
@@ -501,6 +510,23 @@ for backend in ram memfd file shm hugetlb; do
 		P_MAPS_POLICY="^bind=balancing:" P_FLAGS='["numa-balancing"]'
 		place "$b: bind $TWO numa-balancing" "$bargs" "in:$TWO" --policy=bind --host-nodes=$TWO --numa-balancing
 		P_MAPS_POLICY="" P_FLAGS=""
+		# numamem's own weights: stripes bound in a 3:1 pattern, on any
+		# kernel, the global weights read before and after, unchanged
+		wi_before=$(cat $WI/node* 2>/dev/null | tr '\n' ' ')
+		P_VMAS=json
+		place "$b: interleave weights $A:3,$B:1" "$bargs" "share:$A:3,$B:1" \
+			--policy=interleave --host-nodes=$TWO --weights=$A:3,$B:1
+		place "$b: weighted-interleave weights $A:1,$B:3 (any kernel)" "$bargs" "share:$A:1,$B:3" \
+			--policy=weighted-interleave --host-nodes=$TWO --weights=$A:1,$B:3
+		P_VMAS=""
+		if want "$b: interleave weights"; then
+			wi_after=$(cat $WI/node* 2>/dev/null | tr '\n' ' ')
+			if [ "$wi_before" = "$wi_after" ]; then
+				ok "$b: weights left the sysfs weights alone ('${wi_before:-no weighted_interleave directory}')"
+			else
+				not_ok "$b: weights left the sysfs weights alone (before '$wi_before', after '$wi_after')"
+			fi
+		fi
 		# home node: bound to every memory node, allocated on C although the
 		# prealloc threads run on nodes with CPUs (THP off: a THP fault
 		# takes the local node when the policy allows it, before the home
