@@ -21,7 +21,7 @@
 # shellcheck disable=SC2207,SC2046
 
 # Options that take a value as the next word or after '='.
-_numamem_argopts='--size --backend --thp --color --object --policy --host-nodes
+_numamem_argopts='--size --backend --thp --color --object --policy --host-nodes --home-node --weights
     --prealloc-threads --prealloc-cpus --prealloc-nodes --mem-path --align
     --offset --rom --hugetlbsize --ready-file --ready-fd --fd --membind
     --interleave --preferred --preferred-many --weighted-interleave
@@ -30,7 +30,7 @@ _numamem_argopts='--size --backend --thp --color --object --policy --host-nodes
 _numamem_shortargs='-m -i -p -P -w -N -C'
 # --[no]X toggles.
 _numamem_toggles='share reserve merge dump prealloc discard-data readonly
-    pmem hugetlb seal'
+    pmem hugetlb seal static-nodes relative-nodes numa-balancing'
 # Options without a value (short ones included).
 _numamem_flags='--fork --json --verify --report --map --show-nodes --measure --quiet --help --version
     --localalloc --balancing -q -h -V -l -b'
@@ -132,6 +132,9 @@ _numamem_object()
                 COMPREPLY=($(compgen -W 'default preferred bind interleave
                     preferred-many weighted-interleave local' -- "$val"))
                 ;;
+            home-node)
+                COMPREPLY=($(compgen -W "$(_numamem_nodes)" -- "$val"))
+                ;;
             host-nodes | prealloc-nodes | node-affinity)
                 _numamem_list "$val" 1 $(_numamem_nodes)
                 ;;
@@ -141,7 +144,8 @@ _numamem_object()
             rom | share)
                 COMPREPLY=($(compgen -W 'on off auto' -- "$val"))
                 ;;
-            merge | dump | prealloc | reserve | discard-data | readonly | pmem | hugetlb | seal)
+            merge | dump | prealloc | reserve | discard-data | readonly | pmem | hugetlb | seal | static-nodes | \
+            relative-nodes | numa-balancing)
                 COMPREPLY=($(compgen -W 'on off' -- "$val"))
                 ;;
             hugetlbsize)
@@ -175,7 +179,8 @@ _numamem_object()
         memory-backend-*)
             # prealloc-cpus and prealloc-nodes are numamem's own options:
             # inside --object a thread-context and prealloc-context say it
-            keys='size policy host-nodes merge dump prealloc prealloc-threads
+            keys='size policy host-nodes weights home-node static-nodes relative-nodes
+                numa-balancing merge dump prealloc prealloc-threads
                 prealloc-context share reserve'
             case $type in
                 memory-backend-file)
@@ -303,6 +308,9 @@ _numamem()
             ;;
         --prealloc-cpus | --physcpubind | -C)
             _numamem_list "$cur" 0 $(_numamem_cpus)
+            ;;
+        --home-node)
+            COMPREPLY=($(compgen -W "$(_numamem_nodes)" -- "$cur"))
             ;;
         --pid)
             local d pids=()

@@ -221,7 +221,7 @@ nospace "numamem --object m"
 expect "numamem --object=th" thread-context,id=
 expect "numamem --object memory-backend-file,id=f0,me" f0,mem-path= f0,merge=
 has "numamem --object memory-backend-memfd,id=m0,size=1G," 1G,hugetlb= 1G,seal= 1G,policy= 1G,host-nodes=
-expect "numamem --object memory-backend-ram,id=r,size=1G,s" 1G,share=
+expect "numamem --object memory-backend-ram,id=r,size=1G,s" 1G,static-nodes= 1G,share=
 # numamem's own --prealloc-cpus/--prealloc-nodes are refused inside --object
 expect "numamem --object memory-backend-ram,id=r,size=1G,prealloc-" 1G,prealloc-threads= 1G,prealloc-context=
 expect "numamem --color=" auto always never
@@ -230,6 +230,14 @@ expect "numamem --hold --control=s" stdio
 expect "numamem --hold --traffic=" read write copy
 expect "numamem --connect=/tmp/s q" query quit
 expect "numamem --connect /tmp/s query d" del
+expect "numamem --object memory-backend-ram,id=r,size=1G,static-nodes=" on off
+expect "numamem --object memory-backend-ram,id=r,size=1G,nu" 1G,numa-balancing=
+expect "numamem --no-rel" --no-relative-nodes
+expect "numamem --object memory-backend-ram,id=r,size=1G,w" 1G,weights=
+_numamem_sysfs=$fake
+expect "numamem --home-node=1" 1 10
+expect "numamem --object memory-backend-ram,id=r,home-node=" 0 1 2 10
+_numamem_sysfs=$real_sysfs
 expect "numamem --object=memory-backend-ram,id=r,policy=in" interleave
 _numamem_sysfs=$fake
 expect "numamem --object thread-context,id=tc,node-affinity=1" 1 10

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -412,9 +413,11 @@ void host_memory(const struct nodemask *nodes, struct host_memory mem[NUMAMEM_MA
 
 		if (!nodemask_isset(nodes, n))
 			continue;
-		if (gap && unmanaged && z[n].present > z[n].managed)
-			*avail += (uint64_t)((double)gap * (double)(z[n].present - z[n].managed) /
-					     (double)unmanaged);
+		if (gap && unmanaged && z[n].present > z[n].managed) {
+			mem[n].unmanaged = (uint64_t)((double)gap * (double)(z[n].present - z[n].managed) /
+						      (double)unmanaged);
+			*avail += mem[n].unmanaged;
+		}
 		*avail = *avail > low ? *avail - low : 0;
 	}
 }
@@ -447,6 +450,13 @@ static __attribute__((format(printf, 1, 2))) uint64_t read_u64(const char *fmt, 
 		v = 0;
 	fclose(f);
 	return v;
+}
+
+unsigned long host_max_map_count(void)
+{
+	uint64_t v = read_u64("/proc/sys/vm/max_map_count");
+
+	return v ? (unsigned long)v : 65530;
 }
 
 int host_overcommit_memory(void)
@@ -522,6 +532,76 @@ uint64_t host_default_hugepage_size(void)
 	return kb * 1024;
 }
 
+#define TIER_DIR "/sys/devices/virtual/memory_tiering"
+
+bool host_memory_tiers(int tier[NUMAMEM_MAX_NODES])
+{
+	char path[PATH_MAX], buf[4096];
+	DIR *d = opendir(host_path(path, sizeof(path), TIER_DIR));
+	struct dirent *e;
+	bool any = false;
+
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		tier[n] = -1;
+	while (d && (e = readdir(d))) {
+		struct nodemask m = { { 0 } };
+		unsigned id;
+		FILE *f;
+
+		if (sscanf(e->d_name, "memory_tier%u", &id) != 1 || id > INT_MAX)
+			continue;
+		f = host_fopen(TIER_DIR "/%s/nodelist", e->d_name);
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f))
+			parse_kernel_list(buf, &m, NULL);
+		fclose(f);
+		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+			if (nodemask_isset(&m, n))
+				tier[n] = (int)id;
+		any = true;
+	}
+	if (d)
+		closedir(d);
+	return any;
+}
+
+bool host_node_access(unsigned node, unsigned access, struct host_access *a)
+{
+	char path[PATH_MAX];
+	DIR *d = opendir(host_path(path, sizeof(path), NODE_DIR "/node%u/access%u/initiators", node, access));
+	struct dirent *e;
+
+	*a = (struct host_access){ 0 };
+	if (!d)
+		return false;
+	while ((e = readdir(d))) {
+		unsigned n;
+
+		if (sscanf(e->d_name, "node%u", &n) == 1 && n < NUMAMEM_MAX_NODES)
+			nodemask_set(&a->initiators, n);
+	}
+	closedir(d);
+	a->read_bandwidth = read_u64(NODE_DIR "/node%u/access%u/initiators/read_bandwidth", node, access);
+	a->write_bandwidth = read_u64(NODE_DIR "/node%u/access%u/initiators/write_bandwidth", node, access);
+	a->read_latency = read_u64(NODE_DIR "/node%u/access%u/initiators/read_latency", node, access);
+	a->write_latency = read_u64(NODE_DIR "/node%u/access%u/initiators/write_latency", node, access);
+	return true;
+}
+
+int host_interleave_auto(void)
+{
+	char buf[16] = "";
+	FILE *f = host_fopen("/sys/kernel/mm/mempolicy/weighted_interleave/auto");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return !strncmp(buf, "true", 4) || buf[0] == '1' || buf[0] == 'Y';
+}
+
 unsigned host_interleave_weight(unsigned node)
 {
 	uint64_t w = read_u64("/sys/kernel/mm/mempolicy/weighted_interleave/node%u", node);
@@ -532,19 +612,19 @@ unsigned host_interleave_weight(unsigned node)
 /* A question to the running kernel, never to a recorded tree: so the
  * nodes it names are the ones the kernel itself allows (libnuma asks it
  * with get_mempolicy). */
-bool host_kernel_has_mode(int mode)
+/* mbind() of one page with mode (and its flags) on the nodes this
+ * process may use: false only when the kernel says EINVAL. */
+static bool kernel_takes(int mode)
 {
-	static int known[8]; /* 0 unknown, 1 yes, 2 no */
+	int base = mode & 0xff;
+	bool nodeless = base == MPOL_DEFAULT || base == 4; /* MPOL_LOCAL */
 	struct nodemask mask = { { 0 } };
 	struct bitmask *allowed;
 	size_t len = (size_t)sysconf(_SC_PAGESIZE);
+	bool yes;
 	void *p;
 	int r;
 
-	if (mode < 0 || mode >= 8)
-		return false;
-	if (known[mode])
-		return known[mode] == 1;
 	allowed = numa_get_mems_allowed();
 	for (unsigned n = 0; allowed && n < allowed->size && n < NUMAMEM_MAX_NODES; n++)
 		if (numa_bitmask_isbitset(allowed, n))
@@ -554,11 +634,51 @@ bool host_kernel_has_mode(int mode)
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return true; /* cannot tell: let mbind() decide */
-	r = mbind(p, len, mode, mode == MPOL_DEFAULT || mode == 4 ? NULL : mask.bits,
-		  mode == MPOL_DEFAULT || mode == 4 ? 0 : NUMAMEM_MAX_NODES + 1, 0);
-	known[mode] = (r == 0 || errno != EINVAL) ? 1 : 2;
+	r = mbind(p, len, (unsigned)mode, nodeless ? NULL : mask.bits, nodeless ? 0 : NUMAMEM_MAX_NODES + 1, 0);
+	yes = r == 0 || errno != EINVAL;
 	munmap(p, len);
+	return yes;
+}
+
+bool host_kernel_has_mode(int mode)
+{
+	static int known[8]; /* 0 unknown, 1 yes, 2 no */
+
+	if (mode < 0 || mode >= 8)
+		return false;
+	if (!known[mode])
+		known[mode] = kernel_takes(mode) ? 1 : 2;
 	return known[mode] == 1;
+}
+
+bool host_kernel_has_home_node(void)
+{
+	static int known; /* 0 unknown, 1 yes, 2 no */
+	size_t len = (size_t)sysconf(_SC_PAGESIZE);
+	void *p;
+
+	if (known)
+		return known == 1;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return true; /* cannot tell: let the call itself say */
+	/* no policy on the range: the kernel has the call if it does not
+	 * answer ENOSYS (it skips a range without a policy) */
+	known = syscall(SYS_set_mempolicy_home_node, p, len, 0UL, 0UL) < 0 && errno == ENOSYS ? 2 : 1;
+	munmap(p, len);
+	return known == 1;
+}
+
+bool host_kernel_has_flag(int mode, unsigned flag)
+{
+	static int known[8][16]; /* per mode and flag bit: 0 unknown, 1 yes, 2 no */
+	int bit = __builtin_ctz(flag | 1u << 31);
+
+	if (mode < 0 || mode >= 8 || bit >= 16)
+		return false;
+	if (!known[mode][bit])
+		known[mode][bit] = kernel_takes(mode | (int)flag) ? 1 : 2;
+	return known[mode][bit] == 1;
 }
 
 const char *host_kernel_release(void)

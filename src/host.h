@@ -16,6 +16,10 @@
 
 #include "parse.h"
 
+#ifndef SYS_set_mempolicy_home_node
+#define SYS_set_mempolicy_home_node 450 /* the same on every architecture since 5.17 */
+#endif
+
 /* Nodes present (online) / with memory / allowed for this process
  * (Mems_allowed_list). */
 void host_nodes_present(struct nodemask *m);
@@ -53,6 +57,8 @@ uint64_t host_node_total(unsigned node);
  * the nodes in *nodes, every file read once; 0 for other nodes. */
 struct host_memory {
 	uint64_t total, free, available;
+	uint64_t unmanaged; /* of available: the node's share of memory MemTotal
+			       counts that no zone manages yet */
 };
 void host_memory(const struct nodemask *nodes, struct host_memory mem[NUMAMEM_MAX_NODES]);
 /* Free huge pages of page_size bytes on node (-1: all nodes). */
@@ -63,9 +69,26 @@ bool host_has_hugepage_size(uint64_t page_size);
  * (at most max). */
 size_t host_hugepage_sizes(uint64_t *sizes, size_t max);
 uint64_t host_default_hugepage_size(void);
+/* Memory tiers (/sys/devices/virtual/memory_tiering/memory_tierN):
+ * tier[n] is the N whose nodelist holds node n, -1 for none.  False when
+ * the kernel shows no tiers. */
+bool host_memory_tiers(int tier[NUMAMEM_MAX_NODES]);
+/* HMAT access attributes of a node as its target, for access class 0
+ * (nearest initiators) or 1 (nearest CPU initiators): bandwidth in MB/s,
+ * latency in ns, the initiator nodes.  False when sysfs has none. */
+struct host_access {
+	uint64_t read_bandwidth, write_bandwidth, read_latency, write_latency;
+	struct nodemask initiators;
+};
+bool host_node_access(unsigned node, unsigned access, struct host_access *a);
+/* Weighted interleave's auto mode (Linux 6.16): 1 on, 0 off, -1 when
+ * the kernel has none. */
+int host_interleave_auto(void);
 /* Weighted-interleave weight of a node (1 when unset). */
 unsigned host_interleave_weight(unsigned node);
 
+/* vm.max_map_count; 65530 (the kernel's default) when unknown. */
+unsigned long host_max_map_count(void);
 /* vm.overcommit_memory (0, 1 or 2); -1 when unknown. */
 int host_overcommit_memory(void);
 /* numactl's list forms that only the running host can resolve, through
@@ -80,6 +103,10 @@ int host_resolve_cpus(const char *s, cpu_set_t *set, char *why, size_t len);
 
 /* Does the running kernel accept this MPOL_* mode for mbind()? */
 bool host_kernel_has_mode(int mode);
+/* Does the running kernel have set_mempolicy_home_node(2) (Linux 5.17)? */
+bool host_kernel_has_home_node(void);
+/* And this mode with an MPOL_F_* flag (one bit)? */
+bool host_kernel_has_flag(int mode, unsigned flag);
 /* "6.1.0-28-cloud-amd64" */
 const char *host_kernel_release(void);
 

@@ -1,5 +1,6 @@
 /* --show-nodes: per node memory, free memory, huge pages of every size,
- * CPUs, distances, and whether this process may use it. */
+ * CPUs, distances, memory tier, HMAT access attributes, and whether this
+ * process may use it. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -16,7 +17,19 @@ struct overview {
 	uint64_t sizes[8];          /* huge page sizes, ascending */
 	size_t nsizes;
 	struct host_memory mem[NUMAMEM_MAX_NODES];
+	int tier[NUMAMEM_MAX_NODES];  /* -1: in no tier */
 };
+
+/* HMAT access classes: 0, nearest initiators; 1, nearest CPU initiators. */
+#define ACCESS_CLASSES 2
+
+static void json_tier(FILE *out, int tier)
+{
+	if (tier >= 0)
+		fprintf(out, "%d", tier);
+	else
+		fputs("null", out);
+}
 
 /* One node: its CPUs (all of them, allowed to this process or not) and
  * distances are read here. */
@@ -42,6 +55,20 @@ static void node_json(FILE *out, const struct overview *o, unsigned n, bool firs
 	for (unsigned m = 0, k = 0; m < NUMAMEM_MAX_NODES; m++)
 		if (nodemask_isset(&o->present, m))
 			fprintf(out, "%s\"%u\":%d", k++ ? "," : "", m, dist[m]);
+	fprintf(out, "},\"unmanaged_bytes\":%" PRIu64 ",\"memory_tier\":", o->mem[n].unmanaged);
+	json_tier(out, o->tier[n]);
+	fprintf(out, ",\"access\":{");
+	for (unsigned c = 0, k = 0; c < ACCESS_CLASSES; c++) {
+		struct host_access a;
+
+		if (!host_node_access(n, c, &a))
+			continue;
+		fprintf(out, "%s\"access%u\":{\"initiators\":", k++ ? "," : "", c);
+		json_nodes(out, &a.initiators);
+		fprintf(out, ",\"read_bandwidth_mbps\":%" PRIu64 ",\"write_bandwidth_mbps\":%" PRIu64
+			     ",\"read_latency_ns\":%" PRIu64 ",\"write_latency_ns\":%" PRIu64 "}",
+			a.read_bandwidth, a.write_bandwidth, a.read_latency, a.write_latency);
+	}
 	fprintf(out, "}}");
 }
 
@@ -49,7 +76,7 @@ static void node_text(FILE *out, const struct overview *o, unsigned n)
 {
 	bool usable = nodemask_isset(&o->allowed, n) && nodemask_isset(&o->memory, n);
 	int dist[NUMAMEM_MAX_NODES];
-	char cpus[256], a[32], b[32], c[32];
+	char cpus[256], a[32], b[32], c[32], tier[16];
 	cpu_set_t set;
 
 	host_node_cpus_all(n, &set);
@@ -58,7 +85,11 @@ static void node_text(FILE *out, const struct overview *o, unsigned n)
 	format_size(o->mem[n].total, a, sizeof(a));
 	format_size(o->mem[n].free, b, sizeof(b));
 	format_size(o->mem[n].available, c, sizeof(c));
-	fprintf(out, "%-5u %12s %12s %12s", n, a, b, c);
+	if (o->tier[n] >= 0)
+		snprintf(tier, sizeof(tier), "%d", o->tier[n]);
+	else
+		snprintf(tier, sizeof(tier), "-");
+	fprintf(out, "%-5u %4s %12s %12s %12s", n, tier, a, b, c);
 	for (size_t i = 0; i < o->nsizes; i++) {
 		char col[48];
 
@@ -70,8 +101,45 @@ static void node_text(FILE *out, const struct overview *o, unsigned n)
 		*cpus ? cpus : "-");
 	for (unsigned m = 0; m < NUMAMEM_MAX_NODES; m++)
 		if (nodemask_isset(&o->present, m))
-			fprintf(out, " %d", dist[m]);
+			fprintf(out, " %4d", dist[m]);
 	fputc('\n', out);
+}
+
+/* The HMAT table, when sysfs has access attributes for any node. */
+static void access_text(FILE *out, const struct overview *o)
+{
+	bool header = false;
+
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		for (unsigned c = 0; nodemask_isset(&o->present, n) && c < ACCESS_CLASSES; c++) {
+			struct host_access a;
+			char list[64];
+
+			if (!host_node_access(n, c, &a))
+				continue;
+			if (!header)
+				fprintf(out, "\n%-5s %-8s %-12s %11s %11s %9s %9s\n", "NODE", "ACCESS", "INITIATORS",
+					"READ MB/s", "WRITE MB/s", "READ ns", "WRITE ns");
+			header = true;
+			nodemask_format(&a.initiators, list, sizeof(list));
+			fprintf(out, "%-5u access%-2u %-12s %11" PRIu64 " %11" PRIu64 " %9" PRIu64 " %9" PRIu64 "\n", n, c,
+				*list ? list : "-", a.read_bandwidth, a.write_bandwidth, a.read_latency, a.write_latency);
+		}
+	}
+}
+
+/* AVAILABLE above what a node's zones hold deserves a word. */
+static void unmanaged_text(FILE *out, const struct overview *o)
+{
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		char sz[32];
+
+		if (!nodemask_isset(&o->present, n) || !o->mem[n].unmanaged)
+			continue;
+		format_size(o->mem[n].unmanaged, sz, sizeof(sz));
+		fprintf(out, "note: node %u's AVAILABLE counts %s that MemTotal holds but no zone manages yet "
+			     "(memory accepted or onlined lazily); see AVAILABLE in numamem(1)\n", n, sz);
+	}
 }
 
 void nodes_show(FILE *out, bool json)
@@ -84,12 +152,13 @@ void nodes_show(FILE *out, bool json)
 	host_memory(&o.present, o.mem);
 	host_nodes_with_memory(&o.memory);
 	host_nodes_allowed(&o.allowed);
+	host_memory_tiers(o.tier);
 	if (json) {
 		fprintf(out, "{\"version\":1");
 		json_origin(out);
 		fprintf(out, ",\"nodes\":[");
 	} else {
-		fprintf(out, "%-5s %12s %12s %12s", "NODE", "TOTAL", "FREE", "AVAILABLE");
+		fprintf(out, "%-5s %4s %12s %12s %12s", "NODE", "TIER", "TOTAL", "FREE", "AVAILABLE");
 		for (size_t i = 0; i < o.nsizes; i++) {
 			char h[32], col[48];
 
@@ -97,7 +166,16 @@ void nodes_show(FILE *out, bool json)
 			snprintf(col, sizeof(col), "HUGE %s", h);
 			fprintf(out, " %14s", col);
 		}
-		fprintf(out, "  %-6s %-12s %s\n", "USABLE", "CPUS", "DISTANCES");
+		fprintf(out, "  %-6s %-12s", "USABLE", "CPUS");
+		/* distance columns, each headed by the node it leads to */
+		for (unsigned m = 0; m < NUMAMEM_MAX_NODES; m++) {
+			char col[16];
+
+			snprintf(col, sizeof(col), "->%u", m);
+			if (nodemask_isset(&o.present, m))
+				fprintf(out, " %4s", col);
+		}
+		fputc('\n', out);
 	}
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		if (!nodemask_isset(&o.present, n))
@@ -108,6 +186,10 @@ void nodes_show(FILE *out, bool json)
 			node_text(out, &o, n);
 		first = false;
 	}
-	if (json)
+	if (json) {
 		fprintf(out, "]}\n");
+		return;
+	}
+	access_text(out, &o);
+	unmanaged_text(out, &o);
 }

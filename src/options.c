@@ -31,7 +31,7 @@ struct parser;
 
 enum opt_type {
 	/* properties of a region: a field of struct region */
-	P_SIZE, P_BOOL, P_TRI, P_UINT, P_POLICY, P_NODES, P_CPUS, P_STRING, P_IGNORE,
+	P_SIZE, P_BOOL, P_TRI, P_UINT, P_NODE, P_WEIGHTS, P_POLICY, P_NODES, P_CPUS, P_STRING, P_IGNORE,
 	/* options of the run */
 	O_FLAG,    /* a bool field of struct numamem */
 	O_HANDLER, /* handled by .handler */
@@ -151,6 +151,16 @@ static const struct opt opts[] = {
 	  .help = "NUMA policy: default, preferred, bind, interleave, preferred-many, weighted-interleave or local" },
 	{ "host-nodes", P_NODES, R(host_nodes), .group = G_PLACEMENT, .arg = "NODES",
 	  .help = "Nodes for the policy: 0-3,5 or all or !LIST" },
+	{ "weights", P_WEIGHTS, R(weights), .has_off = offsetof(struct region, has_weights), .group = G_PLACEMENT,
+	  .arg = "N:W,...", .help = "With interleave or weighted-interleave: stripes on each node N in the ratio of the weights W" },
+	{ "home-node", P_NODE, R(home_node), .group = G_PLACEMENT, .arg = "NODE",
+	  .help = "With bind or preferred-many: allocate on NODE first, the nearest host-nodes next" },
+	{ "static-nodes", P_BOOL, R(flag[FLAG_STATIC_NODES]), .group = G_PLACEMENT,
+	  .help = "Keep host-nodes as given when the allowed nodes change (MPOL_F_STATIC_NODES)" },
+	{ "relative-nodes", P_BOOL, R(flag[FLAG_RELATIVE_NODES]), .group = G_PLACEMENT,
+	  .help = "Read host-nodes relative to the allowed nodes (MPOL_F_RELATIVE_NODES)" },
+	{ "numa-balancing", P_BOOL, R(flag[FLAG_NUMA_BALANCING]), .group = G_PLACEMENT,
+	  .help = "With policy bind: let NUMA balancing move pages among host-nodes (Linux 5.12)" },
 
 	{ "prealloc", P_BOOL, R(prealloc), .group = G_PREALLOC,
 	  .help = "Preallocate the memory after the policy is set" },
@@ -246,7 +256,7 @@ static const struct opt opts[] = {
 	{ "color", O_HANDLER, .scope = CLI_ONLY, .group = G_OUTPUT, .handler = opt_color, .arg = "WHEN",
 	  .help = "Colour the map: auto (a terminal, NO_COLOR unset), always or never" },
 	{ "show-nodes", O_FLAG, N(show_nodes), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_SHOW_NODES,
-	  .help = "Show each node's memory, free memory, huge pages, CPUs and distances, and exit" },
+	  .help = "Show each node's memory, tier, huge pages, CPUs, distances and HMAT access, and exit" },
 	{ "measure", O_FLAG, N(measure), .scope = CLI_ONLY, .group = G_OUTPUT, .seen = SEEN_MEASURE,
 	  .help = "Measure read bandwidth and idle latency from every node with CPUs to every node with memory, and exit" },
 	{ "quiet", O_FLAG, N(quiet), .scope = CLI_ONLY, .group = G_OUTPUT, .short_name = 'q',
@@ -490,6 +500,25 @@ static int set_field(const struct opt *o, void *field, const char *value)
 			return fail(EXIT_USAGE, "invalid %s '%s': expected a whole number from 1", o->name, value);
 		*(unsigned *)field = (unsigned)ul;
 		return EXIT_OK;
+	case P_NODE:
+		if (parse_uint(value, 0, NUMAMEM_MAX_NODES - 1, &ul) < 0)
+			return fail(EXIT_USAGE, "invalid %s '%s': expected a node number from 0 to %d", o->name, value,
+				    NUMAMEM_MAX_NODES - 1);
+		*(int *)field = (int)ul;
+		return EXIT_OK;
+	case P_WEIGHTS:
+		r = parse_weights(value, field, &ul);
+		if (r == -ERANGE)
+			return fail(EXIT_USAGE, "invalid weights '%s': node %lu is above the highest possible, %d", value, ul,
+				    NUMAMEM_MAX_NODES - 1);
+		if (r == -EDOM)
+			return fail(EXIT_USAGE, "invalid weights '%s': node %lu has weight 0; weights are from 1 to 255",
+				    value, ul);
+		if (r == -EOVERFLOW)
+			return fail(EXIT_USAGE, "invalid weights '%s': the weight of node %lu is above 255", value, ul);
+		if (r < 0)
+			return fail(EXIT_USAGE, "invalid weights '%s': expected NODE:WEIGHT,... such as 0:3,1:1", value);
+		return EXIT_OK;
 	case P_POLICY:
 		r = parse_name(value, policy_names, ARRAY_SIZE(policy_names));
 		if (r < 0) {
@@ -721,6 +750,7 @@ static enum json_type json_type_of(const struct opt *o, const char *key)
 	switch (o->type) {
 	case P_SIZE:
 	case P_UINT:
+	case P_NODE:
 		return JSON_NUMBER;
 	case P_BOOL:
 	case P_IGNORE:

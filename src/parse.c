@@ -117,6 +117,42 @@ int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned lon
 	return 0;
 }
 
+int parse_weights(const char *s, unsigned w[NUMAMEM_MAX_NODES], unsigned long *bad)
+{
+	char buf[1024], *save = NULL;
+
+	memset(w, 0, NUMAMEM_MAX_NODES * sizeof(*w));
+	if (!s || !*s || strlen(s) >= sizeof(buf) || s[strlen(s) - 1] == ',')
+		return -EINVAL;
+	strcpy(buf, s);
+	for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(item, ':');
+		unsigned long node, weight;
+		int r;
+
+		if (!colon)
+			return -EINVAL;
+		*colon = '\0';
+		r = parse_uint(item, 0, ULONG_MAX, &node);
+		if (r < 0)
+			return -EINVAL;
+		if (node >= NUMAMEM_MAX_NODES) {
+			*bad = node;
+			return -ERANGE;
+		}
+		r = parse_uint(colon + 1, 0, ULONG_MAX, &weight);
+		if (r < 0 || w[node])
+			return -EINVAL;
+		*bad = node;
+		if (!weight)
+			return -EDOM;
+		if (weight > 255)
+			return -EOVERFLOW;
+		w[node] = (unsigned)weight;
+	}
+	return 0;
+}
+
 static int suffix_shift(char c)
 {
 	static const char units[] = "BKMGTPE";

@@ -45,6 +45,11 @@ int cpuset_format(const cpu_set_t *set, char *buf, size_t len);
 int parse_size(const char *s, uint64_t *out);
 /* Unsigned decimal in [min, max]; no sign, no octal, no junk. */
 int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+/* "0:3,2:1": a weight from 1 to 255 per node, into w (zeroed first).
+ * 0; -EINVAL for syntax or a node given twice; -ERANGE for a node above
+ * 127, -EOVERFLOW for a weight above 255, -EDOM for weight 0 (*bad:
+ * the node). */
+int parse_weights(const char *s, unsigned w[NUMAMEM_MAX_NODES], unsigned long *bad);
 /* on/off, yes/no, true/false, 1/0 (case-insensitive). */
 int parse_bool(const char *s, bool *out);
 /* DURATION: decimal number (digits, optional fraction) with an

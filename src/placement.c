@@ -515,6 +515,7 @@ static int query_policy(struct region *b)
 	if (get_mempolicy(&mode, pl->kernel_nodes.bits, NUMAMEM_MAX_NODES + 1, b->ptr, MPOL_F_ADDR) < 0)
 		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot read the memory policy", b->id);
 	pl->kernel_mode = mode & 0xff;
+	pl->kernel_flags = (unsigned)mode & ~0xffu;
 	return EXIT_OK;
 }
 
@@ -637,6 +638,17 @@ static enum verdict judge_interleave(const struct judge_input *in, const char *l
 		format_size(got, g, sizeof(g));
 		return verdict(reason, len, VERIFY_FAIL, "node %u holds %s, interleave expects %s", n, g, e);
 	}
+	if (weighted) {
+		char w[256];
+		size_t used = 0;
+
+		w[0] = '\0';
+		for (unsigned n = 0; n < NUMAMEM_MAX_NODES && used < sizeof(w); n++)
+			if (nodemask_isset(&in->nodes, n))
+				used += (size_t)snprintf(w + used, sizeof(w) - used, "%s%u:%u", used ? "," : "", n,
+							 in->weights[n]);
+		return verdict(reason, len, VERIFY_PASS, "present pages interleaved by weights %s", w);
+	}
 	return verdict(reason, len, VERIFY_PASS, "present pages interleaved evenly over nodes %s", list);
 }
 
@@ -675,10 +687,16 @@ void placement_verify(struct region *r)
 		.huge = pl->kind == PAGE_HUGETLB,
 	};
 
+	if (r->has_weights) {
+		/* numamem's stripes: judged as a weighted interleave whose unit
+		 * is a stripe */
+		in.mode = POLICY_WEIGHTED_INTERLEAVE;
+		in.unit = r->stripe;
+	}
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		if (!nodemask_isset(&r->host_nodes, n))
 			continue;
-		in.weights[n] = host_interleave_weight(n);
+		in.weights[n] = r->has_weights ? r->weights[n] : host_interleave_weight(n);
 		in.room[n] = in.huge ? host_free_hugepages((int)n, r->page_size) * r->page_size : host_node_free(n);
 	}
 	pl->verdict = placement_judge(&in, pl->reason, sizeof(pl->reason));

@@ -29,6 +29,7 @@ struct placement {
 	enum page_kind kind;
 	uint64_t huge_bytes;    /* THP-mapped bytes (smaps) */
 	int kernel_mode;        /* get_mempolicy(MPOL_F_ADDR), flags stripped */
+	unsigned kernel_flags;  /* the MPOL_F_* flags it reported */
 	struct nodemask kernel_nodes;
 	double t_query;
 	unsigned ncells;        /* 0 unless asked for a map */

@@ -32,7 +32,7 @@ bool policy_given(const struct process_policy *p)
 	return p->mode >= 0 || p->has_cpunodes || p->has_cpus;
 }
 
-static int mode_flags(const struct process_policy *p)
+static int policy_mode_flags(const struct process_policy *p)
 {
 	return p->mode | (p->balancing ? MPOL_F_NUMA_BALANCING : 0);
 }
@@ -43,7 +43,7 @@ static long set_policy(const struct process_policy *p)
 
 	if (p->mode == POLICY_LOCAL || p->mode == POLICY_DEFAULT)
 		return set_mempolicy(p->mode, NULL, 0);
-	return set_mempolicy(mode_flags(p), p->nodes.bits, maxnode + 1);
+	return set_mempolicy(policy_mode_flags(p), p->nodes.bits, maxnode + 1);
 }
 
 /* Does the kernel take the mode with MPOL_F_NUMA_BALANCING (Linux 5.12
@@ -85,10 +85,11 @@ static int check_cpus(const struct process_policy *p)
  * union of those CPUs is the binding. */
 static int check_cpunodes(struct process_policy *p)
 {
-	int status = check_nodes_on_host(&p->cpunodes, false, "cpunodebind", "");
+	struct nodemask present;
 
-	if (status)
-		return status;
+	/* Not the allowed memory nodes (Mems_allowed): a memoryless node with
+	 * CPUs is never in them, and its CPUs are as good as any. */
+	host_nodes_present(&present);
 	CPU_ZERO(&p->cpus);
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		struct nodemask one = { { 0 } };
@@ -96,6 +97,8 @@ static int check_cpunodes(struct process_policy *p)
 
 		if (!nodemask_isset(&p->cpunodes, n))
 			continue;
+		if (!nodemask_isset(&present, n))
+			return fail(EXIT_UNAVAILABLE, "cpunodebind '%u': node %u does not exist", n, n);
 		nodemask_set(&one, n);
 		if (!host_node_cpus(&one, &cpus))
 			return fail(EXIT_UNAVAILABLE, "cpunodebind '%u': node %u has no CPU this process may use", n, n);

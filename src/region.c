@@ -15,12 +15,23 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "host.h"
 #include "numamem.h"
 #include "prealloc.h"
 #include "region.h"
+
+#ifndef MPOL_F_STATIC_NODES
+#define MPOL_F_STATIC_NODES (1 << 15)
+#endif
+#ifndef MPOL_F_RELATIVE_NODES
+#define MPOL_F_RELATIVE_NODES (1 << 14)
+#endif
+#ifndef MPOL_F_NUMA_BALANCING
+#define MPOL_F_NUMA_BALANCING (1 << 13)
+#endif
 
 const char *const backend_kind_names[BACKEND_KINDS] = {
 	[BACKEND_RAM] = "ram",
@@ -38,6 +49,44 @@ const char *const policy_names[POLICY_COUNT] = {
 	[POLICY_PREFERRED_MANY] = "preferred-many",
 	[POLICY_WEIGHTED_INTERLEAVE] = "weighted-interleave",
 };
+
+const struct mode_flag_info mode_flags[FLAG_COUNT] = {
+	[FLAG_STATIC_NODES] = { "static-nodes", MPOL_F_STATIC_NODES, "2.6.26" },
+	[FLAG_RELATIVE_NODES] = { "relative-nodes", MPOL_F_RELATIVE_NODES, "2.6.26" },
+	[FLAG_NUMA_BALANCING] = { "numa-balancing", MPOL_F_NUMA_BALANCING, "5.12" },
+};
+
+unsigned mode_flag_bits(unsigned flags)
+{
+	unsigned bits = 0;
+
+	for (unsigned f = 0; f < FLAG_COUNT; f++)
+		if (flags & 1u << f)
+			bits |= mode_flags[f].bit;
+	return bits;
+}
+
+const char *mode_flag_names(unsigned bits, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned f = 0; f < FLAG_COUNT && used < len; f++)
+		if (bits & mode_flags[f].bit)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "", mode_flags[f].name);
+	return buf;
+}
+
+/* The flags a region asks for, as a set of 1 << enum mode_flag. */
+static unsigned region_flags(const struct region *r)
+{
+	unsigned flags = 0;
+
+	for (unsigned f = 0; f < FLAG_COUNT; f++)
+		if (r->flag[f])
+			flags |= 1u << f;
+	return flags;
+}
 
 static const struct backend_ops *const kind_ops[BACKEND_KINDS] = {
 	[BACKEND_RAM] = &backend_ram_ops,
@@ -71,6 +120,7 @@ void region_init(struct region *r, const char *id)
 		.seal = true,
 		.fd = -1,
 		.ptr = MAP_FAILED,
+		.home_node = -1,
 	};
 }
 
@@ -222,6 +272,43 @@ static int check_policy(const struct region *r)
 	if (nodemask_empty(&r->host_nodes) && !nodeless)
 		return fail(EXIT_USAGE, "region '%s': policy '%s' needs host-nodes", r->id,
 			    policy_names[r->policy]);
+	if (r->flag[FLAG_STATIC_NODES] && r->flag[FLAG_RELATIVE_NODES])
+		return fail(EXIT_USAGE, "region '%s': static-nodes and relative-nodes are mutually exclusive", r->id);
+	for (unsigned f = 0; f < FLAG_COUNT; f++)
+		if (r->flag[f] && nodeless)
+			return fail(EXIT_USAGE, "region '%s': %s needs a policy with host-nodes, not '%s'", r->id,
+				    mode_flags[f].name, policy_names[r->policy]);
+	if (r->home_node >= 0 && r->policy != POLICY_BIND && r->policy != POLICY_PREFERRED_MANY)
+		return fail(EXIT_USAGE, "home-node '%d' of region '%s': needs policy bind or preferred-many, not '%s'",
+			    r->home_node, r->id, policy_names[r->policy]);
+	if (r->home_node >= 0 && !nodemask_isset(&r->host_nodes, (unsigned)r->home_node)) {
+		char list[64];
+
+		nodemask_format(&r->host_nodes, list, sizeof(list));
+		return fail(EXIT_USAGE, "home-node '%d' of region '%s': not one of host-nodes '%s'", r->home_node,
+			    r->id, list);
+	}
+	if (r->has_weights && r->policy != POLICY_INTERLEAVE && r->policy != POLICY_WEIGHTED_INTERLEAVE)
+		return fail(EXIT_USAGE, "weights of region '%s': need policy interleave or weighted-interleave, not '%s'",
+			    r->id, policy_names[r->policy]);
+	for (unsigned n = 0; r->has_weights && n < NUMAMEM_MAX_NODES; n++) {
+		char list[64];
+
+		nodemask_format(&r->host_nodes, list, sizeof(list));
+		if (r->weights[n] && !nodemask_isset(&r->host_nodes, n))
+			return fail(EXIT_USAGE, "weights of region '%s': node %u is not one of host-nodes '%s'", r->id, n,
+				    list);
+		if (!r->weights[n] && nodemask_isset(&r->host_nodes, n))
+			return fail(EXIT_USAGE, "weights of region '%s': node %u of host-nodes '%s' has no weight", r->id,
+				    n, list);
+	}
+	for (unsigned f = 0; r->has_weights && f < FLAG_COUNT; f++)
+		if (r->flag[f])
+			return fail(EXIT_USAGE, "weights of region '%s': %s does not apply to numamem's stripes", r->id,
+				    mode_flags[f].name);
+	if (r->flag[FLAG_NUMA_BALANCING] && r->policy != POLICY_BIND)
+		return fail(EXIT_USAGE, "region '%s': numa-balancing needs policy 'bind', not '%s'", r->id,
+			    policy_names[r->policy]);
 	return EXIT_OK;
 }
 
@@ -312,9 +399,17 @@ static int check_host(const struct region *r)
 		return fail(EXIT_UNAVAILABLE,
 			    "region '%s': 'reserve=off' cannot be honoured: vm.overcommit_memory is 2, which reserves every private writable page",
 			    r->id);
-	status = check_mode_on_host((int)r->policy);
+	/* with weights numamem stripes with bind, on any kernel */
+	status = r->has_weights ? EXIT_OK : check_mode_on_host((int)r->policy);
 	if (status)
 		return status;
+	if (r->home_node >= 0 && !host_kernel_has_home_node())
+		return fail(EXIT_UNAVAILABLE, "home-node '%d' of region '%s': set_mempolicy_home_node needs Linux 5.17 or later (this is %s)",
+			    r->home_node, r->id, host_kernel_release());
+	for (unsigned f = 0; f < FLAG_COUNT; f++)
+		if (r->flag[f] && !host_kernel_has_flag((int)r->policy, mode_flags[f].bit))
+			return fail(EXIT_UNAVAILABLE, "region '%s': %s needs Linux %s or later (this is %s)", r->id,
+				    mode_flags[f].name, mode_flags[f].since, host_kernel_release());
 	if ((r->hugetlb || r->page_size > (size_t)sysconf(_SC_PAGESIZE)) &&
 	    !host_has_hugepage_size(r->page_size)) {
 		format_size(r->page_size, sz, sizeof(sz));
@@ -343,7 +438,8 @@ int region_validate(struct region *r)
 	else if (region_private_copy(r))
 		warn_msg("region '%s': a %s with share=off keeps every page written twice (shared memory and private copy); share=on avoids it",
 			 r->id, region_kind_name(r));
-	r->kernel_mode = effective_mode(r);
+	r->kernel_mode = r->has_weights ? POLICY_BIND : effective_mode(r);
+	r->kernel_flags = mode_flag_bits(region_flags(r));
 	if (r->policy == POLICY_PREFERRED && nodemask_weight(&r->host_nodes) > 1 &&
 	    r->kernel_mode == POLICY_PREFERRED)
 		warn_msg("region '%s': this kernel (%s) prefers only the first of several host-nodes (preferred-many needs Linux 5.15)",
@@ -410,23 +506,106 @@ static void advise_thp(const struct region *r, void *ptr, size_t len)
 		warn_msg("region '%s': transparent huge pages unavailable: %s", r->id, strerror(errno));
 }
 
-/* mbind of [ptr, ptr + len), with maxnode + 1 as QEMU passes it. */
+/* weights: the node of stripe i, in a period of sum(weights) stripes
+ * where each node has its weight's run, nodes in ascending order. */
+static unsigned stripe_node(const struct region *r, uint64_t i)
+{
+	unsigned sum = 0, k;
+
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		sum += r->weights[n];
+	k = (unsigned)(i % sum);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (k < r->weights[n])
+			return n;
+		k -= r->weights[n];
+	}
+	return 0;
+}
+
+/* mbind ranges (each its own VMA) for stripes of this size. */
+static unsigned long count_runs(const struct region *r, size_t stripe)
+{
+	uint64_t stripes = (r->map_len + stripe - 1) / stripe;
+	unsigned long runs = 0;
+	unsigned last = NUMAMEM_MAX_NODES;
+
+	for (uint64_t i = 0; i < stripes; i++) {
+		unsigned n = stripe_node(r, i);
+
+		runs += n != last;
+		last = n;
+	}
+	return runs;
+}
+
+/* The smallest stripe (2 MiB or the page size, doubled as needed) whose
+ * ranges stay within a sixteenth of vm.max_map_count: fine enough that
+ * every node serves its share of any large access, and far from the
+ * limit where mmap() and mbind() start to fail. */
+static void choose_stripe(struct region *r)
+{
+	size_t stripe = r->page_size > (2UL << 20) ? r->page_size : 2UL << 20;
+
+	r->max_map_count = host_max_map_count();
+	while (count_runs(r, stripe) > r->max_map_count / 16 && stripe < r->map_len)
+		stripe *= 2;
+	r->stripe = stripe;
+	r->vmas = count_runs(r, stripe);
+}
+
+/* weights: bind each run of stripes to its node. */
+static int bind_stripes(struct region *r)
+{
+	uint64_t stripes, i = 0;
+	char *base = r->ptr;
+
+	choose_stripe(r);
+	stripes = (r->map_len + r->stripe - 1) / r->stripe;
+	while (i < stripes) {
+		unsigned n = stripe_node(r, i);
+		uint64_t j = i + 1;
+		struct nodemask one = { { 0 } };
+		size_t off, len;
+
+		while (j < stripes && stripe_node(r, j) == n)
+			j++;
+		off = (size_t)(i * r->stripe);
+		len = j == stripes ? r->map_len - off : (size_t)((j - i) * r->stripe);
+		nodemask_set(&one, n);
+		if (mbind(base + off, len, MPOL_BIND, one.bits, nodemask_maxnode(&one) + 1,
+			  MPOL_MF_STRICT | MPOL_MF_MOVE) < 0)
+			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind a stripe to node %u", r->id, n);
+		i = j;
+	}
+	return EXIT_OK;
+}
+
+/* mbind of [ptr, ptr + len), with maxnode + 1 as QEMU passes it; with
+ * weights, the whole region's stripes (they count from its start). */
 static int bind_memory(struct region *r, void *ptr, size_t len)
 {
 	unsigned long maxnode = nodemask_maxnode(&r->host_nodes);
 	const unsigned flags = MPOL_MF_STRICT | MPOL_MF_MOVE;
 	char list[64];
 
+	if (r->has_weights)
+		return bind_stripes(r);
 	if (r->policy == POLICY_LOCAL) {
 		if (mbind(ptr, len, MPOL_LOCAL, NULL, 0, flags) < 0)
 			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set policy local", r->id);
 		return EXIT_OK;
 	}
-	if (!maxnode || mbind(ptr, len, r->kernel_mode, r->host_nodes.bits, maxnode + 1, flags) == 0)
-		return EXIT_OK;
-	nodemask_format(&r->host_nodes, list, sizeof(list));
-	return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind memory to host-nodes '%s'",
-			  r->id, list);
+	if (maxnode && mbind(ptr, len, (unsigned)r->kernel_mode | r->kernel_flags, r->host_nodes.bits,
+			     maxnode + 1, flags) < 0) {
+		nodemask_format(&r->host_nodes, list, sizeof(list));
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind memory to host-nodes '%s'",
+				  r->id, list);
+	}
+	if (r->home_node >= 0 &&
+	    syscall(SYS_set_mempolicy_home_node, ptr, len, (unsigned long)r->home_node, 0UL) < 0)
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set home-node '%d'", r->id, r->home_node);
+	return EXIT_OK;
 }
 
 int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)

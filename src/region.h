@@ -31,6 +31,19 @@ enum policy {
 };
 extern const char *const policy_names[POLICY_COUNT];
 
+/* The kernel's mode flags a region may ask for, as properties. */
+enum mode_flag { FLAG_STATIC_NODES, FLAG_RELATIVE_NODES, FLAG_NUMA_BALANCING, FLAG_COUNT };
+struct mode_flag_info {
+	const char *name;  /* the property: "static-nodes" */
+	unsigned bit;      /* MPOL_F_* */
+	const char *since; /* the Linux release that brought it */
+};
+extern const struct mode_flag_info mode_flags[FLAG_COUNT];
+/* The MPOL_F_* bits of flags (a set of 1 << enum mode_flag). */
+unsigned mode_flag_bits(unsigned flags);
+/* "static-nodes,numa-balancing" for MPOL_F_* bits; "" for none. */
+const char *mode_flag_names(unsigned bits, char *buf, size_t len);
+
 enum tristate { TRI_AUTO = -1, TRI_OFF = 0, TRI_ON = 1 };
 
 struct region;
@@ -70,6 +83,10 @@ struct region {
 	uint64_t size;
 	enum policy policy;
 	struct nodemask host_nodes;
+	bool flag[FLAG_COUNT]; /* static-nodes, relative-nodes, numa-balancing */
+	int home_node;         /* set_mempolicy_home_node(2); -1: none */
+	bool has_weights;      /* weights=N:W,...: numamem's own striping */
+	unsigned weights[NUMAMEM_MAX_NODES];
 	bool merge, dump, prealloc, reserve;
 	enum tristate share;   /* AUTO: the kind's default */
 	enum tristate thp;     /* AUTO: the kind's default */
@@ -97,6 +114,10 @@ struct region {
 	bool progress;         /* show a progress line during prealloc */
 	bool overlapped;       /* prealloc ran alongside other regions' */
 	int kernel_mode;       /* MPOL_* used for mbind */
+	unsigned kernel_flags; /* MPOL_F_* bits given to mbind with it */
+	size_t stripe;         /* weights: bytes per stripe bound to one node */
+	unsigned long vmas;    /* weights: mbind ranges (VMAs) the stripes make */
+	unsigned long max_map_count; /* vm.max_map_count when striped */
 	unsigned threads_used;
 	bool prealloc_pinned;
 	cpu_set_t prealloc_cpuset;  /* where prealloc threads ran */

@@ -25,6 +25,69 @@ static double rate(const struct region *b)
 	return b->t_prealloc > 0 ? (double)b->size / b->t_prealloc : 0;
 }
 
+#define WI_DIR "/sys/kernel/mm/mempolicy/weighted_interleave"
+
+/* The weights a weighted interleave follows: the region's own, or the
+ * system's; 0 for nodes outside host-nodes. */
+static bool region_weights(const struct region *b, unsigned w[NUMAMEM_MAX_NODES])
+{
+	bool any = false;
+
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		w[n] = 0;
+		if (!nodemask_isset(&b->host_nodes, n))
+			continue;
+		w[n] = b->has_weights ? b->weights[n] : host_interleave_weight(n);
+		any = true;
+	}
+	return any && (b->has_weights || b->policy == POLICY_WEIGHTED_INTERLEAVE);
+}
+
+/* "0:3,1:1" */
+static const char *weights_str(const unsigned w[NUMAMEM_MAX_NODES], char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES && used < len; n++)
+		if (w[n])
+			used += (size_t)snprintf(buf + used, len - used, "%s%u:%u", used ? "," : "", n, w[n]);
+	return buf;
+}
+
+/* weights: as asked and as obtained (numamem's stripes), or the system's
+ * (the kernel's weighted interleave). */
+static void text_weights(FILE *out, const struct region *b)
+{
+	const struct placement *pl = &b->placement;
+	unsigned w[NUMAMEM_MAX_NODES], sum = 0;
+	char buf[512], sz[32];
+	int autow;
+
+	if (!region_weights(b, w))
+		return;
+	if (!b->has_weights) {
+		autow = host_interleave_auto();
+		fprintf(out, "  weights:      system's %s (%s%s)\n", weights_str(w, buf, sizeof(buf)), WI_DIR,
+			autow < 0 ? "" : autow ? ", auto mode" : ", set by hand");
+		return;
+	}
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		sum += w[n];
+	fprintf(out, "  weights:      asked %s (", weights_str(w, buf, sizeof(buf)));
+	for (unsigned n = 0, k = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (w[n])
+			fprintf(out, "%s%.1f%%", k++ ? " " : "", 100.0 * w[n] / sum);
+	fprintf(out, "), obtained ");
+	for (unsigned n = 0, k = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (w[n])
+			fprintf(out, "%s%.1f%%", k++ ? " " : "",
+				pl->present_bytes ? 100.0 * (double)pl->node_bytes[n] / (double)pl->present_bytes : 0.0);
+	format_size(b->stripe, sz, sizeof(sz));
+	fprintf(out, "%s; %s stripes, %lu VMAs (vm.max_map_count %lu)\n", pl->present_bytes ? "" : " (nothing present)",
+		sz, b->vmas, b->max_map_count);
+}
+
 static void text_region(FILE *out, const struct region *b)
 {
 	const struct placement *pl = &b->placement;
@@ -39,8 +102,16 @@ static void text_region(FILE *out, const struct region *b)
 	fputc('\n', out);
 	nodemask_format(&b->host_nodes, list, sizeof(list));
 	fprintf(out, "  policy:       %s%s%s", policy_names[b->policy], *list ? " " : "", list);
+	if (b->kernel_flags)
+		fprintf(out, ", %s", mode_flag_names(b->kernel_flags, s, sizeof(s)));
+	if (b->home_node >= 0)
+		fprintf(out, ", home node %d", b->home_node);
 	nodemask_format(&pl->kernel_nodes, list, sizeof(list));
-	fprintf(out, " (kernel: %s%s%s)\n", mode_name(pl->kernel_mode), *list ? " " : "", list);
+	fprintf(out, " (kernel: %s%s%s", mode_name(pl->kernel_mode), *list ? " " : "", list);
+	if (pl->kernel_flags)
+		fprintf(out, ", %s", mode_flag_names(pl->kernel_flags, s, sizeof(s)));
+	fputs(")\n", out);
+	text_weights(out, b);
 	if (pl->kind == PAGE_THP) {
 		format_size(pl->huge_bytes, s, sizeof(s));
 		fprintf(out, "  page size:    %s, transparent huge pages on %s\n", page, s);
@@ -206,6 +277,52 @@ static void json_workload(FILE *out, const struct numamem *nm)
 	fputc('}', out);
 }
 
+/* MPOL_F_* bits as an array of property names. */
+static void json_flags(FILE *out, unsigned bits)
+{
+	bool first = true;
+
+	fputc('[', out);
+	for (unsigned f = 0; f < FLAG_COUNT; f++) {
+		if (!(bits & mode_flags[f].bit))
+			continue;
+		fprintf(out, "%s\"%s\"", first ? "" : ",", mode_flags[f].name);
+		first = false;
+	}
+	fputc(']', out);
+}
+
+static void json_weights(FILE *out, const struct region *b)
+{
+	const struct placement *pl = &b->placement;
+	unsigned w[NUMAMEM_MAX_NODES];
+	int autow;
+
+	fputs(",\"weights\":", out);
+	if (!region_weights(b, w)) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "{\"source\":\"%s\",\"asked\":{", b->has_weights ? "numamem" : "system");
+	for (unsigned n = 0, k = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (w[n])
+			fprintf(out, "%s\"%u\":%u", k++ ? "," : "", n, w[n]);
+	fputc('}', out);
+	if (b->has_weights) {
+		fputs(",\"obtained_shares\":{", out);
+		for (unsigned n = 0, k = 0; n < NUMAMEM_MAX_NODES; n++)
+			if (w[n])
+				fprintf(out, "%s\"%u\":%.4f", k++ ? "," : "", n,
+					pl->present_bytes ? (double)pl->node_bytes[n] / (double)pl->present_bytes : 0.0);
+		fprintf(out, "},\"stripe_bytes\":%zu,\"vmas\":%lu,\"max_map_count\":%lu", b->stripe, b->vmas,
+			b->max_map_count);
+	} else {
+		autow = host_interleave_auto();
+		fprintf(out, ",\"auto\":%s", autow < 0 ? "null" : autow ? "true" : "false");
+	}
+	fputc('}', out);
+}
+
 void report_json_region(FILE *out, const struct region *b)
 {
 	const struct placement *pl = &b->placement;
@@ -223,8 +340,17 @@ void report_json_region(FILE *out, const struct region *b)
 		fputs("null", out);
 	fprintf(out, ",\"policy\":\"%s\",\"host_nodes\":", policy_names[b->policy]);
 	json_nodes(out, &b->host_nodes);
+	fprintf(out, ",\"mode_flags\":");
+	json_flags(out, b->kernel_flags);
+	if (b->home_node >= 0)
+		fprintf(out, ",\"home_node\":%d", b->home_node);
+	else
+		fputs(",\"home_node\":null", out);
+	json_weights(out, b);
 	fprintf(out, ",\"kernel_policy\":\"%s\",\"kernel_nodes\":", mode_name(pl->kernel_mode));
 	json_nodes(out, &pl->kernel_nodes);
+	fprintf(out, ",\"kernel_mode_flags\":");
+	json_flags(out, pl->kernel_flags);
 	fprintf(out, ",\"prealloc\":%s,\"prealloc_threads\":%u,\"prealloc_cpus\":",
 		b->prealloc ? "true" : "false", b->threads_used);
 	if (b->prealloc_pinned) {

@@ -99,6 +99,16 @@ fi
 out=$("$NUMAMEM" --size=4M -- sh -c 'truncate -s 8M /proc/self/fd/$NUMAMEM_FD 2>&1; echo $?')
 check "seal=on (default): the command cannot grow the memfd" [ "${out##*
 }" != 0 ]
+# mode flags: given to mbind, read back by get_mempolicy and by numa_maps
+n0=$(mem_nodes); n0=${n0%% *}
+for f in static-nodes relative-nodes numa-balancing; do
+	hold --size=4M --policy=bind --host-nodes="$n0" --$f
+	m=$(numa_maps_line "$pid" "$addr" | awk '{ print $2 }')
+	k=${f%-nodes}; k=${k#numa-} # numa_maps: bind=static:0, bind=balancing:0
+	check "--$f: JSON kernel_mode_flags [$(json_get kernel_mode_flags)], numa_maps '$m'" \
+		sh -c "[ '$(json_get kernel_mode_flags)' = '[$f]' ] && [ '$(json_get mode_flags)' = '[$f]' ] && echo '$m' | grep -q '^bind=$k:$n0\$'"
+	release
+done
 out=$("$NUMAMEM" --size=4M --no-seal -- sh -c 'truncate -s 8M /proc/self/fd/$NUMAMEM_FD 2>&1; echo $?')
 check "--no-seal: the command can grow it" [ "${out##*
 }" = 0 ]

@@ -165,6 +165,7 @@ witness() {
 	awk -v starts="$w_starts" -v first="$w_addr" -v out="$w_out" '
 		BEGIN { n = split(starts, s, " "); for (i = 1; i <= n; i++) want[s[i]] = 1 }
 		($1 in want) {
+			if ($1 == first) print $2 > (out ".policy")
 			seen[$1] = 1; ps = 4
 			for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { ps = $i; sub(/.*=/, "", ps) }
 			for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) {
@@ -174,11 +175,12 @@ witness() {
 		}
 		END {
 			for (k in b) print k, b[k] > out
-			close(out)
+			close(out); close(out ".policy")
 			if (!(first in seen)) exit 1
 			if (lines > 1) print "# witness: region spans " lines " VMAs"
 		}' "$WORK/numa_maps" || { : >"$w_out"; return 1; }
 	[ -f "$w_out" ] || : >"$w_out"
+	[ -f "$w_out.policy" ] || : >"$w_out.policy"
 }
 wbytes() { awk -v n="$1" '$1 == n { b += $2 } END { print b + 0 }' "$2"; }
 wtotal() { awk '{ b += $2 } END { print b + 0 }' "$1"; }
@@ -330,6 +332,24 @@ place() {
 	[ "$p_readyline" = "ready $p_pid" ] || p_fail="$p_fail ready file holds '$p_readyline', expected 'ready $p_pid';"
 	[ "$p_verify" = pass ] || p_fail="$p_fail JSON verify is '$p_verify', expected pass;"
 	[ "$p_present" = "$SIZE" ] || p_fail="$p_fail JSON present_bytes $p_present, expected $SIZE;"
+	# P_MAPS_POLICY: a pattern for the region's policy in numa_maps;
+	# P_FLAGS: the JSON kernel_mode_flags (what get_mempolicy reported)
+	if [ -n "${P_MAPS_POLICY:-}" ] && ! grep -q -E "$P_MAPS_POLICY" "$WORK/wit.policy"; then
+		p_fail="$p_fail numa_maps policy '$(cat "$WORK/wit.policy")' does not match /$P_MAPS_POLICY/;"
+	fi
+	# P_VMAS=json: the VMAs numa_maps shows in the region are the JSON "vmas"
+	if [ "${P_VMAS:-}" = json ]; then
+		p_spans=$(sed -n 's/^# witness: region spans \([0-9]*\) VMAs$/\1/p' "$WORK/wdiag")
+		p_jvmas=$(jnum vmas "$WORK/out")
+		[ "${p_spans:-1}" = "$p_jvmas" ] || p_fail="$p_fail numa_maps shows ${p_spans:-1} VMAs, JSON vmas $p_jvmas;"
+		note "  weights: $(sed -n 's/.*"weights":\({[^}]*}[^}]*}[^}]*}\).*/\1/p' "$WORK/out"); VMAs in numa_maps: ${p_spans:-1}"
+		awk -v a="$p_addr" 'BEGIN { lo = 0 } { s = $1; sub(/^0+/, "", s) } s == a { lo = 1 } lo && n < 3 { print "#     numa_maps: " $0; n++ }' \
+			"$WORK/numa_maps"
+	fi
+	p_flags=$(sed -n 's/.*"kernel_mode_flags":\(\[[^]]*\]\).*/\1/p' "$WORK/out")
+	if [ -n "${P_FLAGS:-}" ] && [ "$p_flags" != "$P_FLAGS" ]; then
+		p_fail="$p_fail JSON kernel_mode_flags $p_flags, expected $P_FLAGS;"
+	fi
 	p_wtotal=$(wtotal "$WORK/wit")
 	[ "$p_wtotal" = "$SIZE" ] || p_fail="$p_fail numa_maps shows $p_wtotal bytes, expected $SIZE (prealloc);"
 	# numamem's node_bytes against numa_maps, node by node
@@ -385,7 +405,7 @@ place() {
 	esac
 
 	if [ -z "$p_fail" ]; then ok "$p_name"; else not_ok "$p_name"; fi
-	note "  $((p_t1 - p_t0))s; page_kind=$p_kind; numa_maps: $(tr '\n' ' ' <"$WORK/wit" | sed 's/\([0-9]*\) \([0-9]*\) */N\1=\2 /g')"
+	note "  $((p_t1 - p_t0))s; page_kind=$p_kind; policy $(cat "$WORK/wit.policy") flags $p_flags; numa_maps: $(tr '\n' ' ' <"$WORK/wit" | sed 's/\([0-9]*\) \([0-9]*\) */N\1=\2 /g')"
 	[ -s "$WORK/wdiag" ] && cat "$WORK/wdiag"
 	if [ -n "$p_fail" ]; then
 		echo "$p_fail" | tr ';' '\n' | sed '/^ *$/d; s/^ */#   /'
@@ -481,6 +501,46 @@ for backend in ram memfd file shm hugetlb; do
 
 	place "$b: bind one node ($B)" "$bargs" "in:$B" --policy=bind --host-nodes=$B
 	place "$b: bind two nodes ($TWO)" "$bargs" "in:$TWO" --policy=bind --host-nodes=$TWO
+	if [ $backend = ram ]; then
+		# mode flags, as get_mempolicy (JSON) and numa_maps report them
+		P_MAPS_POLICY="^bind=static:" P_FLAGS='["static-nodes"]'
+		place "$b: bind $TWO static-nodes" "$bargs" "in:$TWO" --policy=bind --host-nodes=$TWO --static-nodes
+		P_MAPS_POLICY="^interleave=relative:" P_FLAGS='["relative-nodes"]'
+		place "$b: interleave $TWO relative-nodes" "$bargs" "any" --policy=interleave --host-nodes=$TWO --relative-nodes
+		P_MAPS_POLICY="^bind=balancing:" P_FLAGS='["numa-balancing"]'
+		place "$b: bind $TWO numa-balancing" "$bargs" "in:$TWO" --policy=bind --host-nodes=$TWO --numa-balancing
+		P_MAPS_POLICY="" P_FLAGS=""
+		# numamem's own weights: stripes bound in a 3:1 pattern, on any
+		# kernel, the global weights read before and after, unchanged
+		wi_before=$(cat $WI/node* 2>/dev/null | tr '\n' ' ')
+		P_VMAS=json
+		place "$b: interleave weights $A:3,$B:1" "$bargs" "share:$A:3,$B:1" \
+			--policy=interleave --host-nodes=$TWO --weights=$A:3,$B:1
+		place "$b: weighted-interleave weights $A:1,$B:3 (any kernel)" "$bargs" "share:$A:1,$B:3" \
+			--policy=weighted-interleave --host-nodes=$TWO --weights=$A:1,$B:3
+		P_VMAS=""
+		if want "$b: interleave weights"; then
+			wi_after=$(cat $WI/node* 2>/dev/null | tr '\n' ' ')
+			if [ "$wi_before" = "$wi_after" ]; then
+				ok "$b: weights left the sysfs weights alone ('${wi_before:-no weighted_interleave directory}')"
+			else
+				not_ok "$b: weights left the sysfs weights alone (before '$wi_before', after '$wi_after')"
+			fi
+		fi
+		# home node: bound to every memory node, allocated on C although the
+		# prealloc threads run on nodes with CPUs (THP off: a THP fault
+		# takes the local node when the policy allows it, before the home
+		# node is asked)
+		if kernel_at_least 5 17; then
+			place "$b: bind all ($ALLMEM) home-node $C" "$bargs --thp=off" "in:$C" \
+				--policy=bind --host-nodes=all --home-node=$C
+		else
+			refuse "$b: home-node refused on $kmaj.$kmin" 2 "5\.17" $bargs --size=${SIZE_MIB}M \
+				--policy=bind --host-nodes=all --home-node=$C
+		fi
+		refuse "$b: home-node outside host-nodes refused" 1 "home-node '$C' of region 'm0': not one of host-nodes '$B'" \
+			$bargs --size=${SIZE_MIB}M --policy=bind --host-nodes=$B --home-node=$C
+	fi
 	place "$b: preferred with room ($B)" "$bargs" "in:$B" --policy=preferred --host-nodes=$B
 	for n in $CPULESS; do
 		place "$b: bind a CPU-less node ($n)" "$bargs" "in:$n" --policy=bind --host-nodes=$n
@@ -664,6 +724,15 @@ if [ $# -ge 2 ] && in_list "$B" $CPU_NODES && in_list "$A" $CPU_NODES; then
 	fi
 else
 	skip "prealloc thread placement" "needs two memory nodes with CPUs"
+fi
+# a memoryless node with CPUs: its CPUs can preallocate memory bound elsewhere
+m_cpu=""
+for n in $MEMLESS; do [ -n "$(cat $SYSNODE/node$n/cpulist)" ] && { m_cpu=$n; break; }; done
+if [ -n "$m_cpu" ]; then
+	threads "prealloc-nodes=$m_cpu (memoryless node with CPUs $(commas $(cpus_of $m_cpu))): threads there for a region bound to $A" \
+		"$(cpus_of $m_cpu)" --size=128M --policy=bind --host-nodes=$A --prealloc-nodes=$m_cpu
+else
+	skip "prealloc-nodes on a memoryless node with CPUs" "no memoryless node with CPUs on this machine"
 fi
 
 # ---------------------------------------------------- child with the fd
@@ -944,6 +1013,10 @@ fi
 set -- $MEMLESS
 if [ $# -gt 0 ]; then
 	refuse "process: -m on a memoryless node ($1) refused" 125 "node $1 has no memory" -m $1 -- true
+fi
+if [ -n "$m_cpu" ]; then
+	proc "process: -N $m_cpu (memoryless node with CPUs $(commas $(cpus_of $m_cpu)))" "default" "any" \
+		"$(commas $(cpus_of $m_cpu))" -N $m_cpu
 fi
 refuse "process: -m on a nonexistent node ($nx) refused" 125 "node $nx does not exist" -m $nx -- true
 

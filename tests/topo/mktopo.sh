@@ -162,6 +162,19 @@ tier() {
 	printf '%s\n' "$2" >"$d/sys/devices/virtual/memory_tiering/memory_tier$1/nodelist"
 }
 
+# access NODE CLASS INITIATORS READ_BW WRITE_BW READ_LAT WRITE_LAT: HMAT
+# attributes of NODE as a target (MB/s, ns), as the kernel writes them
+# under nodeN/accessC/initiators, with a link per initiator node
+access() {
+	a=$d/$NODE_DIR/node$1/access$2/initiators
+	mkdir -p "$a"
+	for i in $(echo "$3" | tr ',' ' '); do ln -s "../../../node$i" "$a/node$i"; done
+	echo "$4" >"$a/read_bandwidth"
+	echo "$5" >"$a/write_bandwidth"
+	echo "$6" >"$a/read_latency"
+	echo "$7" >"$a/write_latency"
+}
+
 # mask LIST NBITS: the kernel's hex mask of a list ("0-1,4" 8 -> "13")
 mask() {
 	echo "$1" | awk -v nbits="$2" -F, '{
@@ -362,4 +375,8 @@ node 2 16384 16000 0 "" "24 28 10" movable
 weights "0=2 1=2 2=1"
 tier 4 0-1
 tier 22 2
+access 0 0 0 204800 204800 90 90
+access 1 0 1 204800 204800 90 90
+access 2 0 0,1 51200 40960 280 320
+access 2 1 0,1 51200 40960 280 320
 finish

@@ -97,6 +97,14 @@ int main(void)
 	judge(in, VERIFY_FAIL, "weighted interleave 3:1, even");
 	in.weights[0] = 1;
 	judge(in, VERIFY_PASS, "weighted interleave 1:1, even");
+	place(48 * MiB, 16 * MiB, 0);
+	in.weights[0] = 3;
+	in.unit = 2 * MiB;
+	judge(in, VERIFY_PASS, "weights 3:1 in 2 MiB stripes, 3:1");
+	place(46 * MiB, 18 * MiB, 0);
+	judge(in, VERIFY_PASS, "weights 3:1 in 2 MiB stripes, one stripe off");
+	place(40 * MiB, 24 * MiB, 0);
+	judge(in, VERIFY_FAIL, "weights 3:1 in 2 MiB stripes, 5:3");
 
 	place(10 * MiB, 20 * MiB, 30 * MiB);
 	judge(input(POLICY_DEFAULT, ""), VERIFY_PASS, "default places no constraint");

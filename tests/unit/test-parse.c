@@ -229,6 +229,21 @@ int main(void)
 		ok(parse_uint("4x", 0, 100, &v) == -EINVAL, "uint junk refused");
 		ok(parse_uint("99999999999999999999999", 0, UINT32_MAX, &v) == -ERANGE, "uint overflow");
 	}
+	{
+		unsigned w[NUMAMEM_MAX_NODES];
+		unsigned long bad = 0;
+
+		ok(parse_weights("0:3,2:1", w, &bad) == 0 && w[0] == 3 && w[1] == 0 && w[2] == 1, "weights 0:3,2:1");
+		ok(parse_weights("127:255", w, &bad) == 0 && w[127] == 255, "weights 127:255");
+		ok(parse_weights("0:0", w, &bad) == -EDOM && bad == 0, "weights: zero refused");
+		ok(parse_weights("1:256", w, &bad) == -EOVERFLOW && bad == 1, "weights: 256 refused");
+		ok(parse_weights("128:1", w, &bad) == -ERANGE && bad == 128, "weights: node 128 refused");
+		ok(parse_weights("0:1,0:2", w, &bad) == -EINVAL, "weights: a node twice refused");
+		ok(parse_weights("0:1,", w, &bad) == -EINVAL, "weights: trailing comma refused");
+		ok(parse_weights("0", w, &bad) == -EINVAL, "weights: no weight refused");
+		ok(parse_weights("", w, &bad) == -EINVAL, "weights: empty refused");
+		ok(parse_weights("0:-1", w, &bad) == -EINVAL, "weights: negative refused");
+	}
 
 	/* booleans */
 	{
