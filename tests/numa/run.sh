@@ -27,6 +27,10 @@
 #   NUMAMEM_TEST_ONLY     comma-separated globs: run only the matching cases
 #   NUMAMEM_GUEST_TIMEOUT seconds one guest may take (default 300)
 #   NUMAMEM_TEST_LOGDIR   where each guest's serial log is kept
+#   NUMAMEM_GUEST_SCRIPTS files put in the guest's /tests, the first one run
+#                         by its /init instead of suite.sh (space-separated;
+#                         default: suite.sh).  For bench/migrate: `make check`
+#                         never sets it.
 #   CI                    when set, a missing install (QEMU, busybox-static,
 #                         cpio, numamem) or kernels that cannot be fetched
 #                         fail the run instead of skipping it
@@ -99,7 +103,9 @@ fi
 # ------------------------------------------------------------- initramfs
 
 INITRD=$LOGDIR/initramfs.cpio.gz
-if ! BUSYBOX=$bb "$here/mkinitramfs.sh" "$NUMAMEM" "$INITRD" "$here/suite.sh" >"$LOGDIR/mkinitramfs.log" 2>&1; then
+# shellcheck disable=SC2086
+if [ -n "${NUMAMEM_GUEST_SCRIPTS:-}" ]; then set -- $NUMAMEM_GUEST_SCRIPTS; else set -- "$here/suite.sh"; fi
+if ! BUSYBOX=$bb "$here/mkinitramfs.sh" "$NUMAMEM" "$INITRD" "$@" >"$LOGDIR/mkinitramfs.log" 2>&1; then
 	echo "1..1"
 	echo "not ok 1 - numa guests: cannot build the initramfs"
 	sed 's/^/# /' "$LOGDIR/mkinitramfs.log"
