@@ -168,7 +168,10 @@ tier() {
 access() {
 	a=$d/$NODE_DIR/node$1/access$2/initiators
 	mkdir -p "$a"
-	for i in $(echo "$3" | tr ',' ' '); do ln -s "../../../node$i" "$a/node$i"; done
+	# sysfs links each initiator to its node directory; the tree keeps an
+	# empty file of that name (numamem reads only the names), since a link
+	# to an ancestor loops when the tree is copied (make dist, cp -R)
+	for i in $(echo "$3" | tr ',' ' '); do : >"$a/node$i"; done
 	echo "$4" >"$a/read_bandwidth"
 	echo "$5" >"$a/write_bandwidth"
 	echo "$6" >"$a/read_latency"
