@@ -382,11 +382,18 @@ void report_json_region(FILE *out, const struct region *b)
 	fputc('}', out);
 }
 
-void report_json(FILE *out, const struct numamem *nm)
+/* What every JSON document of numamem's starts with: the schema version,
+ * numamem's, the kernel's, and who printed it. */
+static void json_header(FILE *out)
 {
 	fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
 	json_string(out, host_kernel_release());
 	json_origin(out);
+}
+
+void report_json(FILE *out, const struct numamem *nm)
+{
+	json_header(out);
 	fprintf(out, ",\"regions\":[");
 	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
@@ -493,9 +500,7 @@ static void json_process(FILE *out, const struct proc_numa *p)
 
 void report_process_json(FILE *out, const struct proc_numa *p)
 {
-	fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
-	json_string(out, host_kernel_release());
-	json_origin(out);
+	json_header(out);
 	fprintf(out, ",\"process\":");
 	json_process(out, p);
 	fprintf(out, "}\n");
