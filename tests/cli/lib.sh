@@ -106,3 +106,24 @@ wait_file() {
 	done
 	[ -e "$1" ]
 }
+
+# hold_region ARGS...: numamem --json --hold in the background, ready;
+# sets pid (empty when it never got ready).  release ends it: hold_rc.
+hold_region() {
+	rm -f "$T/ready" "$T/out"
+	"$NUMAMEM" --json --hold --ready-file="$T/ready" "$@" >"$T/out" 2>"$T/err" &
+	pid=$!
+	if ! wait_file "$T/ready" 60; then
+		kill "$pid" 2>/dev/null
+		wait "$pid"
+		pid=
+		return 1
+	fi
+}
+
+release() {
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	hold_rc=$?
+}

@@ -11,23 +11,6 @@
 
 nodes=$(mem_nodes)
 
-# hold_region ARGS...: numamem --json --hold in the background; sets pid.
-hold_region() {
-	rm -f "$T/ready" "$T/out"
-	"$NUMAMEM" --json --hold --ready-file="$T/ready" "$@" >"$T/out" 2>"$T/err" &
-	pid=$!
-	if ! wait_file "$T/ready" 60; then
-		kill "$pid" 2>/dev/null
-		wait "$pid"
-		return 1
-	fi
-}
-
-release() {
-	kill -TERM "$pid"
-	wait "$pid"
-}
-
 # numa_maps_present PID ADDRESS: bytes on any node of the mapping at
 # ADDRESS, as /proc/PID/numa_maps counts them.
 numa_maps_present() {

@@ -9,25 +9,6 @@ SIZE=${PLACEMENT_SIZE:-64M}
 BYTES=$((${SIZE%M} * 1048576))
 nodes=$(mem_nodes)
 
-# hold_region ARGS...: start numamem --hold in the background; sets pid.
-hold_region() {
-	rm -f "$T/ready" "$T/out"
-	"$NUMAMEM" --json --hold --ready-file="$T/ready" "$@" >"$T/out" 2>"$T/err" &
-	pid=$!
-	if ! wait_file "$T/ready" 60; then
-		kill "$pid" 2>/dev/null
-		wait "$pid"
-		pid=
-		return 1
-	fi
-}
-
-release() {
-	kill -TERM "$pid"
-	wait "$pid"
-	hold_rc=$?
-}
-
 for backend in ram memfd file shm; do
 	extra=
 	[ $backend = file ] && extra="--mem-path=$T"

@@ -4,18 +4,10 @@
 # seals, discard-data and pmem.
 . "$(dirname "$0")/lib.sh"
 
-# hold ARGS...: numamem --hold in the background; sets pid and addr.
+# hold ARGS...: hold_region (lib.sh), and addr: the first region's address
 hold() {
-	rm -f "$T/ready"
-	"$NUMAMEM" --json --hold --ready-file="$T/ready" "$@" >"$T/out" 2>"$T/err" &
-	pid=$!
-	wait_file "$T/ready" 30
+	hold_region "$@"
 	addr=$(json_get address)
-}
-
-release() {
-	kill -TERM "$pid"
-	wait "$pid"
 }
 
 # vmflags: the VmFlags of the held region's mapping

@@ -5,22 +5,10 @@
 # tests/unit; qemu-compare.sh holds them against QEMU itself.
 . "$(dirname "$0")/lib.sh"
 
-# hold ARGS...: numamem holding its regions, $pid, $addr of the first
+# hold ARGS...: hold_region (lib.sh), and addr: the first region's address
 hold() {
-	rm -f "$T/ready"
-	"$NUMAMEM" --json --hold --ready-file="$T/ready" "$@" >"$T/out" 2>"$T/err" &
-	pid=$!
-	i=0
-	while [ ! -e "$T/ready" ] && [ $i -lt 300 ] && kill -0 "$pid" 2>/dev/null; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	hold_region "$@"
 	addr=$(json_get address)
-}
-
-release() {
-	kill -TERM "$pid" 2>/dev/null
-	wait "$pid"
 }
 
 # smaps_kb FIELD: FIELD (kB) of the held region's mapping
