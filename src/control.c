@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "control.h"
-#include "json.h"
+#include "lib/json.h"
 #include "options.h"
 #include "region.h"
 #include "report.h"
@@ -156,8 +156,7 @@ static int cmd_set(struct numamem *nm, const char *rest, FILE *out)
 	if (!props)
 		return fail(EXIT_UNAVAILABLE, "out of memory");
 	/* the properties onto a scratch region that starts as r is */
-	region_init(&want, r->id);
-	region_set_kind(&want, region_kind(r));
+	region_init(&want, r->id, r->ops);
 	want.size = r->size;
 	want.policy = r->policy;
 	want.host_nodes = r->host_nodes;

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "host.h"
-#include "json.h"
+#include "lib/json.h"
 #include "measure.h"
 
 #define BUF_BYTES (32UL << 20)  /* per target: beyond most last-level caches */

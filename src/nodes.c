@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "host.h"
-#include "json.h"
+#include "lib/json.h"
 #include "nodes.h"
 #include "numamem.h"
 

@@ -1,27 +1,13 @@
-/* numamem's exit statuses, the run's state, and the error helpers every
- * file uses. */
+/* The run's state: what the command line asked for, and how it went. */
 #ifndef NUMAMEM_H
 #define NUMAMEM_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "policy.h"
+#include "util.h"
 
-enum numamem_exit {
-	EXIT_OK = 0,
-	EXIT_USAGE = 1,       /* bad option or value: nothing was allocated */
-	EXIT_UNAVAILABLE = 2, /* valid request this host cannot satisfy */
-	EXIT_COMPLETE = 3,    /* alloc, mbind or prealloc failed */
-	EXIT_VERIFY = 4,      /* --verify: placement breaks the policy */
-	EXIT_OUTPUT = 5,      /* writing the report failed */
-	EXIT_CONTROL = 6,     /* --connect or --at: a command was answered with an error */
-	EXIT_VERIFY_COMMAND = 124, /* with COMMAND: --verify found placement that breaks a policy */
-	EXIT_CANCELED = 125,  /* with COMMAND: numamem failed before running it */
-	EXIT_CANNOT_EXEC = 126,
-	EXIT_NOT_FOUND = 127,
-};
 
 struct region;
 struct thread_context;
@@ -70,22 +56,5 @@ struct numamem {
 	int color;             /* enum color_when: --color */
 	bool colour;           /* colour the output: --color, a terminal, NO_COLOR */
 };
-
-/* "numamem: message" on stderr; returns status so callers can
- * `return fail(EXIT_USAGE, "...")`. */
-int fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Same, with ": strerror(errnum)" appended. */
-int fail_errno(int status, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* While buf is set, the first message of fail() and fail_errno() goes
- * into buf (without "numamem: ") instead of stderr: a control command's
- * error answer.  fail_capture(NULL, 0) ends it. */
-void fail_capture(char *buf, size_t len);
-void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Flush stdout: EXIT_OK, or EXIT_OUTPUT after a message when anything
- * written to it was lost. */
-int stdout_status(void);
-
-/* Monotonic seconds. */
-double now_seconds(void);
 
 #endif

@@ -21,8 +21,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "backends/backend.h"
 #include "control.h"
 #include "host.h"
+#include "lib/json.h"
 #include "traffic.h"
 #include "numamem.h"
 #include "options.h"
@@ -728,8 +730,7 @@ static int object_new(struct numamem *nm, const char *type, const char *id, stru
 	*r = grow((void **)&nm->regions, &nm->nregions, &nm->regions_room, sizeof(**r));
 	if (!*r)
 		return fail(EXIT_UNAVAILABLE, "out of memory");
-	region_init(*r, id);
-	region_set_kind(*r, (enum backend_kind)kind);
+	region_init(*r, id, backend_of((enum backend_kind)kind));
 	return (*r)->id ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
 }
 
@@ -1412,7 +1413,7 @@ static int add_cli_region(struct parser *p)
 		return EXIT_OK;
 	if (!p->cli.size_given)
 		return fail(EXIT_USAGE, "no size: give --size=SIZE");
-	region_set_kind(&p->cli, p->backend >= 0 ? (enum backend_kind)p->backend
+	p->cli.ops = backend_of(p->backend >= 0 ? (enum backend_kind)p->backend
 				 : nm->command ? BACKEND_MEMFD : BACKEND_RAM);
 	if (p->kind_only && !(p->kind_only->kinds & (1u << region_kind(&p->cli))))
 		return fail(EXIT_USAGE, "--%s applies only to the %s backend (this region is %s)",
@@ -1422,7 +1423,7 @@ static int add_cli_region(struct parser *p)
 	if (!r)
 		return fail(EXIT_UNAVAILABLE, "out of memory");
 	*r = p->cli;
-	region_init(&p->cli, "m0");
+	region_init(&p->cli, "m0", backend_of(BACKEND_RAM));
 	return EXIT_OK;
 }
 
@@ -1693,7 +1694,7 @@ int options_parse(int argc, char **argv, struct numamem *nm)
 	if (!p)
 		return fail(EXIT_UNAVAILABLE, "out of memory");
 	*p = (struct parser){ .nm = nm, .backend = -1, .status = -1 };
-	region_init(&p->cli, "m0");
+	region_init(&p->cli, "m0", backend_of(BACKEND_RAM));
 	build_table(p);
 	p->ctx = poptGetContext("numamem", argc, (const char **)argv, p->table, POPT_CONTEXT_POSIXMEHARDER);
 	poptSetOtherOptionHelp(p->ctx, "[OPTION...] [-- COMMAND [ARG...]]");

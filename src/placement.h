@@ -7,12 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parse.h"
+#include "lib/judge.h"
+#include "lib/parse.h"
 
 enum page_kind { PAGE_BASE, PAGE_THP, PAGE_HUGETLB };
 extern const char *const page_kind_names[];
 
-enum verdict { VERIFY_SKIPPED, VERIFY_PASS, VERIFY_FAIL };
 
 /* --map: the region cut in up to MAP_CELLS equal chunks, each holding
  * the node that has more than half of its pages, or MAP_ABSENT (more
@@ -20,7 +20,6 @@ enum verdict { VERIFY_SKIPPED, VERIFY_PASS, VERIFY_FAIL };
 #define MAP_CELLS 256
 #define MAP_ABSENT (-1)
 #define MAP_MIXED (-2)
-extern const char *const verdict_names[];
 
 struct placement {
 	uint64_t node_bytes[NUMAMEM_MAX_NODES];
@@ -39,22 +38,6 @@ struct placement {
 	enum verdict verdict;
 	char reason[160];       /* why verify failed, or what it checked */
 };
-
-/* Everything judging a placement needs, given: judging reads nothing
- * of the host, so that every verdict can be unit tested. */
-struct judge_input {
-	int mode;                    /* the MPOL_* mode the region got */
-	struct nodemask nodes;       /* host-nodes */
-	const uint64_t *node_bytes;  /* present bytes per node */
-	uint64_t present_bytes;
-	uint64_t unit;               /* bytes interleave deals out at once */
-	bool huge;                   /* hugetlb pages: preferred gets no slack */
-	unsigned weights[NUMAMEM_MAX_NODES]; /* weighted interleave, per node */
-	uint64_t room[NUMAMEM_MAX_NODES];    /* free bytes per preferred node */
-};
-
-/* The verdict on a placement, and why, in reason. */
-enum verdict placement_judge(const struct judge_input *in, char *reason, size_t len);
 
 struct region;
 

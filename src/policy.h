@@ -10,7 +10,7 @@
 #include <sched.h>
 #include <stdbool.h>
 
-#include "parse.h"
+#include "lib/parse.h"
 
 struct process_policy {
 	int mode;              /* enum policy (MPOL_*); -1: none given */

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "numamem.h"
-#include "parse.h"
+#include "lib/parse.h"
 #include "prealloc.h"
 
 #ifndef MADV_POPULATE_READ

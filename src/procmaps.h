@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "parse.h"
+#include "lib/parse.h"
 #include "placement.h"
 
 struct vma_numa {

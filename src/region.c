@@ -23,15 +23,6 @@
 #include "prealloc.h"
 #include "region.h"
 
-#ifndef MPOL_F_STATIC_NODES
-#define MPOL_F_STATIC_NODES (1 << 15)
-#endif
-#ifndef MPOL_F_RELATIVE_NODES
-#define MPOL_F_RELATIVE_NODES (1 << 14)
-#endif
-#ifndef MPOL_F_NUMA_BALANCING
-#define MPOL_F_NUMA_BALANCING (1 << 13)
-#endif
 
 const char *const backend_kind_names[BACKEND_KINDS] = {
 	[BACKEND_RAM] = "ram",
@@ -39,43 +30,6 @@ const char *const backend_kind_names[BACKEND_KINDS] = {
 	[BACKEND_FILE] = "file",
 	[BACKEND_SHM] = "shm",
 };
-
-const char *const policy_names[POLICY_COUNT] = {
-	[POLICY_DEFAULT] = "default",
-	[POLICY_PREFERRED] = "preferred",
-	[POLICY_BIND] = "bind",
-	[POLICY_INTERLEAVE] = "interleave",
-	[POLICY_LOCAL] = "local",
-	[POLICY_PREFERRED_MANY] = "preferred-many",
-	[POLICY_WEIGHTED_INTERLEAVE] = "weighted-interleave",
-};
-
-const struct mode_flag_info mode_flags[FLAG_COUNT] = {
-	[FLAG_STATIC_NODES] = { "static-nodes", MPOL_F_STATIC_NODES, "2.6.26" },
-	[FLAG_RELATIVE_NODES] = { "relative-nodes", MPOL_F_RELATIVE_NODES, "2.6.26" },
-	[FLAG_NUMA_BALANCING] = { "numa-balancing", MPOL_F_NUMA_BALANCING, "5.12" },
-};
-
-unsigned mode_flag_bits(unsigned flags)
-{
-	unsigned bits = 0;
-
-	for (unsigned f = 0; f < FLAG_COUNT; f++)
-		if (flags & 1u << f)
-			bits |= mode_flags[f].bit;
-	return bits;
-}
-
-const char *mode_flag_names(unsigned bits, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (unsigned f = 0; f < FLAG_COUNT && used < len; f++)
-		if (bits & mode_flags[f].bit)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "", mode_flags[f].name);
-	return buf;
-}
 
 /* The flags a region asks for, as a set of 1 << enum mode_flag. */
 static unsigned region_flags(const struct region *r)
@@ -88,27 +42,13 @@ static unsigned region_flags(const struct region *r)
 	return flags;
 }
 
-static const struct backend_ops *const kind_ops[BACKEND_KINDS] = {
-	[BACKEND_RAM] = &backend_ram_ops,
-	[BACKEND_MEMFD] = &backend_memfd_ops,
-	[BACKEND_FILE] = &backend_file_ops,
-	[BACKEND_SHM] = &backend_shm_ops,
-};
-
-/* Kernel release that brought each mode numamem may have to refuse. */
-static const char *const mode_since[POLICY_COUNT] = {
-	[POLICY_LOCAL] = "3.8",
-	[POLICY_PREFERRED_MANY] = "5.15",
-	[POLICY_WEIGHTED_INTERLEAVE] = "6.9",
-};
-
-void region_init(struct region *r, const char *id)
+void region_init(struct region *r, const char *id, const struct backend_ops *ops)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	*r = (struct region){
 		.id = strdup(id),
-		.ops = &backend_ram_ops,
+		.ops = ops,
 		.policy = POLICY_DEFAULT,
 		.merge = true, /* QEMU: machine mem-merge=on */
 		.dump = true,  /* QEMU: machine dump-guest-core=on */
@@ -124,11 +64,6 @@ void region_init(struct region *r, const char *id)
 	};
 }
 
-void region_set_kind(struct region *r, enum backend_kind kind)
-{
-	r->ops = kind_ops[kind];
-}
-
 void region_free(struct region *r)
 {
 	free(r->id);
@@ -136,27 +71,6 @@ void region_free(struct region *r)
 	free(r->prealloc_context);
 	free(r->created_path);
 	r->id = r->mem_path = r->prealloc_context = r->created_path = NULL;
-}
-
-int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner)
-{
-	struct nodemask present, memory, allowed;
-
-	host_nodes_present(&present);
-	host_nodes_with_memory(&memory);
-	host_nodes_allowed(&allowed);
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		if (!nodemask_isset(m, n))
-			continue;
-		if (!nodemask_isset(&present, n))
-			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u does not exist", prop, n, owner, n);
-		if (need_memory && !nodemask_isset(&memory, n))
-			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u has no memory", prop, n, owner, n);
-		if (!nodemask_isset(&allowed, n))
-			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u is outside the nodes this process may use",
-				    prop, n, owner, n);
-	}
-	return EXIT_OK;
 }
 
 static int check_nodes(const struct region *r, const struct nodemask *m, const char *prop)
@@ -167,13 +81,6 @@ static int check_nodes(const struct region *r, const struct nodemask *m, const c
 	return check_nodes_on_host(m, m == &r->host_nodes, prop, owner);
 }
 
-int check_mode_on_host(int mode)
-{
-	if (mode >= 0 && mode < POLICY_COUNT && mode_since[mode] && !host_kernel_has_mode(mode))
-		return fail(EXIT_UNAVAILABLE, "policy '%s' needs Linux %s or later (this is %s)", policy_names[mode],
-			    mode_since[mode], host_kernel_release());
-	return EXIT_OK;
-}
 
 /* The MPOL_* mode mbind() gets: preferred over several nodes becomes
  * preferred-many where the kernel has it (QEMU does the same; without it

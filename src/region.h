@@ -12,37 +12,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "parse.h"
+#include "hostcheck.h"
+#include "lib/mempolicy.h"
+#include "lib/parse.h"
 #include "placement.h"
 
 enum backend_kind { BACKEND_RAM, BACKEND_MEMFD, BACKEND_FILE, BACKEND_SHM, BACKEND_KINDS };
 extern const char *const backend_kind_names[BACKEND_KINDS];
-
-/* Values are the kernel's MPOL_* modes. */
-enum policy {
-	POLICY_DEFAULT = 0,
-	POLICY_PREFERRED = 1,
-	POLICY_BIND = 2,
-	POLICY_INTERLEAVE = 3,
-	POLICY_LOCAL = 4,
-	POLICY_PREFERRED_MANY = 5,
-	POLICY_WEIGHTED_INTERLEAVE = 6,
-	POLICY_COUNT
-};
-extern const char *const policy_names[POLICY_COUNT];
-
-/* The kernel's mode flags a region may ask for, as properties. */
-enum mode_flag { FLAG_STATIC_NODES, FLAG_RELATIVE_NODES, FLAG_NUMA_BALANCING, FLAG_COUNT };
-struct mode_flag_info {
-	const char *name;  /* the property: "static-nodes" */
-	unsigned bit;      /* MPOL_F_* */
-	const char *since; /* the Linux release that brought it */
-};
-extern const struct mode_flag_info mode_flags[FLAG_COUNT];
-/* The MPOL_F_* bits of flags (a set of 1 << enum mode_flag). */
-unsigned mode_flag_bits(unsigned flags);
-/* "static-nodes,numa-balancing" for MPOL_F_* bits; "" for none. */
-const char *mode_flag_names(unsigned bits, char *buf, size_t len);
 
 enum tristate { TRI_AUTO = -1, TRI_OFF = 0, TRI_ON = 1 };
 
@@ -70,9 +46,6 @@ struct backend_ops {
 	/* Complete succeeded (optional). */
 	void (*completed)(struct region *r);
 };
-
-extern const struct backend_ops backend_ram_ops, backend_memfd_ops, backend_file_ops,
-	backend_shm_ops;
 
 struct region {
 	/* properties */
@@ -126,8 +99,8 @@ struct region {
 	uint64_t traffic_bytes; /* --traffic: bytes streamed since the last report */
 };
 
-void region_init(struct region *r, const char *id);
-void region_set_kind(struct region *r, enum backend_kind kind);
+/* QEMU's defaults, of the kind ops (backends/backend.h has the kinds). */
+void region_init(struct region *r, const char *id, const struct backend_ops *ops);
 void region_free(struct region *r);
 
 static inline enum backend_kind region_kind(const struct region *r)
@@ -155,15 +128,6 @@ static inline bool region_private_copy(const struct region *r)
 {
 	return r->ops->private_copy && r->ops->private_copy(r);
 }
-
-/* The node checks every node list gets before anything is allocated:
- * each node in m exists, has memory (need_memory) and may be used by
- * this process.  prop names the list ("host-nodes", "membind"), owner
- * follows the value (" of region 'm0'", or ""); one line, exit status. */
-int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner);
-/* The running kernel has MPOL_* mode, or one line naming the release it
- * needs; exit status. */
-int check_mode_on_host(int mode);
 
 /* QEMU's property checks and numamem's host checks, before anything is
  * allocated.  Prints one line and returns an exit status. */

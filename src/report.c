@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "host.h"
-#include "json.h"
+#include "lib/json.h"
 #include "numamem.h"
 #include "region.h"
 #include "report.h"

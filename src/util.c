@@ -1,12 +1,18 @@
-/* The error helpers and clock every file shares. */
+/* The bottom helpers; see util.h. */
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "numamem.h"
+#include "lib/json.h"
+#include "lib/parse.h"
+#include "util.h"
 
 /* fail_capture(): where messages go instead of stderr */
 static char *capture_buf;
@@ -70,6 +76,11 @@ void warn_msg(const char *fmt, ...)
 	va_end(ap);
 }
 
+int fail_oom(void)
+{
+	return fail(EXIT_UNAVAILABLE, "out of memory");
+}
+
 double now_seconds(void)
 {
 	struct timespec ts;
@@ -83,4 +94,31 @@ int stdout_status(void)
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return EXIT_OK;
 	return fail_errno(EXIT_OUTPUT, errno, "cannot write to standard output");
+}
+
+/* Who printed this, for joining reports across a cluster: pid,
+ * hostname, and the launcher's rank variables that are set (Slurm, Open
+ * MPI, PMI), as numbers. */
+void json_origin(FILE *out)
+{
+	static const char *const ranks[] = {
+		"SLURM_PROCID", "SLURM_LOCALID", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_LOCAL_RANK", "PMI_RANK",
+	};
+	char host[256] = "";
+	bool first = true;
+
+	gethostname(host, sizeof(host) - 1);
+	fprintf(out, ",\"pid\":%ld,\"hostname\":", (long)getpid());
+	json_string(out, host);
+	fprintf(out, ",\"rank\":{");
+	for (size_t i = 0; i < ARRAY_SIZE(ranks); i++) {
+		const char *v = getenv(ranks[i]);
+		unsigned long n;
+
+		if (!v || parse_uint(v, 0, ULONG_MAX, &n) < 0)
+			continue;
+		fprintf(out, "%s\"%s\":%lu", first ? "" : ",", ranks[i], n);
+		first = false;
+	}
+	fputc('}', out);
 }

@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "host.h"
-#include "json.h"
+#include "lib/json.h"
 #include "numamem.h"
 #include "procmaps.h"
 #include "watch.h"

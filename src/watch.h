@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "parse.h"
+#include "lib/parse.h"
 #include "placement.h"
 #include "policy.h"
 

@@ -4,8 +4,9 @@
 
 #include <string.h>
 
-#include "placement.h"
-#include "region.h"
+#include "lib/judge.h"
+#include "lib/mempolicy.h"
+#include "lib/parse.h"
 #include "tap.h"
 
 #define MiB (1ULL << 20)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "numamem.h"
+#include "backends/backend.h"
 #include "options.h"
 #include "run.h"
 #include "tap.h"

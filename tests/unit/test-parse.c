@@ -6,7 +6,8 @@
 #include <limits.h>
 #include <string.h>
 
-#include "parse.h"
+#include "lib/json.h"
+#include "lib/parse.h"
 #include "tap.h"
 
 static void size_is(const char *s, uint64_t want)

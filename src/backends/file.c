@@ -18,6 +18,7 @@
 
 #include "mapping.h"
 #include "numamem.h"
+#include "backend.h"
 #include "region.h"
 
 #ifndef TMPFS_MAGIC

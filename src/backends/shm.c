@@ -12,6 +12,7 @@
 
 #include "mapping.h"
 #include "numamem.h"
+#include "backend.h"
 #include "region.h"
 
 static size_t shm_page_size(const struct region *r, int *status)

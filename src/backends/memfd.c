@@ -12,6 +12,7 @@
 #include "host.h"
 #include "mapping.h"
 #include "numamem.h"
+#include "backend.h"
 #include "region.h"
 
 #ifndef MFD_HUGE_SHIFT

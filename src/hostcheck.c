@@ -1,0 +1,36 @@
+/* Node and mode checks against the host; see hostcheck.h. */
+#include "config.h"
+
+#include "host.h"
+#include "hostcheck.h"
+#include "lib/mempolicy.h"
+#include "util.h"
+
+int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner)
+{
+	struct nodemask present, memory, allowed;
+
+	host_nodes_present(&present);
+	host_nodes_with_memory(&memory);
+	host_nodes_allowed(&allowed);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!nodemask_isset(m, n))
+			continue;
+		if (!nodemask_isset(&present, n))
+			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u does not exist", prop, n, owner, n);
+		if (need_memory && !nodemask_isset(&memory, n))
+			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u has no memory", prop, n, owner, n);
+		if (!nodemask_isset(&allowed, n))
+			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u is outside the nodes this process may use",
+				    prop, n, owner, n);
+	}
+	return EXIT_OK;
+}
+
+int check_mode_on_host(int mode)
+{
+	if (policy_since(mode) && !host_kernel_has_mode(mode))
+		return fail(EXIT_UNAVAILABLE, "policy '%s' needs Linux %s or later (this is %s)", policy_names[mode],
+			    policy_since(mode), host_kernel_release());
+	return EXIT_OK;
+}

@@ -1,0 +1,19 @@
+/* The checks every node list and policy mode gets against this host
+ * before anything is allocated, for a region's and for COMMAND's own. */
+#ifndef NUMAMEM_HOSTCHECK_H
+#define NUMAMEM_HOSTCHECK_H
+
+#include <stdbool.h>
+
+#include "lib/nodemask.h"
+
+/* The node checks every node list gets before anything is allocated:
+ * each node in m exists, has memory (need_memory) and may be used by
+ * this process.  prop names the list ("host-nodes", "membind"), owner
+ * follows the value (" of region 'm0'", or ""); one line, exit status. */
+int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner);
+/* The running kernel has MPOL_* mode, or one line naming the release it
+ * needs; exit status. */
+int check_mode_on_host(int mode);
+
+#endif

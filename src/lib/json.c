@@ -1,0 +1,363 @@
+/* JSON written (strings, node and CPU sets) and read (one flat object,
+ * as libvirt writes -object); see json.h. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "parse.h"
+
+void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+void json_nodes(FILE *out, const struct nodemask *m)
+{
+	bool first = true;
+
+	fputc('[', out);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (nodemask_isset(m, n)) {
+			fprintf(out, "%s%u", first ? "" : ",", n);
+			first = false;
+		}
+	fputc(']', out);
+}
+
+void json_cpus(FILE *out, const cpu_set_t *set)
+{
+	bool first = true;
+
+	fputc('[', out);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, set)) {
+			fprintf(out, "%s%d", first ? "" : ",", c);
+			first = false;
+		}
+	fputc(']', out);
+}
+
+/* ------------------------------------------------ reading one flat JSON object */
+
+struct json_reader {
+	const char *s, *p;
+	char *why;
+	size_t whylen;
+};
+
+static int read_fail(struct json_reader *j, const char *what)
+{
+	snprintf(j->why, j->whylen, "%s at offset %zu", what, (size_t)(j->p - j->s));
+	return -EINVAL;
+}
+
+static void read_blank(struct json_reader *j)
+{
+	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+		j->p++;
+}
+
+static int read_hex4(const char *p, unsigned *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		if (!isxdigit((unsigned char)p[i]))
+			return -EINVAL;
+		*v = *v * 16 + (unsigned)(isdigit((unsigned char)p[i]) ? p[i] - '0' : tolower((unsigned char)p[i]) - 'a' + 10);
+	}
+	return 0;
+}
+
+/* A string at j->p ('"'), unescaped into a new allocation. */
+static int read_string(struct json_reader *j, char **out)
+{
+	size_t room = strlen(j->p) * 2 + 1, n = 0; /* \uXXXX gives at most 4 bytes for 6 */
+	char *buf = malloc(room);
+
+	if (!buf)
+		return -ENOMEM;
+	j->p++;
+	while (*j->p != '"') {
+		unsigned char c = (unsigned char)*j->p;
+		unsigned u, lo;
+
+		if (!c || c < 0x20) {
+			free(buf);
+			return read_fail(j, c ? "control character in a string" : "unterminated string");
+		}
+		if (c != '\\') {
+			buf[n++] = (char)c;
+			j->p++;
+			continue;
+		}
+		j->p++;
+		switch (*j->p) {
+		case '"': case '\\': case '/':
+			buf[n++] = *j->p++;
+			continue;
+		case 'b': buf[n++] = '\b'; j->p++; continue;
+		case 'f': buf[n++] = '\f'; j->p++; continue;
+		case 'n': buf[n++] = '\n'; j->p++; continue;
+		case 'r': buf[n++] = '\r'; j->p++; continue;
+		case 't': buf[n++] = '\t'; j->p++; continue;
+		case 'u':
+			break;
+		default:
+			free(buf);
+			return read_fail(j, "invalid escape in a string");
+		}
+		if (read_hex4(j->p + 1, &u) < 0 || !u) {
+			free(buf);
+			return read_fail(j, "invalid \\u escape in a string");
+		}
+		j->p += 5;
+		if (u >= 0xd800 && u < 0xdc00) { /* a surrogate pair */
+			if (j->p[0] != '\\' || j->p[1] != 'u' || read_hex4(j->p + 2, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff) {
+				free(buf);
+				return read_fail(j, "invalid surrogate pair in a string");
+			}
+			j->p += 6;
+			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+		} else if (u >= 0xdc00 && u <= 0xdfff) {
+			free(buf);
+			return read_fail(j, "invalid surrogate pair in a string");
+		}
+		if (u < 0x80) {
+			buf[n++] = (char)u;
+		} else if (u < 0x800) {
+			buf[n++] = (char)(0xc0 | u >> 6);
+			buf[n++] = (char)(0x80 | (u & 0x3f));
+		} else if (u < 0x10000) {
+			buf[n++] = (char)(0xe0 | u >> 12);
+			buf[n++] = (char)(0x80 | (u >> 6 & 0x3f));
+			buf[n++] = (char)(0x80 | (u & 0x3f));
+		} else {
+			buf[n++] = (char)(0xf0 | u >> 18);
+			buf[n++] = (char)(0x80 | (u >> 12 & 0x3f));
+			buf[n++] = (char)(0x80 | (u >> 6 & 0x3f));
+			buf[n++] = (char)(0x80 | (u & 0x3f));
+		}
+	}
+	j->p++;
+	buf[n] = '\0';
+	*out = buf;
+	return 0;
+}
+
+/* A number at j->p, by JSON's grammar; its text into a new allocation. */
+static int read_number(struct json_reader *j, char **out)
+{
+	const char *start = j->p;
+
+	if (*j->p == '-')
+		j->p++;
+	if (*j->p == '0')
+		j->p++;
+	else if (isdigit((unsigned char)*j->p))
+		while (isdigit((unsigned char)*j->p))
+			j->p++;
+	else
+		return read_fail(j, "invalid number");
+	if (*j->p == '.') {
+		if (!isdigit((unsigned char)*++j->p))
+			return read_fail(j, "invalid number");
+		while (isdigit((unsigned char)*j->p))
+			j->p++;
+	}
+	if (*j->p == 'e' || *j->p == 'E') {
+		j->p++;
+		if (*j->p == '+' || *j->p == '-')
+			j->p++;
+		if (!isdigit((unsigned char)*j->p))
+			return read_fail(j, "invalid number");
+		while (isdigit((unsigned char)*j->p))
+			j->p++;
+	}
+	*out = strndup(start, (size_t)(j->p - start));
+	return *out ? 0 : -ENOMEM;
+}
+
+static bool read_word(struct json_reader *j, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(j->p, w, n) || isalnum((unsigned char)j->p[n]))
+		return false;
+	j->p += n;
+	return true;
+}
+
+static int read_value(struct json_reader *j, struct json_member *m)
+{
+	int r;
+
+	read_blank(j);
+	if (*j->p == '"') {
+		m->type = JSON_STRING;
+		return read_string(j, &m->text);
+	}
+	if (*j->p == '-' || isdigit((unsigned char)*j->p)) {
+		m->type = JSON_NUMBER;
+		return read_number(j, &m->text);
+	}
+	if (read_word(j, "true") || read_word(j, "false")) {
+		m->type = JSON_BOOL;
+		m->text = strdup(j->p[-2] == 'u' ? "true" : "false"); /* tr*ue*, fal*se* */
+		return m->text ? 0 : -ENOMEM;
+	}
+	if (read_word(j, "null")) {
+		m->type = JSON_NULL;
+		return 0;
+	}
+	if (*j->p == '{')
+		return read_fail(j, "nested object (only a flat object is taken)");
+	if (*j->p != '[')
+		return read_fail(j, "expected a value");
+	m->type = JSON_ARRAY;
+	j->p++;
+	read_blank(j);
+	if (*j->p == ']') {
+		j->p++;
+		return 0;
+	}
+	for (;;) {
+		char *text = NULL, *end;
+		uint64_t *grown;
+
+		read_blank(j);
+		if (!isdigit((unsigned char)*j->p))
+			return read_fail(j, "expected a whole number from 0 in an array");
+		r = read_number(j, &text);
+		if (r < 0)
+			return r;
+		errno = 0;
+		if (strpbrk(text, ".eE")) {
+			free(text);
+			return read_fail(j, "expected a whole number from 0 in an array");
+		}
+		grown = realloc(m->items, (m->nitems + 1) * sizeof(*m->items));
+		if (!grown) {
+			free(text);
+			return -ENOMEM;
+		}
+		m->items = grown;
+		m->items[m->nitems] = strtoull(text, &end, 10);
+		free(text);
+		if (errno)
+			return read_fail(j, "number too large in an array");
+		m->nitems++;
+		read_blank(j);
+		if (*j->p == ']') {
+			j->p++;
+			return 0;
+		}
+		if (*j->p != ',')
+			return read_fail(j, "expected ',' or ']'");
+		j->p++;
+	}
+}
+
+void json_members_free(struct json_member *m, size_t n)
+{
+	for (size_t i = 0; m && i < n; i++) {
+		free(m[i].key);
+		free(m[i].text);
+		free(m[i].items);
+	}
+	free(m);
+}
+
+int parse_json_object(const char *s, struct json_member **members, size_t *count, char *why, size_t whylen)
+{
+	struct json_reader j = { .s = s, .p = s, .why = why, .whylen = whylen };
+	struct json_member *m = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	*members = NULL;
+	*count = 0;
+	read_blank(&j);
+	if (*j.p != '{')
+		return read_fail(&j, "expected '{'");
+	j.p++;
+	read_blank(&j);
+	if (*j.p == '}') {
+		j.p++;
+		goto end;
+	}
+	for (;;) {
+		struct json_member *grown;
+
+		read_blank(&j);
+		if (*j.p != '"') {
+			r = read_fail(&j, "expected a key in double quotes");
+			break;
+		}
+		grown = realloc(m, (n + 1) * sizeof(*m));
+		if (!grown) {
+			r = -ENOMEM;
+			break;
+		}
+		m = grown;
+		m[n] = (struct json_member){ 0 };
+		r = read_string(&j, &m[n].key);
+		n += r == 0;
+		if (r < 0)
+			break;
+		for (size_t i = 0; i + 1 < n; i++)
+			if (!strcmp(m[i].key, m[n - 1].key)) {
+				snprintf(why, whylen, "duplicate key '%s'", m[n - 1].key);
+				r = -EINVAL;
+			}
+		if (r < 0)
+			break;
+		read_blank(&j);
+		if (*j.p != ':') {
+			r = read_fail(&j, "expected ':'");
+			break;
+		}
+		j.p++;
+		r = read_value(&j, &m[n - 1]);
+		if (r < 0)
+			break;
+		read_blank(&j);
+		if (*j.p == '}') {
+			j.p++;
+			break;
+		}
+		if (*j.p != ',') {
+			r = read_fail(&j, "expected ',' or '}'");
+			break;
+		}
+		j.p++;
+	}
+end:
+	if (!r) {
+		read_blank(&j);
+		if (*j.p)
+			r = read_fail(&j, "text after the object");
+	}
+	if (r < 0) {
+		json_members_free(m, n);
+		return r;
+	}
+	*members = m;
+	*count = n;
+	return 0;
+}

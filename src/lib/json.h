@@ -1,0 +1,34 @@
+/* JSON output helpers shared by every JSON document numamem prints, so
+ * that a string, a node set and a CPU set look the same everywhere. */
+#ifndef NUMAMEM_JSON_H
+#define NUMAMEM_JSON_H
+
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nodemask.h"
+
+/* "text", escaped */
+void json_string(FILE *out, const char *s);
+/* [0,2,3] */
+void json_nodes(FILE *out, const struct nodemask *m);
+/* [0,1,8] */
+void json_cpus(FILE *out, const cpu_set_t *set);
+/* One flat JSON object, as libvirt writes -object: members whose values
+ * are strings, numbers (kept as their text), true/false, null or arrays
+ * of whole numbers from 0.  Strict RFC 8259 otherwise: no trailing
+ * commas, no comments, no duplicate keys, nothing after the object.
+ * 0, or -EINVAL with the problem and its offset in why; -ENOMEM. */
+enum json_type { JSON_STRING, JSON_NUMBER, JSON_BOOL, JSON_NULL, JSON_ARRAY };
+struct json_member {
+	char *key;
+	enum json_type type;
+	char *text;       /* string (unescaped), number text, "true"/"false" */
+	uint64_t *items;  /* JSON_ARRAY */
+	size_t nitems;
+};
+int parse_json_object(const char *s, struct json_member **members, size_t *count, char *why, size_t whylen);
+void json_members_free(struct json_member *m, size_t n);
+
+#endif

@@ -1,0 +1,90 @@
+/* Node sets; see nodemask.h. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "nodemask.h"
+
+#define LONG_BITS (8 * sizeof(unsigned long))
+
+void nodemask_set(struct nodemask *m, unsigned node)
+{
+	m->bits[node / LONG_BITS] |= 1UL << (node % LONG_BITS);
+}
+
+bool nodemask_isset(const struct nodemask *m, unsigned node)
+{
+	if (node >= NODEMASK_LONGS * LONG_BITS)
+		return false;
+	return m->bits[node / LONG_BITS] & (1UL << (node % LONG_BITS));
+}
+
+unsigned nodemask_weight(const struct nodemask *m)
+{
+	unsigned w = 0;
+
+	for (size_t i = 0; i < NODEMASK_LONGS; i++)
+		w += (unsigned)__builtin_popcountl(m->bits[i]);
+	return w;
+}
+
+bool nodemask_empty(const struct nodemask *m)
+{
+	return nodemask_weight(m) == 0;
+}
+
+unsigned nodemask_maxnode(const struct nodemask *m)
+{
+	for (size_t i = NODEMASK_LONGS; i-- > 0;)
+		if (m->bits[i])
+			return (unsigned)(i * LONG_BITS + LONG_BITS - __builtin_clzl(m->bits[i]));
+	return 0;
+}
+
+int nodemask_format(const struct nodemask *m, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned end = NODEMASK_LONGS * LONG_BITS;
+
+	if (len)
+		buf[0] = '\0';
+	for (unsigned n = 0; n < end; n++) {
+		unsigned last = n;
+		int w;
+
+		if (!nodemask_isset(m, n))
+			continue;
+		while (last + 1 < end && nodemask_isset(m, last + 1))
+			last++;
+		if (last == n)
+			w = snprintf(buf + (used < len ? used : len), used < len ? len - used : 0,
+				     "%s%u", used ? "," : "", n);
+		else
+			w = snprintf(buf + (used < len ? used : len), used < len ? len - used : 0,
+				     "%s%u-%u", used ? "," : "", n, last);
+		used += (size_t)w;
+		n = last;
+	}
+	return (int)used;
+}
+
+int cpuset_format(const cpu_set_t *set, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		int last = c, w;
+
+		if (!CPU_ISSET(c, set))
+			continue;
+		while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
+			last++;
+		w = snprintf(buf + (used < len ? used : len), used < len ? len - used : 0,
+			     last == c ? "%s%d" : "%s%d-%d", used ? "," : "", c, last);
+		used += (size_t)w;
+		c = last;
+	}
+	return (int)used;
+}
