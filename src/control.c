@@ -141,7 +141,7 @@ static int cmd_set(struct numamem *nm, const char *rest, FILE *out)
 	int status;
 
 	if (!id)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	for (rest += n; isspace((unsigned char)*rest); rest++)
 		;
 	if (!n || !*rest) {
@@ -154,7 +154,7 @@ static int cmd_set(struct numamem *nm, const char *rest, FILE *out)
 		return EXIT_USAGE;
 	props = strdup(rest);
 	if (!props)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	/* the properties onto a scratch region that starts as r is */
 	region_init(&want, r->id, r->ops);
 	want.size = r->size;
@@ -209,7 +209,7 @@ static int cmd_query(struct numamem *nm, const char *rest, FILE *out)
 		placement_verify(&nm->regions[i]);
 	f = open_memstream(&doc, &len);
 	if (!f)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	report_json(f, nm);
 	fclose(f);
 	while (len && doc[len - 1] == '\n')
@@ -334,7 +334,7 @@ int control_connect(const struct numamem *nm)
 	in = fdopen(dup(fd), "r");
 	if (!in) {
 		close(fd);
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	}
 	if (nm->command) {
 		for (char **c = nm->command; *c; c++) {

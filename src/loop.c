@@ -63,14 +63,14 @@ int loop_open(struct numamem *nm, struct loop **lp)
 
 	*lp = NULL;
 	if (!l)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	*l = (struct loop){ .nm = nm, .listenfd = -1, .stdio = { .fd = -1 } };
 	for (size_t i = 0; i < MAX_CLIENTS; i++)
 		l->clients[i].fd = -1;
 	l->at_order = calloc(nm->nats + 1, sizeof(*l->at_order));
 	if (!l->at_order) {
 		free(l);
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	}
 	for (size_t i = 0; i < nm->nats; i++)
 		l->at_order[i] = i;

@@ -365,7 +365,7 @@ static int size_error(const char *name, const char *value, int r)
 	if (r == -ERANGE)
 		return fail(EXIT_USAGE, "invalid %s '%s': too large (16 EiB and above)", name, value);
 	if (r == -ENOMEM)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	return fail(EXIT_USAGE, "invalid %s '%s': expected a number with an optional K, M, G, T, P or E suffix (a fraction needs one), or 0x and hex digits",
 		    name, value);
 }
@@ -540,7 +540,7 @@ static int set_field(const struct opt *o, void *field, const char *value)
 			return fail(EXIT_USAGE, "invalid %s '': expected a value", o->name);
 		free(*(char **)field);
 		*(char **)field = strdup(value);
-		return *(char **)field ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+		return *(char **)field ? EXIT_OK : fail_oom();
 	default:
 		return fail(EXIT_USAGE, "%s is not a property", o->name);
 	}
@@ -724,14 +724,14 @@ static int object_new(struct numamem *nm, const char *type, const char *id, stru
 	if (kind < 0) {
 		*tc = grow((void **)&nm->contexts, &nm->ncontexts, &nm->contexts_room, sizeof(**tc));
 		if (!*tc || !((*tc)->id = strdup(id)))
-			return fail(EXIT_UNAVAILABLE, "out of memory");
+			return fail_oom();
 		return EXIT_OK;
 	}
 	*r = grow((void **)&nm->regions, &nm->nregions, &nm->regions_room, sizeof(**r));
 	if (!*r)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	region_init(*r, id, backend_of((enum backend_kind)kind));
-	return (*r)->id ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+	return (*r)->id ? EXIT_OK : fail_oom();
 }
 
 /* ---------------------------------------------------- JSON --object */
@@ -785,7 +785,7 @@ static int json_value_text(const char *spec, const struct json_member *m, bool c
 	if (want != JSON_ARRAY) {
 		*text = strdup(!strcmp(m->text, "true") && want == JSON_BOOL ? "on"
 			       : !strcmp(m->text, "false") && want == JSON_BOOL ? "off" : m->text);
-		return *text ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+		return *text ? EXIT_OK : fail_oom();
 	}
 	for (size_t i = 0; i < m->nitems; i++) {
 		if (m->items[i] > UINT16_MAX)
@@ -797,7 +797,7 @@ static int json_value_text(const char *spec, const struct json_member *m, bool c
 		return EXIT_OK; /* an empty list sets nothing */
 	*text = malloc(len);
 	if (!*text)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	for (size_t i = 0; i < m->nitems; i++)
 		used += (size_t)snprintf(*text + used, len - used, "%s%" PRIu64, i ? "," : "", m->items[i]);
 	return EXIT_OK;
@@ -818,13 +818,13 @@ static int object_parse_json(struct numamem *nm, const char *spec)
 	int status = EXIT_OK, e = parse_json_object(spec, &m, &n, why, sizeof(why));
 
 	if (e == -ENOMEM)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	if (e < 0)
 		return fail(EXIT_USAGE, "invalid --object JSON '%s': %s", spec, why);
 	pairs = calloc(n + 1, sizeof(*pairs));
 	if (!pairs) {
 		json_members_free(m, n);
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	}
 	for (size_t i = 0; i < n && !status; i++) {
 		if (strcmp(m[i].key, "qom-type") && strcmp(m[i].key, "id"))
@@ -884,7 +884,7 @@ int object_parse(struct numamem *nm, const char *spec)
 	n = copy ? tokenize(copy, &pairs) : -1;
 	if (n < 0) {
 		free(copy);
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	}
 	type = pairs[0].value && !strcmp(pairs[0].key, "qom-type") ? pairs[0].value : pairs[0].key;
 	for (long i = 1; i < n && !id; i++)
@@ -944,12 +944,12 @@ int object_set_props(struct region *r, const char *props, const char *const *all
 
 	*given = 0;
 	if (!copy)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	memcpy(copy, "x,", 2);
 	memcpy(copy + 2, props, len + 1);
 	n = tokenize(copy, &pairs);
 	if (n < 0)
-		status = fail(EXIT_UNAVAILABLE, "out of memory");
+		status = fail_oom();
 	for (long i = 1; !status && i < n; i++) {
 		const char *key = pairs[i].key, *value = pairs[i].value;
 		unsigned k = 0;
@@ -1028,7 +1028,7 @@ static int opt_trace(struct parser *p, const char *arg)
 		return fail(EXIT_USAGE, "invalid trace '': expected a path");
 	free(p->nm->trace_file);
 	p->nm->trace_file = strdup(arg);
-	return p->nm->trace_file ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+	return p->nm->trace_file ? EXIT_OK : fail_oom();
 }
 
 static int opt_ready_file(struct parser *p, const char *arg)
@@ -1037,7 +1037,7 @@ static int opt_ready_file(struct parser *p, const char *arg)
 		return fail(EXIT_USAGE, "invalid ready-file '': expected a path");
 	free(p->nm->ready_file);
 	p->nm->ready_file = strdup(arg);
-	return p->nm->ready_file ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+	return p->nm->ready_file ? EXIT_OK : fail_oom();
 }
 
 static int parse_fd_arg(const char *opt, const char *arg, int *out)
@@ -1142,7 +1142,7 @@ static int opt_control(struct parser *p, const char *arg)
 	if (strncmp(arg, "unix:", 5) || !arg[5])
 		return fail(EXIT_USAGE, "invalid control '%s': expected unix:PATH or stdio", arg);
 	nm->control_path = strdup(arg + 5);
-	return nm->control_path ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+	return nm->control_path ? EXIT_OK : fail_oom();
 }
 
 static int opt_at(struct parser *p, const char *arg)
@@ -1162,7 +1162,7 @@ static int opt_at(struct parser *p, const char *arg)
 			    colon + 1);
 	at = grow((void **)&nm->ats, &nm->nats, &nm->ats_room, sizeof(*at));
 	if (!at || !(at->line = strdup(colon + 1)))
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	at->seconds = seconds;
 	return EXIT_OK;
 }
@@ -1179,7 +1179,7 @@ static int opt_traffic(struct parser *p, const char *arg)
 
 	if (n < 0) {
 		free(copy);
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	}
 	mode = pairs[0].value ? -1 : parse_name(pairs[0].key, traffic_mode_names, TRAFFIC_MODES);
 	if (mode <= TRAFFIC_NONE)
@@ -1214,7 +1214,7 @@ static int opt_connect(struct parser *p, const char *arg)
 {
 	free(p->nm->connect_path);
 	p->nm->connect_path = strdup(arg);
-	return p->nm->connect_path ? EXIT_OK : fail(EXIT_UNAVAILABLE, "out of memory");
+	return p->nm->connect_path ? EXIT_OK : fail_oom();
 }
 
 static int opt_help(struct parser *p, const char *arg)
@@ -1381,10 +1381,10 @@ static int take_command(struct parser *p)
 	p->seen |= SEEN_COMMAND;
 	p->nm->command = calloc(n + 1, sizeof(char *));
 	if (!p->nm->command)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	for (size_t i = 0; i < n; i++)
 		if (!(p->nm->command[i] = strdup(rest[i])))
-			return fail(EXIT_UNAVAILABLE, "out of memory");
+			return fail_oom();
 	return EXIT_OK;
 }
 
@@ -1421,7 +1421,7 @@ static int add_cli_region(struct parser *p)
 			    region_kind_name(&p->cli));
 	r = grow((void **)&nm->regions, &nm->nregions, &nm->regions_room, sizeof(*r));
 	if (!r)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	*r = p->cli;
 	region_init(&p->cli, "m0", backend_of(BACKEND_RAM));
 	return EXIT_OK;
@@ -1478,7 +1478,7 @@ static int check_output_dir(const char *what, const char *path, bool dir_write, 
 	int status = EXIT_OK, e;
 
 	if (!copy)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	*base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : dir_write && access(dir, W_OK) < 0 ? errno : 0;
 	if (e)
@@ -1579,7 +1579,7 @@ static int check_ids(const struct numamem *nm)
 	int status = EXIT_OK;
 
 	if (!e)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	for (size_t i = 0; i < n; i++) {
 		e[i].region = i < nm->nregions;
 		e[i].id = e[i].region ? nm->regions[i].id : nm->contexts[i - nm->nregions].id;
@@ -1610,7 +1610,7 @@ static int check_control(const char *path)
 	int status = EXIT_OK, e;
 
 	if (!copy)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : access(dir, W_OK | X_OK) < 0 ? errno : 0;
 	if (strlen(path) >= sizeof(sun.sun_path))
 		status = fail(EXIT_USAGE, "invalid control 'unix:%s': the path is longer than %zu bytes", path,
@@ -1692,7 +1692,7 @@ int options_parse(int argc, char **argv, struct numamem *nm)
 	options_init(nm);
 	nm->command_asked = command_asked(argc, argv);
 	if (!p)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	*p = (struct parser){ .nm = nm, .backend = -1, .status = -1 };
 	region_init(&p->cli, "m0", backend_of(BACKEND_RAM));
 	build_table(p);

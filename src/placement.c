@@ -452,7 +452,7 @@ static int query_pages(struct region *b, bool map, enum presence_how how)
 		pl->ncells = total < MAP_CELLS ? (unsigned)total : MAP_CELLS;
 		pl->tally = calloc((size_t)pl->ncells * MAP_TALLY, sizeof(*pl->tally));
 		if (!pl->tally)
-			return fail(EXIT_COMPLETE, "out of memory");
+			return fail_oom();
 	}
 	presence_open(&p, b, how);
 	while (!rc && next < total && presence_next(&p, &s, &e)) {
@@ -469,7 +469,7 @@ static int query_pages(struct region *b, bool map, enum presence_how how)
 			a.addrs = malloc(BATCH * sizeof(*a.addrs));
 			a.status = malloc(BATCH * sizeof(*a.status));
 			if (!a.addrs || !a.status) {
-				rc = fail(EXIT_COMPLETE, "out of memory");
+				rc = fail_oom();
 				break;
 			}
 		}

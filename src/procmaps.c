@@ -199,7 +199,7 @@ int procmaps_read(long pid, struct proc_numa *p)
 	if (r == -EINVAL)
 		return fail(EXIT_COMPLETE, "pid %ld: cannot read this line of %s: %s", pid, path, p->reason);
 	if (r == -ENOMEM)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	if (r < 0)
 		return fail_errno(EXIT_UNAVAILABLE, -r, "pid %ld: cannot read %s", pid, path);
 	return EXIT_OK;

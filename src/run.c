@@ -56,7 +56,7 @@ int run_signal_ready(const struct numamem *nm)
 		FILE *f;
 
 		if (asprintf(&tmp, "%s.%ld.tmp", nm->ready_file, (long)getpid()) < 0)
-			return fail(EXIT_COMPLETE, "out of memory");
+			return fail_oom();
 		f = fopen(tmp, "we");
 		if (!f || fprintf(f, "ready %ld\n", (long)getpid()) < 0 || fclose(f) != 0 ||
 		    rename(tmp, nm->ready_file) < 0) {
@@ -219,7 +219,7 @@ static int prepare_child(struct numamem *nm, struct child_env *e, bool *all_fd)
 		len += strlen(nm->regions[i].id) + 1;
 	ids = malloc(len);
 	if (!ids)
-		return fail(EXIT_COMPLETE, "out of memory");
+		return fail_oom();
 	ids[0] = '\0';
 	*all_fd = true;
 	for (size_t i = 0; i < nm->nregions && !err; i++) {
@@ -252,7 +252,7 @@ static int prepare_child(struct numamem *nm, struct child_env *e, bool *all_fd)
 	err |= env_add(e, "NUMAMEM_REGIONS", "%s", ids);
 	free(ids);
 	if (err || env_build(e) < 0)
-		return fail(EXIT_COMPLETE, "out of memory");
+		return fail_oom();
 	return EXIT_OK;
 }
 

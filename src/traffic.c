@@ -108,7 +108,7 @@ int traffic_start(struct numamem *nm)
 	pthread_rwlockattr_destroy(&attr);
 	tr.tids = calloc(nm->traffic_threads, sizeof(*tr.tids));
 	if (!tr.tids)
-		return fail(EXIT_UNAVAILABLE, "out of memory");
+		return fail_oom();
 	for (unsigned k = 0; k < nm->traffic_threads; k++) {
 		pthread_attr_t ta;
 

@@ -158,7 +158,7 @@ static int open_mem_path(struct region *r)
 		char *tmpl;
 
 		if (asprintf(&tmpl, "%s/numamem.%s.XXXXXX", r->mem_path, r->id) < 0)
-			return fail(EXIT_COMPLETE, "out of memory");
+			return fail_oom();
 		fd = mkostemp(tmpl, O_CLOEXEC);
 		if (fd >= 0)
 			unlink(tmpl);
