@@ -9,7 +9,7 @@
 #include "host.h"
 #include "lib/json.h"
 #include "nodes.h"
-#include "numamem.h"
+#include "util.h"
 
 /* What --show-nodes says of every node, read once. */
 struct overview {

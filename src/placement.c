@@ -21,7 +21,7 @@
 
 #include "region.h"
 #include "host.h"
-#include "numamem.h"
+#include "util.h"
 #include "placement.h"
 
 #define BATCH 65536

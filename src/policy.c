@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "host.h"
-#include "numamem.h"
+#include "util.h"
 #include "policy.h"
 #include "region.h"
 

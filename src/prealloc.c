@@ -19,7 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "numamem.h"
+#include "util.h"
 #include "lib/parse.h"
 #include "prealloc.h"
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "host.h"
-#include "numamem.h"
+#include "util.h"
 #include "procmaps.h"
 #include "region.h"
 

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "host.h"
-#include "numamem.h"
+#include "util.h"
 #include "prealloc.h"
 #include "region.h"
 

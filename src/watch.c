@@ -20,7 +20,7 @@
 
 #include "host.h"
 #include "lib/json.h"
-#include "numamem.h"
+#include "util.h"
 #include "procmaps.h"
 #include "watch.h"
 

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "mapping.h"
-#include "numamem.h"
+#include "util.h"
 #include "backend.h"
 #include "region.h"
 

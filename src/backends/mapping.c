@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "mapping.h"
-#include "numamem.h"
+#include "util.h"
 #include "region.h"
 
 void *map_aligned(size_t len, size_t align, int prot, int flags, int fd, off_t offset)

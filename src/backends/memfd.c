@@ -11,7 +11,7 @@
 
 #include "host.h"
 #include "mapping.h"
-#include "numamem.h"
+#include "util.h"
 #include "backend.h"
 #include "region.h"
 
