@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -27,17 +29,32 @@
 
 #define MAX_CLIENTS 32
 #define LINE_MAX_BYTES 65536
+/* Answers a client has not read yet, at most: past this it has fallen
+ * too far behind and is dropped, so that no client can make the loop
+ * wait for it (a query answer is a few KiB a region). */
+#define PENDING_MAX_BYTES (4u << 20)
+/* poll()'s timeout is an int of milliseconds: a longer wait is cut in
+ * pieces, and the time left is worked out again after each. */
+#define POLL_MAX_MS (24 * 3600 * 1000)
 
 struct client {
 	int fd;             /* -1: free */
-	char *buf;
+	bool sock;          /* a socket client; else --control=stdio */
+	char *buf;          /* what it sent that is not a whole line yet */
 	size_t len;
+	char *out;          /* answers not written yet (sockets only) */
+	size_t out_len;
+	bool eof;           /* it sent its last line: close once answered */
 };
 
 struct loop {
 	struct numamem *nm;
 	int sigfd, listenfd;
-	bool socket_made;   /* the path is ours to remove */
+	bool socket_made;   /* the path is ours to remove... */
+	dev_t socket_dev;   /* ...while it is still the socket we bound */
+	ino_t socket_ino;
+	int spare_fd;       /* given up to accept() a client at the descriptor limit */
+	double listen_again; /* accept() failed for want of descriptors: not before this */
 	struct client stdio;
 	struct client clients[MAX_CLIENTS];
 	double start;       /* when the regions were ready */
@@ -64,7 +81,7 @@ int loop_open(struct numamem *nm, struct loop **lp)
 	*lp = NULL;
 	if (!l)
 		return fail_oom();
-	*l = (struct loop){ .nm = nm, .listenfd = -1, .stdio = { .fd = -1 } };
+	*l = (struct loop){ .nm = nm, .listenfd = -1, .spare_fd = -1, .stdio = { .fd = -1 } };
 	for (size_t i = 0; i < MAX_CLIENTS; i++)
 		l->clients[i].fd = -1;
 	l->at_order = calloc(nm->nats + 1, sizeof(*l->at_order));
@@ -92,8 +109,13 @@ int loop_open(struct numamem *nm, struct loop **lp)
 		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", nm->control_path);
 		l->listenfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (l->listenfd >= 0 && bind(l->listenfd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-			l->socket_made = true;
+			struct stat st;
+
+			l->socket_made = lstat(nm->control_path, &st) == 0;
+			l->socket_dev = st.st_dev;
+			l->socket_ino = st.st_ino;
 			if (listen(l->listenfd, MAX_CLIENTS) == 0) {
+				l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 				*lp = l;
 				return EXIT_OK;
 			}
@@ -114,47 +136,109 @@ void loop_close(struct loop *l)
 		if (l->clients[i].fd >= 0)
 			close(l->clients[i].fd);
 		free(l->clients[i].buf);
+		free(l->clients[i].out);
 	}
 	free(l->stdio.buf);
 	if (l->listenfd >= 0)
 		close(l->listenfd);
 	if (l->socket_made)
-		unlink(l->nm->control_path);
+		unlink_if_same(l->nm->control_path, l->socket_dev, l->socket_ino);
+	if (l->spare_fd >= 0)
+		close(l->spare_fd);
 	if (l->sigfd >= 0)
 		close(l->sigfd);
 	free(l->at_order);
 	free(l);
 }
 
-/* Write all of s to fd; false when the reader has gone. */
-static bool send_all(int fd, const char *s, bool sock)
+static void drop_client(struct client *c)
 {
-	size_t len = strlen(s);
+	if (c->fd > STDERR_FILENO)
+		close(c->fd);
+	free(c->buf);
+	free(c->out);
+	*c = (struct client){ .fd = -1 };
+}
 
-	while (len) {
-		ssize_t n = sock ? send(fd, s, len, MSG_NOSIGNAL) : write(fd, s, len);
+/* Write what a socket client is owed without waiting for it.  False:
+ * it has gone. */
+static bool flush_client(struct client *c)
+{
+	size_t off = 0;
+
+	while (off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + off, c->out_len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
 		if (n <= 0)
 			return false;
+		off += (size_t)n;
+	}
+	memmove(c->out, c->out + off, c->out_len - off);
+	c->out_len -= off;
+	return true;
+}
+
+/* An answer for a socket client: queued, then written as far as the
+ * client reads.  False: it has gone, or fallen too far behind. */
+static bool queue_answer(struct client *c, const char *s)
+{
+	size_t len = strlen(s);
+	char *p;
+
+	if (c->out_len + len > PENDING_MAX_BYTES)
+		return false;
+	p = realloc(c->out, c->out_len + len);
+	if (!p)
+		return false;
+	memcpy(p + c->out_len, s, len);
+	c->out = p;
+	c->out_len += len;
+	return flush_client(c);
+}
+
+/* Write all of s to standard output (--control=stdio, --at).  False
+ * after a message: the hold ends with EXIT_OUTPUT. */
+static bool write_stdout(struct loop *l, const char *s)
+{
+	size_t len = strlen(s);
+
+	fflush(stdout);
+	while (len) {
+		ssize_t n = write(STDOUT_FILENO, s, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			l->status = fail_errno(EXIT_OUTPUT, n < 0 ? errno : EIO, "cannot write to standard output");
+			return false;
+		}
 		s += n;
 		len -= (size_t)n;
 	}
 	return true;
 }
 
-/* One command; its answer to out_fd (stdout for stdio and --at). */
-static bool serve_line(struct loop *l, const char *line, int out_fd, bool sock)
+static bool answer_client(struct loop *l, struct client *c, const char *s)
+{
+	return c->sock ? queue_answer(c, s) : write_stdout(l, s);
+}
+
+/* One command; its answer back to the client.  False: drop it. */
+static bool serve_line(struct loop *l, struct client *c, const char *line, size_t len)
 {
 	bool failed, quit;
-	char *answer = control_execute(l->nm, line, &failed, &quit);
+	char *answer;
 	bool sent = true;
 
+	if (strlen(line) != len) /* control_execute would obey the part before the NUL */
+		return answer_client(l, c, "{\"error\":\"line holds a NUL byte: refused\"}\n");
+	answer = control_execute(l->nm, line, &failed, &quit);
 	if (answer) {
-		if (!sock)
-			fflush(stdout);
-		sent = send_all(out_fd, answer, sock);
+		sent = answer_client(l, c, answer);
 		free(answer);
 	}
 	if (quit)
@@ -163,7 +247,7 @@ static bool serve_line(struct loop *l, const char *line, int out_fd, bool sock)
 }
 
 /* Read what a client sent; serve each complete line.  False: close it. */
-static bool serve_client(struct loop *l, struct client *c, bool sock)
+static bool serve_client(struct loop *l, struct client *c)
 {
 	char chunk[4096];
 	ssize_t n = read(c->fd, chunk, sizeof(chunk));
@@ -171,8 +255,10 @@ static bool serve_client(struct loop *l, struct client *c, bool sock)
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return true;
-	if (n <= 0)
-		return false;
+	if (n <= 0) { /* its last line: answers still owed are written first */
+		c->eof = true;
+		return c->sock && c->out_len > 0;
+	}
 	p = realloc(c->buf, c->len + (size_t)n + 1);
 	if (!p)
 		return false;
@@ -184,28 +270,18 @@ static bool serve_client(struct loop *l, struct client *c, bool sock)
 		size_t used = (size_t)(nl - c->buf) + 1;
 
 		*nl = '\0';
-		if (!serve_line(l, c->buf, sock ? c->fd : STDOUT_FILENO, sock))
+		if (!serve_line(l, c, c->buf, used - 1))
 			return false;
 		memmove(c->buf, c->buf + used, c->len - used + 1);
 		c->len -= used;
 	}
 	if (c->len > LINE_MAX_BYTES) {
-		static const char too_long[] = "{\"error\":\"line longer than 65536 bytes\"}\n";
-
-		send_all(sock ? c->fd : STDOUT_FILENO, too_long, sock);
+		answer_client(l, c, "{\"error\":\"line longer than 65536 bytes\"}\n");
+		if (c->sock)
+			flush_client(c);
 		return false;
 	}
 	return true;
-}
-
-static void drop_client(struct client *c)
-{
-	if (c->fd > STDERR_FILENO)
-		close(c->fd);
-	c->fd = -1;
-	free(c->buf);
-	c->buf = NULL;
-	c->len = 0;
 }
 
 /* Milliseconds until the next --at command or the end of the hold, -1:
@@ -220,9 +296,13 @@ static int next_timeout(const struct loop *l)
 		until = l->nm->hold_seconds;
 	if (l->nm->traffic && (until < 0 || l->next_report < until))
 		until = l->next_report;
+	if (l->listen_again > 0 && (until < 0 || l->listen_again - l->start < until))
+		until = l->listen_again - l->start;
 	if (until < 0)
 		return -1;
-	return until <= now ? 0 : (int)((until - now) * 1e3) + 1;
+	if (until <= now)
+		return 0;
+	return (until - now) * 1e3 + 1 >= POLL_MAX_MS ? POLL_MAX_MS : (int)((until - now) * 1e3) + 1;
 }
 
 /* --at commands that are due, and the end of the hold. */
@@ -234,12 +314,10 @@ static void run_due(struct loop *l)
 		bool failed, quit;
 		char *answer = control_execute(l->nm, l->nm->ats[l->at_order[l->next_at++]].line, &failed, &quit);
 
-		if (answer) {
-			fputs(answer, stdout);
-			fflush(stdout);
-			free(answer);
-		}
-		if (failed)
+		if (answer && !write_stdout(l, answer))
+			l->done = true;
+		free(answer);
+		if (failed && !l->status)
 			l->status = EXIT_CONTROL;
 		if (quit)
 			l->done = true;
@@ -253,10 +331,87 @@ static void run_due(struct loop *l)
 		l->done = true;
 }
 
+/* A client knocks.  At the descriptor limit (EMFILE) the spare
+ * descriptor is given up for a moment, so that the client is told and
+ * closed rather than left waiting while poll() reports it again and
+ * again; without a spare, the socket is not listened to for 100 ms. */
+static void accept_client(struct loop *l)
+{
+	static const char busy[] = "{\"error\":\"too many clients\"}\n";
+	static const char no_fd[] = "{\"error\":\"too many open files: try again later\"}\n";
+	int fd = accept4(l->listenfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	size_t i = 0;
+
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+		if (l->spare_fd >= 0) {
+			close(l->spare_fd);
+			fd = accept4(l->listenfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+			if (fd >= 0) {
+				send(fd, no_fd, sizeof(no_fd) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+				close(fd);
+			}
+			l->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		}
+		if (l->spare_fd < 0)
+			l->listen_again = now_seconds() + 0.1;
+		return;
+	}
+	if (fd < 0)
+		return;
+	while (i < MAX_CLIENTS && l->clients[i].fd >= 0)
+		i++;
+	if (i == MAX_CLIENTS) {
+		send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		close(fd);
+		return;
+	}
+	l->clients[i] = (struct client){ .fd = fd, .sock = true };
+}
+
+/* poll() on what is open, nothing more: with a low descriptor limit,
+ * poll() refuses more entries than RLIMIT_NOFILE. */
+static nfds_t poll_set(struct loop *l, struct pollfd *pfd, struct client **who)
+{
+	nfds_t n = 0;
+
+	pfd[n++] = (struct pollfd){ .fd = l->sigfd, .events = POLLIN };
+	if (l->listenfd >= 0 && now_seconds() >= l->listen_again) {
+		l->listen_again = 0;
+		who[n] = NULL;
+		pfd[n++] = (struct pollfd){ .fd = l->listenfd, .events = POLLIN };
+	}
+	if (l->stdio.fd >= 0) {
+		who[n] = &l->stdio;
+		pfd[n++] = (struct pollfd){ .fd = l->stdio.fd, .events = POLLIN };
+	}
+	for (size_t i = 0; i < MAX_CLIENTS; i++) {
+		struct client *c = &l->clients[i];
+
+		if (c->fd < 0)
+			continue;
+		who[n] = c;
+		pfd[n++] = (struct pollfd){ .fd = c->fd,
+					    .events = (short)((c->eof ? 0 : POLLIN) | (c->out_len ? POLLOUT : 0)) };
+	}
+	return n;
+}
+
+/* What poll() said of a client.  False: drop it. */
+static bool client_ready(struct loop *l, struct client *c, short revents)
+{
+	if (c->sock && (revents & POLLOUT) && !flush_client(c))
+		return false;
+	if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->eof && !serve_client(l, c))
+		return false;
+	if (c->sock && (revents & (POLLHUP | POLLERR)) && c->out_len)
+		return false; /* it will never read them */
+	return !c->eof || (c->sock && c->out_len);
+}
+
 int loop_run(struct loop *l)
 {
-	enum { P_SIG, P_LISTEN, P_STDIN, P_CLIENTS };
-	struct pollfd pfd[P_CLIENTS + MAX_CLIENTS];
+	struct pollfd pfd[3 + MAX_CLIENTS];
+	struct client *who[3 + MAX_CLIENTS];
 
 	l->start = now_seconds();
 	l->next_report = 1;
@@ -268,41 +423,25 @@ int loop_run(struct loop *l)
 	}
 	run_due(l);
 	while (!l->done) {
-		int n;
+		nfds_t count = poll_set(l, pfd, who);
+		int n = poll(pfd, count, next_timeout(l));
 
-		pfd[P_SIG] = (struct pollfd){ .fd = l->sigfd, .events = POLLIN };
-		pfd[P_LISTEN] = (struct pollfd){ .fd = l->listenfd, .events = POLLIN };
-		pfd[P_STDIN] = (struct pollfd){ .fd = l->stdio.fd, .events = POLLIN };
-		for (size_t i = 0; i < MAX_CLIENTS; i++)
-			pfd[P_CLIENTS + i] = (struct pollfd){ .fd = l->clients[i].fd, .events = POLLIN };
-		n = poll(pfd, P_CLIENTS + MAX_CLIENTS, next_timeout(l));
 		if (n < 0 && errno != EINTR)
 			return fail_errno(EXIT_UNAVAILABLE, errno, "cannot wait for commands");
-		if (n > 0 && pfd[P_SIG].revents)
+		if (n > 0 && pfd[0].revents)
 			break;
-		if (n > 0 && (pfd[P_LISTEN].revents & POLLIN)) {
-			int fd = accept4(l->listenfd, NULL, NULL, SOCK_CLOEXEC);
-			size_t i = 0;
-
-			while (fd >= 0 && i < MAX_CLIENTS && l->clients[i].fd >= 0)
-				i++;
-			if (fd >= 0 && i == MAX_CLIENTS) {
-				static const char busy[] = "{\"error\":\"too many clients\"}\n";
-
-				send_all(fd, busy, true);
-				close(fd);
-			} else if (fd >= 0) {
-				l->clients[i].fd = fd;
+		for (nfds_t i = 1; n > 0 && !l->done && i < count; i++) {
+			if (!pfd[i].revents)
+				continue;
+			if (!who[i]) {
+				accept_client(l);
+			} else if (!client_ready(l, who[i], pfd[i].revents)) {
+				/* end of standard input ends the hold, as quit does */
+				if (who[i] == &l->stdio)
+					l->done = true;
+				drop_client(who[i]);
 			}
 		}
-		/* end of standard input ends the hold, as quit does */
-		if (n > 0 && pfd[P_STDIN].revents && !serve_client(l, &l->stdio, false)) {
-			drop_client(&l->stdio);
-			l->done = true;
-		}
-		for (size_t i = 0; n > 0 && !l->done && i < MAX_CLIENTS; i++)
-			if (pfd[P_CLIENTS + i].revents && !serve_client(l, &l->clients[i], true))
-				drop_client(&l->clients[i]);
 		run_due(l);
 	}
 	if (l->nm->traffic)

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -83,6 +84,7 @@ int run_hold(struct numamem *nm)
 	/* each removes the ready file and the control socket, and exits 0 */
 	static const int ends_hold[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct loop *lp;
+	struct stat made = { 0 };
 	sigset_t set;
 	int status;
 
@@ -95,11 +97,15 @@ int run_hold(struct numamem *nm)
 	if (status)
 		return status;
 	status = run_signal_ready(nm);
+	/* what to remove at the end: the ready file numamem made, not one
+	 * put in its place during the hold */
+	if (!status && nm->ready_file && lstat(nm->ready_file, &made) < 0)
+		made = (struct stat){ 0 };
 	if (!status)
 		status = loop_run(lp);
 	loop_close(lp);
-	if (nm->ready_file)
-		unlink(nm->ready_file);
+	if (nm->ready_file && made.st_ino)
+		unlink_if_same(nm->ready_file, made.st_dev, made.st_ino);
 	return status;
 }
 

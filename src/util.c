@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +80,14 @@ void warn_msg(const char *fmt, ...)
 int fail_oom(void)
 {
 	return fail(EXIT_UNAVAILABLE, "out of memory");
+}
+
+void unlink_if_same(const char *path, dev_t dev, ino_t ino)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
+		unlink(path);
 }
 
 double now_seconds(void)

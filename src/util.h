@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 enum numamem_exit {
 	EXIT_OK = 0,
@@ -40,6 +41,11 @@ int stdout_status(void);
 /* "out of memory": the one message and status (EXIT_UNAVAILABLE) for
  * an allocation that failed, wherever it failed. */
 int fail_oom(void);
+
+/* Remove path only while it is still the file numamem made there (the
+ * device and inode lstat() saw once it was made), never a file somebody
+ * put in its place since. */
+void unlink_if_same(const char *path, dev_t dev, ino_t ino);
 
 /* Monotonic seconds. */
 double now_seconds(void);
