@@ -1,11 +1,11 @@
-/* Placement: ask the kernel where each page of a region is.
+/* Placement: ask the kernel where each page of a range is.
  *
  * move_pages(0, n, addrs, NULL, status, 0) returns each page's node
  * without faulting it in (-ENOENT: not present).  One address is asked
  * per kernel page: per huge page for hugetlb, per 2 MiB where THP maps
- * the whole region (smaps), per base page otherwise; and only where the
+ * the whole range (smaps), per base page otherwise; and only where the
  * page tables have something (presence.c), so that an untouched 8 TiB
- * region costs what an untouched 1 GiB does. */
+ * range costs what an untouched 1 GiB does. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,14 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "region.h"
-#include "host.h"
 #include "util.h"
 #include "placement.h"
 #include "presence.h"
 
 #define BATCH 65536
-#define THP_SIZE (2UL << 20)
 
 const char *const page_kind_names[] = {
 	[PAGE_BASE] = "base",
@@ -97,18 +94,18 @@ struct ask {
 	void **addrs;
 	int *status;
 	size_t n;
-	int last;       /* status of the region's last page: node, or < 0 */
+	int last;       /* status of the range's last page: node, or < 0 */
 };
 
-static int ask_flush(struct region *b, struct ask *a, size_t total)
+static int ask_flush(const struct placement_target *t, struct ask *a, size_t total)
 {
-	struct placement *pl = &b->placement;
-	char *base = b->ptr;
+	struct placement *pl = t->pl;
+	char *base = t->start;
 
 	if (!a->n)
 		return EXIT_OK;
 	if (move_pages(0, (unsigned long)a->n, a->addrs, NULL, a->status, 0) < 0)
-		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot query page placement", b->id);
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot query page placement", t->id);
 	for (size_t k = 0; k < a->n; k++) {
 		int st = a->status[k];
 
@@ -128,25 +125,25 @@ static int ask_flush(struct region *b, struct ask *a, size_t total)
 }
 
 /* Ask about pages [from, to) of total. */
-static int ask_pages(struct region *b, struct ask *a, size_t from, size_t to, size_t total)
+static int ask_pages(const struct placement_target *t, struct ask *a, size_t from, size_t to, size_t total)
 {
-	char *base = b->ptr;
+	char *base = t->start;
 	int rc = EXIT_OK;
 
 	for (size_t i = from; i < to && !rc; i++) {
-		a->addrs[a->n++] = base + i * b->placement.step;
+		a->addrs[a->n++] = base + i * t->pl->step;
 		if (a->n == BATCH)
-			rc = ask_flush(b, a, total);
+			rc = ask_flush(t, a, total);
 	}
 	return rc;
 }
 
-static int query_pages(struct region *b, bool map, const struct smaps_sum *sm)
+static int query_pages(const struct placement_target *t, bool map, const struct smaps_sum *sm)
 {
-	struct placement *pl = &b->placement;
+	struct placement *pl = t->pl;
 	/* every kernel page, the last partial one too (base pages only: huge
-	 * and THP steps divide the region) */
-	size_t step = pl->step, total = (b->map_len + step - 1) / step, next = 0;
+	 * and THP steps divide the range) */
+	size_t step = pl->step, total = (t->len + step - 1) / step, next = 0;
 	struct ask a = { .last = -1 };
 	struct presence p;
 	uintptr_t s, e;
@@ -158,7 +155,7 @@ static int query_pages(struct region *b, bool map, const struct smaps_sum *sm)
 		if (!pl->tally)
 			return fail_oom();
 	}
-	presence_open(&p, b->ptr, b->map_len, sm);
+	presence_open(&p, t->start, t->len, sm);
 	while (!rc && next < total && presence_next(&p, &s, &e)) {
 		/* present bytes widened to whole query steps (THP, hugetlb) */
 		size_t from = (s - p.base) / step, to = (e - p.base + step - 1) / step;
@@ -178,11 +175,11 @@ static int query_pages(struct region *b, bool map, const struct smaps_sum *sm)
 			}
 		}
 		absent_pages(pl, next, from, total);
-		rc = ask_pages(b, &a, from, to, total);
+		rc = ask_pages(t, &a, from, to, total);
 		next = to;
 	}
 	if (!rc)
-		rc = ask_flush(b, &a, total);
+		rc = ask_flush(t, &a, total);
 	presence_close(&p);
 	free(a.addrs);
 	free(a.status);
@@ -194,95 +191,67 @@ static int query_pages(struct region *b, bool map, const struct smaps_sum *sm)
 	absent_pages(pl, next, total, total);
 	if (pl->ncells)
 		map_cells(pl);
-	/* the last page counts only for the bytes of the region it holds */
+	/* the last page counts only for the bytes of the range it holds */
 	if (a.last >= 0 && a.last < NUMAMEM_MAX_NODES)
-		pl->node_bytes[a.last] -= total * step - b->map_len;
+		pl->node_bytes[a.last] -= total * step - t->len;
 	else
-		pl->not_present_bytes -= total * step - b->map_len;
+		pl->not_present_bytes -= total * step - t->len;
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
 		pl->present_bytes += pl->node_bytes[n];
 	return EXIT_OK;
 }
 
-static int query_policy(struct region *b)
+static int query_policy(const struct placement_target *t)
 {
-	struct placement *pl = &b->placement;
+	struct placement *pl = t->pl;
 	int mode;
 
-	if (get_mempolicy(&mode, pl->kernel_nodes.bits, NUMAMEM_MAX_NODES + 1, b->ptr, MPOL_F_ADDR) < 0)
-		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot read the memory policy", b->id);
+	if (get_mempolicy(&mode, pl->kernel_nodes.bits, NUMAMEM_MAX_NODES + 1, t->start, MPOL_F_ADDR) < 0)
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot read the memory policy", t->id);
 	pl->kernel_mode = mode & 0xff;
 	pl->kernel_flags = (unsigned)mode & ~0xffu;
 	return EXIT_OK;
 }
 
-static int query_region(struct region *b, bool map, const struct smaps_table *t)
+static int query_range(const struct placement_target *t, bool map, const struct smaps_table *smaps)
 {
-	struct placement *pl = &b->placement;
+	struct placement *pl = t->pl;
 	size_t base = (size_t)sysconf(_SC_PAGESIZE);
 	double t0 = now_seconds();
 	struct smaps_sum sm;
 	int status;
 
 	memset(pl, 0, sizeof(*pl));
-	sm = smaps_for(t, b->ptr, b->map_len);
-	if (b->page_size > base) {
+	sm = smaps_for(smaps, t->start, t->len);
+	if (t->page_size > base) {
 		pl->kind = PAGE_HUGETLB;
-		pl->step = b->page_size;
+		pl->step = t->page_size;
 	} else {
 		pl->huge_bytes = sm.huge;
 		pl->kind = pl->huge_bytes ? PAGE_THP : PAGE_BASE;
-		pl->step = pl->huge_bytes >= b->map_len && b->map_len % THP_SIZE == 0 &&
-					   (uintptr_t)b->ptr % THP_SIZE == 0
-				   ? THP_SIZE
+		pl->step = pl->huge_bytes >= t->len && t->len % PLACEMENT_THP_SIZE == 0 &&
+					   (uintptr_t)t->start % PLACEMENT_THP_SIZE == 0
+				   ? PLACEMENT_THP_SIZE
 				   : base;
 	}
-	status = query_policy(b);
+	status = query_policy(t);
 	if (!status)
-		status = query_pages(b, map, &sm);
+		status = query_pages(t, map, &sm);
 	pl->t_query = now_seconds() - t0;
 	return status;
 }
 
-int placement_query(struct region *regions, size_t n, bool map)
+int placement_query(const struct placement_target *targets, size_t n, bool map)
 {
 	double t0 = now_seconds();
-	struct smaps_table t = smaps_load();
+	struct smaps_table smaps = smaps_load();
 	double share = n ? (now_seconds() - t0) / (double)n : 0;
 	int status = EXIT_OK;
 
 	for (size_t i = 0; i < n && !status; i++) {
-		status = query_region(&regions[i], map, &t);
-		regions[i].placement.t_query += share; /* smaps, read once for all */
+		status = query_range(&targets[i], map, &smaps);
+		targets[i].pl->t_query += share; /* smaps, read once for all */
 	}
-	smaps_free(&t);
+	smaps_free(&smaps);
 	return status;
-}
-
-void placement_verify(struct region *r)
-{
-	struct placement *pl = &r->placement;
-	struct judge_input in = {
-		.mode = r->kernel_mode,
-		.nodes = r->host_nodes,
-		.node_bytes = pl->node_bytes,
-		.present_bytes = pl->present_bytes,
-		/* interleave deals out kernel pages, huge where the region is */
-		.unit = pl->kind == PAGE_THP ? THP_SIZE : r->page_size,
-		.huge = pl->kind == PAGE_HUGETLB,
-	};
-
-	if (r->has_weights) {
-		/* numamem's stripes: judged as a weighted interleave whose unit
-		 * is a stripe */
-		in.mode = POLICY_WEIGHTED_INTERLEAVE;
-		in.unit = r->stripe;
-	}
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		if (!nodemask_isset(&r->host_nodes, n))
-			continue;
-		in.weights[n] = r->has_weights ? r->weights[n] : host_interleave_weight(n);
-		in.room[n] = in.huge ? host_free_hugepages((int)n, r->page_size) * r->page_size : host_node_free(n);
-	}
-	pl->verdict = placement_judge(&in, pl->reason, sizeof(pl->reason));
 }

@@ -679,7 +679,7 @@ void region_release(struct region *r, bool keep)
 /* Bytes per node now: a placement query of r (no map). */
 static int node_bytes_now(struct region *r, uint64_t bytes[NUMAMEM_MAX_NODES])
 {
-	int status = placement_query(r, 1, false);
+	int status = regions_query(r, 1, false);
 
 	if (!status)
 		memcpy(bytes, r->placement.node_bytes, sizeof(r->placement.node_bytes));

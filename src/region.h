@@ -162,6 +162,13 @@ int region_rebind(struct region *r, enum policy policy, const struct nodemask *n
  * Refused for a sealed memfd, a file numamem did not create, a
  * read-only region. */
 int region_resize(struct region *r, uint64_t size, struct region_change *c);
+/* Fill each region's placement (and its map when map is set), the n
+ * regions asked about in one batch (region-placement.c).  Returns 0 or
+ * an exit status after a message. */
+int regions_query(struct region *regions, size_t n, bool map);
+/* --verify: judge r->placement against r's policy (sets verdict and
+ * reason). */
+void region_verify(struct region *r);
 /* Unmap and close; remove what complete made unless keep (the run
  * succeeded, and a file numamem created for the user stays, as QEMU's
  * does).  After any failure nothing numamem made is left. */
