@@ -20,7 +20,7 @@ int regions_query(struct region *regions, size_t n, bool map)
 		t[i] = (struct placement_target){
 			.id = regions[i].id,
 			.start = regions[i].ptr,
-			.len = regions[i].map_len,
+			.len = regions[i].size,
 			.page_size = regions[i].page_size,
 			.pl = &regions[i].placement,
 		};

@@ -354,18 +354,19 @@ int region_validate(struct region *r)
 	return EXIT_OK;
 }
 
-/* Refuse a prealloc that the nodes it may use cannot hold: the bound
- * nodes for bind, else every node this process may use.  The
+/* Refuse a prealloc of bytes (the region, or the part a resize adds)
+ * that the nodes it may use cannot hold: the bound nodes for bind,
+ * else every node this process may use.  The
  * alternative is the OOM killer, or a SIGBUS in the middle of
  * populating.  Runs before alloc, after earlier regions took theirs. */
-static int check_room(const struct region *r, uint64_t promised)
+static int check_room(const struct region *r, uint64_t bytes, uint64_t promised)
 {
 	bool bound = r->kernel_mode == POLICY_BIND;
 	size_t page = r->page_size;
 	bool huge = page > (size_t)sysconf(_SC_PAGESIZE);
 	struct nodemask nodes;
 	uint64_t avail[NUMAMEM_MAX_NODES];
-	uint64_t room = 0, size = r->size * (region_private_copy(r) ? 2 : 1);
+	uint64_t room = 0, size = bytes * (region_private_copy(r) ? 2 : 1);
 	char need[32], have[32], hp[32], list[64];
 
 	if (!r->prealloc)
@@ -433,7 +434,7 @@ static unsigned stripe_node(const struct region *r, uint64_t i)
 /* mbind ranges (each its own VMA) for stripes of this size. */
 static unsigned long count_runs(const struct region *r, size_t stripe)
 {
-	uint64_t stripes = (r->map_len + stripe - 1) / stripe;
+	uint64_t stripes = (r->size + stripe - 1) / stripe;
 	unsigned long runs = 0;
 	unsigned last = NUMAMEM_MAX_NODES;
 
@@ -455,7 +456,7 @@ static void choose_stripe(struct region *r)
 	size_t stripe = r->page_size > (2UL << 20) ? r->page_size : 2UL << 20;
 
 	r->max_map_count = host_max_map_count();
-	while (count_runs(r, stripe) > r->max_map_count / 16 && stripe < r->map_len)
+	while (count_runs(r, stripe) > r->max_map_count / 16 && stripe < r->size)
 		stripe *= 2;
 	r->stripe = stripe;
 	r->vmas = count_runs(r, stripe);
@@ -468,7 +469,7 @@ static int bind_stripes(struct region *r)
 	char *base = r->ptr;
 
 	choose_stripe(r);
-	stripes = (r->map_len + r->stripe - 1) / r->stripe;
+	stripes = (r->size + r->stripe - 1) / r->stripe;
 	while (i < stripes) {
 		unsigned n = stripe_node(r, i);
 		uint64_t j = i + 1;
@@ -478,7 +479,7 @@ static int bind_stripes(struct region *r)
 		while (j < stripes && stripe_node(r, j) == n)
 			j++;
 		off = (size_t)(i * r->stripe);
-		len = j == stripes ? r->map_len - off : (size_t)((j - i) * r->stripe);
+		len = j == stripes ? r->size - off : (size_t)((j - i) * r->stripe);
 		nodemask_set(&one, n);
 		if (mbind(base + off, len, MPOL_BIND, one.bits, nodemask_maxnode(&one) + 1,
 			  MPOL_MF_STRICT | MPOL_MF_MOVE) < 0)
@@ -518,7 +519,7 @@ static int bind_memory(struct region *r, void *ptr, size_t len)
 int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)
 {
 	double t0;
-	int status = check_room(r, promised);
+	int status = check_room(r, r->size, promised);
 
 	if (status)
 		return status;
@@ -528,7 +529,7 @@ int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)
 	r->t_alloc = now_seconds() - t0;
 	if (status)
 		return status;
-	advise_thp(r, r->ptr, r->map_len);
+	advise_thp(r, r->ptr, r->size);
 
 	/* 2. size alignment, against the page size the mapping really has */
 	if (r->ops->aligned && r->size % r->page_size) {
@@ -540,14 +541,14 @@ int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)
 	}
 
 	/* 3. merge and dump (the kernel ignores MERGEABLE on shared mappings) */
-	if (r->merge && madvise(r->ptr, r->map_len, MADV_MERGEABLE) < 0 && errno != EINVAL)
+	if (r->merge && madvise(r->ptr, r->size, MADV_MERGEABLE) < 0 && errno != EINVAL)
 		warn_msg("region '%s': cannot mark memory mergeable: %s", r->id, strerror(errno));
-	if (!r->dump && madvise(r->ptr, r->map_len, MADV_DONTDUMP) < 0)
+	if (!r->dump && madvise(r->ptr, r->size, MADV_DONTDUMP) < 0)
 		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot exclude memory from core dumps", r->id);
 
 	/* 4. mbind */
 	t0 = now_seconds();
-	status = bind_memory(r, r->ptr, r->map_len);
+	status = bind_memory(r, r->ptr, r->size);
 	r->t_mbind = now_seconds() - t0;
 	if (status)
 		return status;
@@ -662,8 +663,8 @@ void region_release(struct region *r, bool keep)
 {
 	if (r->ptr != MAP_FAILED) {
 		if (r->discard_data)
-			madvise(r->ptr, r->map_len, MADV_REMOVE);
-		munmap(r->ptr, r->map_len);
+			madvise(r->ptr, r->size, MADV_REMOVE);
+		munmap(r->ptr, r->size);
 		r->ptr = MAP_FAILED;
 	}
 	if (r->ops->release)
@@ -727,9 +728,9 @@ int region_rebind(struct region *r, enum policy policy, const struct nodemask *n
 	 * below, not refused */
 	t0 = now_seconds();
 	if (r->policy == POLICY_DEFAULT || r->policy == POLICY_LOCAL)
-		rc = mbind(r->ptr, r->map_len, (int)r->policy, NULL, 0, MPOL_MF_MOVE);
+		rc = mbind(r->ptr, r->size, (int)r->policy, NULL, 0, MPOL_MF_MOVE);
 	else
-		rc = mbind(r->ptr, r->map_len, r->kernel_mode, r->host_nodes.bits, maxnode + 1,
+		rc = mbind(r->ptr, r->size, r->kernel_mode, r->host_nodes.bits, maxnode + 1,
 			   MPOL_MF_STRICT | MPOL_MF_MOVE);
 	e = errno;
 	c->seconds = now_seconds() - t0;
@@ -793,9 +794,7 @@ int region_resize(struct region *r, uint64_t size, struct region_change *c)
 	}
 	if (size > old) {
 		/* the room check of the grown part alone */
-		r->size = size - old;
-		status = check_room(r, 0);
-		r->size = old;
+		status = check_room(r, size - old, 0);
 		if (status)
 			return status;
 	}
@@ -804,7 +803,7 @@ int region_resize(struct region *r, uint64_t size, struct region_change *c)
 	if (size > old && r->fd >= 0 && ftruncate(r->fd, (off_t)(r->offset + size)) < 0)
 		return fail_errno(EXIT_UNAVAILABLE, errno, "region '%s': cannot grow its backing store to %s", r->id,
 				  size_str(size, val, sizeof(val)));
-	p = mremap(r->ptr, r->map_len, size, MREMAP_MAYMOVE);
+	p = mremap(r->ptr, r->size, size, MREMAP_MAYMOVE);
 	if (p == MAP_FAILED) {
 		int e = errno;
 
@@ -814,7 +813,6 @@ int region_resize(struct region *r, uint64_t size, struct region_change *c)
 				  size_str(size, val, sizeof(val)));
 	}
 	r->ptr = p;
-	r->map_len = size;
 	r->size = size;
 	if (size < old && r->fd >= 0 && ftruncate(r->fd, (off_t)(r->offset + size)) < 0)
 		warn_msg("region '%s': cannot shrink its backing store: %s", r->id, strerror(errno));

@@ -38,7 +38,7 @@ struct backend_ops {
 	/* Every page written exists twice: in the backing object and in a
 	 * private copy (optional; none when NULL). */
 	bool (*private_copy)(const struct region *r);
-	/* Create the mapping: set ptr, map_len, fd, page_size.  Exit status. */
+	/* Create the mapping of size bytes: set ptr, fd, page_size.  Exit status. */
 	int (*alloc)(struct region *r);
 	/* Undo alloc (unmapping and closing are shared; optional); keep:
 	 * the run succeeded, what it made for the user stays. */
@@ -78,8 +78,7 @@ struct region {
 	uint64_t hugetlbsize;
 
 	/* state filled by complete */
-	void *ptr;
-	size_t map_len;        /* bytes mapped at ptr (size) */
+	void *ptr;             /* size bytes mapped, or MAP_FAILED */
 	int fd;                /* -1 for anonymous ram */
 	size_t page_size;      /* backing page size: base, or hugetlb size */
 	char *created_path;    /* a file numamem created under its own name */

@@ -76,16 +76,16 @@ static void *thread_main(void *arg)
 			struct region *r = &nm->regions[region % nm->nregions];
 			size_t len;
 
-			if (at >= r->map_len) /* shrunk, or another region took its place */
+			if (at >= r->size) /* shrunk, or another region took its place */
 				at = 0;
-			len = r->map_len - at < CHUNK ? r->map_len - at : CHUNK;
+			len = r->size - at < CHUNK ? r->size - at : CHUNK;
 
 			if (region_writable(r) || nm->traffic == TRAFFIC_READ)
 				__atomic_fetch_add(&r->traffic_bytes, stream((enum traffic_mode)nm->traffic,
 									     (char *)r->ptr + at, len),
 						   __ATOMIC_RELAXED);
 			at += len;
-			if (at >= r->map_len) {
+			if (at >= r->size) {
 				at = 0;
 				region++;
 			}
