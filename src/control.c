@@ -123,6 +123,7 @@ static int cmd_del(struct numamem *nm, const char *rest, FILE *out)
 		return status ? status : EXIT_USAGE;
 	region_release(r, true);
 	region_free(r);
+	traffic_forget(nm, i);
 	memmove(r, r + 1, (nm->nregions - i - 1) * sizeof(*r));
 	nm->nregions--;
 	fputs("\"command\":\"del\",\"id\":", out);

@@ -95,7 +95,6 @@ struct region {
 	cpu_set_t prealloc_cpuset;  /* where prealloc threads ran */
 	double t_alloc, t_mbind, t_prealloc;
 	struct placement placement;
-	uint64_t traffic_bytes; /* --traffic: bytes streamed since the last report */
 };
 
 /* QEMU's defaults, of the kind ops (backends/backend.h has the kinds). */
