@@ -141,7 +141,8 @@ int region_prealloc(struct region *r);
  * two preallocate and each one's threads are pinned to CPUs no other
  * uses: together they then finish sooner, and none slows another. */
 bool regions_prealloc_can_overlap(const struct region *regions, size_t n);
-/* What a change of a live region did (the control protocol's set). */
+/* What a change of a live region did (the control protocol's set;
+ * region-live.c). */
 struct region_change {
 	uint64_t old_size;
 	uint64_t moved_bytes;  /* left the nodes they were on */
