@@ -24,6 +24,7 @@
 #include "region.h"
 #include "report.h"
 #include "traffic.h"
+#include "verify.h"
 
 enum verb { V_ADD, V_DEL, V_SET, V_QUERY, V_QUIT, V_COUNT };
 static const char *const verbs[V_COUNT] = {

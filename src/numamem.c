@@ -24,6 +24,7 @@
 #include "region.h"
 #include "report.h"
 #include "run.h"
+#include "verify.h"
 #include "watch.h"
 
 static void *prealloc_thread(void *arg)

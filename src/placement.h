@@ -1,6 +1,6 @@
 /* Where the pages of a range are: move_pages() per kernel page, and the
  * policy as the kernel reports it.  placement knows ranges, not regions
- * (region-placement.c describes regions to it). */
+ * (verify.c describes regions to it). */
 #ifndef NUMAMEM_PLACEMENT_H
 #define NUMAMEM_PLACEMENT_H
 

@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "hostcheck.h"
-#include "numamem.h"
 #include "region.h"
-#include "region-steps.h"
+#include "util.h"
+#include "verify.h"
 
 /* Bytes per node now: a placement query of r (no map). */
 static int node_bytes_now(struct region *r, uint64_t bytes[NUMAMEM_MAX_NODES])

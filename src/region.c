@@ -22,7 +22,6 @@
 #include "util.h"
 #include "prealloc.h"
 #include "region.h"
-#include "region-steps.h"
 
 
 const char *const backend_kind_names[BACKEND_KINDS] = {

@@ -8,6 +8,7 @@
 #include "host.h"
 #include "util.h"
 #include "region.h"
+#include "verify.h"
 
 int regions_query(struct region *regions, size_t n, bool map)
 {
