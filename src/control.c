@@ -24,6 +24,7 @@
 #include "region.h"
 #include "report.h"
 #include "traffic.h"
+#include "verify.h"
 
 enum verb { V_ADD, V_DEL, V_SET, V_QUERY, V_QUIT, V_COUNT };
 static const char *const verbs[V_COUNT] = {
@@ -100,7 +101,7 @@ static int cmd_add(struct numamem *nm, const char *spec, FILE *out)
 	if (!status)
 		status = region_complete(r, false, 0);
 	if (!status)
-		status = placement_query(r, 1, false);
+		status = regions_query(r, 1, false);
 	if (status) {
 		region_release(r, false);
 		region_free(r);
@@ -123,6 +124,7 @@ static int cmd_del(struct numamem *nm, const char *rest, FILE *out)
 		return status ? status : EXIT_USAGE;
 	region_release(r, true);
 	region_free(r);
+	traffic_forget(nm, i);
 	memmove(r, r + 1, (nm->nregions - i - 1) * sizeof(*r));
 	nm->nregions--;
 	fputs("\"command\":\"del\",\"id\":", out);
@@ -172,7 +174,7 @@ static int cmd_set(struct numamem *nm, const char *rest, FILE *out)
 	if (!status && rebind)
 		status = region_rebind(r, want.policy, &want.host_nodes, &moved);
 	if (!status)
-		status = placement_query(r, 1, false);
+		status = regions_query(r, 1, false);
 	region_free(&want);
 	if (status)
 		return status;
@@ -202,11 +204,11 @@ static int cmd_query(struct numamem *nm, const char *rest, FILE *out)
 
 	if (*rest)
 		return fail(EXIT_USAGE, "query takes nothing, not '%s'", rest);
-	status = placement_query(nm->regions, nm->nregions, false);
+	status = regions_query(nm->regions, nm->nregions, false);
 	if (status)
 		return status;
 	for (size_t i = 0; nm->verify && i < nm->nregions; i++)
-		placement_verify(&nm->regions[i]);
+		region_verify(&nm->regions[i]);
 	f = open_memstream(&doc, &len);
 	if (!f)
 		return fail_oom();

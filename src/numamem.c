@@ -24,6 +24,7 @@
 #include "region.h"
 #include "report.h"
 #include "run.h"
+#include "verify.h"
 #include "watch.h"
 
 static void *prealloc_thread(void *arg)
@@ -108,10 +109,10 @@ static int complete_all(struct numamem *nm)
 /* Query placement and, with --verify, judge it. */
 static int measure_all(struct numamem *nm)
 {
-	int status = placement_query(nm->regions, nm->nregions, nm->map);
+	int status = regions_query(nm->regions, nm->nregions, nm->map);
 
 	for (size_t i = 0; !status && nm->verify && i < nm->nregions; i++)
-		placement_verify(&nm->regions[i]);
+		region_verify(&nm->regions[i]);
 	for (size_t i = 0; !status && nm->verify && i < nm->nregions; i++)
 		if (nm->regions[i].placement.verdict == VERIFY_FAIL)
 			return EXIT_VERIFY;

@@ -1,5 +1,6 @@
-/* Where a region's pages are: move_pages() per kernel page, the policy
- * as the kernel reports it, and the policy check behind --verify. */
+/* Where the pages of a range are: move_pages() per kernel page, and the
+ * policy as the kernel reports it.  placement knows ranges, not regions
+ * (verify.c describes regions to it). */
 #ifndef NUMAMEM_PLACEMENT_H
 #define NUMAMEM_PLACEMENT_H
 
@@ -13,8 +14,11 @@
 enum page_kind { PAGE_BASE, PAGE_THP, PAGE_HUGETLB };
 extern const char *const page_kind_names[];
 
+/* A transparent huge page: the query step where THP maps a whole range. */
+#define PLACEMENT_THP_SIZE (2UL << 20)
 
-/* --map: the region cut in up to MAP_CELLS equal chunks, each holding
+
+/* --map: the range cut in up to MAP_CELLS equal chunks, each holding
  * the node that has more than half of its pages, or MAP_ABSENT (more
  * than half absent) or MAP_MIXED (no node has). */
 #define MAP_CELLS 256
@@ -35,17 +39,23 @@ struct placement {
 	short cells[MAP_CELLS];
 	struct nodemask map_mixed; /* nodes in MAP_MIXED cells */
 	uint32_t *tally;        /* pages per cell and node, while querying */
-	enum verdict verdict;
+	enum verdict verdict;   /* set by --verify's judge, not by the query */
 	char reason[160];       /* why verify failed, or what it checked */
 };
 
-struct region;
+/* A range to ask about. */
+struct placement_target {
+	const char *id;         /* the region the messages name */
+	void *start;
+	size_t len;
+	size_t page_size;       /* backing page size: above the base page for hugetlb */
+	struct placement *pl;   /* filled in (cleared first) */
+};
 
-/* Fill each region's placement (and its map when map is set); the
- * process's mappings are read once for all.  Returns 0 or an exit
- * status after a message. */
-int placement_query(struct region *regions, size_t n, bool map);
-/* Judge b->placement against b's policy (sets verdict and reason). */
-void placement_verify(struct region *b);
+/* Fill each target's placement (and its map when map is set).  The
+ * process's mappings are read once for the whole batch: ask about many
+ * ranges in one call, not one call per range (10,000 ranges must cost
+ * linear time).  Returns 0 or an exit status after a message. */
+int placement_query(const struct placement_target *targets, size_t n, bool map);
 
 #endif

@@ -1,4 +1,5 @@
-/* struct region: defaults, validation and the complete step.
+/* struct region: defaults, validation, the complete step and release
+ * (a live region's changes are region-live.c).
  *
  * The complete step follows QEMU's host_memory_backend_memory_complete():
  * alloc, size alignment, merge/dump madvise, mbind, prealloc.  numamem
@@ -14,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -73,7 +73,7 @@ void region_free(struct region *r)
 	r->id = r->mem_path = r->prealloc_context = r->created_path = NULL;
 }
 
-static int check_nodes(const struct region *r, const struct nodemask *m, const char *prop)
+int region_nodes_on_host(const struct region *r, const struct nodemask *m, const char *prop)
 {
 	char owner[160]; /* ids are at most 128 characters */
 
@@ -85,7 +85,7 @@ static int check_nodes(const struct region *r, const struct nodemask *m, const c
 /* The MPOL_* mode mbind() gets: preferred over several nodes becomes
  * preferred-many where the kernel has it (QEMU does the same; without it
  * the kernel silently prefers only the first node). */
-static int effective_mode(const struct region *r)
+int region_effective_mode(const struct region *r)
 {
 	if (r->policy == POLICY_PREFERRED && nodemask_weight(&r->host_nodes) > 1 &&
 	    host_kernel_has_mode(POLICY_PREFERRED_MANY))
@@ -94,7 +94,7 @@ static int effective_mode(const struct region *r)
 }
 
 /* A size as the user may have written it: 3M, 1536K, 3000. */
-static const char *size_str(uint64_t v, char *buf, size_t len)
+const char *size_as_written(uint64_t v, char *buf, size_t len)
 {
 	static const char suffix[] = "KMGTPE";
 	int i = -1;
@@ -127,10 +127,10 @@ static int check_properties(const struct region *r)
 		return fail(EXIT_USAGE, "hugetlbsize of region '%s' needs hugetlb=on", r->id);
 	if (r->hugetlbsize && (r->hugetlbsize & (r->hugetlbsize - 1)))
 		return fail(EXIT_USAGE, "hugetlbsize '%s' of region '%s' is not a power of two",
-			    size_str(r->hugetlbsize, sz, sizeof(sz)), r->id);
+			    size_as_written(r->hugetlbsize, sz, sizeof(sz)), r->id);
 	if (r->align && (r->align & (r->align - 1)))
 		return fail(EXIT_USAGE, "align '%s' of region '%s' is not a power of two",
-			    size_str(r->align, sz, sizeof(sz)), r->id);
+			    size_as_written(r->align, sz, sizeof(sz)), r->id);
 	if (r->rom == TRI_ON && !r->readonly)
 		return fail(EXIT_USAGE, "region '%s': 'rom=on' needs 'readonly=on' (QEMU opens the file read-only for a ROM)",
 			    r->id);
@@ -157,18 +157,18 @@ static int check_page_size(struct region *r)
 	format_size(page, sz, sizeof(sz));
 	if (r->ops->aligned && r->size % page)
 		return fail(EXIT_USAGE, "size '%s' of region '%s' is not a multiple of the %s page size",
-			    size_str(r->size, val, sizeof(val)), r->id, sz);
+			    size_as_written(r->size, val, sizeof(val)), r->id, sz);
 	if (r->offset % page)
 		return fail(EXIT_USAGE, "offset '%s' of region '%s' is not a multiple of the %s page size",
-			    size_str(r->offset, val, sizeof(val)), r->id, sz);
+			    size_as_written(r->offset, val, sizeof(val)), r->id, sz);
 	if (r->align && r->align < page)
 		return fail(EXIT_USAGE, "align '%s' of region '%s' is smaller than the %s page size of its backing store",
-			    size_str(r->align, val, sizeof(val)), r->id, sz);
+			    size_as_written(r->align, val, sizeof(val)), r->id, sz);
 	return EXIT_OK;
 }
 
 /* QEMU's policy / host-nodes consistency. */
-static int check_policy(const struct region *r)
+int region_policy_consistent(const struct region *r)
 {
 	bool nodeless = r->policy == POLICY_DEFAULT || r->policy == POLICY_LOCAL;
 
@@ -296,7 +296,7 @@ static bool noreserve_effective(const struct region *r)
 static int check_host(const struct region *r)
 {
 	char sz[32];
-	int status = check_nodes(r, &r->host_nodes, "host-nodes");
+	int status = region_nodes_on_host(r, &r->host_nodes, "host-nodes");
 
 	if (!status)
 		status = check_cpus(r);
@@ -334,7 +334,7 @@ int region_validate(struct region *r)
 	if (!status)
 		status = check_page_size(r);
 	if (!status)
-		status = check_policy(r);
+		status = region_policy_consistent(r);
 	if (!status)
 		status = check_host(r);
 	if (status)
@@ -345,7 +345,7 @@ int region_validate(struct region *r)
 	else if (region_private_copy(r))
 		warn_msg("region '%s': a %s with share=off keeps every page written twice (shared memory and private copy); share=on avoids it",
 			 r->id, region_kind_name(r));
-	r->kernel_mode = r->has_weights ? POLICY_BIND : effective_mode(r);
+	r->kernel_mode = r->has_weights ? POLICY_BIND : region_effective_mode(r);
 	r->kernel_flags = mode_flag_bits(region_flags(r));
 	if (r->policy == POLICY_PREFERRED && nodemask_weight(&r->host_nodes) > 1 &&
 	    r->kernel_mode == POLICY_PREFERRED)
@@ -354,18 +354,19 @@ int region_validate(struct region *r)
 	return EXIT_OK;
 }
 
-/* Refuse a prealloc that the nodes it may use cannot hold: the bound
- * nodes for bind, else every node this process may use.  The
+/* Refuse a prealloc of bytes (the region, or the part a resize adds)
+ * that the nodes it may use cannot hold: the bound nodes for bind,
+ * else every node this process may use.  The
  * alternative is the OOM killer, or a SIGBUS in the middle of
  * populating.  Runs before alloc, after earlier regions took theirs. */
-static int check_room(const struct region *r, uint64_t promised)
+int region_check_room(const struct region *r, uint64_t bytes, uint64_t promised)
 {
 	bool bound = r->kernel_mode == POLICY_BIND;
 	size_t page = r->page_size;
 	bool huge = page > (size_t)sysconf(_SC_PAGESIZE);
 	struct nodemask nodes;
 	uint64_t avail[NUMAMEM_MAX_NODES];
-	uint64_t room = 0, size = r->size * (region_private_copy(r) ? 2 : 1);
+	uint64_t room = 0, size = bytes * (region_private_copy(r) ? 2 : 1);
 	char need[32], have[32], hp[32], list[64];
 
 	if (!r->prealloc)
@@ -401,7 +402,7 @@ static int check_room(const struct region *r, uint64_t promised)
 
 /* Transparent huge pages as the kind and --thp ask (hugetlb has its own
  * pages). */
-static void advise_thp(const struct region *r, void *ptr, size_t len)
+void region_advise_thp(const struct region *r, void *ptr, size_t len)
 {
 	bool want = r->thp == TRI_ON || (r->thp == TRI_AUTO && r->ops->thp_default);
 
@@ -433,7 +434,7 @@ static unsigned stripe_node(const struct region *r, uint64_t i)
 /* mbind ranges (each its own VMA) for stripes of this size. */
 static unsigned long count_runs(const struct region *r, size_t stripe)
 {
-	uint64_t stripes = (r->map_len + stripe - 1) / stripe;
+	uint64_t stripes = (r->size + stripe - 1) / stripe;
 	unsigned long runs = 0;
 	unsigned last = NUMAMEM_MAX_NODES;
 
@@ -455,7 +456,7 @@ static void choose_stripe(struct region *r)
 	size_t stripe = r->page_size > (2UL << 20) ? r->page_size : 2UL << 20;
 
 	r->max_map_count = host_max_map_count();
-	while (count_runs(r, stripe) > r->max_map_count / 16 && stripe < r->map_len)
+	while (count_runs(r, stripe) > r->max_map_count / 16 && stripe < r->size)
 		stripe *= 2;
 	r->stripe = stripe;
 	r->vmas = count_runs(r, stripe);
@@ -468,7 +469,7 @@ static int bind_stripes(struct region *r)
 	char *base = r->ptr;
 
 	choose_stripe(r);
-	stripes = (r->map_len + r->stripe - 1) / r->stripe;
+	stripes = (r->size + r->stripe - 1) / r->stripe;
 	while (i < stripes) {
 		unsigned n = stripe_node(r, i);
 		uint64_t j = i + 1;
@@ -478,7 +479,7 @@ static int bind_stripes(struct region *r)
 		while (j < stripes && stripe_node(r, j) == n)
 			j++;
 		off = (size_t)(i * r->stripe);
-		len = j == stripes ? r->map_len - off : (size_t)((j - i) * r->stripe);
+		len = j == stripes ? r->size - off : (size_t)((j - i) * r->stripe);
 		nodemask_set(&one, n);
 		if (mbind(base + off, len, MPOL_BIND, one.bits, nodemask_maxnode(&one) + 1,
 			  MPOL_MF_STRICT | MPOL_MF_MOVE) < 0)
@@ -490,7 +491,7 @@ static int bind_stripes(struct region *r)
 
 /* mbind of [ptr, ptr + len), with maxnode + 1 as QEMU passes it; with
  * weights, the whole region's stripes (they count from its start). */
-static int bind_memory(struct region *r, void *ptr, size_t len)
+int region_bind(struct region *r, void *ptr, size_t len)
 {
 	unsigned long maxnode = nodemask_maxnode(&r->host_nodes);
 	const unsigned flags = MPOL_MF_STRICT | MPOL_MF_MOVE;
@@ -518,7 +519,7 @@ static int bind_memory(struct region *r, void *ptr, size_t len)
 int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)
 {
 	double t0;
-	int status = check_room(r, promised);
+	int status = region_check_room(r, r->size, promised);
 
 	if (status)
 		return status;
@@ -528,7 +529,7 @@ int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)
 	r->t_alloc = now_seconds() - t0;
 	if (status)
 		return status;
-	advise_thp(r, r->ptr, r->map_len);
+	region_advise_thp(r, r->ptr, r->size);
 
 	/* 2. size alignment, against the page size the mapping really has */
 	if (r->ops->aligned && r->size % r->page_size) {
@@ -540,14 +541,14 @@ int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)
 	}
 
 	/* 3. merge and dump (the kernel ignores MERGEABLE on shared mappings) */
-	if (r->merge && madvise(r->ptr, r->map_len, MADV_MERGEABLE) < 0 && errno != EINVAL)
+	if (r->merge && madvise(r->ptr, r->size, MADV_MERGEABLE) < 0 && errno != EINVAL)
 		warn_msg("region '%s': cannot mark memory mergeable: %s", r->id, strerror(errno));
-	if (!r->dump && madvise(r->ptr, r->map_len, MADV_DONTDUMP) < 0)
+	if (!r->dump && madvise(r->ptr, r->size, MADV_DONTDUMP) < 0)
 		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot exclude memory from core dumps", r->id);
 
 	/* 4. mbind */
 	t0 = now_seconds();
-	status = bind_memory(r, r->ptr, r->map_len);
+	status = region_bind(r, r->ptr, r->size);
 	r->t_mbind = now_seconds() - t0;
 	if (status)
 		return status;
@@ -615,7 +616,7 @@ static int prealloc_error(const struct region *r, const struct prealloc_job *job
 }
 
 /* Populate len bytes from byte from of the region. */
-static int populate(struct region *r, uint64_t from, uint64_t len)
+int region_populate(struct region *r, uint64_t from, uint64_t len)
 {
 	const char *mode = getenv("NUMAMEM_PREALLOC");
 	struct prealloc_job job = {
@@ -646,7 +647,7 @@ int region_prealloc(struct region *r)
 {
 	if (r->prealloc) {
 		double t0 = now_seconds();
-		int status = populate(r, 0, r->size);
+		int status = region_populate(r, 0, r->size);
 
 		r->t_prealloc = now_seconds() - t0;
 		if (status)
@@ -662,8 +663,8 @@ void region_release(struct region *r, bool keep)
 {
 	if (r->ptr != MAP_FAILED) {
 		if (r->discard_data)
-			madvise(r->ptr, r->map_len, MADV_REMOVE);
-		munmap(r->ptr, r->map_len);
+			madvise(r->ptr, r->size, MADV_REMOVE);
+		munmap(r->ptr, r->size);
 		r->ptr = MAP_FAILED;
 	}
 	if (r->ops->release)
@@ -672,172 +673,4 @@ void region_release(struct region *r, bool keep)
 		close(r->fd);
 		r->fd = -1;
 	}
-}
-
-/* ------------------------------------------------- a live region changes */
-
-/* Bytes per node now: a placement query of r (no map). */
-static int node_bytes_now(struct region *r, uint64_t bytes[NUMAMEM_MAX_NODES])
-{
-	int status = placement_query(r, 1, false);
-
-	if (!status)
-		memcpy(bytes, r->placement.node_bytes, sizeof(r->placement.node_bytes));
-	return status;
-}
-
-int region_check_policy(struct region *r, enum policy policy, const struct nodemask *nodes)
-{
-	enum policy old = r->policy;
-	struct nodemask old_nodes = r->host_nodes;
-	int status;
-
-	r->policy = policy;
-	r->host_nodes = *nodes;
-	status = check_policy(r);
-	if (!status)
-		status = check_nodes(r, &r->host_nodes, "host-nodes");
-	if (!status)
-		status = check_mode_on_host((int)r->policy);
-	r->policy = old;
-	r->host_nodes = old_nodes;
-	return status;
-}
-
-int region_rebind(struct region *r, enum policy policy, const struct nodemask *nodes, struct region_change *c)
-{
-	struct region old = *r;
-	uint64_t before[NUMAMEM_MAX_NODES], after[NUMAMEM_MAX_NODES];
-	unsigned long maxnode;
-	double t0;
-	int status, rc, e;
-
-	*c = (struct region_change){ .old_size = r->size };
-	status = region_check_policy(r, policy, nodes);
-	if (!status)
-		status = node_bytes_now(r, before);
-	if (status)
-		return status;
-	r->policy = policy;
-	r->host_nodes = *nodes;
-	r->kernel_mode = effective_mode(r);
-	maxnode = nodemask_maxnode(&r->host_nodes);
-	/* MPOL_MF_MOVE migrates the pages already there; MPOL_MF_STRICT makes
-	 * the kernel say (EIO) when some could not move: they are counted
-	 * below, not refused */
-	t0 = now_seconds();
-	if (r->policy == POLICY_DEFAULT || r->policy == POLICY_LOCAL)
-		rc = mbind(r->ptr, r->map_len, (int)r->policy, NULL, 0, MPOL_MF_MOVE);
-	else
-		rc = mbind(r->ptr, r->map_len, r->kernel_mode, r->host_nodes.bits, maxnode + 1,
-			   MPOL_MF_STRICT | MPOL_MF_MOVE);
-	e = errno;
-	c->seconds = now_seconds() - t0;
-	if (rc < 0 && e != EIO) {
-		r->policy = old.policy;
-		r->host_nodes = old.host_nodes;
-		r->kernel_mode = old.kernel_mode;
-		return fail_errno(EXIT_COMPLETE, e, "region '%s': cannot set policy %s", r->id, policy_names[policy]);
-	}
-	status = node_bytes_now(r, after);
-	if (status)
-		return status;
-	c->page = r->placement.step;
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		if (before[n] > after[n])
-			c->moved_bytes += before[n] - after[n];
-		if (!nodemask_empty(&r->host_nodes) && !nodemask_isset(&r->host_nodes, n))
-			c->failed_bytes += after[n];
-	}
-	return EXIT_OK;
-}
-
-/* Is r's backing store numamem's own to resize?  A user's file is never
- * resized; a sealed memfd cannot be. */
-static int check_resizable(const struct region *r)
-{
-	struct stat st;
-
-	if (region_kind(r) == BACKEND_MEMFD && r->seal)
-		return fail(EXIT_USAGE, "region '%s': its memfd is sealed against resizing (seal=on); add it with seal=off to resize it",
-			    r->id);
-	if (region_kind(r) == BACKEND_FILE && !r->created_path &&
-	    !(stat(r->mem_path, &st) == 0 && S_ISDIR(st.st_mode)))
-		return fail(EXIT_USAGE, "region '%s': mem-path '%s' is a file numamem did not create: it is never resized",
-			    r->id, r->mem_path);
-	if (!region_writable(r))
-		return fail(EXIT_USAGE, "region '%s': a read-only region cannot be resized", r->id);
-	return EXIT_OK;
-}
-
-int region_resize(struct region *r, uint64_t size, struct region_change *c)
-{
-	uint64_t old = r->size;
-	char sz[32], val[32];
-	double t0 = now_seconds();
-	void *p;
-	int status;
-
-	*c = (struct region_change){ .old_size = old };
-	if (size == old)
-		return EXIT_OK;
-	if (!size)
-		return fail(EXIT_USAGE, "size '0' of region '%s': a region needs a size above zero", r->id);
-	status = check_resizable(r);
-	if (status)
-		return status;
-	if (r->ops->aligned && size % r->page_size) {
-		format_size(r->page_size, sz, sizeof(sz));
-		return fail(EXIT_USAGE, "size '%s' of region '%s' is not a multiple of the %s page size",
-			    size_str(size, val, sizeof(val)), r->id, sz);
-	}
-	if (size > old) {
-		/* the room check of the grown part alone */
-		r->size = size - old;
-		status = check_room(r, 0);
-		r->size = old;
-		if (status)
-			return status;
-	}
-	/* the object first when growing (a mapping past its end faults
-	 * SIGBUS), the mapping first when shrinking */
-	if (size > old && r->fd >= 0 && ftruncate(r->fd, (off_t)(r->offset + size)) < 0)
-		return fail_errno(EXIT_UNAVAILABLE, errno, "region '%s': cannot grow its backing store to %s", r->id,
-				  size_str(size, val, sizeof(val)));
-	p = mremap(r->ptr, r->map_len, size, MREMAP_MAYMOVE);
-	if (p == MAP_FAILED) {
-		int e = errno;
-
-		if (size > old && r->fd >= 0 && ftruncate(r->fd, (off_t)(r->offset + old)) < 0)
-			warn_msg("region '%s': cannot give back the grown backing store: %s", r->id, strerror(errno));
-		return fail_errno(EXIT_UNAVAILABLE, e, "region '%s': cannot remap to %s", r->id,
-				  size_str(size, val, sizeof(val)));
-	}
-	r->ptr = p;
-	r->map_len = size;
-	r->size = size;
-	if (size < old && r->fd >= 0 && ftruncate(r->fd, (off_t)(r->offset + size)) < 0)
-		warn_msg("region '%s': cannot shrink its backing store: %s", r->id, strerror(errno));
-	if (size > old) {
-		/* the grown part as complete made the rest: THP, merge, dump,
-		 * the same policy, prealloc */
-		char *tail = (char *)p + old;
-
-		advise_thp(r, tail, size - old);
-		if (r->merge)
-			madvise(tail, size - old, MADV_MERGEABLE);
-		if (!r->dump)
-			madvise(tail, size - old, MADV_DONTDUMP);
-		status = bind_memory(r, tail, size - old);
-		if (!status && r->prealloc) {
-			double tp = now_seconds();
-
-			status = populate(r, old, size - old);
-			r->t_prealloc += now_seconds() - tp;
-		}
-		if (status)
-			return status;
-	}
-	c->seconds = now_seconds() - t0;
-	return EXIT_OK;
 }

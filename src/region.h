@@ -38,7 +38,7 @@ struct backend_ops {
 	/* Every page written exists twice: in the backing object and in a
 	 * private copy (optional; none when NULL). */
 	bool (*private_copy)(const struct region *r);
-	/* Create the mapping: set ptr, map_len, fd, page_size.  Exit status. */
+	/* Create the mapping of size bytes: set ptr, fd, page_size.  Exit status. */
 	int (*alloc)(struct region *r);
 	/* Undo alloc (unmapping and closing are shared; optional); keep:
 	 * the run succeeded, what it made for the user stays. */
@@ -78,8 +78,7 @@ struct region {
 	uint64_t hugetlbsize;
 
 	/* state filled by complete */
-	void *ptr;
-	size_t map_len;        /* bytes mapped at ptr (size) */
+	void *ptr;             /* size bytes mapped, or MAP_FAILED */
 	int fd;                /* -1 for anonymous ram */
 	size_t page_size;      /* backing page size: base, or hugetlb size */
 	char *created_path;    /* a file numamem created under its own name */
@@ -96,7 +95,6 @@ struct region {
 	cpu_set_t prealloc_cpuset;  /* where prealloc threads ran */
 	double t_alloc, t_mbind, t_prealloc;
 	struct placement placement;
-	uint64_t traffic_bytes; /* --traffic: bytes streamed since the last report */
 };
 
 /* QEMU's defaults, of the kind ops (backends/backend.h has the kinds). */
@@ -143,7 +141,8 @@ int region_prealloc(struct region *r);
  * two preallocate and each one's threads are pinned to CPUs no other
  * uses: together they then finish sooner, and none slows another. */
 bool regions_prealloc_can_overlap(const struct region *regions, size_t n);
-/* What a change of a live region did (the control protocol's set). */
+/* What a change of a live region did (the control protocol's set;
+ * region-live.c). */
 struct region_change {
 	uint64_t old_size;
 	uint64_t moved_bytes;  /* left the nodes they were on */
@@ -162,6 +161,28 @@ int region_rebind(struct region *r, enum policy policy, const struct nodemask *n
  * Refused for a sealed memfd, a file numamem did not create, a
  * read-only region. */
 int region_resize(struct region *r, uint64_t size, struct region_change *c);
+/* The checks and steps of validate and complete that a live region
+ * takes again (region-live.c): a new policy is checked as at validate,
+ * a grown tail is advised, bound and preallocated as complete made the
+ * rest.  For region.c and region-live.c alone. */
+
+/* QEMU's policy / host-nodes consistency; one line, exit status. */
+int region_policy_consistent(const struct region *r);
+/* The host checks of node list m, the property prop of r. */
+int region_nodes_on_host(const struct region *r, const struct nodemask *m, const char *prop);
+/* The MPOL_* mode mbind() gets for r's policy on this kernel. */
+int region_effective_mode(const struct region *r);
+/* A size as the user may have written it: 3M, 1536K, 3000. */
+const char *size_as_written(uint64_t v, char *buf, size_t len);
+/* Can the nodes r may use hold a prealloc of bytes, beyond promised? */
+int region_check_room(const struct region *r, uint64_t bytes, uint64_t promised);
+/* THP advice for [ptr, ptr + len) as r's kind and --thp ask. */
+void region_advise_thp(const struct region *r, void *ptr, size_t len);
+/* mbind of [ptr, ptr + len) to r's policy (weights: the stripes). */
+int region_bind(struct region *r, void *ptr, size_t len);
+/* Preallocate len bytes from byte from of r. */
+int region_populate(struct region *r, uint64_t from, uint64_t len);
+
 /* Unmap and close; remove what complete made unless keep (the run
  * succeeded, and a file numamem created for the user stays, as QEMU's
  * does).  After any failure nothing numamem made is left. */

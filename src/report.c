@@ -165,7 +165,7 @@ static void text_map(FILE *out, const struct region *b, bool colour)
 
 	if (!pl->ncells)
 		return;
-	format_size(b->map_len / pl->ncells, cell, sizeof(cell));
+	format_size(b->size / pl->ncells, cell, sizeof(cell));
 	fprintf(out, "  map:          one cell per %s; digit: the node with most of its pages, '.': absent", cell);
 	if (!nodemask_empty(&pl->map_mixed)) {
 		char list[64];
@@ -376,7 +376,7 @@ void report_json_region(FILE *out, const struct region *b)
 		fprintf(out, ",\"map\":\"");
 		for (unsigned c = 0; c < pl->ncells; c++)
 			fputc(cell_char(pl->cells[c]), out);
-		fprintf(out, "\",\"map_cell_bytes\":%" PRIu64 ",\"map_mixed_nodes\":", b->map_len / pl->ncells);
+		fprintf(out, "\",\"map_cell_bytes\":%" PRIu64 ",\"map_mixed_nodes\":", b->size / pl->ncells);
 		json_nodes(out, &pl->map_mixed);
 	}
 	fputc('}', out);

@@ -373,7 +373,7 @@ static int spawn_and_wait(struct numamem *nm, char **envp)
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaction(forwarded[i], &sa, NULL);
 	for (size_t i = 0; i < nm->nregions; i++)
-		madvise(nm->regions[i].ptr, nm->regions[i].map_len, MADV_DONTFORK);
+		madvise(nm->regions[i].ptr, nm->regions[i].size, MADV_DONTFORK);
 	child_pid = fork();
 	if (child_pid == 0)
 		become_command(nm, envp, pipefd[1]);

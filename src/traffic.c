@@ -3,10 +3,11 @@
  * Each thread walks the regions in turn, a chunk at a time, and reads
  * (a sum of 64-bit words), writes (memset) or copies (the chunk's first
  * half onto its second) it, adding the bytes it moved to the region's
- * counter.  A control command that changes the regions (add, del,
- * mremap) takes the write side of a reader-writer lock, which each
- * thread holds for one chunk: no thread touches memory that is being
- * unmapped, and a command waits for at most one chunk. */
+ * counter (traffic's own, one per region in the regions' order).  A
+ * control command that changes the regions (add, del, mremap) takes the
+ * write side of a reader-writer lock, which each thread holds for one
+ * chunk: no thread touches memory that is being unmapped, and a command
+ * waits for at most one chunk. */
 #include "config.h"
 
 #include <errno.h>
@@ -37,6 +38,8 @@ struct traffic {
 	volatile int stop;
 	double last;        /* when the last report was */
 	unsigned seq;
+	uint64_t *bytes;    /* per region: bytes moved since the last report */
+	size_t nbytes, bytes_room;
 };
 
 static struct traffic tr;
@@ -73,19 +76,19 @@ static void *thread_main(void *arg)
 	while (!tr.stop) {
 		pthread_rwlock_rdlock(&tr.lock);
 		if (nm->nregions) {
-			struct region *r = &nm->regions[region % nm->nregions];
-			size_t len;
+			size_t i = region % nm->nregions, len;
+			struct region *r = &nm->regions[i];
 
-			if (at >= r->map_len) /* shrunk, or another region took its place */
+			if (at >= r->size) /* shrunk, or another region took its place */
 				at = 0;
-			len = r->map_len - at < CHUNK ? r->map_len - at : CHUNK;
+			len = r->size - at < CHUNK ? r->size - at : CHUNK;
 
-			if (region_writable(r) || nm->traffic == TRAFFIC_READ)
-				__atomic_fetch_add(&r->traffic_bytes, stream((enum traffic_mode)nm->traffic,
-									     (char *)r->ptr + at, len),
+			if ((region_writable(r) || nm->traffic == TRAFFIC_READ) && i < tr.nbytes)
+				__atomic_fetch_add(&tr.bytes[i], stream((enum traffic_mode)nm->traffic,
+									(char *)r->ptr + at, len),
 						   __ATOMIC_RELAXED);
 			at += len;
-			if (at >= r->map_len) {
+			if (at >= r->size) {
 				at = 0;
 				region++;
 			}
@@ -93,6 +96,30 @@ static void *thread_main(void *arg)
 		pthread_rwlock_unlock(&tr.lock);
 	}
 	return NULL;
+}
+
+/* A counter for each region, the new ones at zero.  Only while no
+ * thread streams (before they start, or with the lock held).  When
+ * memory runs out the regions past the counters are not streamed over
+ * (they show 0) rather than the hold ending. */
+static bool counters_fit(size_t n)
+{
+	if (n > tr.bytes_room) {
+		size_t room = tr.bytes_room ? tr.bytes_room : 16;
+		uint64_t *more;
+
+		while (room < n)
+			room *= 2;
+		more = realloc(tr.bytes, room * sizeof(*more));
+		if (!more)
+			return false;
+		tr.bytes = more;
+		tr.bytes_room = room;
+	}
+	if (n > tr.nbytes)
+		memset(&tr.bytes[tr.nbytes], 0, (n - tr.nbytes) * sizeof(*tr.bytes));
+	tr.nbytes = n;
+	return true;
 }
 
 int traffic_start(struct numamem *nm)
@@ -107,8 +134,10 @@ int traffic_start(struct numamem *nm)
 	pthread_rwlock_init(&tr.lock, &attr);
 	pthread_rwlockattr_destroy(&attr);
 	tr.tids = calloc(nm->traffic_threads, sizeof(*tr.tids));
-	if (!tr.tids)
+	if (!tr.tids || !counters_fit(nm->nregions)) {
+		traffic_stop(nm);
 		return fail_oom();
+	}
 	for (unsigned k = 0; k < nm->traffic_threads; k++) {
 		pthread_attr_t ta;
 
@@ -145,6 +174,9 @@ void traffic_stop(struct numamem *nm)
 	free(tr.tids);
 	tr.tids = NULL;
 	tr.started = 0;
+	free(tr.bytes);
+	tr.bytes = NULL;
+	tr.nbytes = tr.bytes_room = 0;
 	pthread_rwlock_destroy(&tr.lock);
 }
 
@@ -156,8 +188,18 @@ void traffic_pause(struct numamem *nm)
 
 void traffic_resume(struct numamem *nm)
 {
-	if (nm->traffic)
-		pthread_rwlock_unlock(&tr.lock);
+	if (!nm->traffic)
+		return;
+	counters_fit(nm->nregions); /* add made one more */
+	pthread_rwlock_unlock(&tr.lock);
+}
+
+void traffic_forget(struct numamem *nm, size_t i)
+{
+	if (!nm->traffic || i >= tr.nbytes)
+		return;
+	memmove(&tr.bytes[i], &tr.bytes[i + 1], (tr.nbytes - i - 1) * sizeof(*tr.bytes));
+	tr.nbytes--;
 }
 
 void traffic_report(FILE *out, struct numamem *nm)
@@ -173,7 +215,7 @@ void traffic_report(FILE *out, struct numamem *nm)
 		fprintf(out, "traffic %s %.1fs:", traffic_mode_names[nm->traffic], dt);
 	for (size_t i = 0; i < nm->nregions; i++) {
 		struct region *r = &nm->regions[i];
-		uint64_t bytes = __atomic_exchange_n(&r->traffic_bytes, 0, __ATOMIC_RELAXED);
+		uint64_t bytes = i < tr.nbytes ? __atomic_exchange_n(&tr.bytes[i], 0, __ATOMIC_RELAXED) : 0;
 		double rate = dt > 0 ? (double)bytes / dt : 0;
 
 		if (nm->json) {

@@ -18,6 +18,9 @@ void traffic_stop(struct numamem *nm);
  * and let them go on. */
 void traffic_pause(struct numamem *nm);
 void traffic_resume(struct numamem *nm);
+/* Region i is going (del, while paused): its counter goes with it, and
+ * the later regions' counters follow their regions. */
+void traffic_forget(struct numamem *nm, size_t i);
 /* One line of the bandwidth each region got since the last one. */
 void traffic_report(FILE *out, struct numamem *nm);
 

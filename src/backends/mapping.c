@@ -92,6 +92,5 @@ int map_region(struct region *r, int fd, off_t offset, size_t align)
 	r->ptr = map_aligned(r->size, align, prot, flags, fd, offset);
 	if (r->ptr == MAP_FAILED)
 		return map_error(r, errno);
-	r->map_len = r->size;
 	return EXIT_OK;
 }

@@ -15,7 +15,7 @@ void *map_aligned(size_t len, size_t align, int prot, int flags, int fd, off_t o
 
 /* Map r->size bytes of fd at offset (fd -1: anonymous memory) with r's
  * share, reserve, pmem and write properties, aligned to align.  Sets
- * r->ptr and r->map_len, or prints one line and returns an exit status. */
+ * r->ptr, or prints one line and returns an exit status. */
 int map_region(struct region *r, int fd, off_t offset, size_t align);
 
 #endif
