@@ -20,7 +20,7 @@
 
 #include "control.h"
 #include "lib/json.h"
-#include "options.h"
+#include "object.h"
 #include "region.h"
 #include "report.h"
 #include "traffic.h"

@@ -41,6 +41,11 @@ int stdout_status(void);
  * an allocation that failed, wherever it failed. */
 int fail_oom(void);
 
+/* Room for one more element, zeroed, at the end of *array (n elements
+ * of size bytes, room for *room); NULL when out of memory.  The room
+ * doubles, so n additions cost O(n). */
+void *array_grow(void **array, size_t *n, size_t *room, size_t size);
+
 /* Monotonic seconds. */
 double now_seconds(void);
 
