@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "control.h"
+#include "connect.h"
 #include "measure.h"
 #include "numamem.h"
 #include "nodes.h"

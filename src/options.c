@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "backends/backend.h"
-#include "control.h"
+#include "control-verbs.h"
 #include "numamem.h"
 #include "object.h"
 #include "options.h"
