@@ -48,39 +48,22 @@ static const char *const group_titles[G_COUNT] = {
 	[G_OUTPUT] = "Output:",
 };
 
-/* What the command line held, for the rules below. */
+/* What the command line held, for the rules below: an index each, and
+ * SEEN(x) its bit, so that one more cannot take another's. */
 enum seen {
-	SEEN_REGION_OPT = 1 << 0,     /* --size, --backend and every region option */
-	SEEN_OBJECT_REGION = 1 << 1,  /* --object memory-backend-* */
-	SEEN_PREALLOC_CPUS = 1 << 2,
-	SEEN_PREALLOC_NODES = 1 << 3,
-	SEEN_HOLD = 1 << 4,
-	SEEN_COMMAND = 1 << 5,
-	SEEN_SHOW_NODES = 1 << 6,
-	SEEN_FD = 1 << 7,
-	SEEN_FORK = 1 << 8,
-	SEEN_MEMBIND = 1 << 9,
-	SEEN_INTERLEAVE = 1 << 10,
-	SEEN_PREFERRED = 1 << 11,
-	SEEN_PREFERRED_MANY = 1 << 12,
-	SEEN_WEIGHTED_INTERLEAVE = 1 << 13,
-	SEEN_LOCALALLOC = 1 << 14,
-	SEEN_BALANCING = 1 << 15,
-	SEEN_CPUNODEBIND = 1 << 16,
-	SEEN_PHYSCPUBIND = 1 << 17,
-	SEEN_PID = 1 << 18,
-	SEEN_MAP = 1 << 19,
-	SEEN_REPORT = 1 << 20,
-	SEEN_TRACE = 1 << 21,
-	SEEN_CONTROL = 1 << 22,
-	SEEN_AT = 1 << 23,
-	SEEN_CONNECT = 1 << 24,
-	SEEN_TRAFFIC = 1 << 25,
-	SEEN_MEASURE = 1 << 26,
+	S_REGION_OPT,     /* --size, --backend and every region option */
+	S_OBJECT_REGION,  /* --object memory-backend-* */
+	S_PREALLOC_CPUS, S_PREALLOC_NODES, S_HOLD, S_COMMAND, S_SHOW_NODES, S_FD, S_FORK,
+	S_MEMBIND, S_INTERLEAVE, S_PREFERRED, S_PREFERRED_MANY, S_WEIGHTED_INTERLEAVE, S_LOCALALLOC,
+	S_BALANCING, S_CPUNODEBIND, S_PHYSCPUBIND, S_PID, S_MAP, S_REPORT, S_TRACE, S_CONTROL, S_AT,
+	S_CONNECT, S_TRAFFIC, S_MEASURE,
+	S_COUNT
 };
-#define SEEN_MEMPOLICY (SEEN_MEMBIND | SEEN_INTERLEAVE | SEEN_PREFERRED | SEEN_PREFERRED_MANY | \
-			SEEN_WEIGHTED_INTERLEAVE | SEEN_LOCALALLOC)
-#define SEEN_PROCESS (SEEN_MEMPOLICY | SEEN_BALANCING | SEEN_CPUNODEBIND | SEEN_PHYSCPUBIND)
+#define SEEN(x) (1u << S_##x)
+_Static_assert(S_COUNT <= 32, "enum seen is more than an unsigned holds");
+#define SEEN_MEMPOLICY (SEEN(MEMBIND) | SEEN(INTERLEAVE) | SEEN(PREFERRED) | SEEN(PREFERRED_MANY) | \
+			SEEN(WEIGHTED_INTERLEAVE) | SEEN(LOCALALLOC))
+#define SEEN_PROCESS (SEEN_MEMPOLICY | SEEN(BALANCING) | SEEN(CPUNODEBIND) | SEEN(PHYSCPUBIND))
 
 struct opt {
 	const char *name;
@@ -121,7 +104,7 @@ static int opt_traffic(struct parser *p, const char *arg);
 static const struct opt opts[] = {
 	{ PROPERTY(SIZE), .group = G_REGION },
 	{ "backend", O_HANDLER, .group = G_REGION, .handler = opt_backend,
-	  .seen = SEEN_REGION_OPT, .arg = "KIND",
+	  .seen = SEEN(REGION_OPT), .arg = "KIND",
 	  .help = "Backend kind: ram, memfd, file or shm (default: memfd with COMMAND, else ram)" },
 	{ PROPERTY(SHARE), .group = G_REGION },
 	{ PROPERTY(RESERVE), .group = G_REGION },
@@ -142,8 +125,8 @@ static const struct opt opts[] = {
 
 	{ PROPERTY(PREALLOC), .group = G_PREALLOC },
 	{ PROPERTY(PREALLOC_THREADS), .group = G_PREALLOC },
-	{ PROPERTY(PREALLOC_CPUS), .group = G_PREALLOC, .seen = SEEN_PREALLOC_CPUS },
-	{ PROPERTY(PREALLOC_NODES), .group = G_PREALLOC, .seen = SEEN_PREALLOC_NODES },
+	{ PROPERTY(PREALLOC_CPUS), .group = G_PREALLOC, .seen = SEEN(PREALLOC_CPUS) },
+	{ PROPERTY(PREALLOC_NODES), .group = G_PREALLOC, .seen = SEEN(PREALLOC_NODES) },
 
 	{ PROPERTY(MEM_PATH), .group = G_FILE },
 	{ PROPERTY(ALIGN), .group = G_FILE },
@@ -158,67 +141,67 @@ static const struct opt opts[] = {
 	{ PROPERTY(SEAL), .group = G_MEMFD },
 
 	{ "membind", O_MEMPOLICY, .mode = POLICY_BIND, .group = G_PROCESS, .short_name = 'm',
-	  .seen = SEEN_MEMBIND, .arg = "NODES", .help = "Allocate COMMAND's memory only on NODES" },
+	  .seen = SEEN(MEMBIND), .arg = "NODES", .help = "Allocate COMMAND's memory only on NODES" },
 	{ "interleave", O_MEMPOLICY, .mode = POLICY_INTERLEAVE, .group = G_PROCESS,
-	  .short_name = 'i', .seen = SEEN_INTERLEAVE, .arg = "NODES",
+	  .short_name = 'i', .seen = SEEN(INTERLEAVE), .arg = "NODES",
 	  .help = "Interleave COMMAND's memory over NODES, page by page" },
 	{ "preferred", O_MEMPOLICY, .mode = POLICY_PREFERRED, .group = G_PROCESS,
-	  .short_name = 'p', .seen = SEEN_PREFERRED, .arg = "NODE",
+	  .short_name = 'p', .seen = SEEN(PREFERRED), .arg = "NODE",
 	  .help = "Allocate COMMAND's memory on NODE while it has room, else elsewhere" },
 	{ "preferred-many", O_MEMPOLICY, .mode = POLICY_PREFERRED_MANY, .group = G_PROCESS,
-	  .short_name = 'P', .seen = SEEN_PREFERRED_MANY, .arg = "NODES",
+	  .short_name = 'P', .seen = SEEN(PREFERRED_MANY), .arg = "NODES",
 	  .help = "Allocate COMMAND's memory on NODES while they have room, else elsewhere" },
 	{ "weighted-interleave", O_MEMPOLICY, .mode = POLICY_WEIGHTED_INTERLEAVE,
-	  .group = G_PROCESS, .short_name = 'w', .seen = SEEN_WEIGHTED_INTERLEAVE, .arg = "NODES",
+	  .group = G_PROCESS, .short_name = 'w', .seen = SEEN(WEIGHTED_INTERLEAVE), .arg = "NODES",
 	  .help = "Interleave COMMAND's memory over NODES by the kernel's node weights" },
 	{ "localalloc", O_MEMPOLICY, .mode = POLICY_LOCAL, .group = G_PROCESS, .short_name = 'l',
-	  .seen = SEEN_LOCALALLOC, .help = "Allocate COMMAND's memory on the node it runs on" },
+	  .seen = SEEN(LOCALALLOC), .help = "Allocate COMMAND's memory on the node it runs on" },
 	{ "balancing", O_FLAG, N(proc.balancing), .group = G_PROCESS, .short_name = 'b',
-	  .seen = SEEN_BALANCING, .help = "With --membind: let NUMA balancing move pages among the bound nodes" },
+	  .seen = SEEN(BALANCING), .help = "With --membind: let NUMA balancing move pages among the bound nodes" },
 	{ "cpunodebind", O_HANDLER, .group = G_PROCESS, .short_name = 'N',
-	  .handler = opt_cpunodebind, .seen = SEEN_CPUNODEBIND, .arg = "NODES",
+	  .handler = opt_cpunodebind, .seen = SEEN(CPUNODEBIND), .arg = "NODES",
 	  .help = "Run COMMAND on the CPUs of NODES" },
 	{ "physcpubind", O_HANDLER, .group = G_PROCESS, .short_name = 'C',
-	  .handler = opt_physcpubind, .seen = SEEN_PHYSCPUBIND, .arg = "CPUS", .help = "Run COMMAND on CPUS" },
+	  .handler = opt_physcpubind, .seen = SEEN(PHYSCPUBIND), .arg = "CPUS", .help = "Run COMMAND on CPUS" },
 
 	{ "hold", O_HANDLER, .group = G_ACTIONS, .handler = opt_hold, .optional_arg = true,
-	  .seen = SEEN_HOLD, .arg = "DURATION",
+	  .seen = SEEN(HOLD), .arg = "DURATION",
 	  .help = "Keep the regions until SIGINT or SIGTERM, or for DURATION (s, m, h)" },
-	{ "control", O_HANDLER, .group = G_ACTIONS, .handler = opt_control, .seen = SEEN_CONTROL,
+	{ "control", O_HANDLER, .group = G_ACTIONS, .handler = opt_control, .seen = SEEN(CONTROL),
 	  .arg = "unix:PATH|stdio",
 	  .help = "With --hold: answer commands (add, del, set, query, quit) on socket PATH or standard input" },
-	{ "at", O_HANDLER, .group = G_ACTIONS, .handler = opt_at, .seen = SEEN_AT,
+	{ "at", O_HANDLER, .group = G_ACTIONS, .handler = opt_at, .seen = SEEN(AT),
 	  .arg = "TIME:COMMAND", .help = "With --hold: run a control command TIME after the regions are ready (repeatable)" },
-	{ "connect", O_HANDLER, .group = G_ACTIONS, .handler = opt_connect, .seen = SEEN_CONNECT,
+	{ "connect", O_HANDLER, .group = G_ACTIONS, .handler = opt_connect, .seen = SEEN(CONNECT),
 	  .arg = "PATH", .help = "Send each COMMAND to the control socket PATH, print the answers and exit" },
-	{ "traffic", O_HANDLER, .group = G_ACTIONS, .handler = opt_traffic, .seen = SEEN_TRAFFIC,
+	{ "traffic", O_HANDLER, .group = G_ACTIONS, .handler = opt_traffic, .seen = SEEN(TRAFFIC),
 	  .arg = "MODE[,threads=N,cpus=CPUS]",
 	  .help = "With --hold: stream over the regions (read, write or copy) and print each one's bandwidth every second" },
 	{ "ready-file", O_HANDLER, .group = G_ACTIONS, .handler = opt_ready_file,
 	  .arg = "FILE", .help = "Create FILE once every region is complete" },
 	{ "ready-fd", O_HANDLER, .group = G_ACTIONS, .handler = opt_ready_fd, .arg = "FD",
 	  .help = "Write \"ready\" to descriptor FD and close it once every region is complete" },
-	{ "fd", O_HANDLER, .group = G_ACTIONS, .handler = opt_fd, .seen = SEEN_FD,
+	{ "fd", O_HANDLER, .group = G_ACTIONS, .handler = opt_fd, .seen = SEEN(FD),
 	  .arg = "FD", .help = "Give COMMAND the region at descriptor number FD" },
-	{ "fork", O_FLAG, N(force_fork), .group = G_ACTIONS, .seen = SEEN_FORK,
+	{ "fork", O_FLAG, N(force_fork), .group = G_ACTIONS, .seen = SEEN(FORK),
 	  .help = "Run COMMAND as a child and hold the regions until it exits" },
-	{ "pid", O_HANDLER, .group = G_ACTIONS, .handler = opt_pid, .seen = SEEN_PID,
+	{ "pid", O_HANDLER, .group = G_ACTIONS, .handler = opt_pid, .seen = SEEN(PID),
 	  .arg = "PID", .help = "Report where the memory of running process PID is, and exit" },
 
 	{ "json", O_FLAG, N(json), .group = G_OUTPUT, .help = "Print the report as JSON" },
 	{ "verify", O_FLAG, N(verify), .group = G_OUTPUT,
 	  .help = "Exit with status 4 (124 with COMMAND) if placement breaks the policy" },
-	{ "report", O_FLAG, N(report), .group = G_OUTPUT, .seen = SEEN_REPORT,
+	{ "report", O_FLAG, N(report), .group = G_OUTPUT, .seen = SEEN(REPORT),
 	  .help = "With COMMAND: once it exits, report the regions and its memory per node over time" },
-	{ "trace", O_HANDLER, .group = G_OUTPUT, .handler = opt_trace, .seen = SEEN_TRACE,
+	{ "trace", O_HANDLER, .group = G_OUTPUT, .handler = opt_trace, .seen = SEEN(TRACE),
 	  .arg = "FILE", .help = "With COMMAND: write its memory per node over time to FILE as JSON lines" },
-	{ "map", O_FLAG, N(map), .group = G_OUTPUT, .seen = SEEN_MAP,
+	{ "map", O_FLAG, N(map), .group = G_OUTPUT, .seen = SEEN(MAP),
 	  .help = "Draw each region as a map of which node holds each chunk" },
 	{ "color", O_HANDLER, .group = G_OUTPUT, .handler = opt_color, .arg = "WHEN",
 	  .help = "Colour the map: auto (a terminal, NO_COLOR unset), always or never" },
-	{ "show-nodes", O_FLAG, N(show_nodes), .group = G_OUTPUT, .seen = SEEN_SHOW_NODES,
+	{ "show-nodes", O_FLAG, N(show_nodes), .group = G_OUTPUT, .seen = SEEN(SHOW_NODES),
 	  .help = "Show each node's memory, tier, huge pages, CPUs, distances and HMAT access, and exit" },
-	{ "measure", O_FLAG, N(measure), .group = G_OUTPUT, .seen = SEEN_MEASURE,
+	{ "measure", O_FLAG, N(measure), .group = G_OUTPUT, .seen = SEEN(MEASURE),
 	  .help = "Measure read bandwidth and idle latency from every node with CPUs to every node with memory, and exit" },
 	{ "quiet", O_FLAG, N(quiet), .group = G_OUTPUT, .short_name = 'q',
 	  .help = "Print no report and no progress" },
@@ -240,39 +223,39 @@ static const struct rule {
 	const char *message;
 	bool name_a;        /* the message follows the option that set a */
 } rules[] = {
-	{ .a = SEEN_CONNECT,
-	  .b = SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_HOLD | SEEN_CONTROL | SEEN_AT | SEEN_PID |
-	       SEEN_SHOW_NODES | SEEN_MAP | SEEN_FD | SEEN_FORK | SEEN_PROCESS | SEEN_TRAFFIC,
+	{ .a = SEEN(CONNECT),
+	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(HOLD) | SEEN(CONTROL) | SEEN(AT) | SEEN(PID) |
+	       SEEN(SHOW_NODES) | SEEN(MAP) | SEEN(FD) | SEEN(FORK) | SEEN_PROCESS | SEEN(TRAFFIC),
 	  .kind = EXCLUDES,
 	  .message = "--connect sends commands to a numamem that holds regions: it takes no region, --hold or other action" },
-	{ .a = SEEN_MEASURE,
-	  .b = SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_COMMAND | SEEN_HOLD | SEEN_PID | SEEN_SHOW_NODES |
-	       SEEN_MAP | SEEN_CONTROL | SEEN_AT | SEEN_TRAFFIC,
+	{ .a = SEEN(MEASURE),
+	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(PID) | SEEN(SHOW_NODES) |
+	       SEEN(MAP) | SEEN(CONTROL) | SEEN(AT) | SEEN(TRAFFIC),
 	  .kind = EXCLUDES, .message = "--measure measures the host: it takes no region, COMMAND, --hold or other action" },
-	{ .a = SEEN_CONTROL, .b = SEEN_HOLD, .kind = NEEDS, .message = "--control needs --hold" },
-	{ .a = SEEN_AT, .b = SEEN_HOLD, .kind = NEEDS, .message = "--at needs --hold" },
-	{ .a = SEEN_TRAFFIC, .b = SEEN_HOLD, .kind = NEEDS, .message = "--traffic needs --hold" },
-	{ .a = SEEN_REGION_OPT, .b = SEEN_OBJECT_REGION, .kind = EXCLUDES, .name_a = true,
+	{ .a = SEEN(CONTROL), .b = SEEN(HOLD), .kind = NEEDS, .message = "--control needs --hold" },
+	{ .a = SEEN(AT), .b = SEEN(HOLD), .kind = NEEDS, .message = "--at needs --hold" },
+	{ .a = SEEN(TRAFFIC), .b = SEEN(HOLD), .kind = NEEDS, .message = "--traffic needs --hold" },
+	{ .a = SEEN(REGION_OPT), .b = SEEN(OBJECT_REGION), .kind = EXCLUDES, .name_a = true,
 	  .message = "cannot be mixed with --object memory-backend-*: give the properties inside --object" },
-	{ .a = SEEN_PREALLOC_CPUS, .b = SEEN_PREALLOC_NODES, .kind = EXCLUDES,
+	{ .a = SEEN(PREALLOC_CPUS), .b = SEEN(PREALLOC_NODES), .kind = EXCLUDES,
 	  .message = "--prealloc-cpus and --prealloc-nodes are mutually exclusive" },
-	{ .a = SEEN_SHOW_NODES, .b = SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_COMMAND | SEEN_HOLD,
+	{ .a = SEEN(SHOW_NODES), .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD),
 	  .kind = EXCLUDES, .message = "--show-nodes takes no region, command or --hold" },
-	{ .a = SEEN_FORK, .b = SEEN_COMMAND, .kind = NEEDS, .message = "--fork needs a COMMAND after --" },
-	{ .a = SEEN_FD, .b = SEEN_COMMAND, .kind = NEEDS, .message = "--fd needs a COMMAND after --" },
-	{ .a = SEEN_REPORT | SEEN_TRACE, .b = SEEN_COMMAND, .kind = NEEDS,
+	{ .a = SEEN(FORK), .b = SEEN(COMMAND), .kind = NEEDS, .message = "--fork needs a COMMAND after --" },
+	{ .a = SEEN(FD), .b = SEEN(COMMAND), .kind = NEEDS, .message = "--fd needs a COMMAND after --" },
+	{ .a = SEEN(REPORT) | SEEN(TRACE), .b = SEEN(COMMAND), .kind = NEEDS,
 	  .message = "--report and --trace watch a COMMAND: they need one after --" },
-	{ .a = SEEN_HOLD, .b = SEEN_COMMAND, .kind = EXCLUDES,
+	{ .a = SEEN(HOLD), .b = SEEN(COMMAND), .kind = EXCLUDES,
 	  .message = "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
 	{ .a = SEEN_MEMPOLICY, .kind = AT_MOST_ONE,
 	  .message = "--membind, --interleave, --preferred, --preferred-many, --weighted-interleave and --localalloc are mutually exclusive" },
-	{ .a = SEEN_CPUNODEBIND, .b = SEEN_PHYSCPUBIND, .kind = EXCLUDES,
+	{ .a = SEEN(CPUNODEBIND), .b = SEEN(PHYSCPUBIND), .kind = EXCLUDES,
 	  .message = "--cpunodebind and --physcpubind are mutually exclusive" },
-	{ .a = SEEN_BALANCING, .b = SEEN_MEMBIND, .kind = NEEDS, .message = "--balancing needs --membind" },
-	{ .a = SEEN_PROCESS, .b = SEEN_COMMAND, .kind = NEEDS,
+	{ .a = SEEN(BALANCING), .b = SEEN(MEMBIND), .kind = NEEDS, .message = "--balancing needs --membind" },
+	{ .a = SEEN_PROCESS, .b = SEEN(COMMAND), .kind = NEEDS,
 	  .message = "--membind, --cpunodebind and the other options of COMMAND's own policy need a COMMAND after --" },
-	{ .a = SEEN_PID,
-	  .b = SEEN_REGION_OPT | SEEN_OBJECT_REGION | SEEN_COMMAND | SEEN_HOLD | SEEN_SHOW_NODES | SEEN_MAP,
+	{ .a = SEEN(PID),
+	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(MAP),
 	  .kind = EXCLUDES,
 	  .message = "--pid reports a running process: it takes no region, COMMAND, --hold, --show-nodes or --map" },
 };
@@ -342,7 +325,7 @@ static int opt_object(struct parser *p, const char *arg)
 	int status = object_parse(p->nm, arg);
 
 	if (p->nm->nregions > before)
-		p->seen |= SEEN_OBJECT_REGION;
+		p->seen |= SEEN(OBJECT_REGION);
 	return status;
 }
 
@@ -642,7 +625,7 @@ static int take_property(struct parser *p, const struct prop *prop, const char *
 {
 	if (!p->first_region_opt[0])
 		snprintf(p->first_region_opt, sizeof(p->first_region_opt), "--%s%s", no, prop->name);
-	p->seen |= SEEN_REGION_OPT;
+	p->seen |= SEEN(REGION_OPT);
 	if (prop->kinds && !p->kind_only)
 		p->kind_only = prop;
 	return prop_set(&p->cli, prop, value);
@@ -654,7 +637,7 @@ static int take_option(struct parser *p, int code, const char *arg)
 	const struct opt *o = &opts[code - OPT_CODE(0)];
 
 	p->seen |= o->seen;
-	if ((o->seen & SEEN_REGION_OPT) && !p->first_region_opt[0])
+	if ((o->seen & SEEN(REGION_OPT)) && !p->first_region_opt[0])
 		snprintf(p->first_region_opt, sizeof(p->first_region_opt), "--%s", name_of(o));
 	if (o->type == O_FLAG) {
 		*(bool *)((char *)p->nm + o->off) = true;
@@ -713,7 +696,7 @@ static int take_command(struct parser *p)
 		n++;
 	if (!n)
 		return EXIT_OK;
-	p->seen |= SEEN_COMMAND;
+	p->seen |= SEEN(COMMAND);
 	p->nm->command = calloc(n + 1, sizeof(char *));
 	if (!p->nm->command)
 		return fail_oom();
@@ -744,7 +727,7 @@ static int add_cli_region(struct parser *p)
 	struct numamem *nm = p->nm;
 	struct region *r;
 
-	if (!(p->seen & SEEN_REGION_OPT))
+	if (!(p->seen & SEEN(REGION_OPT)))
 		return EXIT_OK;
 	if (!p->cli.size_given)
 		return fail(EXIT_USAGE, "no size: give --size=SIZE");
