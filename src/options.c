@@ -402,7 +402,7 @@ static int opt_color(struct parser *p, const char *arg)
 
 	if (w < 0)
 		return fail(EXIT_USAGE, "invalid color '%s': choose one of auto, always, never", arg);
-	p->nm->color = w;
+	p->nm->color = (enum color_when)w;
 	return EXIT_OK;
 }
 
