@@ -1,5 +1,5 @@
-/* The control protocol: what each command does to the held regions, and
- * the client of --connect.  The loop that reads the lines is loop.c.
+/* The control protocol: what each command does to the held regions.  The
+ * loop that reads the lines is loop.c, the client of --connect connect.c.
  *
  * A command either changes the run and answers ok, or answers with the
  * one message numamem would have printed on the command line and leaves
@@ -14,52 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "control-verbs.h"
 #include "control.h"
 #include "lib/json.h"
-#include "options.h"
+#include "object.h"
 #include "region.h"
 #include "report.h"
 #include "traffic.h"
 #include "verify.h"
 
-enum verb { V_ADD, V_DEL, V_SET, V_QUERY, V_QUIT, V_COUNT };
-static const char *const verbs[V_COUNT] = {
-	[V_ADD] = "add", [V_DEL] = "del", [V_SET] = "set", [V_QUERY] = "query", [V_QUIT] = "quit",
-};
-
 /* What set may change while a region is held. */
 enum { SET_SIZE, SET_POLICY, SET_NODES };
 static const char *const settable[] = { [SET_SIZE] = "size", [SET_POLICY] = "policy",
 					[SET_NODES] = "host-nodes", NULL };
-
-/* The verb of line, and in *rest what follows it (blanks skipped). */
-static int verb_of(const char *line, const char **rest)
-{
-	size_t len;
-
-	while (isspace((unsigned char)*line))
-		line++;
-	len = strcspn(line, " \t\r\n");
-	for (int v = 0; v < V_COUNT; v++)
-		if (strlen(verbs[v]) == len && !strncmp(line, verbs[v], len)) {
-			for (line += len; isspace((unsigned char)*line); line++)
-				;
-			*rest = line;
-			return v;
-		}
-	return -1;
-}
-
-bool control_known(const char *line)
-{
-	const char *rest;
-
-	return verb_of(line, &rest) >= 0;
-}
 
 static struct region *find_region(struct numamem *nm, const char *id, size_t *index)
 {
@@ -221,13 +190,52 @@ static int cmd_query(struct numamem *nm, const char *rest, FILE *out)
 	return EXIT_OK;
 }
 
+static int cmd_quit(struct numamem *nm, const char *rest, FILE *out)
+{
+	(void)nm;
+	if (*rest)
+		return fail(EXIT_USAGE, "quit takes nothing, not '%s'", rest);
+	fputs("\"command\":\"quit\"", out);
+	return EXIT_OK;
+}
+
+/* Each verb's command: what follows the verb, and where the body of the
+ * ok answer goes. */
+static const struct command {
+	enum verb verb;
+	int (*run)(struct numamem *nm, const char *rest, FILE *out);
+} commands[] = {
+	{ V_ADD, cmd_add },
+	{ V_DEL, cmd_del },
+	{ V_SET, cmd_set },
+	{ V_QUERY, cmd_query },
+	{ V_QUIT, cmd_quit },
+};
+
+/* The command of line, or an error for a line that names none. */
+static int dispatch(struct numamem *nm, const char *line, FILE *out, bool *quit)
+{
+	const char *rest;
+	int v = verb_of(line, &rest);
+
+	for (size_t i = 0; v >= 0 && i < ARRAY_SIZE(commands); i++)
+		if (commands[i].verb == (enum verb)v) {
+			int status = commands[i].run(nm, rest, out);
+
+			*quit = !status && v == V_QUIT;
+			return status;
+		}
+	return fail(EXIT_USAGE, "unknown command '%.*s': expected add, del, set, query or quit",
+		    (int)strcspn(line, " \t"), line);
+}
+
 char *control_execute(struct numamem *nm, const char *line, bool *failed, bool *quit)
 {
 	char msg[1024], *body = NULL, *answer = NULL;
 	size_t len = 0, n;
 	const char *rest = line;
 	char *copy;
-	int v, status;
+	int status;
 	FILE *out;
 
 	*failed = *quit = false;
@@ -247,30 +255,7 @@ char *control_execute(struct numamem *nm, const char *line, bool *failed, bool *
 	}
 	fail_capture(msg, sizeof(msg));
 	traffic_pause(nm);
-	v = verb_of(copy, &rest);
-	switch (v) {
-	case V_ADD:
-		status = cmd_add(nm, rest, out);
-		break;
-	case V_DEL:
-		status = cmd_del(nm, rest, out);
-		break;
-	case V_SET:
-		status = cmd_set(nm, rest, out);
-		break;
-	case V_QUERY:
-		status = cmd_query(nm, rest, out);
-		break;
-	case V_QUIT:
-		status = *rest ? fail(EXIT_USAGE, "quit takes nothing, not '%s'", rest) : EXIT_OK;
-		if (!status)
-			fputs("\"command\":\"quit\"", out);
-		*quit = !status;
-		break;
-	default:
-		status = fail(EXIT_USAGE, "unknown command '%.*s': expected add, del, set, query or quit",
-			      (int)strcspn(copy, " \t"), copy);
-	}
+	status = dispatch(nm, copy, out, quit);
 	traffic_resume(nm);
 	fail_capture(NULL, 0);
 	fclose(out);
@@ -288,80 +273,4 @@ char *control_execute(struct numamem *nm, const char *line, bool *failed, bool *
 	free(body);
 	*failed = status != EXIT_OK;
 	return answer;
-}
-
-/* ------------------------------------------------------------ --connect */
-
-/* Send line, print the one answer line; 0, EXIT_CONTROL for an error
- * answer, or an exit status after a message. */
-static int exchange(int fd, FILE *in, const char *path, const char *line)
-{
-	size_t len = strlen(line);
-	char *answer = NULL;
-	size_t room = 0;
-	ssize_t got;
-
-	if (send(fd, line, len, MSG_NOSIGNAL) != (ssize_t)len || send(fd, "\n", 1, MSG_NOSIGNAL) != 1)
-		return fail_errno(EXIT_CONTROL, errno, "cannot send '%s' to '%s'", line, path);
-	got = getline(&answer, &room, in);
-	if (got <= 0) {
-		free(answer);
-		return fail(EXIT_CONTROL, "'%s' closed without answering '%s'", path, line);
-	}
-	fputs(answer, stdout);
-	fflush(stdout);
-	got = !strncmp(answer, "{\"ok\":", 6);
-	free(answer);
-	return got ? EXIT_OK : EXIT_CONTROL;
-}
-
-int control_connect(const struct numamem *nm)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd, status = EXIT_OK, st;
-	FILE *in;
-
-	if (strlen(nm->connect_path) >= sizeof(sun.sun_path))
-		return fail(EXIT_USAGE, "invalid connect '%s': the path is longer than %zu bytes", nm->connect_path,
-			    sizeof(sun.sun_path) - 1);
-	strcpy(sun.sun_path, nm->connect_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		int e = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return fail_errno(EXIT_UNAVAILABLE, e, "cannot connect to '%s'", nm->connect_path);
-	}
-	in = fdopen(dup(fd), "r");
-	if (!in) {
-		close(fd);
-		return fail_oom();
-	}
-	if (nm->command) {
-		for (char **c = nm->command; *c; c++) {
-			st = strchr(*c, '\n') ? fail(EXIT_USAGE, "'%s': one command an argument, without newlines", *c)
-					       : exchange(fd, in, nm->connect_path, *c);
-			if (!status)
-				status = st;
-		}
-	} else { /* no COMMAND: each line of standard input */
-		char *line = NULL;
-		size_t room = 0;
-		ssize_t got;
-
-		while ((got = getline(&line, &room, stdin)) > 0) {
-			while (got && (line[got - 1] == '\n' || line[got - 1] == '\r'))
-				line[--got] = '\0';
-			if (!*line || *line == '#')
-				continue;
-			st = exchange(fd, in, nm->connect_path, line);
-			if (!status)
-				status = st;
-		}
-		free(line);
-	}
-	fclose(in);
-	close(fd);
-	return status;
 }

@@ -16,15 +16,9 @@
 
 #include "numamem.h"
 
-/* Does line start with one of the commands? */
-bool control_known(const char *line);
 /* Run one command line against the held regions.  Returns the answer
  * line (with its newline; the caller frees it), or NULL for a blank line
  * or comment, which gets none.  *failed: the answer is an error; *quit:
  * the command was quit. */
 char *control_execute(struct numamem *nm, const char *line, bool *failed, bool *quit);
-/* --connect: send each COMMAND (or each line of standard input) to the
- * socket, print each answer.  Exit status: 0 when every answer is ok. */
-int control_connect(const struct numamem *nm);
-
 #endif

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "control.h"
+#include "connect.h"
 #include "measure.h"
 #include "numamem.h"
 #include "nodes.h"
@@ -146,17 +146,6 @@ static int act(struct numamem *nm)
 	return EXIT_OK;
 }
 
-/* --color: auto colours a terminal unless NO_COLOR is set to anything
- * (no-color.org). */
-static bool use_colour(int when)
-{
-	const char *no = getenv("NO_COLOR");
-
-	if (when != COLOR_AUTO)
-		return when == COLOR_ALWAYS;
-	return isatty(STDOUT_FILENO) && !(no && *no);
-}
-
 /* --pid: where a process numamem did not start has its memory. */
 static int report_pid(struct numamem *nm)
 {
@@ -215,7 +204,6 @@ static int run(struct numamem *nm)
 	}
 	if (nm->pid >= 0)
 		return report_pid(nm);
-	nm->colour = use_colour(nm->color);
 	/* COMMAND's memory is watched when anything shows or judges it */
 	if (nm->command && (nm->json || nm->verify || nm->report || nm->trace_file))
 		nm->watch = &watch;

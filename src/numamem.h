@@ -53,8 +53,7 @@ struct numamem {
 	bool report;           /* --report: the text report, after COMMAND */
 	char *trace_file;      /* --trace=FILE */
 	struct watch *watch;   /* COMMAND's memory, watched, or NULL */
-	int color;             /* enum color_when: --color */
-	bool colour;           /* colour the output: --color, a terminal, NO_COLOR */
+	enum color_when color; /* --color; report.c decides with the terminal and NO_COLOR */
 };
 
 #endif

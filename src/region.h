@@ -51,7 +51,6 @@ struct region {
 	/* properties */
 	char *id;
 	const struct backend_ops *ops; /* the kind: region_set_kind() */
-	const char *kind_only_prop; /* first file/memfd-only option given */
 	bool size_given;
 	uint64_t size;
 	enum policy policy;

@@ -227,13 +227,26 @@ static void text_workload(FILE *out, const struct numamem *nm)
 		fprintf(out, "  verify:       %s (%s)\n", verdict_names[w->verdict], w->reason);
 }
 
+/* --color: auto colours a terminal unless NO_COLOR is set to anything
+ * (no-color.org). */
+static bool use_colour(enum color_when when)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (when != COLOR_AUTO)
+		return when == COLOR_ALWAYS;
+	return isatty(STDOUT_FILENO) && !(no && *no);
+}
+
 void report_text(FILE *out, const struct numamem *nm)
 {
+	bool colour = use_colour(nm->color);
+
 	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
 			fputc('\n', out);
 		text_region(out, &nm->regions[i]);
-		text_map(out, &nm->regions[i], nm->colour);
+		text_map(out, &nm->regions[i], colour);
 	}
 	if (watched(nm)) {
 		if (nm->nregions)

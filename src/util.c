@@ -90,6 +90,25 @@ void unlink_if_same(const char *path, dev_t dev, ino_t ino)
 		unlink(path);
 }
 
+void *array_grow(void **array, size_t *n, size_t *room, size_t size)
+{
+	char *p;
+
+	if (*n == *room) {
+		size_t want = *room ? *room * 2 : 4;
+
+		p = realloc(*array, want * size);
+		if (!p)
+			return NULL;
+		*array = p;
+		*room = want;
+	}
+	p = (char *)*array + *n * size;
+	memset(p, 0, size);
+	(*n)++;
+	return p;
+}
+
 double now_seconds(void)
 {
 	struct timespec ts;

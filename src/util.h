@@ -47,6 +47,11 @@ int fail_oom(void);
  * put in its place since. */
 void unlink_if_same(const char *path, dev_t dev, ino_t ino);
 
+/* Room for one more element, zeroed, at the end of *array (n elements
+ * of size bytes, room for *room); NULL when out of memory.  The room
+ * doubles, so n additions cost O(n). */
+void *array_grow(void **array, size_t *n, size_t *room, size_t size);
+
 /* Monotonic seconds. */
 double now_seconds(void);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "fuzz.h"
+#include "object.h"
 #include "options.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -6,6 +6,7 @@
 
 #include "numamem.h"
 #include "backends/backend.h"
+#include "object.h"
 #include "options.h"
 #include "run.h"
 #include "tap.h"

@@ -1,0 +1,184 @@
+/* Checks of the whole run: each names the option and the value it
+ * refuses.  They look at the file system as it is before anything is
+ * allocated; what changes after is the complete step's to report. */
+#include "config.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "object.h"
+#include "region.h"
+#include "runcheck.h"
+
+/* Is the file at a the one at b?  Both existing: the same inode; else the
+ * same name once each directory is resolved. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *da = strdup(a), *db = strdup(b), *ra = NULL, *rb = NULL;
+	bool same = false;
+
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	else if (da && db && (ra = realpath(dirname(da), NULL)) && (rb = realpath(dirname(db), NULL))) {
+		char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+
+		same = !strcmp(ra, rb) && !strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b);
+	}
+	free(da);
+	free(db);
+	free(ra);
+	free(rb);
+	return same;
+}
+
+/* An existing file that numamem's ready file may replace: one it wrote
+ * ("ready PID"), left by a run that was killed. */
+static bool is_ready_file(const char *path)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "re");
+	long pid;
+	char nl;
+
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return sscanf(buf, "ready %ld%c", &pid, &nl) == 2 && nl == '\n';
+}
+
+/* A file numamem writes (what: "ready-file", "trace"): its directory
+ * exists (and may be written in, with dir_write), and it is not one.
+ * *base is set to its last component. */
+static int check_output_dir(const char *what, const char *path, bool dir_write, const char **base)
+{
+	char *copy = strdup(path), *dir = copy ? dirname(copy) : NULL;
+	struct stat st;
+	int status = EXIT_OK, e;
+
+	if (!copy)
+		return fail_oom();
+	*base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : dir_write && access(dir, W_OK) < 0 ? errno : 0;
+	if (e)
+		status = fail_errno(EXIT_USAGE, e, "invalid %s '%s': cannot write in '%s'", what, path, dir);
+	else if (!**base || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		status = fail(EXIT_USAGE, "invalid %s '%s': it is a directory", what, path);
+	free(copy);
+	return status;
+}
+
+/* ... and it is no region's mem-path. */
+static int check_not_mem_path(const char *what, const char *path, const struct numamem *nm)
+{
+	for (size_t i = 0; i < nm->nregions; i++)
+		if (nm->regions[i].mem_path && same_file(path, nm->regions[i].mem_path))
+			return fail(EXIT_USAGE, "invalid %s '%s': it is the mem-path of region '%s'", what, path,
+				    nm->regions[i].id);
+	return EXIT_OK;
+}
+
+/* The ready file is written once every region is complete, through a
+ * temporary name beside it, and removed when a hold ends: whatever would
+ * make that fail, or write over what is not numamem's, is refused before
+ * anything is allocated. */
+static int check_ready_file(const struct numamem *nm)
+{
+	const char *path = nm->ready_file, *base;
+	int status = check_output_dir("ready-file", path, true, &base);
+
+	if (status)
+		return status;
+	if (strlen(base) + 24 > NAME_MAX || strlen(path) + 24 >= PATH_MAX) /* + ".PID.tmp" */
+		return fail(EXIT_USAGE, "invalid ready-file '%s': the name is too long", path);
+	if (access(path, F_OK) == 0 && !is_ready_file(path))
+		return fail(EXIT_USAGE, "invalid ready-file '%s': it exists and is not a ready file of numamem's", path);
+	return check_not_mem_path("ready-file", path, nm);
+}
+
+/* The trace is created, or truncated, when COMMAND starts: the user named
+ * it.  What would make that fail, or write into what is not a plain
+ * file (a FIFO, a device, a region's mem-path, the ready file), is
+ * refused before anything is allocated. */
+static int check_trace_file(const struct numamem *nm)
+{
+	const char *path = nm->trace_file, *base;
+	struct stat st;
+	bool exists = stat(path, &st) == 0;
+	/* a new file needs its directory writable, an existing one itself */
+	int status = check_output_dir("trace", path, !exists, &base);
+
+	if (status)
+		return status;
+	if (exists && !S_ISREG(st.st_mode))
+		return fail(EXIT_USAGE, "invalid trace '%s': it is not a regular file", path);
+	if (exists && access(path, W_OK) < 0)
+		return fail_errno(EXIT_USAGE, errno, "invalid trace '%s': cannot write it", path);
+	if (nm->ready_file && same_file(path, nm->ready_file))
+		return fail(EXIT_USAGE, "invalid trace '%s': it is the ready-file", path);
+	return check_not_mem_path("trace", path, nm);
+}
+
+/* Descriptors: --fd and --ready-fd apart, and --fd only for a region
+ * that has a descriptor to give. */
+static int check_fds(const struct numamem *nm)
+{
+	if (nm->fd_number >= 0 && nm->fd_number == nm->ready_fd)
+		return fail(EXIT_USAGE, "--fd and --ready-fd name the same descriptor, %d", nm->fd_number);
+	if (nm->fd_number >= 0 && nm->nregions > 1)
+		return fail(EXIT_USAGE, "--fd places a single region; this run has %zu", nm->nregions);
+	if (nm->fd_number >= 0 && region_kind(&nm->regions[0]) == BACKEND_RAM && !region_share(&nm->regions[0]))
+		return fail(EXIT_USAGE, "--fd: region '%s' is memory-backend-ram with share=off, which has no descriptor to give (share=on, memfd, file and shm have one)",
+			    nm->regions[0].id);
+	return EXIT_OK;
+}
+
+/* The control socket is created once every region is complete, and
+ * removed at exit: a path that exists (numamem never removes what is not
+ * its own), that sun_path cannot hold, or in a directory numamem cannot
+ * write is refused before anything is allocated. */
+static int check_control(const char *path)
+{
+	struct sockaddr_un sun;
+	char *copy = strdup(path), *dir = copy ? dirname(copy) : NULL;
+	struct stat st;
+	int status = EXIT_OK, e;
+
+	if (!copy)
+		return fail_oom();
+	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : access(dir, W_OK | X_OK) < 0 ? errno : 0;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		status = fail(EXIT_USAGE, "invalid control 'unix:%s': the path is longer than %zu bytes", path,
+			      sizeof(sun.sun_path) - 1);
+	else if (lstat(path, &st) == 0)
+		status = fail(EXIT_USAGE, "invalid control 'unix:%s': it exists, and numamem removes only what it created",
+			      path);
+	else if (e)
+		status = fail_errno(EXIT_USAGE, e, "invalid control 'unix:%s': cannot create a socket in '%s'", path, dir);
+	free(copy);
+	return status;
+}
+
+int runcheck(const struct numamem *nm)
+{
+	int status = object_check_ids(nm);
+
+	if (!status)
+		status = check_fds(nm);
+	if (!status && nm->ready_file)
+		status = check_ready_file(nm);
+	if (!status && nm->trace_file)
+		status = check_trace_file(nm);
+	if (!status && nm->control_path)
+		status = check_control(nm->control_path);
+	return status;
+}

@@ -1,0 +1,14 @@
+/* Checks of the whole run once every option is read: what it writes
+ * (ready file, trace, control socket) and the descriptors it gives, so
+ * that whatever would fail later, or write over what is not numamem's, is
+ * refused before anything is allocated. */
+#ifndef NUMAMEM_RUNCHECK_H
+#define NUMAMEM_RUNCHECK_H
+
+#include "numamem.h"
+
+/* The ids, the descriptors, the ready file, the trace and the control
+ * socket, in that order; the first refusal is reported.  Exit status. */
+int runcheck(const struct numamem *nm);
+
+#endif
