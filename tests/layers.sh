@@ -110,7 +110,7 @@ check "README's Source layout states the layers of src/LAYERS: $order" \
 	sh -c 'printf "%s\n" "$1" | grep -qF "Layers, lowest first: $2"' sh "$section" "$order"
 unnamed=
 while read -r m; do
-	b=$(basename "$m")
+	b=$(basename "${m%.h}")
 	printf '%s\n' "$section" | grep -qE "(^|[ /,])$b\.(c|h|\[ch\])([ ,:]|$)" || unnamed="$unnamed $m"
 done <"$T/modules"
 if [ -z "$unnamed" ]; then ok "README's Source layout names every module"; else
