@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -56,6 +57,8 @@ struct loop {
 	int spare_fd;       /* given up to accept() a client at the descriptor limit */
 	double listen_again; /* accept() failed for want of descriptors: not before this */
 	struct client stdio;
+	struct client out;  /* standard output's queue (fd -1: polled by out.out_len) */
+	bool out_dropped;
 	struct client clients[MAX_CLIENTS];
 	double start;       /* when the regions were ready */
 	double next_report; /* --traffic: the next bandwidth line, from start */
@@ -81,7 +84,7 @@ int loop_open(struct numamem *nm, struct loop **lp)
 	*lp = NULL;
 	if (!l)
 		return fail_oom();
-	*l = (struct loop){ .nm = nm, .listenfd = -1, .spare_fd = -1, .stdio = { .fd = -1 } };
+	*l = (struct loop){ .nm = nm, .listenfd = -1, .spare_fd = -1, .stdio = { .fd = -1 }, .out = { .fd = -1 } };
 	for (size_t i = 0; i < MAX_CLIENTS; i++)
 		l->clients[i].fd = -1;
 	l->at_order = calloc(nm->nats + 1, sizeof(*l->at_order));
@@ -139,6 +142,7 @@ void loop_close(struct loop *l)
 		free(l->clients[i].out);
 	}
 	free(l->stdio.buf);
+	free(l->out.out);
 	if (l->listenfd >= 0)
 		close(l->listenfd);
 	if (l->socket_made)
@@ -200,31 +204,66 @@ static bool queue_answer(struct client *c, const char *s)
 	return flush_client(c);
 }
 
-/* Write all of s to standard output (--control=stdio, --at).  False
- * after a message: the hold ends with EXIT_OUTPUT. */
-static bool write_stdout(struct loop *l, const char *s)
+/* Standard output during the hold (--control=stdio and --at answers,
+ * --traffic lines) is queued too and written only as far as poll() says
+ * it takes, at most PIPE_BUF at a time: a reader that stops reading
+ * must not stop the hold from ending.  Lines beyond PENDING_MAX_BYTES
+ * are dropped, with one warning. */
+static void queue_stdout(struct loop *l, const char *s)
 {
 	size_t len = strlen(s);
+	char *p;
 
-	fflush(stdout);
-	while (len) {
-		ssize_t n = write(STDOUT_FILENO, s, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			l->status = fail_errno(EXIT_OUTPUT, n < 0 ? errno : EIO, "cannot write to standard output");
-			return false;
-		}
-		s += n;
-		len -= (size_t)n;
+	if (l->out.out_len + len > PENDING_MAX_BYTES || !(p = realloc(l->out.out, l->out.out_len + len))) {
+		if (!l->out_dropped)
+			warn_msg("standard output is not being read: lines dropped");
+		l->out_dropped = true;
+		return;
 	}
+	memcpy(p + l->out.out_len, s, len);
+	l->out.out = p;
+	l->out.out_len += len;
+}
+
+/* poll() said standard output takes more.  False after a message: the
+ * hold ends with EXIT_OUTPUT. */
+static bool flush_stdout(struct loop *l)
+{
+	ssize_t n = write(STDOUT_FILENO, l->out.out, l->out.out_len < PIPE_BUF ? l->out.out_len : PIPE_BUF);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0) {
+		l->status = fail_errno(EXIT_OUTPUT, n < 0 ? errno : EIO, "cannot write to standard output");
+		l->out.out_len = 0;
+		return false;
+	}
+	memmove(l->out.out, l->out.out + n, l->out.out_len - (size_t)n);
+	l->out.out_len -= (size_t)n;
 	return true;
+}
+
+/* The hold has ended: what standard output is still owed, for at most
+ * two seconds. */
+static void drain_stdout(struct loop *l)
+{
+	double until = now_seconds() + 2;
+
+	while (l->out.out_len) {
+		struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+		double left = until - now_seconds();
+
+		if (left <= 0 || poll(&p, 1, (int)(left * 1e3) + 1) <= 0 || !flush_stdout(l))
+			break;
+	}
 }
 
 static bool answer_client(struct loop *l, struct client *c, const char *s)
 {
-	return c->sock ? queue_answer(c, s) : write_stdout(l, s);
+	if (c->sock)
+		return queue_answer(c, s);
+	queue_stdout(l, s);
+	return true;
 }
 
 /* One command; its answer back to the client.  False: drop it. */
@@ -314,8 +353,8 @@ static void run_due(struct loop *l)
 		bool failed, quit;
 		char *answer = control_execute(l->nm, l->nm->ats[l->at_order[l->next_at++]].line, &failed, &quit);
 
-		if (answer && !write_stdout(l, answer))
-			l->done = true;
+		if (answer)
+			queue_stdout(l, answer);
 		free(answer);
 		if (failed && !l->status)
 			l->status = EXIT_CONTROL;
@@ -323,7 +362,16 @@ static void run_due(struct loop *l)
 			l->done = true;
 	}
 	if (l->nm->traffic && now >= l->next_report) {
-		traffic_report(stdout, l->nm);
+		char *line = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&line, &len);
+
+		if (f) {
+			traffic_report(f, l->nm);
+			fclose(f);
+			queue_stdout(l, line);
+		}
+		free(line);
 		while (l->next_report <= now)
 			l->next_report += 1;
 	}
@@ -380,6 +428,10 @@ static nfds_t poll_set(struct loop *l, struct pollfd *pfd, struct client **who)
 		who[n] = NULL;
 		pfd[n++] = (struct pollfd){ .fd = l->listenfd, .events = POLLIN };
 	}
+	if (l->out.out_len) {
+		who[n] = &l->out;
+		pfd[n++] = (struct pollfd){ .fd = STDOUT_FILENO, .events = POLLOUT };
+	}
 	if (l->stdio.fd >= 0) {
 		who[n] = &l->stdio;
 		pfd[n++] = (struct pollfd){ .fd = l->stdio.fd, .events = POLLIN };
@@ -410,9 +462,10 @@ static bool client_ready(struct loop *l, struct client *c, short revents)
 
 int loop_run(struct loop *l)
 {
-	struct pollfd pfd[3 + MAX_CLIENTS];
-	struct client *who[3 + MAX_CLIENTS];
+	struct pollfd pfd[4 + MAX_CLIENTS];
+	struct client *who[4 + MAX_CLIENTS];
 
+	fflush(stdout); /* the report: from here on stdout is written through l->out */
 	l->start = now_seconds();
 	l->next_report = 1;
 	if (l->nm->traffic) {
@@ -435,6 +488,9 @@ int loop_run(struct loop *l)
 				continue;
 			if (!who[i]) {
 				accept_client(l);
+			} else if (who[i] == &l->out) {
+				if (!flush_stdout(l))
+					l->done = true;
 			} else if (!client_ready(l, who[i], pfd[i].revents)) {
 				/* end of standard input ends the hold, as quit does */
 				if (who[i] == &l->stdio)
@@ -446,5 +502,6 @@ int loop_run(struct loop *l)
 	}
 	if (l->nm->traffic)
 		traffic_stop(l->nm);
+	drain_stdout(l);
 	return l->status;
 }

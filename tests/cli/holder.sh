@@ -135,6 +135,26 @@ check "--control=stdio to a full stdout: status 5 (got $rc)" [ "$rc" = 5 ]
 check "with one line naming standard output ($(cat "$T/err"))" \
 	sh -c "[ \"\$(wc -l <'$T/err')\" = 1 ] && grep -q '^numamem: cannot write to standard output: ' '$T/err'"
 
+# 4b. A standard output nobody reads (a full pipe): SIGTERM still ends
+#     the hold.  The witness that numamem reached the full pipe: it has
+#     written nearly 64 KiB (/proc/PID/io wchar) of the answers it owes.
+mkfifo "$T/in" "$T/outp"
+sleep 600 <"$T/outp" &
+stall=$!
+"$NUMAMEM" --hold --control=stdio -q --size=2M <"$T/in" >"$T/outp" 2>"$T/err" &
+holder=$!
+exec 7>"$T/in"
+i=0
+while [ $i -lt 2000 ]; do echo query; i=$((i + 1)); done >&7
+wchar() { sed -n 's/^wchar: //p' "/proc/$holder/io" 2>/dev/null; }
+until_ok 60 sh -c "[ \"\$(sed -n 's/^wchar: //p' /proc/$holder/io)\" -ge 60000 ]"
+check "a stalled reader: numamem filled the pipe ($(wchar) bytes written)" [ "$(wchar)" -ge 60000 ]
+end_hold
+check "a stalled reader of standard output: SIGTERM ends the hold (status $hold_rc)" [ "$hold_rc" = 0 ]
+exec 7>&-
+kill "$stall" 2>/dev/null
+wait "$stall" 2>/dev/null
+
 # 5. A hold longer than poll() can wait at once (30 days) still waits
 #    with a positive timeout, and ends on SIGTERM.
 if command -v strace >/dev/null 2>&1 && ! instrumented; then
