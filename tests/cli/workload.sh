@@ -26,7 +26,7 @@ workload() {
 	"$NUMAMEM" --size=1M "$@" -- "$TOUCHFD" hold $M64 "$T/ready" >"$T/out" 2>"$T/err" &
 	p=$!
 	witness=missing
-	if wait_file "$T/ready" 30; then
+	if wait_for 30 [ -e "$T/ready" ]; then
 		wpid=$(sed -n 's/^ready //p' "$T/ready")
 		witness=$(anon_bytes "$wpid" "$first")
 		sleep 1.5
