@@ -29,6 +29,8 @@ workload() {
 	if wait_for 30 [ -e "$T/ready" ]; then
 		wpid=$(sed -n 's/^ready //p' "$T/ready")
 		witness=$(anon_bytes "$wpid" "$first")
+		# kept: not a wait for a condition but the watching itself, time on
+		# purpose (samples over time for --trace and the --report chart)
 		sleep 1.5
 		rm -f "$T/ready"
 	fi
