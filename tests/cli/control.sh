@@ -18,12 +18,8 @@ hold() {
 	rm -f "$T/ready"
 	"$NUMAMEM" --hold --control=unix:"$S" --ready-file="$T/ready" -q "$@" >"$T/hold.out" 2>"$T/hold.err" &
 	holder=$!
-	for _ in $(seq 100); do
-		[ -e "$T/ready" ] && return 0
-		kill -0 "$holder" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
+	wait_for 30 ready_or_gone "$T/ready" "$holder"
+	[ -e "$T/ready" ]
 }
 
 # send CMD...: answers in $T/ans, status in $rc
@@ -142,6 +138,8 @@ mkfifo "$T/fifo"
 c1=$!
 exec 3>"$T/fifo"
 echo query >&3
+# the first client is connected (answered) before the second comes
+check "the first client is answered" wait_for 10 grep -q '"command":"query"' "$T/ans1"
 send 'set m0 size=4M'
 check "a second client is served while the first stays connected" grep -q '"size":4194304' "$T/ans"
 echo 'del m0' >&3
@@ -158,7 +156,7 @@ check "quit: the socket is removed" [ ! -e "$S" ]
 check "quit: the ready file is removed" [ ! -e "$T/ready" ]
 
 for sig in INT TERM HUP QUIT; do
-	hold --size=1M
+	check "SIG$sig: the hold starts" hold --size=1M
 	kill -"$sig" "$holder"
 	wait "$holder"
 	hrc=$?
@@ -170,7 +168,7 @@ check "--connect to no socket: status 2, one line" \
 	sh -c "[ $rc = 2 ] && [ ! -s '$T/ans' ] && [ \$(wc -l <'$T/cerr') = 1 ] && grep -q \"^numamem: cannot connect to '$S': \" '$T/cerr'"
 
 # --connect reads standard input when no COMMAND is given
-hold --size=1M
+check "a hold for --connect from standard input starts" hold --size=1M
 printf 'query\n\n# a comment\nset m0 size=2M\n' | "$NUMAMEM" --connect="$S" >"$T/ans" 2>"$T/cerr"
 rc=$?
 check "--connect: commands from standard input, blank lines and comments skipped" \

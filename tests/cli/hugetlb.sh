@@ -36,7 +36,7 @@ rm -f "$T/ready"
 "$NUMAMEM" --backend=memfd --hugetlb --size=8M --policy=bind --host-nodes="$first" --prealloc --verify \
 	--json --hold --ready-file="$T/ready" >"$T/out" 2>"$T/err" &
 pid=$!
-if wait_file "$T/ready" 30; then
+if wait_for 30 [ -e "$T/ready" ]; then
 	addr=$(json_get address)
 	check "hugetlb: page size 2 MiB reported" [ "$(json_get page_size)" = 2097152 ]
 	check "hugetlb: page kind hugetlb" [ "$(json_get page_kind)" = hugetlb ]

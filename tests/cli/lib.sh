@@ -97,14 +97,29 @@ mem_nodes() {
 	tr ',' '\n' </sys/devices/system/node/has_memory | awk -F- '{ e = NF > 1 ? $2 : $1; for (n = $1; n <= e; n++) printf "%d ", n }'
 }
 
-# wait_file FILE [SECONDS]
-wait_file() {
-	i=0
-	while [ ! -e "$1" ] && [ $i -lt $((${2:-30} * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
+# wait_for SECONDS COMMAND...: run COMMAND every 0.05 s until it succeeds
+# (status 0) or SECONDS of wall-clock time have passed (status 1).  The
+# one way these tests wait for a condition: a fixed sleep is a race on a
+# loaded machine, and an unbounded loop hangs the suite.  A caller
+# reports a timeout as a failed case (check, or not_ok).
+wait_for() {
+	wf_end=$(($(date +%s) + $1))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$wf_end" ] || return 1
+		sleep 0.05
 	done
-	[ -e "$1" ]
+}
+
+# running PID: PID exists and is not a zombie (kill -0 succeeds on a
+# child that has exited but was not waited for)
+running() {
+	[ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*[ZX]' "/proc/$1/status" 2>/dev/null
+}
+
+# ready_or_gone FILE PID: FILE exists, or PID can no longer make it
+ready_or_gone() {
+	[ -e "$1" ] || ! running "$2"
 }
 
 # hold_region ARGS...: numamem --json --hold in the background, ready;
@@ -113,7 +128,8 @@ hold_region() {
 	rm -f "$T/ready" "$T/out"
 	"$NUMAMEM" --json --hold --ready-file="$T/ready" "$@" >"$T/out" 2>"$T/err" &
 	pid=$!
-	if ! wait_file "$T/ready" 60; then
+	wait_for 60 ready_or_gone "$T/ready" "$pid"
+	if [ ! -e "$T/ready" ]; then
 		kill "$pid" 2>/dev/null
 		wait "$pid"
 		pid=

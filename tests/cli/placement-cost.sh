@@ -135,7 +135,7 @@ else
 	gdb -q -batch -x "$T/gdb.cmds" --args "$NUMAMEM" --size=$SIZE --thp=off --json --map \
 		--hold --ready-file="$T/ready" </dev/null >"$T/gdb.out" 2>&1 &
 	gdbpid=$!
-	if wait_file "$T/ready" 60 && grep -q '^Breakpoint 1, placement_query' "$T/gdb.out" &&
+	if wait_for 60 [ -e "$T/ready" ] && grep -q '^Breakpoint 1, placement_query' "$T/gdb.out" &&
 		pid=$(pgrep -P "$gdbpid" -x numamem); then
 		grep '^{' "$T/gdb.out" >"$T/out"
 		addr=$(json_get address)

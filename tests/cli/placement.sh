@@ -53,9 +53,42 @@ done
 run --size=64M --prealloc --prealloc-threads=8 --json
 check "64 MiB gets one thread whatever is asked (size / 64 MiB)" [ "$(json_get prealloc_threads)" = 1 ]
 
+# kernel_policy_is NAME WORD: the mapping held at $addr by $pid has the
+# policy WORD in its numa_maps line ("interleave:0-1", "bind:0") and
+# numamem read back kernel_policy NAME.  On one node interleave and bind
+# place pages alike: only the policy tells them apart.
+kernel_policy_is() {
+	got=$(numa_maps_line "$pid" "$addr" | awk '{ print $2 }')
+	[ "$got" = "$2" ] && [ "$(json_get kernel_policy)" = "$1" ] && return 0
+	diag "numa_maps policy '$got' (want '$2'), kernel_policy '$(json_get kernel_policy)' (want '$1')"
+	return 1
+}
+
+# Interleave over one node: the pages are on it and the kernel's policy
+# is interleave, not bind.
+for node in $nodes; do
+	name="interleave over node $node"
+	if ! hold_region --size="$SIZE" --policy=interleave --host-nodes="$node" --prealloc --thp=off; then
+		not_ok "$name: numamem never got ready"
+		diag "$(cat "$T/err")"
+		continue
+	fi
+	addr=$(json_get address)
+	check "$name: numa_maps has all $BYTES bytes on N$node" [ "$(numa_maps_bytes "$pid" "$addr" "$node")" = "$BYTES" ]
+	check "$name: numa_maps and kernel_policy say interleave:$node" kernel_policy_is interleave "interleave:$node"
+	release
+done
+
 # Interleave over every node with memory: each node's share is even.
-hold_region --size="$SIZE" --policy=interleave --host-nodes=all --prealloc --verify --thp=off
+all=$(cat /sys/devices/system/node/has_memory)
+if ! hold_region --size="$SIZE" --policy=interleave --host-nodes=all --prealloc --verify --thp=off; then
+	not_ok "interleave all: numamem never got ready"
+	diag "$(cat "$T/err")"
+fi
 addr=$(json_get address)
+check "interleave all: numa_maps and kernel_policy say interleave:$all" kernel_policy_is interleave "interleave:$all"
+check "interleave all: kernel_nodes are the nodes with memory" \
+	[ "$(json_get kernel_nodes)" = "[$(echo $nodes | tr ' ' ',')]" ]
 count=0
 for node in $nodes; do count=$((count + 1)); done
 for node in $nodes; do

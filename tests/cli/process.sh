@@ -79,8 +79,11 @@ check "-m +$n on $n node(s): 125, one line naming the count" [ "$rc" = 125 ] &&
 # --pid: a process numamem did not start (sleep under its own -m)
 "$NUMAMEM" -m "$first" -- sleep 30 &
 pid=$!
-i=0
-while [ "$(cat /proc/$pid/comm 2>/dev/null)" != sleep ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+# comm_is PID NAME: PID runs NAME (numamem has exec'd the command)
+comm_is() {
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]
+}
+check "--pid: the process under -m is running sleep" wait_for 10 comm_is $pid sleep
 run --pid=$pid --verify --json
 awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, k, "="); ps = k[2] * 1024 }
 	for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), kv, "="); b[kv[1]] += kv[2] * ps } }

@@ -89,7 +89,7 @@ rm -f "$T/ppid"
 "$NUMAMEM" --backend=ram --size=64M --policy=bind --host-nodes="$first" --prealloc --json -- \
 	sh -c 'echo $PPID >"$0.tmp"; mv "$0.tmp" "$0"; exec sleep 30' "$T/ppid" >"$T/out" &
 p=$!
-if wait_file "$T/ppid" 30; then
+if wait_for 30 [ -e "$T/ppid" ]; then
 	holder=$(cat "$T/ppid")
 	# the report comes when COMMAND has exited: the region from numa_maps
 	# (numa_maps pads addresses to 8 digits, %p does not: 05000000 under valgrind)
@@ -111,11 +111,11 @@ fi
 "$NUMAMEM" --size=1M --hold=0.2s --quiet --ready-fd=3 3>"$T/rfd"
 check "--hold=0.2s ends by itself with 0" [ $? = 0 ]
 check "--ready-fd wrote ready" [ "$(cat "$T/rfd")" = ready ]
-"$NUMAMEM" --size=1M --hold=10 2>"$T/err" >/dev/null &
+"$NUMAMEM" --size=1M --hold=60 2>"$T/err" >/dev/null & # long: SIGINT, not the duration, must end it
 p=$!
-sleep 0.5
+# the readiness line: numamem holds, its signal handlers in place
+check "--hold prints a readiness line" wait_for 10 grep -q "^numamem: ready: 1 region complete, pid $p$" "$T/err"
 kill -INT $p
 wait $p
 check "SIGINT ends --hold with 0" [ $? = 0 ]
-check "--hold prints a readiness line" grep -q "^numamem: ready: 1 region complete, pid $p$" "$T/err"
 done_testing

@@ -47,13 +47,18 @@ fi
 
 # --------------------------------------------------------- ready signals
 
-(
-	exec 3>&1 >/dev/null
-	sleep 0.3 # the reader below is gone by then
-	"$NUMAMEM" --size=1M --quiet --ready-fd=3 2>"$T/err"
-	echo $? >"$T/rc"
-) | true
-rc=$(cat "$T/rc")
+# a pipe (a FIFO) whose one reader has exited and been waited for
+# before numamem starts: no race with the reader's exit
+mkfifo "$T/rpipe"
+cat "$T/rpipe" >/dev/null &
+reader=$!
+exec 3>"$T/rpipe" # returns once the reader has the other end open
+kill "$reader"
+wait "$reader"
+rm -f "$T/rpipe"
+"$NUMAMEM" --size=1M --quiet --ready-fd=3 2>"$T/err"
+rc=$?
+exec 3>&-
 check "ready pipe with its reader gone: status 5, no SIGPIPE death ($rc)" [ "$rc" = 5 ]
 check "ready pipe with its reader gone: one line says so" grep -q "^numamem: cannot write to ready-fd 3" "$T/err"
 
@@ -75,7 +80,7 @@ mkdir "$T/hold"
 for sig in HUP QUIT; do
 	"$NUMAMEM" --size=1M --quiet --hold --ready-file="$T/hold/ready" 2>"$T/err" &
 	p=$!
-	wait_file "$T/hold/ready" 10
+	check "SIG$sig: the hold gets ready" wait_for 10 [ -e "$T/hold/ready" ]
 	kill -$sig $p
 	wait $p
 	rc=$?
@@ -85,7 +90,7 @@ done
 # a ready file left by a killed run is replaced
 "$NUMAMEM" --size=1M --quiet --hold --ready-file="$T/hold/ready" &
 p=$!
-wait_file "$T/hold/ready" 10
+check "SIGKILL: the hold gets ready" wait_for 10 [ -e "$T/hold/ready" ]
 kill -KILL $p
 wait $p
 old=$(cat "$T/hold/ready")

@@ -55,6 +55,8 @@ check "report: the rank variables set to numbers, and only those" \
 check "report: pid and hostname" grep -q "\"hostname\":\"$(hostname)\"" "$T/out"
 
 # A COMMAND: the report comes after it, with its own memory
+# (the sleep is COMMAND's, kept: time on purpose, so that it lives to be
+# sampled; the schema is what is judged, not what was sampled)
 run --size=4M --json --membind="$first" --verify --trace="$T/trace" -- sh -c 'x=$(head -c 3000000 /dev/zero | tr "\\0" x); sleep 0.2'
 valid numamem-report.schema.json "report: a COMMAND, its memory watched, --membind --verify"
 check "report with a COMMAND: has the workload object" grep -q '"workload":{"pid":' "$T/out"
@@ -71,7 +73,7 @@ for topo in "$top_srcdir"/tests/topo/*/; do
 	valid numamem-nodes.schema.json "--show-nodes: recorded topology $(basename "$topo")"
 done
 
-sleep 30 &
+sleep 30 & # kept: the subject of --pid, not a wait (killed below)
 sp=$!
 run --pid=$sp --json
 valid numamem-process.schema.json "--pid: a running process"

@@ -26,9 +26,11 @@ workload() {
 	"$NUMAMEM" --size=1M "$@" -- "$TOUCHFD" hold $M64 "$T/ready" >"$T/out" 2>"$T/err" &
 	p=$!
 	witness=missing
-	if wait_file "$T/ready" 30; then
+	if wait_for 30 [ -e "$T/ready" ]; then
 		wpid=$(sed -n 's/^ready //p' "$T/ready")
 		witness=$(anon_bytes "$wpid" "$first")
+		# kept: not a wait for a condition but the watching itself, time on
+		# purpose (samples over time for --trace and the --report chart)
 		sleep 1.5
 		rm -f "$T/ready"
 	fi
