@@ -9,29 +9,20 @@ S=$T/ctl.sock
 PY=python3
 command -v "$PY" >/dev/null 2>&1 || { echo "1..0 # SKIP python3 missing (socket clients)"; exit 0; }
 
-# until SECONDS COMMAND...: poll COMMAND every 0.05 s; false on timeout
-until_ok() {
-	n=$(($1 * 20))
-	shift
-	while ! "$@" 2>/dev/null; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || return 1
-		sleep 0.05
-	done
-}
+gone() { ! running "$1"; }
 
 # holder ARGS...: numamem --hold with a control socket, in the background, ready
 holder() {
 	rm -f "$T/ready"
 	"$NUMAMEM" --hold --control=unix:"$S" --ready-file="$T/ready" -q --size=2M "$@" >"$T/hold.out" 2>"$T/hold.err" &
 	holder=$!
-	until_ok 60 test -e "$T/ready"
+	wait_for 60 test -e "$T/ready"
 }
 
 # end_hold: SIGTERM, and the status in hold_rc (124: it did not end in 20 s)
 end_hold() {
 	kill -TERM "$holder" 2>/dev/null
-	if until_ok 20 sh -c "! kill -0 $holder"; then wait "$holder"; hold_rc=$?; else
+	if wait_for 20 gone "$holder"; then wait "$holder"; hold_rc=$?; else
 		kill -KILL "$holder" 2>/dev/null; wait "$holder"; hold_rc=124; fi
 }
 
@@ -66,7 +57,7 @@ timeout 10 "$NUMAMEM" --connect="$S" query >"$T/ans" 2>"$T/cerr"
 rc=$?
 check "another client is answered while one never reads (status $rc)" \
 	sh -c "[ $rc = 0 ] && grep -q '^{\"ok\":{\"command\":\"query\"' '$T/ans'"
-until_ok 60 test -s "$T/greedy.out"
+wait_for 60 test -s "$T/greedy.out"
 check "the client that never reads is dropped ($(cat "$T/greedy.out"))" grep -q '^dropped' "$T/greedy.out"
 wait "$greedy"
 end_hold
@@ -98,7 +89,7 @@ rm -f "$T/ready"
 (ulimit -n 12 && exec "$NUMAMEM" --hold --control=unix:"$S" --ready-file="$T/ready" -q --size=2M) \
 	>"$T/hold.out" 2>"$T/hold.err" &
 holder=$!
-until_ok 60 test -e "$T/ready"
+wait_for 60 test -e "$T/ready"
 check "ulimit -n 12: the hold starts and waits ($(head -c 200 "$T/hold.err"))" kill -0 "$holder"
 client <<'X' >"$T/emfile.out" 2>&1
 import socket, sys
@@ -147,7 +138,7 @@ exec 7>"$T/in"
 i=0
 while [ $i -lt 2000 ]; do echo query; i=$((i + 1)); done >&7
 wchar() { sed -n 's/^wchar: //p' "/proc/$holder/io" 2>/dev/null; }
-until_ok 60 sh -c "[ \"\$(sed -n 's/^wchar: //p' /proc/$holder/io)\" -ge 60000 ]"
+wait_for 60 sh -c "[ \"\$(sed -n 's/^wchar: //p' /proc/$holder/io)\" -ge 60000 ]"
 check "a stalled reader: numamem filled the pipe ($(wchar) bytes written)" [ "$(wchar)" -ge 60000 ]
 end_hold
 check "a stalled reader of standard output: SIGTERM ends the hold (status $hold_rc)" [ "$hold_rc" = 0 ]
@@ -161,11 +152,11 @@ if command -v strace >/dev/null 2>&1 && ! instrumented; then
 	rm -f "$T/ready"
 	strace -f -e trace=poll -o "$T/strace" "$NUMAMEM" --hold=30d --ready-file="$T/ready" -q --size=2M &
 	holder=$!
-	until_ok 60 test -e "$T/ready"
+	wait_for 60 test -e "$T/ready"
 	# strace writes a call once it returns: SIGTERM ends the poll; strace
 	# exits with numamem's status
 	kill -TERM "$(pgrep -P "$holder" numamem)" 2>/dev/null
-	if until_ok 20 sh -c "! kill -0 $holder"; then wait "$holder"; hold_rc=$?; else
+	if wait_for 20 gone "$holder"; then wait "$holder"; hold_rc=$?; else
 		pkill -KILL -P "$holder"; kill -KILL "$holder"; wait "$holder"; hold_rc=124; fi
 	timeout=$(grep -o 'poll(.*, [0-9]*, -\?[0-9]*)' "$T/strace" | head -n 1 | sed 's/.*, \(-\?[0-9]*\))$/\1/')
 	check "--hold=30d: poll waits a positive time, at most a day ($timeout ms)" \
