@@ -18,19 +18,19 @@
 #include "props.h"
 
 
-/* QEMU's id rule: a letter, then letters, digits, '-', '.', '_'; and
- * short enough for the names numamem makes of it (memfd names,
- * temporary file names, environment variables). */
-#define ID_MAX 128
-
-static bool valid_id(const char *id)
+/* QEMU's id rule (id_wellformed): a letter, then letters, digits, '-',
+ * '.', '_', of any length, as QEMU takes it; the names numamem makes of
+ * an id (memfd names, temporary file names) are cut to fit. */
+static int check_id(const char *id)
 {
-	if (!isalpha((unsigned char)*id) || strlen(id) > ID_MAX)
-		return false;
-	for (; *id; id++)
-		if (!isalnum((unsigned char)*id) && !strchr("-._", *id))
-			return false;
-	return true;
+	const char *c = id;
+
+	if (isalpha((unsigned char)*c))
+		while (*++c && (isalnum((unsigned char)*c) || strchr("-._", *c)))
+			;
+	if (c > id && !*c)
+		return EXIT_OK;
+	return fail(EXIT_USAGE, "invalid id '%s': use a letter, then letters, digits, '-', '.' or '_'", id);
 }
 
 /* Two passes: count the pairs, then split in place, unescaping ",,"
@@ -268,9 +268,8 @@ static int object_parse_json(struct numamem *nm, const char *spec)
 		status = fail(EXIT_USAGE, "--object '%s': parameter 'qom-type' is missing", spec);
 	else if (!status && !id)
 		status = fail(EXIT_USAGE, "--object '%s': parameter 'id' is missing", spec);
-	else if (!status && !valid_id(id))
-		status = fail(EXIT_USAGE, "invalid id '%s': use a letter, then up to %d letters, digits, '-', '.' or '_'",
-			      id, ID_MAX - 1);
+	else if (!status)
+		status = check_id(id);
 	if (!status)
 		status = object_new(nm, type, id, &r, &tc);
 	pairs[0].key = (char *)type;
@@ -320,10 +319,9 @@ int object_parse(struct numamem *nm, const char *spec)
 			id = pairs[i].value;
 	if (!id)
 		status = fail(EXIT_USAGE, "--object '%s': parameter 'id' is missing", spec);
-	else if (!valid_id(id))
-		status = fail(EXIT_USAGE, "invalid id '%s': use a letter, then up to %d letters, digits, '-', '.' or '_'",
-			      id, ID_MAX - 1);
 	else
+		status = check_id(id);
+	if (!status)
 		status = object_new(nm, type, id, &r, &tc);
 	if (!status)
 		status = object_apply(spec, pairs, (size_t)n, r, tc);
@@ -337,7 +335,7 @@ int object_parse(struct numamem *nm, const char *spec)
 /* Ids, sorted by the environment name COMMAND would see them under. */
 struct id_entry {
 	const char *id;
-	char env[ID_MAX + 1];
+	char *env;          /* the id as it stands in COMMAND's names */
 	bool region;
 };
 
@@ -363,10 +361,17 @@ int object_check_ids(const struct numamem *nm)
 	for (size_t i = 0; i < n; i++) {
 		e[i].region = i < nm->nregions;
 		e[i].id = e[i].region ? nm->regions[i].id : nm->contexts[i - nm->nregions].id;
-		for (size_t k = 0; e[i].id[k] && k < ID_MAX; k++)
-			e[i].env[k] = isalnum((unsigned char)e[i].id[k]) ? (char)toupper((unsigned char)e[i].id[k]) : '_';
+		e[i].env = strdup(e[i].id);
+		if (!e[i].env) {
+			status = fail_oom();
+			n = i;
+			break;
+		}
+		for (size_t k = 0; e[i].env[k]; k++)
+			e[i].env[k] = isalnum((unsigned char)e[i].env[k]) ? (char)toupper((unsigned char)e[i].env[k]) : '_';
 	}
-	qsort(e, n, sizeof(*e), cmp_id_entry);
+	if (!status)
+		qsort(e, n, sizeof(*e), cmp_id_entry);
 	for (size_t i = 1; i < n && !status; i++) {
 		if (!strcmp(e[i - 1].id, e[i].id))
 			status = fail(EXIT_USAGE, "duplicate id '%s'", e[i].id);
@@ -374,6 +379,8 @@ int object_check_ids(const struct numamem *nm)
 			status = fail(EXIT_USAGE, "ids '%s' and '%s' give COMMAND the same names (NUMAMEM_%s_FD)",
 				      e[i - 1].id, e[i].id, e[i].env);
 	}
+	for (size_t i = 0; i < n; i++)
+		free(e[i].env);
 	free(e);
 	return status;
 }

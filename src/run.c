@@ -215,8 +215,7 @@ static int pass_fd(struct numamem *nm, struct region *r)
 /* Pass the region fds (only those), and describe them in e. */
 static int prepare_child(struct numamem *nm, struct child_env *e, bool *all_fd)
 {
-	char name[256];
-	char *ids = NULL;
+	char *name, *ids = NULL;
 	size_t used = 0, len = 1;
 	bool first = true;
 	int err = 0;
@@ -224,8 +223,12 @@ static int prepare_child(struct numamem *nm, struct child_env *e, bool *all_fd)
 	for (size_t i = 0; i < nm->nregions; i++)
 		len += strlen(nm->regions[i].id) + 1;
 	ids = malloc(len);
-	if (!ids)
+	name = malloc(len + sizeof("NUMAMEM__OFFSET")); /* ids of any length, as QEMU's */
+	if (!ids || !name) {
+		free(ids);
+		free(name);
 		return fail_oom();
+	}
 	ids[0] = '\0';
 	*all_fd = true;
 	for (size_t i = 0; i < nm->nregions && !err; i++) {
@@ -240,13 +243,14 @@ static int prepare_child(struct numamem *nm, struct child_env *e, bool *all_fd)
 		status = pass_fd(nm, r);
 		if (status) {
 			free(ids);
+			free(name);
 			return status;
 		}
-		run_env_name(r->id, "FD", name, sizeof(name));
+		run_env_name(r->id, "FD", name, len + sizeof("NUMAMEM__OFFSET"));
 		err |= env_add(e, name, "%d", r->fd);
-		run_env_name(r->id, "SIZE", name, sizeof(name));
+		run_env_name(r->id, "SIZE", name, len + sizeof("NUMAMEM__OFFSET"));
 		err |= env_add(e, name, "%" PRIu64, r->size);
-		run_env_name(r->id, "OFFSET", name, sizeof(name));
+		run_env_name(r->id, "OFFSET", name, len + sizeof("NUMAMEM__OFFSET"));
 		err |= env_add(e, name, "%" PRIu64, r->offset);
 		if (first) {
 			err |= env_add(e, "NUMAMEM_FD", "%d", r->fd);
@@ -257,6 +261,7 @@ static int prepare_child(struct numamem *nm, struct child_env *e, bool *all_fd)
 	}
 	err |= env_add(e, "NUMAMEM_REGIONS", "%s", ids);
 	free(ids);
+	free(name);
 	if (err || env_build(e) < 0)
 		return fail_oom();
 	return EXIT_OK;

@@ -157,7 +157,7 @@ static int open_mem_path(struct region *r)
 	if (stat(r->mem_path, &st) == 0 && S_ISDIR(st.st_mode) && !r->readonly) {
 		char *tmpl;
 
-		if (asprintf(&tmpl, "%s/numamem.%s.XXXXXX", r->mem_path, r->id) < 0)
+		if (asprintf(&tmpl, "%s/numamem.%.200s.XXXXXX", r->mem_path, r->id) < 0) /* a name fits NAME_MAX */
 			return fail_oom();
 		fd = mkostemp(tmpl, O_CLOEXEC);
 		if (fd >= 0)

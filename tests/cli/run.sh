@@ -118,4 +118,20 @@ check "--hold prints a readiness line" wait_for 10 grep -q "^numamem: ready: 1 r
 kill -INT $p
 wait $p
 check "SIGINT ends --hold with 0" [ $? = 0 ]
+
+# Ids of any length, as QEMU takes them (issue 20): a 300-character id
+# names COMMAND's variables in full, and a file region's temporary file
+# in a mem-path directory still fits NAME_MAX.
+long=$(printf 'a%.0s' $(seq 300))
+LONG=$(echo "$long" | tr a A)
+"$NUMAMEM" --object memory-backend-memfd,id=$long,size=1M -- \
+	sh -c "env | grep -q '^NUMAMEM_${LONG}_FD=[0-9]' && echo '$long' | cmp -s - /dev/stdin <<E
+\$NUMAMEM_REGIONS
+E" >"$T/out" 2>"$T/err"
+rc=$?
+check "a 300-character id: COMMAND gets NUMAMEM_<ID>_FD and the id in NUMAMEM_REGIONS (status $rc)" [ "$rc" = 0 ]
+mkdir "$T/dir"
+"$NUMAMEM" --object memory-backend-file,id=$long,size=1M,mem-path="$T/dir" -- true 2>"$T/err"
+rc=$?
+check "a 300-character id: a temporary file in a mem-path directory (status $rc, $(cat "$T/err"))" [ "$rc" = 0 ]
 done_testing
