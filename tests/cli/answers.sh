@@ -113,4 +113,40 @@ check_json "the workload's --json: valid UTF-8, its command with U+FFFD" \
 check_json "its --trace lines: valid UTF-8, the command with U+FFFD" \
 	"$T/trace" 'd[0]["command"].endswith("/sl\ufffdep")'
 
+# 2. set keeps what it did not name: mode flags and weights
+ram=memory-backend-ram
+if hold --object $ram,id=s,size=4M,policy=bind,host-nodes=$first,static-nodes=on \
+	--object $ram,id=r,size=4M,policy=bind,host-nodes=$first,relative-nodes=on \
+	--object $ram,id=b,size=4M,policy=bind,host-nodes=$first,numa-balancing=on \
+	--object $ram,id=w,size=4M,policy=interleave,host-nodes=$first,weights=$first:1; then
+	send "set s policy=interleave,host-nodes=$first"
+	check "set s (static-nodes): numa_maps says interleave=static:$first (got $(policy_word "$(address)"))" \
+		[ "$(policy_word "$(address)")" = "interleave=static:$first" ]
+	check_json "set s: the kernel's flags are the region's (static-nodes)" "$T/ans" \
+		'd[0]["ok"]["region"]["mode_flags"] == d[0]["ok"]["region"]["kernel_mode_flags"] == ["static-nodes"]'
+	send "set r policy=interleave,host-nodes=$first"
+	check "set r (relative-nodes): numa_maps says interleave=relative:$first (got $(policy_word "$(address)"))" \
+		[ "$(policy_word "$(address)")" = "interleave=relative:$first" ]
+	send "set b host-nodes=$first"
+	check "set b (numa-balancing): numa_maps says bind=balancing:$first (got $(policy_word "$(address)"))" \
+		[ "$(policy_word "$(address)")" = "bind=balancing:$first" ]
+	check_json "set b: the kernel's flags are the region's (numa-balancing)" "$T/ans" \
+		'd[0]["ok"]["region"]["mode_flags"] == d[0]["ok"]["region"]["kernel_mode_flags"] == ["numa-balancing"]'
+	send "set w policy=interleave,host-nodes=$first"
+	check "set w (weights): still numamem's stripes, numa_maps says bind:$first (got $(policy_word "$(address)"))" \
+		[ "$(policy_word "$(address)")" = "bind:$first" ]
+	check_json "set w: the report's weights are what the kernel has (kernel_policy bind)" "$T/ans" \
+		'd[0]["ok"]["region"]["weights"]["source"] == "numamem" and d[0]["ok"]["region"]["kernel_policy"] == "bind"'
+	cat >"$T/want" <<'X'
+{"error":"region 's': static-nodes needs a policy with host-nodes, not 'default'"}
+X
+	send 'set s policy=default'
+	check "set s policy=default: refused, static-nodes stays (status 6)" \
+		sh -c "[ $rc = 6 ] && cmp -s '$T/want' '$T/ans'"
+	unhold
+else
+	not_ok "hold with mode flags and weights starts"
+	diag "$(cat "$T/hold.err")"
+fi
+
 done_testing
