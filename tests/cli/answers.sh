@@ -149,4 +149,30 @@ else
 	diag "$(cat "$T/hold.err")"
 fi
 
+# 3. a bound region set back to policy default or local
+if hold --object $ram,id=m0,size=4M,policy=bind,host-nodes=$first,prealloc=on; then
+	send 'set m0 policy=default'
+	check "set m0 policy=default on a bound region: ok (status $rc)" \
+		sh -c "[ $rc = 0 ] && grep -q '^{\"ok\":' '$T/ans'"
+	check "numa_maps says default (got $(policy_word "$(address)"))" [ "$(policy_word "$(address)")" = default ]
+	check_json "the answer: policy default, no host-nodes, nothing moved, kernel_policy default" "$T/ans" \
+		'd[0]["ok"]["region"]["policy"] == "default" and d[0]["ok"]["region"]["host_nodes"] == [] and d[0]["ok"]["migration"]["moved_bytes"] == 0 and d[0]["ok"]["region"]["kernel_policy"] == "default"'
+	send "set m0 policy=bind,host-nodes=$first" 'set m0 policy=local'
+	check "bound again, then set m0 policy=local: ok (status $rc)" \
+		sh -c "[ $rc = 0 ] && [ \$(grep -c '^{\"ok\":' '$T/ans') = 2 ]"
+	check "numa_maps says local (got $(policy_word "$(address)"))" [ "$(policy_word "$(address)")" = local ]
+	check_json "the answer: policy local, no host-nodes" "$T/ans" \
+		'd[1]["ok"]["region"]["policy"] == "local" and d[1]["ok"]["region"]["host_nodes"] == []'
+	cat >"$T/want" <<'X'
+{"error":"region 'm0': host-nodes must be empty for policy 'default'; choose another policy or drop host-nodes"}
+X
+	send "set m0 policy=default,host-nodes=$first"
+	check "policy=default with host-nodes named is still refused (status 6)" \
+		sh -c "[ $rc = 6 ] && cmp -s '$T/want' '$T/ans'"
+	unhold
+else
+	not_ok "hold with a bound region starts"
+	diag "$(cat "$T/hold.err")"
+fi
+
 done_testing
