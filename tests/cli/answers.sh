@@ -16,29 +16,10 @@ if ! "$PY" -c 'import json' 2>/dev/null; then
 	exit 0
 fi
 
-# hold ARGS...: numamem --hold --control=unix:$S in the background, ready
-hold() {
-	rm -f "$T/ready"
-	"$NUMAMEM" --hold --control=unix:"$S" --ready-file="$T/ready" -q "$@" >"$T/hold.out" 2>"$T/hold.err" &
-	holder=$!
-	for _ in $(seq 100); do
-		[ -e "$T/ready" ] && return 0
-		kill -0 "$holder" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
 # unhold: quit the holder and wait for it
 unhold() {
 	"$NUMAMEM" --connect="$S" quit >/dev/null 2>&1
 	wait "$holder"
-}
-
-# send CMD...: answers in $T/ans, status in $rc
-send() {
-	"$NUMAMEM" --connect="$S" "$@" >"$T/ans" 2>"$T/cerr"
-	rc=$?
 }
 
 # utf8_json FILE [PYTHON]: every line of FILE is JSON from bytes decoded
@@ -71,16 +52,24 @@ address() {
 	tail -n 1 "$T/ans" | grep -o '"address":"0x[0-9a-f]*"' | head -n 1 | cut -d'"' -f4
 }
 
+# set_shows CMD WANT: CMD sent; the holder's numa_maps shows policy WANT
+# for the region of the answer
+set_shows() {
+	control_send "$1"
+	got=$(policy_word "$(address)")
+	check "$1: numa_maps says $2 (got '$got', status $rc)" [ "$got" = "$2" ]
+}
+
 # 1. valid UTF-8 in every JSON document
-if hold --size=2M; then
-	send "$(printf 'bogus\377')" "$(printf 'set zz\377 size=1M')" "$(printf 'del m\377')"
+if control_hold --size=2M; then
+	control_send "$(printf 'bogus\377')" "$(printf 'set zz\377 size=1M')" "$(printf 'del m\377')"
 	check "commands with byte 0xff: three error answers (status 6)" \
 		sh -c "[ $rc = 6 ] && [ \$(grep -c '^{\"error\":' '$T/ans') = 3 ]"
 	check_json "an answer echoing byte 0xff is valid UTF-8, the byte U+FFFD" \
 		"$T/ans" 'd[0]["error"].startswith("unknown command '"'bogus\\ufffd'"'") and d[1]["error"] == "no region has id '"'zz\\ufffd'"'" and d[2]["error"] == "no region has id '"'m\\ufffd'"'"'
 	# "no region has id '" is 18 bytes: 1023 bytes end in the middle of an é
 	long=$("$PY" -c 'print("\u00e9" * 600)')
-	send "set $long size=1M"
+	control_send "set $long size=1M"
 	check_json "an error cut at 1024 bytes is valid UTF-8, cut before the character (1022 bytes, no U+FFFD)" \
 		"$T/ans" 'len(d[0]["error"].encode()) == 1022 and "\ufffd" not in d[0]["error"] and ("no region has id '"'"'" + "\u00e9" * 600).startswith(d[0]["error"])'
 	unhold
@@ -115,32 +104,25 @@ check_json "its --trace lines: valid UTF-8, the command with U+FFFD" \
 
 # 2. set keeps what it did not name: mode flags and weights
 ram=memory-backend-ram
-if hold --object $ram,id=s,size=4M,policy=bind,host-nodes=$first,static-nodes=on \
+if control_hold --object $ram,id=s,size=4M,policy=bind,host-nodes=$first,static-nodes=on \
 	--object $ram,id=r,size=4M,policy=bind,host-nodes=$first,relative-nodes=on \
 	--object $ram,id=b,size=4M,policy=bind,host-nodes=$first,numa-balancing=on \
 	--object $ram,id=w,size=4M,policy=interleave,host-nodes=$first,weights=$first:1; then
-	send "set s policy=interleave,host-nodes=$first"
-	check "set s (static-nodes): numa_maps says interleave=static:$first (got $(policy_word "$(address)"))" \
-		[ "$(policy_word "$(address)")" = "interleave=static:$first" ]
+	set_shows "set s policy=interleave,host-nodes=$first" "interleave=static:$first"
 	check_json "set s: the kernel's flags are the region's (static-nodes)" "$T/ans" \
 		'd[0]["ok"]["region"]["mode_flags"] == d[0]["ok"]["region"]["kernel_mode_flags"] == ["static-nodes"]'
-	send "set r policy=interleave,host-nodes=$first"
-	check "set r (relative-nodes): numa_maps says interleave=relative:$first (got $(policy_word "$(address)"))" \
-		[ "$(policy_word "$(address)")" = "interleave=relative:$first" ]
-	send "set b host-nodes=$first"
-	check "set b (numa-balancing): numa_maps says bind=balancing:$first (got $(policy_word "$(address)"))" \
-		[ "$(policy_word "$(address)")" = "bind=balancing:$first" ]
+	set_shows "set r policy=interleave,host-nodes=$first" "interleave=relative:$first"
+	set_shows "set b host-nodes=$first" "bind=balancing:$first"
 	check_json "set b: the kernel's flags are the region's (numa-balancing)" "$T/ans" \
 		'd[0]["ok"]["region"]["mode_flags"] == d[0]["ok"]["region"]["kernel_mode_flags"] == ["numa-balancing"]'
-	send "set w policy=interleave,host-nodes=$first"
-	check "set w (weights): still numamem's stripes, numa_maps says bind:$first (got $(policy_word "$(address)"))" \
-		[ "$(policy_word "$(address)")" = "bind:$first" ]
+	# weights: numamem's stripes, bound with bind
+	set_shows "set w policy=interleave,host-nodes=$first" "bind:$first"
 	check_json "set w: the report's weights are what the kernel has (kernel_policy bind)" "$T/ans" \
 		'd[0]["ok"]["region"]["weights"]["source"] == "numamem" and d[0]["ok"]["region"]["kernel_policy"] == "bind"'
 	cat >"$T/want" <<'X'
 {"error":"region 's': static-nodes needs a policy with host-nodes, not 'default'"}
 X
-	send 'set s policy=default'
+	control_send 'set s policy=default'
 	check "set s policy=default: refused, static-nodes stays (status 6)" \
 		sh -c "[ $rc = 6 ] && cmp -s '$T/want' '$T/ans'"
 	unhold
@@ -150,23 +132,18 @@ else
 fi
 
 # 3. a bound region set back to policy default or local
-if hold --object $ram,id=m0,size=4M,policy=bind,host-nodes=$first,prealloc=on; then
-	send 'set m0 policy=default'
-	check "set m0 policy=default on a bound region: ok (status $rc)" \
-		sh -c "[ $rc = 0 ] && grep -q '^{\"ok\":' '$T/ans'"
-	check "numa_maps says default (got $(policy_word "$(address)"))" [ "$(policy_word "$(address)")" = default ]
+if control_hold --object $ram,id=m0,size=4M,policy=bind,host-nodes=$first,prealloc=on; then
+	set_shows 'set m0 policy=default' default
 	check_json "the answer: policy default, no host-nodes, nothing moved, kernel_policy default" "$T/ans" \
 		'd[0]["ok"]["region"]["policy"] == "default" and d[0]["ok"]["region"]["host_nodes"] == [] and d[0]["ok"]["migration"]["moved_bytes"] == 0 and d[0]["ok"]["region"]["kernel_policy"] == "default"'
-	send "set m0 policy=bind,host-nodes=$first" 'set m0 policy=local'
-	check "bound again, then set m0 policy=local: ok (status $rc)" \
-		sh -c "[ $rc = 0 ] && [ \$(grep -c '^{\"ok\":' '$T/ans') = 2 ]"
-	check "numa_maps says local (got $(policy_word "$(address)"))" [ "$(policy_word "$(address)")" = local ]
+	set_shows "set m0 policy=bind,host-nodes=$first" "bind:$first"
+	set_shows 'set m0 policy=local' local
 	check_json "the answer: policy local, no host-nodes" "$T/ans" \
-		'd[1]["ok"]["region"]["policy"] == "local" and d[1]["ok"]["region"]["host_nodes"] == []'
+		'd[0]["ok"]["region"]["policy"] == "local" and d[0]["ok"]["region"]["host_nodes"] == []'
 	cat >"$T/want" <<'X'
 {"error":"region 'm0': host-nodes must be empty for policy 'default'; choose another policy or drop host-nodes"}
 X
-	send "set m0 policy=default,host-nodes=$first"
+	control_send "set m0 policy=default,host-nodes=$first"
 	check "policy=default with host-nodes named is still refused (status 6)" \
 		sh -c "[ $rc = 6 ] && cmp -s '$T/want' '$T/ans'"
 	unhold

@@ -127,3 +127,24 @@ release() {
 	wait "$pid"
 	hold_rc=$?
 }
+
+# control_hold ARGS...: numamem --hold --control=unix:$S in the
+# background (the caller sets S), ready; sets holder
+control_hold() {
+	rm -f "$T/ready"
+	"$NUMAMEM" --hold --control=unix:"$S" --ready-file="$T/ready" -q "$@" >"$T/hold.out" 2>"$T/hold.err" &
+	holder=$!
+	for _ in $(seq 100); do
+		[ -e "$T/ready" ] && return 0
+		kill -0 "$holder" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# control_send CMD...: sent over $S with --connect; answers in $T/ans,
+# status in $rc
+control_send() {
+	"$NUMAMEM" --connect="$S" "$@" >"$T/ans" 2>"$T/cerr"
+	rc=$?
+}

@@ -382,24 +382,30 @@ int main(void)
 
 	/* JSON strings are valid UTF-8 whatever they are given: each byte
 	 * of an invalid sequence is U+FFFD */
-	json_is("ASCII and escapes", "a\"b\\c\n\x01", "\"a\\\"b\\\\c\\u000a\\u0001\"");
-	json_is("valid 2, 3, 4-byte sequences kept", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf",
-		"\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\"");
-	json_is("byte 0xff", "a\xff" "b", "\"a\\ufffdb\"");
-	json_is("bytes 0xfe, 0xf5", "\xfe\xf5", "\"\\ufffd\\ufffd\"");
-	json_is("a lone continuation byte", "a\x80" "b", "\"a\\ufffdb\"");
-	json_is("a 2-byte sequence cut short", "\xc3", "\"\\ufffd\"");
-	json_is("a 2-byte sequence cut short by ASCII", "\xc3z", "\"\\ufffdz\"");
-	json_is("a 3-byte sequence cut short", "\xe2\x82", "\"\\ufffd\\ufffd\"");
-	json_is("a 4-byte sequence cut short", "\xf0\x9f\x98z", "\"\\ufffd\\ufffd\\ufffdz\"");
-	json_is("overlong 2-byte '/' (C0 AF)", "\xc0\xaf", "\"\\ufffd\\ufffd\"");
-	json_is("overlong 2-byte (C1 BF)", "\xc1\xbf", "\"\\ufffd\\ufffd\"");
-	json_is("overlong 3-byte (E0 80 AF)", "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"");
-	json_is("overlong 4-byte (F0 8F BF BF)", "\xf0\x8f\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
-	json_is("surrogate U+D800", "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
-	json_is("surrogate U+DFFF", "\xed\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\"");
-	json_is("U+D7FF kept (below the surrogates)", "\xed\x9f\xbf", "\"\xed\x9f\xbf\"");
-	json_is("U+110000 (F4 90 80 80)", "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	{
+		static const char *const strings[][3] = {
+			{ "ASCII and escapes", "a\"b\\c\n\x01", "\"a\\\"b\\\\c\\u000a\\u0001\"" },
+			{ "valid 2, 3, 4-byte sequences kept", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\"" },
+			{ "byte 0xff", "a\xff" "b", "\"a\\ufffdb\"" },
+			{ "bytes 0xfe, 0xf5", "\xfe\xf5", "\"\\ufffd\\ufffd\"" },
+			{ "a lone continuation byte", "a\x80" "b", "\"a\\ufffdb\"" },
+			{ "a 2-byte sequence cut short", "\xc3", "\"\\ufffd\"" },
+			{ "a 2-byte sequence cut short by ASCII", "\xc3z", "\"\\ufffdz\"" },
+			{ "a 3-byte sequence cut short", "\xe2\x82", "\"\\ufffd\\ufffd\"" },
+			{ "a 4-byte sequence cut short", "\xf0\x9f\x98z", "\"\\ufffd\\ufffd\\ufffdz\"" },
+			{ "overlong 2-byte '/' (C0 AF)", "\xc0\xaf", "\"\\ufffd\\ufffd\"" },
+			{ "overlong 2-byte (C1 BF)", "\xc1\xbf", "\"\\ufffd\\ufffd\"" },
+			{ "overlong 3-byte (E0 80 AF)", "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"" },
+			{ "overlong 4-byte (F0 8F BF BF)", "\xf0\x8f\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+			{ "surrogate U+D800", "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },
+			{ "surrogate U+DFFF", "\xed\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\"" },
+			{ "U+D7FF kept (below the surrogates)", "\xed\x9f\xbf", "\"\xed\x9f\xbf\"" },
+			{ "U+110000 (F4 90 80 80)", "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+		};
+
+		for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+			json_is(strings[i][0], strings[i][1], strings[i][2]);
+	}
 	json_is("NULL", NULL, "\"\"");
 	/* cutting a message short: never inside a character */
 	ok(utf8_whole("ab\xc3\xa9", 4) == 4, "utf8_whole: a whole 2-byte character kept");
