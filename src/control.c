@@ -134,6 +134,11 @@ static int cmd_set(struct numamem *nm, const char *rest, FILE *out)
 	status = object_set_props(&want, props, settable, &given);
 	free(props);
 	rebind = given & (1u << SET_POLICY | 1u << SET_NODES);
+	/* default and local take no host-nodes (QEMU's rule): naming one of
+	 * them alone drops the region's */
+	if (!status && (given & 1u << SET_POLICY) && !(given & 1u << SET_NODES) &&
+	    (want.policy == POLICY_DEFAULT || want.policy == POLICY_LOCAL))
+		want.host_nodes = (struct nodemask){ { 0 } };
 	/* the policy is checked before the size changes, and changed after:
 	 * a refused command changes nothing */
 	if (!status && rebind)

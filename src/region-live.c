@@ -6,13 +6,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <numaif.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hostcheck.h"
 #include "region.h"
 #include "util.h"
 #include "verify.h"
@@ -39,7 +37,7 @@ int region_check_policy(struct region *r, enum policy policy, const struct nodem
 	if (!status)
 		status = region_nodes_on_host(r, &r->host_nodes, "host-nodes");
 	if (!status)
-		status = check_mode_on_host((int)r->policy);
+		status = region_policy_on_host(r);
 	r->policy = old;
 	r->host_nodes = old_nodes;
 	return status;
@@ -49,9 +47,8 @@ int region_rebind(struct region *r, enum policy policy, const struct nodemask *n
 {
 	struct region old = *r;
 	uint64_t before[NUMAMEM_MAX_NODES], after[NUMAMEM_MAX_NODES];
-	unsigned long maxnode;
 	double t0;
-	int status, rc, e;
+	int status;
 
 	*c = (struct region_change){ .old_size = r->size };
 	status = region_check_policy(r, policy, nodes);
@@ -59,26 +56,22 @@ int region_rebind(struct region *r, enum policy policy, const struct nodemask *n
 		status = node_bytes_now(r, before);
 	if (status)
 		return status;
+	/* what set did not name (mode flags, weights, home-node) stays */
 	r->policy = policy;
 	r->host_nodes = *nodes;
-	r->kernel_mode = region_effective_mode(r);
-	maxnode = nodemask_maxnode(&r->host_nodes);
+	region_kernel_policy(r);
 	/* MPOL_MF_MOVE migrates the pages already there; MPOL_MF_STRICT makes
 	 * the kernel say (EIO) when some could not move: they are counted
 	 * below, not refused */
 	t0 = now_seconds();
-	if (r->policy == POLICY_DEFAULT || r->policy == POLICY_LOCAL)
-		rc = mbind(r->ptr, r->size, (int)r->policy, NULL, 0, MPOL_MF_MOVE);
-	else
-		rc = mbind(r->ptr, r->size, r->kernel_mode, r->host_nodes.bits, maxnode + 1,
-			   MPOL_MF_STRICT | MPOL_MF_MOVE);
-	e = errno;
+	status = region_bind(r, r->ptr, r->size, true);
 	c->seconds = now_seconds() - t0;
-	if (rc < 0 && e != EIO) {
+	if (status) {
 		r->policy = old.policy;
 		r->host_nodes = old.host_nodes;
 		r->kernel_mode = old.kernel_mode;
-		return fail_errno(EXIT_COMPLETE, e, "region '%s': cannot set policy %s", r->id, policy_names[policy]);
+		r->kernel_flags = old.kernel_flags;
+		return status;
 	}
 	status = node_bytes_now(r, after);
 	if (status)
@@ -124,7 +117,7 @@ static int complete_tail(struct region *r, uint64_t old)
 		madvise(tail, len, MADV_MERGEABLE);
 	if (!r->dump)
 		madvise(tail, len, MADV_DONTDUMP);
-	status = region_bind(r, tail, len);
+	status = region_bind(r, tail, len, false);
 	if (!status && r->prealloc) {
 		double tp = now_seconds();
 

@@ -85,12 +85,18 @@ int region_nodes_on_host(const struct region *r, const struct nodemask *m, const
 /* The MPOL_* mode mbind() gets: preferred over several nodes becomes
  * preferred-many where the kernel has it (QEMU does the same; without it
  * the kernel silently prefers only the first node). */
-int region_effective_mode(const struct region *r)
+static int region_effective_mode(const struct region *r)
 {
 	if (r->policy == POLICY_PREFERRED && nodemask_weight(&r->host_nodes) > 1 &&
 	    host_kernel_has_mode(POLICY_PREFERRED_MANY))
 		return POLICY_PREFERRED_MANY;
 	return (int)r->policy;
+}
+
+void region_kernel_policy(struct region *r)
+{
+	r->kernel_mode = r->has_weights ? POLICY_BIND : region_effective_mode(r);
+	r->kernel_flags = mode_flag_bits(region_flags(r));
 }
 
 /* A size as the user may have written it: 3M, 1536K, 3000. */
@@ -292,6 +298,23 @@ static bool noreserve_effective(const struct region *r)
 	return host_overcommit_memory() != 2;
 }
 
+int region_policy_on_host(const struct region *r)
+{
+	/* with weights numamem stripes with bind, on any kernel */
+	int status = r->has_weights ? EXIT_OK : check_mode_on_host((int)r->policy);
+
+	if (status)
+		return status;
+	if (r->home_node >= 0 && !host_kernel_has_home_node())
+		return fail(EXIT_UNAVAILABLE, "home-node '%d' of region '%s': set_mempolicy_home_node needs Linux 5.17 or later (this is %s)",
+			    r->home_node, r->id, host_kernel_release());
+	for (unsigned f = 0; f < FLAG_COUNT; f++)
+		if (r->flag[f] && !host_kernel_has_flag((int)r->policy, mode_flags[f].bit))
+			return fail(EXIT_UNAVAILABLE, "region '%s': %s needs Linux %s or later (this is %s)", r->id,
+				    mode_flags[f].name, mode_flags[f].since, host_kernel_release());
+	return EXIT_OK;
+}
+
 /* Beyond QEMU: what this host can give. */
 static int check_host(const struct region *r)
 {
@@ -306,17 +329,9 @@ static int check_host(const struct region *r)
 		return fail(EXIT_UNAVAILABLE,
 			    "region '%s': 'reserve=off' cannot be honoured: vm.overcommit_memory is 2, which reserves every private writable page",
 			    r->id);
-	/* with weights numamem stripes with bind, on any kernel */
-	status = r->has_weights ? EXIT_OK : check_mode_on_host((int)r->policy);
+	status = region_policy_on_host(r);
 	if (status)
 		return status;
-	if (r->home_node >= 0 && !host_kernel_has_home_node())
-		return fail(EXIT_UNAVAILABLE, "home-node '%d' of region '%s': set_mempolicy_home_node needs Linux 5.17 or later (this is %s)",
-			    r->home_node, r->id, host_kernel_release());
-	for (unsigned f = 0; f < FLAG_COUNT; f++)
-		if (r->flag[f] && !host_kernel_has_flag((int)r->policy, mode_flags[f].bit))
-			return fail(EXIT_UNAVAILABLE, "region '%s': %s needs Linux %s or later (this is %s)", r->id,
-				    mode_flags[f].name, mode_flags[f].since, host_kernel_release());
 	if ((r->hugetlb || r->page_size > (size_t)sysconf(_SC_PAGESIZE)) &&
 	    !host_has_hugepage_size(r->page_size)) {
 		format_size(r->page_size, sz, sizeof(sz));
@@ -345,8 +360,7 @@ int region_validate(struct region *r)
 	else if (region_private_copy(r))
 		warn_msg("region '%s': a %s with share=off keeps every page written twice (shared memory and private copy); share=on avoids it",
 			 r->id, region_kind_name(r));
-	r->kernel_mode = r->has_weights ? POLICY_BIND : region_effective_mode(r);
-	r->kernel_flags = mode_flag_bits(region_flags(r));
+	region_kernel_policy(r);
 	if (r->policy == POLICY_PREFERRED && nodemask_weight(&r->host_nodes) > 1 &&
 	    r->kernel_mode == POLICY_PREFERRED)
 		warn_msg("region '%s': this kernel (%s) prefers only the first of several host-nodes (preferred-many needs Linux 5.15)",
@@ -462,8 +476,15 @@ static void choose_stripe(struct region *r)
 	r->vmas = count_runs(r, stripe);
 }
 
+/* Did mbind fail?  For a live region, EIO (pages present that could not
+ * move; MPOL_MF_STRICT says so) is no failure: the caller counts them. */
+static bool bind_failed(int rc, bool live)
+{
+	return rc < 0 && !(live && errno == EIO);
+}
+
 /* weights: bind each run of stripes to its node. */
-static int bind_stripes(struct region *r)
+static int bind_stripes(struct region *r, bool live)
 {
 	uint64_t stripes, i = 0;
 	char *base = r->ptr;
@@ -481,8 +502,8 @@ static int bind_stripes(struct region *r)
 		off = (size_t)(i * r->stripe);
 		len = j == stripes ? r->size - off : (size_t)((j - i) * r->stripe);
 		nodemask_set(&one, n);
-		if (mbind(base + off, len, MPOL_BIND, one.bits, nodemask_maxnode(&one) + 1,
-			  MPOL_MF_STRICT | MPOL_MF_MOVE) < 0)
+		if (bind_failed(mbind(base + off, len, MPOL_BIND, one.bits, nodemask_maxnode(&one) + 1,
+				      MPOL_MF_STRICT | MPOL_MF_MOVE), live))
 			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind a stripe to node %u", r->id, n);
 		i = j;
 	}
@@ -491,21 +512,27 @@ static int bind_stripes(struct region *r)
 
 /* mbind of [ptr, ptr + len), with maxnode + 1 as QEMU passes it; with
  * weights, the whole region's stripes (they count from its start). */
-int region_bind(struct region *r, void *ptr, size_t len)
+int region_bind(struct region *r, void *ptr, size_t len, bool live)
 {
 	unsigned long maxnode = nodemask_maxnode(&r->host_nodes);
 	const unsigned flags = MPOL_MF_STRICT | MPOL_MF_MOVE;
 	char list[64];
 
 	if (r->has_weights)
-		return bind_stripes(r);
+		return bind_stripes(r, live);
+	if (r->policy == POLICY_DEFAULT) {
+		/* a new mapping has it already; a live one moves nothing */
+		if (live && mbind(ptr, len, MPOL_DEFAULT, NULL, 0, 0) < 0)
+			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set policy default", r->id);
+		return EXIT_OK;
+	}
 	if (r->policy == POLICY_LOCAL) {
-		if (mbind(ptr, len, MPOL_LOCAL, NULL, 0, flags) < 0)
+		if (bind_failed(mbind(ptr, len, MPOL_LOCAL, NULL, 0, flags), live))
 			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set policy local", r->id);
 		return EXIT_OK;
 	}
-	if (maxnode && mbind(ptr, len, (unsigned)r->kernel_mode | r->kernel_flags, r->host_nodes.bits,
-			     maxnode + 1, flags) < 0) {
+	if (maxnode && bind_failed(mbind(ptr, len, (unsigned)r->kernel_mode | r->kernel_flags, r->host_nodes.bits,
+					 maxnode + 1, flags), live)) {
 		nodemask_format(&r->host_nodes, list, sizeof(list));
 		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind memory to host-nodes '%s'",
 				  r->id, list);
@@ -548,7 +575,7 @@ int region_complete(struct region *r, bool defer_prealloc, uint64_t promised)
 
 	/* 4. mbind */
 	t0 = now_seconds();
-	status = region_bind(r, r->ptr, r->size);
+	status = region_bind(r, r->ptr, r->size, false);
 	r->t_mbind = now_seconds() - t0;
 	if (status)
 		return status;

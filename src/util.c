@@ -34,7 +34,10 @@ static void vmsg(const char *fmt, va_list ap, int errnum)
 			int n = vsnprintf(capture_buf, capture_len, fmt, ap);
 
 			if (errnum && n >= 0 && (size_t)n < capture_len)
-				snprintf(capture_buf + n, capture_len - (size_t)n, ": %s", strerror(errnum));
+				n += snprintf(capture_buf + n, capture_len - (size_t)n, ": %s", strerror(errnum));
+			/* cut short: never inside a character */
+			if (n >= 0 && (size_t)n >= capture_len)
+				capture_buf[utf8_whole(capture_buf, capture_len - 1)] = '\0';
 		}
 		return;
 	}

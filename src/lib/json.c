@@ -11,18 +11,77 @@
 #include "json.h"
 #include "parse.h"
 
+/* The bytes of the UTF-8 sequence lead c starts (2 to 4), 1 for ASCII,
+ * 0 for a byte no sequence starts with: a continuation byte, the
+ * overlong leads C0 and C1, and F5 to FF (beyond U+10FFFF). */
+static size_t utf8_lead_length(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef)
+		return 3;
+	if (c >= 0xf0 && c <= 0xf4)
+		return 4;
+	return 0;
+}
+
+/* The length of the valid UTF-8 sequence at s, 0 when there is none
+ * (RFC 3629: no overlong form, no surrogate, nothing above U+10FFFF).
+ * Stops at a NUL, which is no continuation byte. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	size_t len = utf8_lead_length(s[0]);
+	unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
+
+	if (len < 2)
+		return len;
+	if (s[0] == 0xe0)
+		lo = 0xa0; /* below: overlong */
+	else if (s[0] == 0xed)
+		hi = 0x9f; /* above: U+D800-DFFF */
+	else if (s[0] == 0xf0)
+		lo = 0x90; /* below: overlong */
+	else if (s[0] == 0xf4)
+		hi = 0x8f; /* above: beyond U+10FFFF */
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+size_t utf8_whole(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = n;
+
+	while (i > 0 && n - i < 3 && (u[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i > 0 && utf8_lead_length(u[i - 1]) > n - (i - 1))
+		return i - 1;
+	return n;
+}
+
 void json_string(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *u = (const unsigned char *)s;
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
+	fputc('"', out);
+	while (u && *u) {
+		size_t len = utf8_sequence(u);
+
+		if (!len)
+			fputs("\\ufffd", out);
+		else if (*u == '"' || *u == '\\')
+			fprintf(out, "\\%c", *u);
+		else if (*u < 0x20)
+			fprintf(out, "\\u%04x", *u);
 		else
-			fputc(c, out);
+			fwrite(u, 1, len, out);
+		u += len ? len : 1;
 	}
 	fputc('"', out);
 }

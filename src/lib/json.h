@@ -9,8 +9,15 @@
 
 #include "nodemask.h"
 
-/* "text", escaped */
+/* "text", escaped, and valid UTF-8 whatever s holds: valid UTF-8 is
+ * kept as it is, and each byte that is not part of a valid sequence
+ * (RFC 3629: a stray continuation byte, a sequence cut short, an
+ * overlong form, a surrogate, beyond U+10FFFF, 0xfe and 0xff) is
+ * written as \ufffd, the replacement character. */
 void json_string(FILE *out, const char *s);
+/* How many of the n bytes of s to keep so that a character n cut
+ * short is dropped whole: n, or the start of that last character. */
+size_t utf8_whole(const char *s, size_t n);
 /* [0,2,3] */
 void json_nodes(FILE *out, const struct nodemask *m);
 /* [0,1,8] */

@@ -13,21 +13,6 @@ VALIDATE="$top_srcdir/tests/validate-json.py"
 have_schema=false
 "$PY" -c 'import jsonschema' 2>/dev/null && have_schema=true
 
-# hold ARGS...: numamem --hold --control=unix:$S in the background, ready
-hold() {
-	rm -f "$T/ready"
-	"$NUMAMEM" --hold --control=unix:"$S" --ready-file="$T/ready" -q "$@" >"$T/hold.out" 2>"$T/hold.err" &
-	holder=$!
-	wait_for 30 ready_or_gone "$T/ready" "$holder"
-	[ -e "$T/ready" ]
-}
-
-# send CMD...: answers in $T/ans, status in $rc
-send() {
-	"$NUMAMEM" --connect="$S" "$@" >"$T/ans" 2>"$T/cerr"
-	rc=$?
-}
-
 # shape: each answer as "ok COMMAND" or its error line, for transcripts
 shape() {
 	sed -e 's/^{"ok":{"command":"\([a-z]*\)".*/ok \1/' -e 's/^{"error":"\(.*\)"}$/error \1/' "$T/ans"
@@ -50,12 +35,12 @@ field() {
 }
 
 umask 077
-check "hold with a control socket starts" hold --size=4M --prealloc
+check "hold with a control socket starts" control_hold --size=4M --prealloc
 check "the socket exists once ready" [ -S "$S" ]
 check "made with the caller's umask (077)" [ "$(stat -c %a "$S")" = 700 ]
 umask 022
 
-send query 'set m0 size=8M' 'set m0 size=2M' \
+control_send query 'set m0 size=8M' 'set m0 size=2M' \
 	'add memory-backend-memfd,id=m1,size=2M,seal=off,prealloc=on' 'set m1 size=4M' 'del m1' query
 cat >"$T/want" <<'X'
 ok query
@@ -107,7 +92,7 @@ ok query
 X
 : >"$T/user-file"
 truncate -s 1M "$T/user-file"
-send 'bogus' 'del zz' 'del' 'set m0' 'set m0 mem-path=/x' 'set m0 colour=red' 'set m0 size=0' \
+control_send 'bogus' 'del zz' 'del' 'set m0' 'set m0 mem-path=/x' 'set m0 colour=red' 'set m0 size=0' \
 	'set m0 size=4Q' 'set m0 policy=bind' 'set m0 host-nodes=0' 'set m0 policy=bind,host-nodes=127' \
 	'add memory-backend-ram,id=m0,size=1M' 'add memory-backend-ram,id=x' 'add thread-context,id=t,cpu-affinity=0' \
 	'add memory-backend-disk,id=d,size=1M' 'add' 'query now' 'quit now' \
@@ -125,7 +110,7 @@ check "nothing on the client's stderr for error answers" [ ! -s "$T/cerr" ]
 
 # policy: bind to the first node with memory moves nothing that is there
 first=$(mem_nodes | awk '{ print $1 }')
-send "set m0 policy=bind,host-nodes=$first"
+control_send "set m0 policy=bind,host-nodes=$first"
 check "set policy: a migration answer" grep -q '"migration":{"moved_bytes":0,"moved_pages":0,"failed_bytes":0,"failed_pages":0' "$T/ans"
 check "set policy: the region is bound" grep -q "\"policy\":\"bind\",\"host_nodes\":\\[$first\\],.*\"kernel_policy\":\"bind\"" "$T/ans"
 check "set policy: the holder's numa_maps says bind:$first" \
@@ -140,7 +125,7 @@ exec 3>"$T/fifo"
 echo query >&3
 # the first client is connected (answered) before the second comes
 check "the first client is answered" wait_for 10 grep -q '"command":"query"' "$T/ans1"
-send 'set m0 size=4M'
+control_send 'set m0 size=4M'
 check "a second client is served while the first stays connected" grep -q '"size":4194304' "$T/ans"
 echo 'del m0' >&3
 exec 3>&-
@@ -148,7 +133,7 @@ wait $c1
 check "the first client got both answers, in order" \
 	sh -c "[ \$(wc -l <'$T/ans1') = 2 ] && head -n 1 '$T/ans1' | grep -q '\"command\":\"query\"' && tail -n 1 '$T/ans1' | grep -q '\"command\":\"del\"'"
 
-send quit
+control_send quit
 wait $holder
 hrc=$?
 check "quit: answered, the hold ends with status 0" sh -c "[ $hrc = 0 ] && grep -q '{\"ok\":{\"command\":\"quit\"}}' '$T/ans'"
@@ -156,19 +141,19 @@ check "quit: the socket is removed" [ ! -e "$S" ]
 check "quit: the ready file is removed" [ ! -e "$T/ready" ]
 
 for sig in INT TERM HUP QUIT; do
-	check "SIG$sig: the hold starts" hold --size=1M
+	check "SIG$sig: the hold starts" control_hold --size=1M
 	kill -"$sig" "$holder"
 	wait "$holder"
 	hrc=$?
 	check "SIG$sig: status 0, the socket removed" sh -c "[ $hrc = 0 ] && [ ! -e '$S' ]"
 done
 
-send query
+control_send query
 check "--connect to no socket: status 2, one line" \
 	sh -c "[ $rc = 2 ] && [ ! -s '$T/ans' ] && [ \$(wc -l <'$T/cerr') = 1 ] && grep -q \"^numamem: cannot connect to '$S': \" '$T/cerr'"
 
 # --connect reads standard input when no COMMAND is given
-check "a hold for --connect from standard input starts" hold --size=1M
+check "a hold for --connect from standard input starts" control_hold --size=1M
 printf 'query\n\n# a comment\nset m0 size=2M\n' | "$NUMAMEM" --connect="$S" >"$T/ans" 2>"$T/cerr"
 rc=$?
 check "--connect: commands from standard input, blank lines and comments skipped" \

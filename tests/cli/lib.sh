@@ -143,3 +143,20 @@ release() {
 	wait "$pid"
 	hold_rc=$?
 }
+
+# control_hold ARGS...: numamem --hold --control=unix:$S in the
+# background (the caller sets S), ready; sets holder
+control_hold() {
+	rm -f "$T/ready"
+	"$NUMAMEM" --hold --control=unix:"$S" --ready-file="$T/ready" -q "$@" >"$T/hold.out" 2>"$T/hold.err" &
+	holder=$!
+	wait_for 30 ready_or_gone "$T/ready" "$holder"
+	[ -e "$T/ready" ]
+}
+
+# control_send CMD...: sent over $S with --connect; answers in $T/ans,
+# status in $rc
+control_send() {
+	"$NUMAMEM" --connect="$S" "$@" >"$T/ans" 2>"$T/cerr"
+	rc=$?
+}

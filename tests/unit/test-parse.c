@@ -4,11 +4,25 @@
 #include <errno.h>
 #include <stdint.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/json.h"
 #include "lib/parse.h"
 #include "tap.h"
+
+/* json_string of s, as written, is want */
+static void json_is(const char *what, const char *s, const char *want)
+{
+	char *got = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&got, &len);
+
+	json_string(f, s);
+	fclose(f);
+	ok(got && !strcmp(got, want), "JSON string: %s (got %s)", what, got ? got : "nothing");
+	free(got);
+}
 
 static void size_is(const char *s, uint64_t want)
 {
@@ -365,6 +379,41 @@ int main(void)
 			ok(!strcmp(buf, ""), "cpuset_format of no CPU is empty");
 		}
 	}
+
+	/* JSON strings are valid UTF-8 whatever they are given: each byte
+	 * of an invalid sequence is U+FFFD */
+	{
+		static const char *const strings[][3] = {
+			{ "ASCII and escapes", "a\"b\\c\n\x01", "\"a\\\"b\\\\c\\u000a\\u0001\"" },
+			{ "valid 2, 3, 4-byte sequences kept", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf", "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf\"" },
+			{ "byte 0xff", "a\xff" "b", "\"a\\ufffdb\"" },
+			{ "bytes 0xfe, 0xf5", "\xfe\xf5", "\"\\ufffd\\ufffd\"" },
+			{ "a lone continuation byte", "a\x80" "b", "\"a\\ufffdb\"" },
+			{ "a 2-byte sequence cut short", "\xc3", "\"\\ufffd\"" },
+			{ "a 2-byte sequence cut short by ASCII", "\xc3z", "\"\\ufffdz\"" },
+			{ "a 3-byte sequence cut short", "\xe2\x82", "\"\\ufffd\\ufffd\"" },
+			{ "a 4-byte sequence cut short", "\xf0\x9f\x98z", "\"\\ufffd\\ufffd\\ufffdz\"" },
+			{ "overlong 2-byte '/' (C0 AF)", "\xc0\xaf", "\"\\ufffd\\ufffd\"" },
+			{ "overlong 2-byte (C1 BF)", "\xc1\xbf", "\"\\ufffd\\ufffd\"" },
+			{ "overlong 3-byte (E0 80 AF)", "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"" },
+			{ "overlong 4-byte (F0 8F BF BF)", "\xf0\x8f\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+			{ "surrogate U+D800", "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },
+			{ "surrogate U+DFFF", "\xed\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\"" },
+			{ "U+D7FF kept (below the surrogates)", "\xed\x9f\xbf", "\"\xed\x9f\xbf\"" },
+			{ "U+110000 (F4 90 80 80)", "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+		};
+
+		for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+			json_is(strings[i][0], strings[i][1], strings[i][2]);
+	}
+	json_is("NULL", NULL, "\"\"");
+	/* cutting a message short: never inside a character */
+	ok(utf8_whole("ab\xc3\xa9", 4) == 4, "utf8_whole: a whole 2-byte character kept");
+	ok(utf8_whole("ab\xc3\xa9", 3) == 2, "utf8_whole: a 2-byte character cut after its lead dropped");
+	ok(utf8_whole("a\xe2\x82\xac", 3) == 1, "utf8_whole: a 3-byte character cut after 2 dropped");
+	ok(utf8_whole("a\xf0\x9f\x98\x80", 4) == 1, "utf8_whole: a 4-byte character cut after 3 dropped");
+	ok(utf8_whole("a\xf0\x9f\x98\x80", 5) == 5, "utf8_whole: a whole 4-byte character kept");
+	ok(utf8_whole("abc", 3) == 3 && utf8_whole("", 0) == 0, "utf8_whole: ASCII kept");
 
 	/* names and formatting */
 	{
