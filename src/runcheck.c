@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,13 +40,12 @@ static bool same_file(const char *a, const char *b)
 	return same;
 }
 
-/* An existing file that numamem's ready file may replace: one it wrote
- * ("ready PID"), left by a run that was killed. */
-static bool is_ready_file(const char *path)
+/* Is the file at path one numamem wrote ("ready PID")?  *pid is its
+ * PID. */
+static bool is_ready_file(const char *path, long *pid)
 {
 	char buf[64] = "";
 	FILE *f = fopen(path, "re");
-	long pid;
 	char nl;
 
 	if (!f)
@@ -53,7 +53,13 @@ static bool is_ready_file(const char *path)
 	if (!fgets(buf, sizeof(buf), f))
 		buf[0] = '\0';
 	fclose(f);
-	return sscanf(buf, "ready %ld%c", &pid, &nl) == 2 && nl == '\n';
+	return sscanf(buf, "ready %ld%c", pid, &nl) == 2 && nl == '\n';
+}
+
+/* Is PID a running process (one we may not signal is running too)? */
+static bool pid_alive(long pid)
+{
+	return pid > 0 && pid <= INT_MAX && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
 /* A file numamem writes (what: "ready-file", "trace"): its directory
@@ -100,8 +106,16 @@ static int check_ready_file(const struct numamem *nm)
 		return status;
 	if (strlen(base) + 24 > NAME_MAX || strlen(path) + 24 >= PATH_MAX) /* + ".PID.tmp" */
 		return fail(EXIT_USAGE, "invalid ready-file '%s': the name is too long", path);
-	if (access(path, F_OK) == 0 && !is_ready_file(path))
-		return fail(EXIT_USAGE, "invalid ready-file '%s': it exists and is not a ready file of numamem's", path);
+	if (access(path, F_OK) == 0) {
+		long pid;
+
+		if (!is_ready_file(path, &pid))
+			return fail(EXIT_USAGE, "invalid ready-file '%s': it exists and is not a ready file of numamem's",
+				    path);
+		/* only one left by a run that is gone may be replaced */
+		if (pid_alive(pid))
+			return fail(EXIT_USAGE, "ready-file '%s' belongs to running numamem PID %ld", path, pid);
+	}
 	return check_not_mem_path("ready-file", path, nm);
 }
 
