@@ -18,23 +18,37 @@
 #include "region.h"
 #include "runcheck.h"
 
+/* path as the kernel would resolve it: realpath() of the whole when it
+ * exists, else of its directory, with the last component as given.
+ * NULL when even the directory cannot be resolved, or out of memory. */
+static char *resolved(const char *path)
+{
+	char *whole = realpath(path, NULL), *copy, *dir, *r = NULL;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	if (whole || !(copy = strdup(path)))
+		return whole;
+	dir = realpath(dirname(copy), NULL);
+	if (dir && asprintf(&r, "%s/%s", strcmp(dir, "/") ? dir : "", base) < 0)
+		r = NULL;
+	free(dir);
+	free(copy);
+	return r;
+}
+
 /* Is the file at a the one at b?  Both existing: the same inode; else the
- * same name once each directory is resolved. */
+ * same path once what exists of each is resolved. */
 static bool same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
-	char *da = strdup(a), *db = strdup(b), *ra = NULL, *rb = NULL;
-	bool same = false;
+	char *ra, *rb;
+	bool same;
 
 	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
-		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	else if (da && db && (ra = realpath(dirname(da), NULL)) && (rb = realpath(dirname(db), NULL))) {
-		char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
-
-		same = !strcmp(ra, rb) && !strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b);
-	}
-	free(da);
-	free(db);
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ra = resolved(a);
+	rb = resolved(b);
+	same = ra && rb && !strcmp(ra, rb);
 	free(ra);
 	free(rb);
 	return same;
@@ -133,6 +147,9 @@ static int check_trace_file(const struct numamem *nm)
 
 	if (status)
 		return status;
+	/* opened with O_NOFOLLOW: the file named, never where a link points */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return fail(EXIT_USAGE, "invalid trace '%s': it is a symbolic link", path);
 	if (exists && !S_ISREG(st.st_mode))
 		return fail(EXIT_USAGE, "invalid trace '%s': it is not a regular file", path);
 	if (exists && access(path, W_OK) < 0)
