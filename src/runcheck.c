@@ -14,6 +14,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "host.h"
+#include "hostcheck.h"
+#include "lib/nodemask.h"
 #include "object.h"
 #include "region.h"
 #include "runcheck.h"
@@ -193,10 +196,28 @@ static int check_control(const char *path)
 	else if (lstat(path, &st) == 0)
 		status = fail(EXIT_USAGE, "invalid control 'unix:%s': it exists, and numamem removes only what it created",
 			      path);
+	else if (path[strlen(path) - 1] == '/')
+		status = fail(EXIT_USAGE, "invalid control 'unix:%s': it names a directory, not a socket", path);
 	else if (e)
 		status = fail_errno(EXIT_USAGE, e, "invalid control 'unix:%s': cannot create a socket in '%s'", path, dir);
 	free(copy);
 	return status;
+}
+
+/* --traffic's cpus: each thread is pinned to one of them, which
+ * pthread_create() refuses unless it is online and in this process's
+ * cpuset. */
+static int check_traffic(const struct numamem *nm)
+{
+	cpu_set_t cpuset;
+	char list[256], what[300];
+
+	if (!nm->traffic || !nm->has_traffic_cpus)
+		return EXIT_OK;
+	host_cpus_cpuset(&cpuset);
+	cpuset_format(&nm->traffic_cpus, list, sizeof(list));
+	snprintf(what, sizeof(what), "traffic cpus '%s'", list);
+	return check_cpus_on_host(&nm->traffic_cpus, &cpuset, what, "this process's cpuset");
 }
 
 int runcheck(const struct numamem *nm)
@@ -211,5 +232,7 @@ int runcheck(const struct numamem *nm)
 		status = check_trace_file(nm);
 	if (!status && nm->control_path)
 		status = check_control(nm->control_path);
+	if (!status)
+		status = check_traffic(nm);
 	return status;
 }
