@@ -57,4 +57,58 @@ check "--trace, the ready file through a linked directory: one line says so" \
 rm -f "$T/t/to-ready" "$T/t/to-mem" "$T/t-link"
 check "--trace refusals: nothing left behind" nothing_left "$T/t"
 
+# ------------------------------- --traffic over memory that cannot be backed
+
+# wait_line FILE PATTERN [SECONDS]: FILE has a line matching PATTERN
+wait_line() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt $((${3:-30} * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q "$2" "$1" 2>/dev/null
+}
+
+# unbacked WHAT ARGS...: a hold with --traffic over a region whose pages
+# run out: one line says so, the hold goes on and ends at SIGTERM with
+# status 0, its ready file and socket removed.
+unbacked() {
+	what=$1
+	shift
+	rm -rf "$T/b"
+	mkdir "$T/b"
+	"$NUMAMEM" --hold --quiet --ready-file="$T/b/ready" --control=unix:"$T/b/sock" "$@" 2>"$T/err" &
+	p=$!
+	wait_line "$T/err" "traffic over region 'm0' stopped" 30
+	check "$what: one line says the region's traffic stopped" \
+		[ "$(grep -c "^numamem: warning: traffic over region 'm0' stopped: its memory at offset [0-9]* cannot be backed" "$T/err")" = 1 ]
+	check "$what: the hold goes on" kill -0 $p
+	kill -TERM $p
+	wait $p
+	rc=$?
+	check "$what: SIGTERM ends it with status 0, no signal death ($rc)" [ $rc = 0 ]
+	check "$what: nothing else on stderr" [ "$(wc -l <"$T/err")" = 1 ]
+	check "$what: the ready file and the socket removed" nothing_left "$T/b"
+}
+
+if [ "$(id -u)" != 0 ]; then
+	skip "--traffic over a file larger than its tmpfs: mounting a tmpfs needs root"
+elif ! mkdir "$T/fs" || ! mount -t tmpfs -o size=4M none "$T/fs" 2>/dev/null; then
+	skip "--traffic over a file larger than its tmpfs: cannot mount a tmpfs"
+else
+	unbacked "--traffic=write over a file larger than its tmpfs" \
+		--backend=file --mem-path="$T/fs" --size=16M --share --traffic=write,threads=2
+	check "a file larger than its tmpfs: its temporary file gone" nothing_left "$T/fs"
+	unbacked "--traffic=read over a file larger than its tmpfs" \
+		--backend=file --mem-path="$T/fs" --size=16M --share --traffic=read
+	umount "$T/fs"
+fi
+
+if [ "$(sed -n 's/^HugePages_Free: *//p' /proc/meminfo)" != 0 ]; then
+	skip "--traffic over hugetlb with no free huge page: this host has free huge pages"
+else
+	unbacked "--traffic=read over hugetlb, reserve=off, no free huge page" \
+		--backend=memfd --hugetlb --no-reserve --size=4M --traffic=read
+fi
+
 done_testing
