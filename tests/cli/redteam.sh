@@ -57,6 +57,29 @@ check "--trace, the ready file through a linked directory: one line says so" \
 rm -f "$T/t/to-ready" "$T/t/to-mem" "$T/t-link"
 check "--trace refusals: nothing left behind" nothing_left "$T/t"
 
+# ----------------------------------- over vm.max_map_count, not overcommit
+
+# More regions than vm.max_map_count allows mappings: the mmap() that
+# fails says which limit it met (as weights= stripes do, which take many
+# mappings each).  An unlimited stack lets the arguments through.
+max=$(cat /proc/sys/vm/max_map_count)
+n=$((max + 500))
+if instrumented || [ "$n" -gt 300000 ]; then
+	skip "more regions than vm.max_map_count ($max): too many for this numamem or host"
+elif ! (ulimit -s unlimited) 2>/dev/null; then
+	skip "more regions than vm.max_map_count ($max): the stack limit cannot be lifted for the arguments"
+else
+	awk -v n=$n 'BEGIN { for (i = 0; i < n; i++) printf "--object memory-backend-ram,id=r%d,size=4K\n", i }' >"$T/args"
+	# shellcheck disable=SC2046
+	(ulimit -s unlimited && exec "$NUMAMEM" -q $(cat "$T/args")) >"$T/out" 2>"$T/err"
+	rc=$?
+	check "$n regions, vm.max_map_count $max: status 2 ($rc)" [ $rc = 2 ]
+	check "$n regions: one line names vm.max_map_count and its value" \
+		[ "$(grep -c "^numamem: region 'r[0-9]*': cannot map 4 KiB: this process has [0-9]* mappings, at vm.max_map_count ($max)\$" "$T/err")" = 1 ]
+	check "$n regions: not called an overcommit refusal" [ "$(grep -c overcommit "$T/err")" = 0 ]
+	rm -f "$T/args"
+fi
+
 # ------------------------------- --traffic over memory that cannot be backed
 
 # wait_line FILE PATTERN [SECONDS]: FILE has a line matching PATTERN
