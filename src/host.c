@@ -459,6 +459,26 @@ unsigned long host_max_map_count(void)
 	return v ? (unsigned long)v : 65530;
 }
 
+unsigned long host_map_count(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re"); /* this process's own, never below NUMAMEM_SYSROOT */
+	unsigned long n = 0;
+	int c;
+
+	if (!f)
+		return 0;
+	while ((c = getc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* Would the mappings this process has, and more, go over vm.max_map_count? */
+bool host_map_count_near(unsigned long more)
+{
+	return host_map_count() + more >= host_max_map_count();
+}
+
 int host_overcommit_memory(void)
 {
 	FILE *f = host_fopen("/proc/sys/vm/overcommit_memory");

@@ -89,6 +89,12 @@ unsigned host_interleave_weight(unsigned node);
 
 /* vm.max_map_count; 65530 (the kernel's default) when unknown. */
 unsigned long host_max_map_count(void);
+/* The mappings (VMAs) this process has now: /proc/self/maps's lines. */
+unsigned long host_map_count(void);
+/* Would more mappings than it has take this process to
+ * vm.max_map_count?  What an ENOMEM from mmap(), mbind() or mremap()
+ * then means. */
+bool host_map_count_near(unsigned long more);
 /* vm.overcommit_memory (0, 1 or 2); -1 when unknown. */
 int host_overcommit_memory(void);
 /* numactl's list forms that only the running host can resolve, through

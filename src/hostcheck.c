@@ -27,6 +27,22 @@ int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *
 	return EXIT_OK;
 }
 
+int check_cpus_on_host(const cpu_set_t *cpus, const cpu_set_t *allowed, const char *what, const char *outside)
+{
+	cpu_set_t online;
+
+	host_cpus_online(&online);
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, cpus))
+			continue;
+		if (!CPU_ISSET(c, &online))
+			return fail(EXIT_UNAVAILABLE, "%s: CPU %d does not exist or is offline", what, c);
+		if (!CPU_ISSET(c, allowed))
+			return fail(EXIT_UNAVAILABLE, "%s: CPU %d is outside %s", what, c, outside);
+	}
+	return EXIT_OK;
+}
+
 int check_mode_on_host(int mode)
 {
 	if (policy_since(mode) && !host_kernel_has_mode(mode))

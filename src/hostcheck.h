@@ -3,6 +3,7 @@
 #ifndef NUMAMEM_HOSTCHECK_H
 #define NUMAMEM_HOSTCHECK_H
 
+#include <sched.h>
 #include <stdbool.h>
 
 #include "lib/nodemask.h"
@@ -12,6 +13,10 @@
  * this process.  prop names the list ("host-nodes", "membind"), owner
  * follows the value (" of region 'm0'", or ""); one line, exit status. */
 int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner);
+/* Each CPU in cpus is online and in allowed (outside says what allowed
+ * is: "the CPUs this process may use"); what names the list and its
+ * value ("physcpubind '0-3'"); one line, exit status. */
+int check_cpus_on_host(const cpu_set_t *cpus, const cpu_set_t *allowed, const char *what, const char *outside);
 /* The running kernel has MPOL_* mode, or one line naming the release it
  * needs; exit status. */
 int check_mode_on_host(int mode);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "hostcheck.h"
 #include "util.h"
 #include "policy.h"
 #include "region.h"
@@ -63,22 +64,13 @@ static bool kernel_has_balancing(const struct process_policy *p)
 
 static int check_cpus(const struct process_policy *p)
 {
-	cpu_set_t online, allowed;
-	char list[256];
+	cpu_set_t allowed;
+	char list[256], what[300];
 
-	host_cpus_online(&online);
 	host_cpus_allowed(&allowed);
 	cpuset_format(&p->cpus, list, sizeof(list));
-	for (int c = 0; c < CPU_SETSIZE; c++) {
-		if (!CPU_ISSET(c, &p->cpus))
-			continue;
-		if (!CPU_ISSET(c, &online))
-			return fail(EXIT_UNAVAILABLE, "physcpubind '%s': CPU %d does not exist or is offline", list, c);
-		if (!CPU_ISSET(c, &allowed))
-			return fail(EXIT_UNAVAILABLE, "physcpubind '%s': CPU %d is outside the CPUs this process may use",
-				    list, c);
-	}
-	return EXIT_OK;
+	snprintf(what, sizeof(what), "physcpubind '%s'", list);
+	return check_cpus_on_host(&p->cpus, &allowed, what, "the CPUs this process may use");
 }
 
 /* Every node of --cpunodebind has a CPU this process may run on; the

@@ -4,7 +4,8 @@
  * (Linux 5.14), which faults pages in under the region's policy without
  * the cost of a fault per page.  Where the kernel lacks it, a thread
  * touches one byte per page instead; a SIGBUS there (hugetlb pages ran
- * out) is caught and becomes an error instead of a crash. */
+ * out) is caught and becomes an error instead of a crash, as it is for
+ * anyone who runs a function under prealloc_guard(). */
 #include "config.h"
 
 #include <errno.h>
@@ -65,27 +66,51 @@ static void install_sigbus(void)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
-/* Fallback for kernels before 5.14: one access per page. */
-static void touch_pages(struct job *j)
+/* SIGBUS handler for the touch loop and prealloc_guard(), installed once
+ * for the process: overlapping preallocs must not restore each other's
+ * handlers. */
+static void catch_sigbus(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, install_sigbus);
+}
+
+int prealloc_guard(void (*fn)(void *), void *arg)
 {
 	sigjmp_buf jb;
-	volatile char *volatile p = (volatile char *)j->start;
-	volatile char *end = p + j->len;
 
+	catch_sigbus();
 	if (sigsetjmp(jb, 1)) {
 		touch_jmp = NULL;
-		j->sigbus = true;
-		j->err = ENOMEM;
-		return;
+		return -1;
 	}
 	touch_jmp = &jb;
+	fn(arg);
+	touch_jmp = NULL;
+	return 0;
+}
+
+static void touch_loop(void *arg)
+{
+	const struct job *j = arg;
+	volatile char *p = (volatile char *)j->start, *end = p + j->len;
+
 	for (; p < end; p += j->page) {
 		if (j->write)
 			*p = *p;
 		else
 			(void)*p;
 	}
-	touch_jmp = NULL;
+}
+
+/* Fallback for kernels before 5.14: one access per page. */
+static void touch_pages(struct job *j)
+{
+	if (prealloc_guard(touch_loop, j) < 0) {
+		j->sigbus = true;
+		j->err = ENOMEM;
+	}
 }
 
 static void *populate(void *arg)
@@ -173,15 +198,6 @@ static void *progress_loop(void *arg)
 	return NULL;
 }
 
-/* SIGBUS handler for the touch loop, installed once for the process:
- * overlapping preallocs must not restore each other's handlers. */
-static void catch_sigbus(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, install_sigbus);
-}
-
 /* Cut the job in n chunks of whole pages. */
 static void split(const struct prealloc_job *pj, struct job *jobs, unsigned n, _Atomic uint64_t *done)
 {
@@ -243,7 +259,6 @@ int prealloc_run(struct prealloc_job *pj)
 	unsigned n, started;
 
 	n = prealloc_thread_count(pj->threads, (unsigned)CPU_COUNT(&pj->cpus), pj->len, pj->page);
-	catch_sigbus();
 	if (show && pthread_create(&progress.tid, NULL, progress_loop, &progress) != 0)
 		show = false;
 	split(pj, jobs, n, &progress.done);

@@ -37,4 +37,10 @@ unsigned prealloc_thread_count(unsigned requested, unsigned cpus, uint64_t size,
  * set. */
 int prealloc_run(struct prealloc_job *job);
 
+/* Run fn(arg) on this thread with a SIGBUS caught (a page the backing
+ * store cannot supply: a full file system, no free huge page): 0 when fn
+ * returned, -1 when a SIGBUS cut it short.  fn must take no lock and
+ * nothing else that a jump out of it would leave behind. */
+int prealloc_guard(void (*fn)(void *), void *arg);
+
 #endif

@@ -503,8 +503,13 @@ static int bind_stripes(struct region *r, bool live)
 		len = j == stripes ? r->size - off : (size_t)((j - i) * r->stripe);
 		nodemask_set(&one, n);
 		if (bind_failed(mbind(base + off, len, MPOL_BIND, one.bits, nodemask_maxnode(&one) + 1,
-				      MPOL_MF_STRICT | MPOL_MF_MOVE), live))
+				      MPOL_MF_STRICT | MPOL_MF_MOVE), live)) {
+			if (errno == ENOMEM && host_map_count_near(2)) /* one more split: two more mappings */
+				return fail(EXIT_UNAVAILABLE,
+					    "region '%s': its weights stripes need %lu mappings, and with the other mappings of this process that is over vm.max_map_count (%lu)",
+					    r->id, r->vmas, host_max_map_count());
 			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind a stripe to node %u", r->id, n);
+		}
 		i = j;
 	}
 	return EXIT_OK;

@@ -54,16 +54,26 @@ int run_signal_ready(const struct numamem *nm)
 			nm->nregions == 1 ? "" : "s", (long)getpid());
 	if (nm->ready_file) {
 		char *tmp;
-		FILE *f;
+		FILE *f = NULL;
+		int fd, e = 0;
 
 		if (asprintf(&tmp, "%s.%ld.tmp", nm->ready_file, (long)getpid()) < 0)
 			return fail_oom();
-		f = fopen(tmp, "we");
-		if (!f || fprintf(f, "ready %ld\n", (long)getpid()) < 0 || fclose(f) != 0 ||
-		    rename(tmp, nm->ready_file) < 0) {
-			int e = errno;
-
-			unlink(tmp);
+		/* a name of numamem's own: never a file or link already there */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		if (fd < 0 || !(f = fdopen(fd, "w")))
+			e = errno;
+		else if (fprintf(f, "ready %ld\n", (long)getpid()) < 0)
+			e = errno;
+		if (f && fclose(f) != 0 && !e)
+			e = errno;
+		else if (!f && fd >= 0)
+			close(fd);
+		if (!e && rename(tmp, nm->ready_file) < 0)
+			e = errno;
+		if (e) {
+			if (fd >= 0) /* only what this run created */
+				unlink(tmp);
 			free(tmp);
 			return fail_errno(EXIT_OUTPUT, e, "cannot write ready-file '%s'", nm->ready_file);
 		}
@@ -323,9 +333,16 @@ static int watch_until_exit(struct numamem *nm, int *wstatus)
 	pid_t r;
 
 	if (nm->trace_file) {
-		trace = fopen(nm->trace_file, "we");
+		/* O_NOFOLLOW: a symlink put there since the checks is refused */
+		int fd = open(nm->trace_file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+
+		trace = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (!trace) {
-			fail_errno(0, errno, "cannot write trace '%s'", nm->trace_file);
+			int e = errno;
+
+			if (fd >= 0)
+				close(fd);
+			fail_errno(0, e, "cannot write trace '%s'", nm->trace_file);
 			lost = true;
 		}
 	}

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,39 +14,55 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "host.h"
+#include "hostcheck.h"
+#include "lib/nodemask.h"
 #include "object.h"
 #include "region.h"
 #include "runcheck.h"
 
+/* path as the kernel would resolve it: realpath() of the whole when it
+ * exists, else of its directory, with the last component as given.
+ * NULL when even the directory cannot be resolved, or out of memory. */
+static char *resolved(const char *path)
+{
+	char *whole = realpath(path, NULL), *copy, *dir, *r = NULL;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	if (whole || !(copy = strdup(path)))
+		return whole;
+	dir = realpath(dirname(copy), NULL);
+	if (dir && asprintf(&r, "%s/%s", strcmp(dir, "/") ? dir : "", base) < 0)
+		r = NULL;
+	free(dir);
+	free(copy);
+	return r;
+}
+
 /* Is the file at a the one at b?  Both existing: the same inode; else the
- * same name once each directory is resolved. */
+ * same path once what exists of each is resolved. */
 static bool same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
-	char *da = strdup(a), *db = strdup(b), *ra = NULL, *rb = NULL;
-	bool same = false;
+	char *ra, *rb;
+	bool same;
 
 	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
-		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	else if (da && db && (ra = realpath(dirname(da), NULL)) && (rb = realpath(dirname(db), NULL))) {
-		char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
-
-		same = !strcmp(ra, rb) && !strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b);
-	}
-	free(da);
-	free(db);
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ra = resolved(a);
+	rb = resolved(b);
+	same = ra && rb && !strcmp(ra, rb);
 	free(ra);
 	free(rb);
 	return same;
 }
 
-/* An existing file that numamem's ready file may replace: one it wrote
- * ("ready PID"), left by a run that was killed. */
-static bool is_ready_file(const char *path)
+/* Is the file at path one numamem wrote ("ready PID")?  *pid is its
+ * PID. */
+static bool is_ready_file(const char *path, long *pid)
 {
 	char buf[64] = "";
 	FILE *f = fopen(path, "re");
-	long pid;
 	char nl;
 
 	if (!f)
@@ -53,7 +70,13 @@ static bool is_ready_file(const char *path)
 	if (!fgets(buf, sizeof(buf), f))
 		buf[0] = '\0';
 	fclose(f);
-	return sscanf(buf, "ready %ld%c", &pid, &nl) == 2 && nl == '\n';
+	return sscanf(buf, "ready %ld%c", pid, &nl) == 2 && nl == '\n';
+}
+
+/* Is PID a running process (one we may not signal is running too)? */
+static bool pid_alive(long pid)
+{
+	return pid > 0 && pid <= INT_MAX && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
 /* A file numamem writes (what: "ready-file", "trace"): its directory
@@ -100,8 +123,16 @@ static int check_ready_file(const struct numamem *nm)
 		return status;
 	if (strlen(base) + 24 > NAME_MAX || strlen(path) + 24 >= PATH_MAX) /* + ".PID.tmp" */
 		return fail(EXIT_USAGE, "invalid ready-file '%s': the name is too long", path);
-	if (access(path, F_OK) == 0 && !is_ready_file(path))
-		return fail(EXIT_USAGE, "invalid ready-file '%s': it exists and is not a ready file of numamem's", path);
+	if (access(path, F_OK) == 0) {
+		long pid;
+
+		if (!is_ready_file(path, &pid))
+			return fail(EXIT_USAGE, "invalid ready-file '%s': it exists and is not a ready file of numamem's",
+				    path);
+		/* only one left by a run that is gone may be replaced */
+		if (pid_alive(pid))
+			return fail(EXIT_USAGE, "ready-file '%s' belongs to running numamem PID %ld", path, pid);
+	}
 	return check_not_mem_path("ready-file", path, nm);
 }
 
@@ -119,6 +150,9 @@ static int check_trace_file(const struct numamem *nm)
 
 	if (status)
 		return status;
+	/* opened with O_NOFOLLOW: the file named, never where a link points */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return fail(EXIT_USAGE, "invalid trace '%s': it is a symbolic link", path);
 	if (exists && !S_ISREG(st.st_mode))
 		return fail(EXIT_USAGE, "invalid trace '%s': it is not a regular file", path);
 	if (exists && access(path, W_OK) < 0)
@@ -162,10 +196,28 @@ static int check_control(const char *path)
 	else if (lstat(path, &st) == 0)
 		status = fail(EXIT_USAGE, "invalid control 'unix:%s': it exists, and numamem removes only what it created",
 			      path);
+	else if (path[strlen(path) - 1] == '/')
+		status = fail(EXIT_USAGE, "invalid control 'unix:%s': it names a directory, not a socket", path);
 	else if (e)
 		status = fail_errno(EXIT_USAGE, e, "invalid control 'unix:%s': cannot create a socket in '%s'", path, dir);
 	free(copy);
 	return status;
+}
+
+/* --traffic's cpus: each thread is pinned to one of them, which
+ * pthread_create() refuses unless it is online and in this process's
+ * cpuset. */
+static int check_traffic(const struct numamem *nm)
+{
+	cpu_set_t cpuset;
+	char list[256], what[300];
+
+	if (!nm->traffic || !nm->has_traffic_cpus)
+		return EXIT_OK;
+	host_cpus_cpuset(&cpuset);
+	cpuset_format(&nm->traffic_cpus, list, sizeof(list));
+	snprintf(what, sizeof(what), "traffic cpus '%s'", list);
+	return check_cpus_on_host(&nm->traffic_cpus, &cpuset, what, "this process's cpuset");
 }
 
 int runcheck(const struct numamem *nm)
@@ -180,5 +232,7 @@ int runcheck(const struct numamem *nm)
 		status = check_trace_file(nm);
 	if (!status && nm->control_path)
 		status = check_control(nm->control_path);
+	if (!status)
+		status = check_traffic(nm);
 	return status;
 }

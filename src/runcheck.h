@@ -7,8 +7,8 @@
 
 #include "numamem.h"
 
-/* The ids, the descriptors, the ready file, the trace and the control
- * socket, in that order; the first refusal is reported.  Exit status. */
+/* The ids, the descriptors, the ready file, the trace, the control
+ * socket and --traffic's CPUs, in that order; the first refusal is reported.  Exit status. */
 int runcheck(const struct numamem *nm);
 
 #endif

@@ -7,7 +7,10 @@
  * control command that changes the regions (add, del, mremap) takes the
  * write side of a reader-writer lock, which each thread holds for one
  * chunk: no thread touches memory that is being unmapped, and a command
- * waits for at most one chunk. */
+ * waits for at most one chunk.  A chunk streams under prealloc_guard():
+ * a page its backing store cannot supply (a full file system, no free
+ * huge page) ends the traffic over that region with one line, not the
+ * process with a SIGBUS. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,8 +19,10 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/json.h"
+#include "prealloc.h"
 #include "region.h"
 #include "traffic.h"
 
@@ -38,8 +43,21 @@ struct traffic {
 	volatile int stop;
 	double last;        /* when the last report was */
 	unsigned seq;
-	uint64_t *bytes;    /* per region: bytes moved since the last report */
+	struct counter *counters; /* per region, in the regions' order */
 	size_t nbytes, bytes_room;
+};
+
+struct counter {
+	uint64_t bytes; /* moved since the last report */
+	int lost;       /* a page could not be backed: no more traffic here */
+};
+
+/* One chunk, as prealloc_guard() runs it. */
+struct chunk {
+	enum traffic_mode mode;
+	char *p;
+	size_t len;
+	uint64_t moved;
 };
 
 static struct traffic tr;
@@ -67,33 +85,66 @@ static uint64_t stream(enum traffic_mode mode, char *p, size_t len)
 	}
 }
 
+static void stream_chunk(void *arg)
+{
+	struct chunk *c = arg;
+
+	c->moved = stream(c->mode, c->p, c->len);
+}
+
+/* Stream one chunk of region i (its counter c) from offset at: false
+ * when there is nothing to stream there (the region is lost, or not
+ * writable for write and copy). */
+static bool stream_region(struct numamem *nm, size_t i, struct counter *c, size_t at, size_t len)
+{
+	struct region *r = &nm->regions[i];
+	struct chunk ch = { (enum traffic_mode)nm->traffic, (char *)r->ptr + at, len, 0 };
+
+	if (__atomic_load_n(&c->lost, __ATOMIC_RELAXED) || (!region_writable(r) && nm->traffic != TRAFFIC_READ))
+		return false;
+	if (prealloc_guard(stream_chunk, &ch) == 0) {
+		__atomic_fetch_add(&c->bytes, ch.moved, __ATOMIC_RELAXED);
+		return true;
+	}
+	if (!__atomic_exchange_n(&c->lost, 1, __ATOMIC_RELAXED)) /* the first thread to find it says so */
+		warn_msg("traffic over region '%s' stopped: its memory at offset %zu cannot be backed (a full file system or no free huge page)",
+			 r->id, at);
+	return false;
+}
+
 static void *thread_main(void *arg)
 {
 	unsigned k = (unsigned)(uintptr_t)arg;
 	struct numamem *nm = tr.nm;
-	size_t region = k, at = 0;
+	size_t region = k, at = 0, idle = 0;
 
 	while (!tr.stop) {
+		bool streamed = false;
+		size_t n;
+
 		pthread_rwlock_rdlock(&tr.lock);
-		if (nm->nregions) {
-			size_t i = region % nm->nregions, len;
+		n = nm->nregions;
+		if (n) {
+			size_t i = region % n, len;
 			struct region *r = &nm->regions[i];
 
 			if (at >= r->size) /* shrunk, or another region took its place */
 				at = 0;
 			len = r->size - at < CHUNK ? r->size - at : CHUNK;
-
-			if ((region_writable(r) || nm->traffic == TRAFFIC_READ) && i < tr.nbytes)
-				__atomic_fetch_add(&tr.bytes[i], stream((enum traffic_mode)nm->traffic,
-									(char *)r->ptr + at, len),
-						   __ATOMIC_RELAXED);
-			at += len;
+			streamed = i < tr.nbytes && stream_region(nm, i, &tr.counters[i], at, len);
+			at = streamed ? at + len : r->size; /* a region not streamed is skipped whole */
 			if (at >= r->size) {
 				at = 0;
 				region++;
 			}
 		}
 		pthread_rwlock_unlock(&tr.lock);
+		/* a whole round with nothing to stream: wait for a command to add a region */
+		idle = streamed ? 0 : idle + 1;
+		if (idle > n) {
+			usleep(100000);
+			idle = 0;
+		}
 	}
 	return NULL;
 }
@@ -106,18 +157,18 @@ static bool counters_fit(size_t n)
 {
 	if (n > tr.bytes_room) {
 		size_t room = tr.bytes_room ? tr.bytes_room : 16;
-		uint64_t *more;
+		struct counter *more;
 
 		while (room < n)
 			room *= 2;
-		more = realloc(tr.bytes, room * sizeof(*more));
+		more = realloc(tr.counters, room * sizeof(*more));
 		if (!more)
 			return false;
-		tr.bytes = more;
+		tr.counters = more;
 		tr.bytes_room = room;
 	}
 	if (n > tr.nbytes)
-		memset(&tr.bytes[tr.nbytes], 0, (n - tr.nbytes) * sizeof(*tr.bytes));
+		memset(&tr.counters[tr.nbytes], 0, (n - tr.nbytes) * sizeof(*tr.counters));
 	tr.nbytes = n;
 	return true;
 }
@@ -174,8 +225,8 @@ void traffic_stop(struct numamem *nm)
 	free(tr.tids);
 	tr.tids = NULL;
 	tr.started = 0;
-	free(tr.bytes);
-	tr.bytes = NULL;
+	free(tr.counters);
+	tr.counters = NULL;
 	tr.nbytes = tr.bytes_room = 0;
 	pthread_rwlock_destroy(&tr.lock);
 }
@@ -198,7 +249,7 @@ void traffic_forget(struct numamem *nm, size_t i)
 {
 	if (!nm->traffic || i >= tr.nbytes)
 		return;
-	memmove(&tr.bytes[i], &tr.bytes[i + 1], (tr.nbytes - i - 1) * sizeof(*tr.bytes));
+	memmove(&tr.counters[i], &tr.counters[i + 1], (tr.nbytes - i - 1) * sizeof(*tr.counters));
 	tr.nbytes--;
 }
 
@@ -215,7 +266,7 @@ void traffic_report(FILE *out, struct numamem *nm)
 		fprintf(out, "traffic %s %.1fs:", traffic_mode_names[nm->traffic], dt);
 	for (size_t i = 0; i < nm->nregions; i++) {
 		struct region *r = &nm->regions[i];
-		uint64_t bytes = i < tr.nbytes ? __atomic_exchange_n(&tr.bytes[i], 0, __ATOMIC_RELAXED) : 0;
+		uint64_t bytes = i < tr.nbytes ? __atomic_exchange_n(&tr.counters[i].bytes, 0, __ATOMIC_RELAXED) : 0;
 		double rate = dt > 0 ? (double)bytes / dt : 0;
 
 		if (nm->json) {

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "mapping.h"
 #include "util.h"
 #include "region.h"
@@ -57,6 +58,9 @@ static int map_error(const struct region *r, int e)
 	if (e == ENOMEM && r->page_size > (size_t)sysconf(_SC_PAGESIZE) && r->reserve)
 		return fail(EXIT_UNAVAILABLE, "region '%s': not enough free %s huge pages to reserve %" PRIu64 " of them",
 			    r->id, hp, r->size / r->page_size);
+	if (e == ENOMEM && host_map_count_near(3)) /* the mapping and what the alignment cuts off */
+		return fail(EXIT_UNAVAILABLE, "region '%s': cannot map %s: this process has %lu mappings, at vm.max_map_count (%lu)",
+			    r->id, sz, host_map_count(), host_max_map_count());
 	if (e == ENOMEM)
 		return fail(EXIT_UNAVAILABLE, "region '%s': the kernel will not commit %s (see vm.overcommit_memory)",
 			    r->id, sz);

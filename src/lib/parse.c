@@ -223,18 +223,17 @@ int parse_duration(const char *s, double *seconds)
 	char *end;
 	double v;
 
-	/* decimal digits with an optional fraction, nothing strtod() also
-	 * takes (0x2, 1e3, inf, leading blanks or signs) */
-	if (!p || !isdigit((unsigned char)*p))
+	/* decimal digits with an optional point and fraction, a digit on
+	 * at least one side of it, as sleep(1) takes them (.5, 2.), nothing
+	 * else strtod() also takes (0x2, 1e3, inf, leading blanks or signs) */
+	if (!p || !(isdigit((unsigned char)*p) || (*p == '.' && isdigit((unsigned char)p[1]))))
 		return -EINVAL;
 	while (isdigit((unsigned char)*p))
 		p++;
-	if (*p == '.') {
-		if (!isdigit((unsigned char)*++p))
-			return -EINVAL;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
+	if (*p == '.')
+		p++;
+	while (isdigit((unsigned char)*p))
+		p++;
 	errno = 0;
 	v = strtod(s, &end);
 	if (end != p)

@@ -291,7 +291,15 @@ int main(void)
 		ok(parse_duration("0x2", &d) == -EINVAL, "duration 0x2 refused");
 		ok(parse_duration("1e3", &d) == -EINVAL, "duration 1e3 refused");
 		ok(parse_duration("inf", &d) == -EINVAL, "duration inf refused");
-		ok(parse_duration("1.", &d) == -EINVAL, "duration 1. refused");
+		ok(parse_duration("1.", &d) == 0 && d == 1, "duration 1. (as sleep 1. takes it)");
+		ok(parse_duration("2.s", &d) == 0 && d == 2, "duration 2.s");
+		ok(parse_duration(".2", &d) == 0 && d == 0.2, "duration .2 (as sleep .2 takes it)");
+		ok(parse_duration(".5s", &d) == 0 && d == 0.5, "duration .5s");
+		ok(parse_duration("1..5", &d) == -EINVAL, "duration 1..5 refused");
+		ok(parse_duration(".", &d) == -EINVAL, "duration . refused");
+		ok(parse_duration(".s", &d) == -EINVAL, "duration .s refused");
+		ok(parse_duration("..5", &d) == -EINVAL, "duration ..5 refused");
+		ok(parse_duration("+.5", &d) == -EINVAL, "duration +.5 refused");
 		ok(parse_duration("0.5", &d) == 0 && d == 0.5, "duration 0.5");
 	}
 
