@@ -14,7 +14,7 @@ nothing_left() {
 mkdir "$T/r"
 "$NUMAMEM" --size=1M --quiet --hold --ready-file="$T/r/ready" 2>"$T/err1" &
 holder=$!
-if wait_file "$T/r/ready" 30; then
+if wait_for 30 test -e "$T/r/ready"; then
 	run --size=1M --quiet --hold=0.1s --ready-file="$T/r/ready"
 	check "a live holder's ready file: refused, status 1 ($rc)" [ $rc = 1 ]
 	check "a live holder's ready file: one line names it and the PID" \
@@ -84,12 +84,7 @@ fi
 
 # wait_line FILE PATTERN [SECONDS]: FILE has a line matching PATTERN
 wait_line() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null && [ $i -lt $((${3:-30} * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q "$2" "$1" 2>/dev/null
+	wait_for "${3:-30}" grep -q "$2" "$1" 2>/dev/null
 }
 
 # unbacked WHAT ARGS...: a hold with --traffic over a region whose pages
