@@ -56,7 +56,7 @@ enum seen {
 	S_PREALLOC_CPUS, S_PREALLOC_NODES, S_HOLD, S_COMMAND, S_SHOW_NODES, S_FD, S_FORK,
 	S_MEMBIND, S_INTERLEAVE, S_PREFERRED, S_PREFERRED_MANY, S_WEIGHTED_INTERLEAVE, S_LOCALALLOC,
 	S_BALANCING, S_CPUNODEBIND, S_PHYSCPUBIND, S_PID, S_MAP, S_REPORT, S_TRACE, S_CONTROL, S_AT,
-	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE,
+	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD,
 	S_COUNT
 };
 #define SEEN(x) (1u << S_##x)
@@ -179,7 +179,7 @@ static const struct opt opts[] = {
 	  .help = "With --hold: stream over the regions (read, write or copy) and print each one's bandwidth every second" },
 	{ "ready-file", O_HANDLER, .group = G_ACTIONS, .handler = opt_ready_file, .seen = SEEN(READY_FILE),
 	  .arg = "FILE", .help = "Create FILE once every region is complete" },
-	{ "ready-fd", O_HANDLER, .group = G_ACTIONS, .handler = opt_ready_fd, .arg = "FD",
+	{ "ready-fd", O_HANDLER, .group = G_ACTIONS, .handler = opt_ready_fd, .seen = SEEN(READY_FD), .arg = "FD",
 	  .help = "Write \"ready\" to descriptor FD and close it once every region is complete" },
 	{ "fd", O_HANDLER, .group = G_ACTIONS, .handler = opt_fd, .seen = SEEN(FD),
 	  .arg = "FD", .help = "Give COMMAND the region at descriptor number FD" },
@@ -257,6 +257,9 @@ static const struct rule {
 	{ .a = SEEN(READY_FILE), .b = SEEN(PID) | SEEN(SHOW_NODES) | SEEN(MEASURE) | SEEN(CONNECT),
 	  .kind = EXCLUDES,
 	  .message = "--ready-file signals complete regions: it takes no --pid, --show-nodes, --measure or --connect" },
+	{ .a = SEEN(READY_FD), .b = SEEN(PID) | SEEN(SHOW_NODES) | SEEN(MEASURE) | SEEN(CONNECT),
+	  .kind = EXCLUDES,
+	  .message = "--ready-fd signals complete regions: it takes no --pid, --show-nodes, --measure or --connect" },
 	{ .a = SEEN(PID),
 	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(MAP),
 	  .kind = EXCLUDES,
