@@ -81,10 +81,10 @@ static int context_set(struct thread_context *tc, const char *key, const char *v
 	int status;
 
 	if (!strcmp(key, "cpu-affinity")) {
-		status = parse_cpus(key, value, &tc->cpus);
+		status = parse_cpus(key, value, SYNTAX_OBJECT, &tc->cpus);
 		tc->has_cpus = true;
 	} else if (!strcmp(key, "node-affinity")) {
-		status = parse_nodes(key, value, &tc->nodes);
+		status = parse_nodes(key, value, SYNTAX_OBJECT, &tc->nodes);
 		tc->has_nodes = true;
 	} else {
 		return fail(EXIT_USAGE, "thread-context has no property '%s'", key);
@@ -103,7 +103,7 @@ static int object_set(struct region *r, const char *key, const char *value)
 		return fail(EXIT_USAGE, "%s has no property '%s'", r->ops->qom_type, key);
 	if (!value)
 		return fail(EXIT_USAGE, "property '%s' of region '%s' needs a value", key, r->id);
-	return prop_set(r, o, value);
+	return prop_set(r, o, value, SYNTAX_OBJECT);
 }
 
 /* The object's properties, after type and id. */
@@ -185,7 +185,7 @@ static enum json_type json_type_of(const struct prop *o, const char *key)
 	case P_IGNORE:
 		return JSON_BOOL;
 	case P_TRI:
-		return o->arg ? JSON_STRING : JSON_BOOL; /* rom is OnOffAuto, share a bool */
+		return prop_takes_auto(o) ? JSON_STRING : JSON_BOOL;
 	case P_NODES:
 	case P_CPUS:
 		return JSON_ARRAY;

@@ -191,6 +191,13 @@ int main(void)
 	ok(region_kind(b) == BACKEND_SHM && !strcmp(b->prealloc_context, "tc0") && b->prealloc_threads == 3, "context and threads");
 	ok(object_parse(&nm, "qom-type=memory-backend-ram,id=q0,size=1M,x-use-canonical-path-for-ramblock-id=off") == 0,
 	   "qom-type= prefix and the x- compat property");
+	ok(object_parse(&nm, "memory-backend-ram,id=b0,size=1M,prealloc-threads=010,policy=bind,host-nodes=0x0,"
+			     "prealloc=y,merge=n,dump=no,share=true") == 0,
+	   "base-0 numbers and QEMU's booleans");
+	b = &nm.regions[7];
+	nodemask_format(&b->host_nodes, buf, sizeof(buf));
+	ok(b->prealloc_threads == 8 && !strcmp(buf, "0") && b->prealloc && !b->merge && !b->dump && b->share == TRI_ON,
+	   "prealloc-threads=010 is 8, host-nodes=0x0 is node 0, y, n, no, true ('%s')", buf);
 	options_free(&nm);
 
 	refused("memory-backend-ram,size=1M", EXIT_USAGE);
@@ -207,6 +214,9 @@ int main(void)
 	refused("memory-backend-ram,id=m0,size=1M,prealloc-threads=0", EXIT_USAGE);
 	refused("memory-backend-ram,id=m0,size=1M,share", EXIT_USAGE);
 	refused("memory-backend-disk,id=m0,size=1M", EXIT_USAGE);
+	refused("memory-backend-ram,id=m0,size=1M,share=auto", EXIT_USAGE);
+	refused("memory-backend-ram,id=m0,size=1M,prealloc=ON", EXIT_USAGE);
+	refused("memory-backend-ram,id=m0,size=1M,prealloc=1", EXIT_USAGE);
 	{
 		struct numamem tc;
 
