@@ -43,7 +43,7 @@ const struct prop region_props[PROP_COUNT] = {
 	[PROP_PREALLOC_THREADS] = { "prealloc-threads", P_UINT, R(prealloc_threads), .arg = "N",
 	  .help = "Threads that preallocate (default: online CPUs, at most 16)" },
 	/* QEMU's link to a thread-context, resolved once every object is read */
-	[PROP_PREALLOC_CONTEXT] = { "prealloc-context", P_STRING, R(prealloc_context) },
+	[PROP_PREALLOC_CONTEXT] = { "prealloc-context", P_STRING, R(prealloc_context), .link = true },
 	/* numamem's shorthand for a thread-context of its own */
 	[PROP_PREALLOC_CPUS] = { "prealloc-cpus", P_CPUS, R(prealloc_cpus),
 	  .has_off = offsetof(struct region, has_prealloc_cpus), .not_qom = true, .arg = "CPUS",
@@ -303,11 +303,11 @@ static int set_field(const struct prop *p, void *field, const char *value, enum 
 	case P_CPUS:
 		return parse_cpus(p->name, value, syntax, field);
 	case P_STRING:
-		if (!*value)
+		if (!*value && !p->link)
 			return fail(EXIT_USAGE, "invalid %s '': expected a value", p->name);
 		free(*(char **)field);
-		*(char **)field = strdup(value);
-		return *(char **)field ? EXIT_OK : fail_oom();
+		*(char **)field = *value ? strdup(value) : NULL;
+		return *(char **)field || !*value ? EXIT_OK : fail_oom();
 	}
 	return fail(EXIT_USAGE, "%s is not a property", p->name);
 }

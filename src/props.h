@@ -38,6 +38,7 @@ struct prop {
 	bool nonzero;       /* P_SIZE: 0 is refused (QEMU's setter refuses it) */
 	unsigned kinds;     /* backend kinds that have the property, 0: all */
 	bool not_qom;       /* numamem's own, not the object's: --object refuses it */
+	bool link;          /* P_STRING naming another object: "" names none, as QEMU's links */
 	const char *arg, *help; /* the value's form ("SIZE"; NULL: on or off) and what it does */
 };
 
