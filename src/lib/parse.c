@@ -234,15 +234,19 @@ int parse_size(const char *s, uint64_t *out)
 
 /* yes[i] and no[i], compared with cmp: numamem's options take 1 and 0
  * in any case; QEMU's qapi_bool_parse() takes y and n, in lower case. */
-static int bool_in(const char *s, const char *const yes[4], const char *const no[4],
-		   int (*cmp)(const char *, const char *), bool *out)
+static bool same(const char *s, const char *t, bool any_case)
+{
+	return any_case ? !strcasecmp(s, t) : !strcmp(s, t);
+}
+
+static int bool_in(const char *s, const char *const yes[4], const char *const no[4], bool any_case, bool *out)
 {
 	for (size_t i = 0; s && i < 4; i++) {
-		if (!cmp(s, yes[i])) {
+		if (same(s, yes[i], any_case)) {
 			*out = true;
 			return 0;
 		}
-		if (!cmp(s, no[i])) {
+		if (same(s, no[i], any_case)) {
 			*out = false;
 			return 0;
 		}
@@ -255,7 +259,7 @@ int parse_bool(const char *s, bool *out)
 	static const char *const yes[] = { "on", "yes", "true", "1" };
 	static const char *const no[] = { "off", "no", "false", "0" };
 
-	return bool_in(s, yes, no, strcasecmp, out);
+	return bool_in(s, yes, no, true, out);
 }
 
 int parse_object_bool(const char *s, bool *out)
@@ -263,7 +267,7 @@ int parse_object_bool(const char *s, bool *out)
 	static const char *const yes[] = { "on", "yes", "true", "y" };
 	static const char *const no[] = { "off", "no", "false", "n" };
 
-	return bool_in(s, yes, no, strcmp, out);
+	return bool_in(s, yes, no, false, out);
 }
 
 int parse_duration(const char *s, double *seconds)
