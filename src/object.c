@@ -434,9 +434,22 @@ int object_check_ids(const struct numamem *nm)
 	return status;
 }
 
-/* prealloc-context=ID → the thread-context's CPUs or nodes. */
+/* prealloc-context=ID → the thread-context's CPUs or nodes.  Every
+ * thread-context is checked first, named by a region or not, as QEMU
+ * creates (and so checks) every object. */
 int object_resolve_contexts(struct numamem *nm)
 {
+	for (size_t k = 0; k < nm->ncontexts; k++) {
+		const struct thread_context *tc = &nm->contexts[k];
+		struct region probe = {
+			.prealloc_context = tc->id, .has_prealloc_cpus = tc->has_cpus, .prealloc_cpus = tc->cpus,
+			.has_prealloc_nodes = tc->has_nodes, .prealloc_nodes = tc->nodes,
+		};
+		int status = region_check_context(&probe);
+
+		if (status)
+			return status;
+	}
 	for (size_t i = 0; i < nm->nregions; i++) {
 		struct region *r = &nm->regions[i];
 		const struct thread_context *tc = NULL;
