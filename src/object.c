@@ -81,10 +81,10 @@ static int context_set(struct thread_context *tc, const char *key, const char *v
 	int status;
 
 	if (!strcmp(key, "cpu-affinity")) {
-		status = parse_cpus(key, value, &tc->cpus);
+		status = parse_cpus(key, value, SYNTAX_OBJECT, &tc->cpus);
 		tc->has_cpus = true;
 	} else if (!strcmp(key, "node-affinity")) {
-		status = parse_nodes(key, value, &tc->nodes);
+		status = parse_nodes(key, value, SYNTAX_OBJECT, &tc->nodes);
 		tc->has_nodes = true;
 	} else {
 		return fail(EXIT_USAGE, "thread-context has no property '%s'", key);
@@ -103,7 +103,45 @@ static int object_set(struct region *r, const char *key, const char *value)
 		return fail(EXIT_USAGE, "%s has no property '%s'", r->ops->qom_type, key);
 	if (!value)
 		return fail(EXIT_USAGE, "property '%s' of region '%s' needs a value", key, r->id);
-	return prop_set(r, o, value);
+	return prop_set(r, o, value, SYNTAX_OBJECT);
+}
+
+/* A key without '=' as QEMU's option parser reads it: noKEY is KEY=off
+ * ("no" taken off first), any other KEY is KEY=on.  The region property
+ * it then names if that takes on and off, else NULL. */
+static const struct prop *short_form(const char *key, const char **name, const char **value)
+{
+	bool no = !strncmp(key, "no", 2);
+	const struct prop *o = prop_find(no ? key + 2 : key);
+
+	*name = no ? key + 2 : key;
+	*value = no ? "off" : "on";
+	return o && (o->type == P_BOOL || o->type == P_TRI || o->type == P_IGNORE) ? o : NULL;
+}
+
+/* Keys that are no region property, and the form of their value. */
+static const char *const other_keys[][2] = {
+	{ "id", "ID" }, { "cpu-affinity", "CPUS" }, { "node-affinity", "NODES" },
+};
+
+/* A key without '=' that cannot stand so (where: "--object 'SPEC': "
+ * or ""): say what to write.  after: the key before it. */
+static int bare_key(const char *where, const char *key, const char *after, const char *qom_type)
+{
+	const struct prop *o = prop_find(key);
+	const char *name, *value;
+
+	if (isdigit((unsigned char)*key) && after)
+		return fail(EXIT_USAGE, "%s'%s' is not key=value: write %s=%s for another value (or a range such as %s=0-3)",
+			    where, key, after, key, after);
+	if (strcmp(key, "id") && short_form(key, &name, &value))
+		return fail(EXIT_USAGE, "%s'%s' is not key=value: write %s=%s", where, key, name, value);
+	if (o)
+		return fail(EXIT_USAGE, "%s'%s' is not key=value: write %s=%s", where, key, key, o->arg ? o->arg : "ID");
+	for (size_t i = 0; i < ARRAY_SIZE(other_keys); i++)
+		if (!strcmp(key, other_keys[i][0]))
+			return fail(EXIT_USAGE, "%s'%s' is not key=value: write %s=%s", where, key, key, other_keys[i][1]);
+	return fail(EXIT_USAGE, "%s has no property '%s'", qom_type, key);
 }
 
 /* The object's properties, after type and id. */
@@ -111,27 +149,38 @@ static int object_apply(const char *spec, struct object_pair *pairs, size_t n, s
 			struct thread_context *tc)
 {
 	const char *last_key = NULL;
-	unsigned ids = 0;
+	char *where = malloc(strlen(spec) + 16);
+	int status = EXIT_OK;
 
-	for (size_t i = 1; i < n; i++) {
-		const char *key = pairs[i].key, *value = pairs[i].value;
-		int status;
+	if (!where)
+		return fail_oom();
+	sprintf(where, "--object '%s': ", spec);
+	for (size_t i = 1; i < n && !status; i++) {
+		const char *key = pairs[i].key, *value = pairs[i].value, *name, *on_off;
+		const struct prop *o;
 
-		if (!value && r && last_key && !strcmp(last_key, "host-nodes") && isdigit((unsigned char)*key)) {
-			/* host-nodes=0,2 : a bare list after host-nodes continues it */
-			status = object_set(r, "host-nodes", key);
+		if (!value && !*key && i == n - 1)
+			break; /* a trailing comma, as QEMU allows */
+		o = !value && r && strcmp(key, "id") ? short_form(key, &name, &on_off) : NULL;
+		if (o && !prop_of_kind(o, region_kind(r))) {
+			status = fail(EXIT_USAGE, "%s has no property '%s'", r->ops->qom_type, name);
+			break;
+		} else if (o) {
+			/* QEMU still takes share for share=on, with a warning */
+			warn_msg("%sshort form '%s' is deprecated: write %s=%s", where, key, name, on_off);
+			key = name;
+			value = on_off;
 		} else if (!value) {
-			status = fail(EXIT_USAGE, "--object '%s': '%s' is not key=value", spec, key);
-		} else if (!strcmp(key, "id")) {
-			status = ids++ ? fail(EXIT_USAGE, "--object '%s': parameter 'id' given twice", spec) : EXIT_OK;
-		} else {
-			status = tc ? context_set(tc, key, value) : object_set(r, key, value);
+			status = bare_key(where, key, last_key, tc ? "thread-context" : r->ops->qom_type);
+			break;
 		}
-		if (status)
-			return status;
-		if (value)
-			last_key = key;
+		if (strcmp(key, "id")) /* QEMU takes the first id and ignores the others */
+			status = tc ? context_set(tc, key, value) : object_set(r, key, value);
+		last_key = key;
 	}
+	free(where);
+	if (status)
+		return status;
 	if (r && !r->size_given)
 		return fail(EXIT_USAGE, "region '%s': parameter 'size' is missing", r->id);
 	return EXIT_OK;
@@ -185,7 +234,7 @@ static enum json_type json_type_of(const struct prop *o, const char *key)
 	case P_IGNORE:
 		return JSON_BOOL;
 	case P_TRI:
-		return o->arg ? JSON_STRING : JSON_BOOL; /* rom is OnOffAuto, share a bool */
+		return prop_takes_auto(o) ? JSON_STRING : JSON_BOOL;
 	case P_NODES:
 	case P_CPUS:
 		return JSON_ARRAY;
@@ -385,9 +434,22 @@ int object_check_ids(const struct numamem *nm)
 	return status;
 }
 
-/* prealloc-context=ID → the thread-context's CPUs or nodes. */
+/* prealloc-context=ID → the thread-context's CPUs or nodes.  Every
+ * thread-context is checked first, named by a region or not, as QEMU
+ * creates (and so checks) every object. */
 int object_resolve_contexts(struct numamem *nm)
 {
+	for (size_t k = 0; k < nm->ncontexts; k++) {
+		const struct thread_context *tc = &nm->contexts[k];
+		struct region probe = {
+			.prealloc_context = tc->id, .has_prealloc_cpus = tc->has_cpus, .prealloc_cpus = tc->cpus,
+			.has_prealloc_nodes = tc->has_nodes, .prealloc_nodes = tc->nodes,
+		};
+		int status = region_check_context(&probe);
+
+		if (status)
+			return status;
+	}
 	for (size_t i = 0; i < nm->nregions; i++) {
 		struct region *r = &nm->regions[i];
 		const struct thread_context *tc = NULL;
@@ -455,15 +517,15 @@ int object_set_props(struct region *r, const char *props, const char *const *all
 		const char *key = pairs[i].key, *value = pairs[i].value;
 		unsigned k = 0;
 
-		if (!value && last_key && !strcmp(last_key, "host-nodes") && isdigit((unsigned char)*key)) {
-			value = key; /* host-nodes=0,2 */
-			key = last_key;
+		if (!value && !*key && i == n - 1)
+			break; /* a trailing comma */
+		if (!value) {
+			status = bare_key("", key, last_key, r->ops->qom_type);
+			break;
 		}
 		while (allowed[k] && strcmp(allowed[k], key))
 			k++;
-		if (!value)
-			status = fail(EXIT_USAGE, "'%s' is not key=value", key);
-		else if (!allowed[k] && !prop_find(key))
+		if (!allowed[k] && !prop_find(key))
 			status = fail(EXIT_USAGE, "%s has no property '%s'", r->ops->qom_type, key);
 		else if (!allowed[k])
 			status = fail(EXIT_USAGE, "property '%s' of region '%s' cannot change while it is held", key,

@@ -423,7 +423,7 @@ static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg
 	pp->nodes = (struct nodemask){ { 0 } };
 	if (!arg)
 		return EXIT_OK;
-	if (parse_nodes(o->name, arg, &pp->nodes))
+	if (parse_nodes(o->name, arg, SYNTAX_OPTION, &pp->nodes))
 		return EXIT_USAGE;
 	if (o->mode == POLICY_PREFERRED && nodemask_weight(&pp->nodes) > 1)
 		return fail(EXIT_USAGE, "invalid preferred '%s': one node (--preferred-many takes several)", arg);
@@ -434,14 +434,14 @@ static int opt_cpunodebind(struct parser *p, const char *arg)
 {
 	p->nm->proc.has_cpunodes = true;
 	p->nm->proc.cpunodes = (struct nodemask){ { 0 } };
-	return parse_nodes("cpunodebind", arg, &p->nm->proc.cpunodes);
+	return parse_nodes("cpunodebind", arg, SYNTAX_OPTION, &p->nm->proc.cpunodes);
 }
 
 static int opt_physcpubind(struct parser *p, const char *arg)
 {
 	p->nm->proc.has_cpus = true;
 	CPU_ZERO(&p->nm->proc.cpus);
-	return parse_cpus("physcpubind", arg, &p->nm->proc.cpus);
+	return parse_cpus("physcpubind", arg, SYNTAX_OPTION, &p->nm->proc.cpus);
 }
 
 static int opt_pid(struct parser *p, const char *arg)
@@ -519,7 +519,7 @@ static int opt_traffic(struct parser *p, const char *arg)
 				status = fail(EXIT_USAGE, "invalid traffic threads '%s': expected a whole number from 1 to 1024",
 					      value);
 		} else if (value && !strcmp(key, "cpus")) {
-			status = parse_cpus("traffic cpus", value, &nm->traffic_cpus);
+			status = parse_cpus("traffic cpus", value, SYNTAX_OPTION, &nm->traffic_cpus);
 			nm->has_traffic_cpus = true;
 		} else {
 			status = fail(EXIT_USAGE, "invalid traffic '%s': '%s' is not threads=N or cpus=CPUS", arg, key);
@@ -634,7 +634,7 @@ static int take_property(struct parser *p, const struct prop *prop, const char *
 	p->seen |= SEEN(REGION_OPT);
 	if (prop->kinds && !p->kind_only)
 		p->kind_only = prop;
-	return prop_set(&p->cli, prop, value);
+	return prop_set(&p->cli, prop, value, SYNTAX_OPTION);
 }
 
 /* An option popt returned. */

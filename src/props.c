@@ -43,7 +43,7 @@ const struct prop region_props[PROP_COUNT] = {
 	[PROP_PREALLOC_THREADS] = { "prealloc-threads", P_UINT, R(prealloc_threads), .arg = "N",
 	  .help = "Threads that preallocate (default: online CPUs, at most 16)" },
 	/* QEMU's link to a thread-context, resolved once every object is read */
-	[PROP_PREALLOC_CONTEXT] = { "prealloc-context", P_STRING, R(prealloc_context) },
+	[PROP_PREALLOC_CONTEXT] = { "prealloc-context", P_STRING, R(prealloc_context), .link = true },
 	/* numamem's shorthand for a thread-context of its own */
 	[PROP_PREALLOC_CPUS] = { "prealloc-cpus", P_CPUS, R(prealloc_cpus),
 	  .has_off = offsetof(struct region, has_prealloc_cpus), .not_qom = true, .arg = "CPUS",
@@ -107,7 +107,10 @@ static int size_error(const char *name, const char *value, int r)
 		    name, value);
 }
 
-static int list_error(const char *name, const char *value, int r, unsigned long bad, unsigned long max)
+/* In QEMU's syntax a comma ends the value (a second node is a second
+ * host-nodes=) and + is a sign: the forms named say so. */
+static int list_error(const char *name, const char *value, enum prop_syntax syntax, int r, unsigned long bad,
+		      unsigned long max)
 {
 	if (r == -ERANGE)
 		return fail(EXIT_USAGE, "invalid %s '%s': %lu is above the highest possible, %lu", name, value,
@@ -116,26 +119,28 @@ static int list_error(const char *name, const char *value, int r, unsigned long 
 		return fail(EXIT_USAGE, "invalid %s '%s': the list names no %s", name, value,
 			    max == CPU_SETSIZE ? "CPU" : "node");
 	if (max == CPU_SETSIZE)
-		return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,8-11:2, all, !LIST or +LIST",
-			    name, value);
-	return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as 0-3,5, all, !LIST, +LIST or netdev:DEV",
-		    name, value);
+		return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as %s", name, value,
+			    syntax == SYNTAX_OBJECT ? "0-3, 8-11:2, all or !LIST" : "0-3,8-11:2, all, !LIST or +LIST");
+	return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as %s", name, value,
+		    syntax == SYNTAX_OBJECT ? "0-3, all, !LIST or netdev:DEV" : "0-3,5, all, !LIST, +LIST or netdev:DEV");
 }
 
-/* A list form only the running host can resolve: +N, or a device
- * (netdev:, file:, block:, pci:); libnuma reads those (host.c). */
-static bool host_form(const char *value)
+/* A list form only the running host can resolve: +N (numactl's, not
+ * in QEMU's syntax, where + is a sign), or a device (netdev:, file:,
+ * block:, pci:); libnuma reads those (host.c). */
+static bool host_form(const char *value, enum prop_syntax syntax)
 {
-	return value[*value == '!'] == '+' || strchr(value, ':');
+	return (syntax == SYNTAX_OPTION && value[*value == '!'] == '+') || strchr(value, ':');
 }
 
 /* libnuma refused, or resolved to nothing. */
-static int resolve_error(const char *name, const char *value, int r, const char *why, bool cpus)
+static int resolve_error(const char *name, const char *value, enum prop_syntax syntax, int r, const char *why,
+			 bool cpus)
 {
 	if ((r == -EINVAL || r == -ERANGE) && *why)
 		return fail(EXIT_USAGE, "invalid %s '%s': %s", name, value, why);
 	if (r == -EINVAL)
-		return list_error(name, value, r, 0, cpus ? CPU_SETSIZE : NUMAMEM_MAX_NODES);
+		return list_error(name, value, syntax, r, 0, cpus ? CPU_SETSIZE : NUMAMEM_MAX_NODES);
 	if (r == -ENOENT)
 		return fail(EXIT_UNAVAILABLE, "%s '%s': names no %s of this host", name, value, cpus ? "CPU" : "node");
 	if (value[*value == '!'] == '+') {
@@ -157,47 +162,49 @@ static int resolve_error(const char *name, const char *value, int r, const char 
 /* numactl's node lists: the pure parser for what needs no host (ranges,
  * all, !LIST: relative to the allowed nodes, below NUMAMEM_SYSROOT), and
  * libnuma for +N and devices. */
-int parse_nodes(const char *name, const char *value, struct nodemask *m)
+int parse_nodes(const char *name, const char *value, enum prop_syntax syntax, struct nodemask *m)
 {
 	struct nodemask allowed, got = { { 0 } };
 	unsigned long bad = 0;
 	char why[256];
 	int r;
 
-	if (!host_form(value)) {
+	if (!host_form(value, syntax)) {
 		host_nodes_allowed(&allowed);
-		r = parse_nodelist(value, &allowed, m, &bad);
-		return r < 0 ? list_error(name, value, r, bad, NUMAMEM_MAX_NODES) : EXIT_OK;
+		r = syntax == SYNTAX_OBJECT ? parse_object_nodelist(value, &allowed, m, &bad)
+					    : parse_nodelist(value, &allowed, m, &bad);
+		return r < 0 ? list_error(name, value, syntax, r, bad, NUMAMEM_MAX_NODES) : EXIT_OK;
 	}
 	r = host_resolve_nodes(value, &got, why, sizeof(why));
 	if (!r && nodemask_empty(&got))
 		r = -ENOENT;
 	if (r < 0)
-		return resolve_error(name, value, r, why, false);
+		return resolve_error(name, value, syntax, r, why, false);
 	for (size_t i = 0; i < NODEMASK_LONGS; i++)
 		m->bits[i] |= got.bits[i];
 	return EXIT_OK;
 }
 
 /* CPU lists likewise: +N through libnuma, the rest pure. */
-int parse_cpus(const char *name, const char *value, cpu_set_t *set)
+int parse_cpus(const char *name, const char *value, enum prop_syntax syntax, cpu_set_t *set)
 {
 	cpu_set_t allowed, got;
 	unsigned long bad = 0;
 	char why[256];
 	int r;
 
-	if (value[*value == '!'] != '+') {
+	if (syntax == SYNTAX_OBJECT || value[*value == '!'] != '+') {
 		host_cpus_allowed(&allowed);
-		r = parse_cpulist(value, &allowed, set, &bad);
-		return r < 0 ? list_error(name, value, r, bad, CPU_SETSIZE) : EXIT_OK;
+		r = syntax == SYNTAX_OBJECT ? parse_object_cpulist(value, &allowed, set, &bad)
+					    : parse_cpulist(value, &allowed, set, &bad);
+		return r < 0 ? list_error(name, value, syntax, r, bad, CPU_SETSIZE) : EXIT_OK;
 	}
 	CPU_ZERO(&got);
 	r = host_resolve_cpus(value, &got, why, sizeof(why));
 	if (!r && !CPU_COUNT(&got))
 		r = -ENOENT;
 	if (r < 0)
-		return resolve_error(name, value, r, why, true);
+		return resolve_error(name, value, syntax, r, why, true);
 	CPU_OR(set, set, &got);
 	return EXIT_OK;
 }
@@ -235,18 +242,18 @@ static int set_policy(const char *value, enum policy *policy)
 	return fail(EXIT_USAGE, "invalid policy '%s': choose one of %s", value, names);
 }
 
-/* on, off and their synonyms; a tristate also takes auto. */
-static int set_switch(const struct prop *p, void *field, const char *value)
+/* on, off and their synonyms; rom also takes auto. */
+static int set_switch(const struct prop *p, void *field, const char *value, enum prop_syntax syntax)
 {
 	bool on;
 	int r;
 
-	if (p->type == P_TRI && !strcmp(value, "auto")) {
+	if (prop_takes_auto(p) && !strcmp(value, "auto")) {
 		*(enum tristate *)field = TRI_AUTO;
 		return EXIT_OK;
 	}
-	r = parse_bool(value, &on);
-	if (r < 0 && p->type == P_TRI)
+	r = syntax == SYNTAX_OBJECT ? parse_object_bool(value, &on) : parse_bool(value, &on);
+	if (r < 0 && prop_takes_auto(p))
 		return fail(EXIT_USAGE, "invalid %s '%s': expected on, off or auto", p->name, value);
 	if (r < 0)
 		return fail(EXIT_USAGE, "invalid %s '%s': expected on or off", p->name, value);
@@ -257,7 +264,7 @@ static int set_switch(const struct prop *p, void *field, const char *value)
 	return EXIT_OK;
 }
 
-static int set_field(const struct prop *p, void *field, const char *value)
+static int set_field(const struct prop *p, void *field, const char *value, enum prop_syntax syntax)
 {
 	unsigned long ul;
 	uint64_t u64;
@@ -275,9 +282,9 @@ static int set_field(const struct prop *p, void *field, const char *value)
 	case P_TRI:
 	case P_BOOL:
 	case P_IGNORE:
-		return set_switch(p, field, value);
+		return set_switch(p, field, value, syntax);
 	case P_UINT:
-		if (parse_uint(value, 1, UINT32_MAX, &ul) < 0)
+		if ((syntax == SYNTAX_OBJECT ? parse_object_uint : parse_uint)(value, 1, UINT32_MAX, &ul) < 0)
 			return fail(EXIT_USAGE, "invalid %s '%s': expected a whole number from 1", p->name, value);
 		*(unsigned *)field = (unsigned)ul;
 		return EXIT_OK;
@@ -292,22 +299,22 @@ static int set_field(const struct prop *p, void *field, const char *value)
 	case P_POLICY:
 		return set_policy(value, field);
 	case P_NODES:
-		return parse_nodes(p->name, value, field);
+		return parse_nodes(p->name, value, syntax, field);
 	case P_CPUS:
-		return parse_cpus(p->name, value, field);
+		return parse_cpus(p->name, value, syntax, field);
 	case P_STRING:
-		if (!*value)
+		if (!*value && !p->link)
 			return fail(EXIT_USAGE, "invalid %s '': expected a value", p->name);
 		free(*(char **)field);
-		*(char **)field = strdup(value);
-		return *(char **)field ? EXIT_OK : fail_oom();
+		*(char **)field = *value ? strdup(value) : NULL;
+		return *(char **)field || !*value ? EXIT_OK : fail_oom();
 	}
 	return fail(EXIT_USAGE, "%s is not a property", p->name);
 }
 
-int prop_set(struct region *r, const struct prop *p, const char *value)
+int prop_set(struct region *r, const struct prop *p, const char *value, enum prop_syntax syntax)
 {
-	int status = set_field(p, (char *)r + p->off, value);
+	int status = set_field(p, (char *)r + p->off, value, syntax);
 
 	if (status)
 		return status;

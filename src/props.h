@@ -1,7 +1,8 @@
 /* The properties of a region: one row each (name, type, field, help), and
  * the setter that both the command line and --object go through, so a
- * property's name, type and checks are written once.  Nothing here knows
- * how the value was given. */
+ * property's name, type and checks are written once.  Only the syntax
+ * the value was written in matters here (enum prop_syntax), never where it
+ * came from. */
 #ifndef NUMAMEM_PROPS_H
 #define NUMAMEM_PROPS_H
 
@@ -37,6 +38,7 @@ struct prop {
 	bool nonzero;       /* P_SIZE: 0 is refused (QEMU's setter refuses it) */
 	unsigned kinds;     /* backend kinds that have the property, 0: all */
 	bool not_qom;       /* numamem's own, not the object's: --object refuses it */
+	bool link;          /* P_STRING naming another object: "" names none, as QEMU's links */
 	const char *arg, *help; /* the value's form ("SIZE"; NULL: on or off) and what it does */
 };
 
@@ -49,13 +51,28 @@ static inline bool prop_of_kind(const struct prop *p, enum backend_kind kind)
 {
 	return !p->kinds || (p->kinds & (1u << kind));
 }
+/* Does p take auto besides on and off?  rom is OnOffAuto to QEMU; share
+ * is a bool there (auto is only numamem's "not given"). */
+static inline bool prop_takes_auto(const struct prop *p)
+{
+	return p->type == P_TRI && p->arg;
+}
+
+/* How a value is written.  SYNTAX_OPTION: numamem's own options, as
+ * numactl writes lists (decimal, +LIST relative to the allowed set) and
+ * with booleans that also take 1 and 0 in any case.  SYNTAX_OBJECT:
+ * QEMU's -object key=value syntax (and the control protocol's, which is
+ * it): booleans as qapi_bool_parse(), integers and the numbers of lists
+ * as parse_uint() in base 0. */
+enum prop_syntax { SYNTAX_OPTION, SYNTAX_OBJECT };
+
 /* Set p of r from its text; marks size_given and p's has_off.  Exit
  * status after a message naming p and the value. */
-int prop_set(struct region *r, const struct prop *p, const char *value);
+int prop_set(struct region *r, const struct prop *p, const char *value, enum prop_syntax syntax);
 
-/* numactl's node and CPU lists, added to *m or *set (name: for the
- * message).  Exit status after a message. */
-int parse_nodes(const char *name, const char *value, struct nodemask *m);
-int parse_cpus(const char *name, const char *value, cpu_set_t *set);
+/* Node and CPU lists, added to *m or *set (name: for the message).  Exit
+ * status after a message. */
+int parse_nodes(const char *name, const char *value, enum prop_syntax syntax, struct nodemask *m);
+int parse_cpus(const char *name, const char *value, enum prop_syntax syntax, cpu_set_t *set);
 
 #endif

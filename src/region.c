@@ -254,7 +254,7 @@ static bool context_cpus(const struct region *r, cpu_set_t *cpus)
 /* A prealloc-context's CPUs: each CPU named exists and is online, and at
  * least one is in this process's cpuset; else pthread_create() would
  * fail after allocating. */
-static int check_cpus(const struct region *r)
+int region_check_context(const struct region *r)
 {
 	cpu_set_t online, cpuset, cpus, usable;
 	char list[256], what[512];
@@ -322,7 +322,7 @@ static int check_host(const struct region *r)
 	int status = region_nodes_on_host(r, &r->host_nodes, "host-nodes");
 
 	if (!status)
-		status = check_cpus(r);
+		status = region_check_context(r);
 	if (status)
 		return status;
 	if (!noreserve_effective(r))

@@ -129,6 +129,10 @@ static inline bool region_private_copy(const struct region *r)
 /* QEMU's property checks and numamem's host checks, before anything is
  * allocated.  Prints one line and returns an exit status. */
 int region_validate(struct region *r);
+/* r's prealloc CPUs or nodes (a thread-context's, or --prealloc-cpus and
+ * --prealloc-nodes) against the host: each CPU online, some CPU selected
+ * and allowed.  Exit status after a message naming the context. */
+int region_check_context(const struct region *r);
 /* alloc → THP advice → alignment → merge/dump → mbind → prealloc.
  * Exit status.  promised: bytes earlier regions will still take from
  * r's nodes.  defer_prealloc stops before prealloc; region_prealloc()

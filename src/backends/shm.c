@@ -48,7 +48,7 @@ const struct backend_ops backend_shm_ops = {
 	.qom_type = "memory-backend-shm",
 	.default_share = true,
 	.thp_default = true,
-	.aligned = false,
+	.aligned = true, /* QEMU 10 refuses a size that is not whole pages */
 	.page_size = shm_page_size,
 	.alloc = shm_alloc,
 };

@@ -33,6 +33,43 @@ int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned lon
 	return 0;
 }
 
+/* One number of a list or a count; *s moves past it.  numactl's reading:
+ * decimal digits.  QEMU's (parse_uint() in util/cutils.c, as its -object
+ * parser reads every integer): blanks, an optional '+', then base 0 (0x
+ * hexadecimal, a leading 0 octal).  -ERANGE past ULONG_MAX (*v is then
+ * ULONG_MAX), -EINVAL without a digit. */
+static int read_number(const char **s, bool qemu, unsigned long *v)
+{
+	const char *p = *s;
+	char *end;
+
+	if (qemu) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '+')
+			p++;
+	}
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	errno = 0;
+	*v = strtoul(p, &end, qemu ? 0 : 10);
+	*s = end;
+	return errno ? -ERANGE : 0;
+}
+
+int parse_object_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+	int r = s ? read_number(&s, true, &v) : -EINVAL;
+
+	if (r == -EINVAL || (!r && *s))
+		return -EINVAL;
+	if (r < 0 || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
 int parse_weights(const char *s, unsigned w[NUMAMEM_MAX_NODES], unsigned long *bad)
 {
 	char buf[1024], *save = NULL;
@@ -195,22 +232,42 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-int parse_bool(const char *s, bool *out)
+/* yes[i] and no[i], compared with cmp: numamem's options take 1 and 0
+ * in any case; QEMU's qapi_bool_parse() takes y and n, in lower case. */
+static bool same(const char *s, const char *t, bool any_case)
 {
-	static const char *const yes[] = { "on", "yes", "true", "1" };
-	static const char *const no[] = { "off", "no", "false", "0" };
+	return any_case ? !strcasecmp(s, t) : !strcmp(s, t);
+}
 
-	for (size_t i = 0; s && i < ARRAY_SIZE(yes); i++) {
-		if (!strcasecmp(s, yes[i])) {
+static int bool_in(const char *s, const char *const yes[4], const char *const no[4], bool any_case, bool *out)
+{
+	for (size_t i = 0; s && i < 4; i++) {
+		if (same(s, yes[i], any_case)) {
 			*out = true;
 			return 0;
 		}
-		if (!strcasecmp(s, no[i])) {
+		if (same(s, no[i], any_case)) {
 			*out = false;
 			return 0;
 		}
 	}
 	return -EINVAL;
+}
+
+int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "on", "yes", "true", "1" };
+	static const char *const no[] = { "off", "no", "false", "0" };
+
+	return bool_in(s, yes, no, true, out);
+}
+
+int parse_object_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "on", "yes", "true", "y" };
+	static const char *const no[] = { "off", "no", "false", "n" };
+
+	return bool_in(s, yes, no, false, out);
 }
 
 int parse_duration(const char *s, double *seconds)
@@ -262,7 +319,7 @@ int parse_name(const char *s, const char *const *table, size_t n)
 
 /* Shared by node and CPU lists: "A", "A-B", "A-B:S", comma separated.
  * set_bit() is called for every member; max is the first invalid id. */
-static int parse_ranges(const char *s, unsigned long max, void *set,
+static int parse_ranges(const char *s, bool qemu, unsigned long max, void *set,
 			void (*set_bit)(void *, unsigned long), bool allow_stride,
 			unsigned long *bad)
 {
@@ -270,33 +327,17 @@ static int parse_ranges(const char *s, unsigned long max, void *set,
 		return -EINVAL;
 	while (*s) {
 		unsigned long a, b, stride = 1;
-		char *end;
 
-		if (!isdigit((unsigned char)*s))
+		if (read_number(&s, qemu, &a) == -EINVAL)
 			return -EINVAL;
-		errno = 0;
-		a = strtoul(s, &end, 10);
-		if (errno)
-			a = ULONG_MAX;
 		b = a;
-		s = end;
 		if (*s == '-') {
 			s++;
-			if (!isdigit((unsigned char)*s))
+			if (read_number(&s, qemu, &b) == -EINVAL)
 				return -EINVAL;
-			errno = 0;
-			b = strtoul(s, &end, 10);
-			if (errno)
-				b = ULONG_MAX;
-			s = end;
 			if (allow_stride && *s == ':') {
 				s++;
-				if (!isdigit((unsigned char)*s))
-					return -EINVAL;
-				errno = 0;
-				stride = strtoul(s, &end, 10);
-				s = end;
-				if (!stride || errno)
+				if (read_number(&s, qemu, &stride) < 0 || !stride)
 					return -EINVAL;
 			}
 		}
@@ -328,8 +369,8 @@ static void set_node(void *m, unsigned long n)
 	nodemask_set(m, (unsigned)n);
 }
 
-int parse_nodelist(const char *s, const struct nodemask *all, struct nodemask *m,
-		   unsigned long *bad)
+static int nodelist(const char *s, bool qemu, const struct nodemask *all, struct nodemask *m,
+		    unsigned long *bad)
 {
 	struct nodemask tmp = { { 0 } };
 	bool invert = false;
@@ -344,7 +385,7 @@ int parse_nodelist(const char *s, const struct nodemask *all, struct nodemask *m
 	if (!strcmp(s, "all")) {
 		tmp = *all;
 	} else {
-		r = parse_ranges(s, NUMAMEM_MAX_NODES, &tmp, set_node, false, bad);
+		r = parse_ranges(s, qemu, NUMAMEM_MAX_NODES, &tmp, set_node, false, bad);
 		if (r < 0)
 			return r;
 	}
@@ -358,12 +399,22 @@ int parse_nodelist(const char *s, const struct nodemask *all, struct nodemask *m
 	return 0;
 }
 
+int parse_nodelist(const char *s, const struct nodemask *all, struct nodemask *m, unsigned long *bad)
+{
+	return nodelist(s, false, all, m, bad);
+}
+
+int parse_object_nodelist(const char *s, const struct nodemask *all, struct nodemask *m, unsigned long *bad)
+{
+	return nodelist(s, true, all, m, bad);
+}
+
 static void set_cpu(void *set, unsigned long cpu)
 {
 	CPU_SET(cpu, (cpu_set_t *)set);
 }
 
-int parse_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad)
+static int cpulist(const char *s, bool qemu, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad)
 {
 	cpu_set_t tmp;
 	bool invert = false;
@@ -379,7 +430,7 @@ int parse_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned 
 	if (!strcmp(s, "all")) {
 		CPU_OR(&tmp, &tmp, all);
 	} else {
-		r = parse_ranges(s, CPU_SETSIZE, &tmp, set_cpu, true, bad);
+		r = parse_ranges(s, qemu, CPU_SETSIZE, &tmp, set_cpu, true, bad);
 		if (r < 0)
 			return r;
 	}
@@ -391,6 +442,16 @@ int parse_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned 
 	}
 	CPU_OR(set, set, &tmp);
 	return 0;
+}
+
+int parse_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad)
+{
+	return cpulist(s, false, all, set, bad);
+}
+
+int parse_object_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad)
+{
+	return cpulist(s, true, all, set, bad);
 }
 
 void format_size(uint64_t bytes, char *buf, size_t len)

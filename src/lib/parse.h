@@ -25,13 +25,20 @@
 int parse_size(const char *s, uint64_t *out);
 /* Unsigned decimal in [min, max]; no sign, no octal, no junk. */
 int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+/* An integer of QEMU's -object syntax, as its parse_uint() reads it:
+ * leading blanks and a '+' allowed, base 0 (0x hex, leading 0 octal),
+ * nothing after it.  -EINVAL, -ERANGE outside [min, max]. */
+int parse_object_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 /* "0:3,2:1": a weight from 1 to 255 per node, into w (zeroed first).
  * 0; -EINVAL for syntax or a node given twice; -ERANGE for a node above
  * 127, -EOVERFLOW for a weight above 255, -EDOM for weight 0 (*bad:
  * the node). */
 int parse_weights(const char *s, unsigned w[NUMAMEM_MAX_NODES], unsigned long *bad);
-/* on/off, yes/no, true/false, 1/0 (case-insensitive). */
+/* numamem's options: on/off, yes/no, true/false, 1/0 (case-insensitive). */
 int parse_bool(const char *s, bool *out);
+/* QEMU's -object syntax (qapi_bool_parse()): on/yes/true/y and
+ * off/no/false/n, in lower case only. */
+int parse_object_bool(const char *s, bool *out);
 /* DURATION: decimal number (digits, optional fraction) with an
  * optional ms, s, m, h, d suffix (default s). */
 int parse_duration(const char *s, double *seconds);
@@ -48,6 +55,11 @@ int parse_nodelist(const char *s, const struct nodemask *all, struct nodemask *m
 /* CPU list "0-3,8-11:2" (stride optional), "all" and "!LIST" relative
  * to *all (the CPUs this process may use); "!all" is -ENOENT. */
 int parse_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad);
+/* The same lists in QEMU's -object syntax: each number read as
+ * parse_object_uint() reads it (010 is 8, 0x3 is 3, +1 is 1). */
+int parse_object_nodelist(const char *s, const struct nodemask *all, struct nodemask *m,
+			  unsigned long *bad);
+int parse_object_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad);
 
 /* "4 KiB", "2 MiB", "1.5 GiB": exact where possible. */
 void format_size(uint64_t bytes, char *buf, size_t len);

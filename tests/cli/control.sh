@@ -70,6 +70,8 @@ error del needs a region id
 error set needs a region id and properties: set ID prop=value,...
 error property 'mem-path' of region 'm0' cannot change while it is held
 error memory-backend-ram has no property 'colour'
+error 'share' is not key=value: write share=on
+error '1' is not key=value: write host-nodes=1 for another value (or a range such as host-nodes=0-3)
 error size '0' of region 'm0': a region needs a size above zero
 error invalid size '4Q': expected a number with an optional K, M, G, T, P or E suffix (a fraction needs one), or 0x and hex digits
 error region 'm0': policy 'bind' needs host-nodes
@@ -92,7 +94,8 @@ ok query
 X
 : >"$T/user-file"
 truncate -s 1M "$T/user-file"
-control_send 'bogus' 'del zz' 'del' 'set m0' 'set m0 mem-path=/x' 'set m0 colour=red' 'set m0 size=0' \
+control_send 'bogus' 'del zz' 'del' 'set m0' 'set m0 mem-path=/x' 'set m0 colour=red' 'set m0 share' \
+	'set m0 policy=bind,host-nodes=0,1' 'set m0 size=0' \
 	'set m0 size=4Q' 'set m0 policy=bind' 'set m0 host-nodes=0' 'set m0 policy=bind,host-nodes=127' \
 	'add memory-backend-ram,id=m0,size=1M' 'add memory-backend-ram,id=x' 'add thread-context,id=t,cpu-affinity=0' \
 	'add memory-backend-disk,id=d,size=1M' 'add' 'query now' 'quit now' \

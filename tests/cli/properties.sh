@@ -35,6 +35,15 @@ check "--no-merge --no-dump --thp=off: no mg, dd, nh [$f]" sh -c "! echo ' $f ' 
 check "--share: a shared mapping ($(perms))" [ "$(perms)" = rw-s ]
 release
 
+# QEMU's deprecated short forms: share is share=on, nomerge merge=off,
+# each with one warning line
+hold --object memory-backend-ram,id=m0,size=4M,share,nomerge
+f=$(vmflags)
+check "short forms share,nomerge: shared ($(perms)), no mg [$f]" sh -c "[ '$(perms)' = rw-s ] && ! echo ' $f ' | grep -q ' mg '"
+check "short forms: one warning each, saying what to write" [ "$(head -n 2 "$T/err")" = "numamem: warning: --object 'memory-backend-ram,id=m0,size=4M,share,nomerge': short form 'share' is deprecated: write share=on
+numamem: warning: --object 'memory-backend-ram,id=m0,size=4M,share,nomerge': short form 'nomerge' is deprecated: write merge=off" ]
+release
+
 dd if=/dev/zero of="$T/img" bs=1M count=8 2>/dev/null
 hold --backend=file --mem-path="$T/img" --size=4M --readonly
 check "readonly (rom auto): mapped read-only ($(perms))" [ "$(perms)" = r--p ]

@@ -3,7 +3,10 @@
 # refuse what the other does.  Only rules that Debian's QEMU 7.2 already
 # has are here: 7.2 has no 'rom', no 'offset' and no memory-backend-shm,
 # and reads .5M (refused) and 0x20M (a warning) otherwise than 8.1+;
-# those are checked against numamem alone in refused.txt and tests/unit.
+# those are checked against numamem alone in refused.txt and tests/unit,
+# as are 10.x's refusal of a memory-backend-shm size that is not whole
+# pages.  numamem's own forms beyond QEMU (all, !LIST, "0,,2" lists,
+# preferred-many, ...) are not compared either.
 . "$(dirname "$0")/lib.sh"
 
 QEMU=${QEMU:-qemu-system-x86_64}
@@ -113,5 +116,99 @@ refuse|{"qom-type":"memory-backend-ram","id":"m0","size":1048576,}
 refuse|{"qom-type":"memory-backend-ram","id":"m0","size":1048576
 refuse|{"qom-type":"memory-backend-ram","id":"m0","size":1048576,"bogus":1}
 refuse|{"qom-type":"memory-backend-ram","size":1048576}
+# booleans, as qapi_bool_parse: lower case on/yes/true/y, off/no/false/n
+accept|memory-backend-ram,id=m0,size=1M,prealloc=y,merge=n
+accept|memory-backend-ram,id=m0,size=1M,prealloc=no,merge=no,dump=true,reserve=false
+refuse|memory-backend-ram,id=m0,size=1M,prealloc=yes,reserve=false
+accept|memory-backend-ram,id=m0,size=1M,share=on,dump=off,merge=on
+refuse|memory-backend-ram,id=m0,size=1M,prealloc=ON
+refuse|memory-backend-ram,id=m0,size=1M,prealloc=True
+refuse|memory-backend-ram,id=m0,size=1M,merge=1
+refuse|memory-backend-ram,id=m0,size=1M,dump=0
+refuse|memory-backend-ram,id=m0,size=1M,share=auto
+refuse|memory-backend-ram,id=m0,size=1M,reserve=Y
+refuse|memory-backend-memfd,id=m0,size=1M,seal=N
+refuse|memory-backend-memfd,id=m0,size=1M,hugetlb=
+# short forms: a bare boolean key is KEY=on, noKEY is KEY=off (with a warning)
+accept|memory-backend-ram,id=m0,size=1M,share
+accept|memory-backend-ram,id=m0,size=1M,noshare,prealloc,nomerge,nodump
+accept|memory-backend-memfd,id=m0,size=1M,noseal,noshare
+accept|memory-backend-file,id=m0,size=1M,mem-path=@T@/dir,discard-data,noreadonly
+refuse|memory-backend-ram,id=m0,size=1M,nohugetlb
+refuse|memory-backend-ram,id=m0,size=1M,size
+refuse|memory-backend-ram,id=m0,size=1M,policy
+refuse|memory-backend-ram,id=m0,size=1M,mem-path
+refuse|memory-backend-ram,id=m0,size=1M,bogus
+refuse|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=0,0
+refuse|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=0,1
+refuse|thread-context,id=tc,cpu-affinity=0,0 ;; memory-backend-ram,id=m0,size=1M
+# the grammar: trailing comma, a second id, qom-type=, an empty link
+accept|memory-backend-ram,id=m0,size=1M,
+accept|memory-backend-ram,id=m0,id=m1,size=1M
+accept|memory-backend-ram,id=m0,id=m1,size=1M ;; memory-backend-ram,id=m1,size=1M
+refuse|memory-backend-ram,id=m0,id=m1,size=1M ;; memory-backend-ram,id=m0,size=1M
+accept|qom-type=memory-backend-ram,id=m0,size=1M
+accept|memory-backend-ram,id=m0,size=1M,prealloc=on,prealloc-context=
+refuse|memory-backend-ram,id=m0,size=1M,,
+# sizes
+accept|memory-backend-ram,id=m0,size=+1M
+accept|memory-backend-ram,id=m0,size= 1M
+accept|memory-backend-ram,id=m0,size=1048576
+accept|memory-backend-ram,id=m0,size=1024k
+accept|memory-backend-ram,id=m0,size=0.001G
+refuse|memory-backend-ram,id=m0,size=
+refuse|memory-backend-ram,id=m0,size=0x
+refuse|memory-backend-ram,id=m0,size=1M 
+refuse|memory-backend-ram,id=m0,size=1MB
+refuse|memory-backend-memfd,id=m0,size=3000
+refuse|memory-backend-file,id=m0,size=1M,mem-path=@T@/dir,align=0x
+accept|memory-backend-file,id=m0,size=1M,mem-path=@T@/dir,align=0x200000
+accept|memory-backend-file,id=m0,size=1M,mem-path=@T@/dir,align=4K
+# counts, in base 0 with blanks and '+'
+accept|memory-backend-ram,id=m0,size=1M,prealloc=on,prealloc-threads=+2
+accept|memory-backend-ram,id=m0,size=1M,prealloc=on,prealloc-threads=0x2
+accept|memory-backend-ram,id=m0,size=1M,prealloc=on,prealloc-threads=010
+accept|memory-backend-ram,id=m0,size=1M,prealloc=on,prealloc-threads= 2
+refuse|memory-backend-ram,id=m0,size=1M,prealloc-threads=
+refuse|memory-backend-ram,id=m0,size=1M,prealloc-threads=0x
+refuse|memory-backend-ram,id=m0,size=1M,prealloc-threads=08
+refuse|memory-backend-ram,id=m0,size=1M,prealloc-threads=2 
+refuse|memory-backend-ram,id=m0,size=1M,prealloc-threads=-1
+# node lists, in base 0
+accept|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=00
+accept|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=0x0
+accept|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=+0
+accept|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes= 0
+accept|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=0-0x0
+accept|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=0,host-nodes=0
+refuse|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=
+refuse|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=0x
+refuse|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=08
+refuse|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=-0
+refuse|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=0 
+refuse|memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=1-0
+refuse|memory-backend-ram,id=m0,size=1M,policy=default,host-nodes=0
+# CPU lists of a thread-context, in base 0; every context is checked
+accept|thread-context,id=tc,cpu-affinity=0x0 ;; memory-backend-ram,id=m0,size=1M,prealloc=on,prealloc-context=tc
+accept|thread-context,id=tc,cpu-affinity=+0 ;; memory-backend-ram,id=m0,size=1M,prealloc=on,prealloc-context=tc
+accept|thread-context,id=tc,cpu-affinity=00,cpu-affinity=0-0 ;; memory-backend-ram,id=m0,size=1M,prealloc=on,prealloc-context=tc
+accept|thread-context,id=tc,node-affinity=0x0 ;; memory-backend-ram,id=m0,size=1M
+refuse|thread-context,id=tc,cpu-affinity=0x ;; memory-backend-ram,id=m0,size=1M
+refuse|thread-context,id=tc,cpu-affinity=08 ;; memory-backend-ram,id=m0,size=1M
+refuse|thread-context,id=tc,cpu-affinity=1000 ;; memory-backend-ram,id=m0,size=1M
+refuse|thread-context,id=tc,node-affinity=9 ;; memory-backend-ram,id=m0,size=1M
+refuse|thread-context,id=tc,cpu-affinity ;; memory-backend-ram,id=m0,size=1M
+# every property of every kind
+accept|memory-backend-ram,id=m0,size=1M,policy=interleave,host-nodes=0,prealloc=on,prealloc-threads=1,merge=off,dump=off,share=off,reserve=on
+accept|memory-backend-memfd,id=m0,size=1M,policy=bind,host-nodes=0,prealloc=on,merge=on,dump=on,share=on,reserve=on,seal=on,hugetlb=off
+accept|memory-backend-file,id=m0,size=1M,mem-path=@T@/two-mib,share=on,discard-data=off,readonly=off,pmem=off,align=4K,prealloc=on
+refuse|memory-backend-file,id=m0,size=1M,mem-path=@T@/dir,hugetlb=on
+refuse|memory-backend-file,id=m0,size=1M,mem-path=@T@/dir,seal=on
+refuse|memory-backend-memfd,id=m0,size=1M,readonly=on
+refuse|memory-backend-memfd,id=m0,size=1M,discard-data=on
+refuse|memory-backend-ram,id=m0,size=1M,align=4K
+refuse|memory-backend-ram,id=m0,size=1M,pmem=on
+refuse|memory-backend-ram,id=m0,size=1M,prealloc-cpus=0
+refuse|memory-backend-ram,id=m0,size=1M,policy=Bind,host-nodes=0
 CASES
 done_testing

@@ -177,11 +177,13 @@ int main(void)
 	b = &nm.regions[3];
 	ok(b->hugetlb && b->hugetlbsize == 2ULL << 20 && !b->seal, "hugetlb, 2M, unsealed");
 
-	ok(object_parse(&nm, "memory-backend-ram,id=p0,size=1M,policy=bind,host-nodes=0,2-3") == 0,
-	   "bare list after host-nodes continues it");
+	ok(object_parse(&nm, "memory-backend-ram,id=p0,id=p1,size=1M,policy=bind,host-nodes=0,host-nodes=2-3,"
+			     "noprealloc,share,prealloc-context=,") == 0,
+	   "repeated host-nodes, short forms, a second id, an empty prealloc-context, a trailing comma");
 	b = &nm.regions[4];
 	nodemask_format(&b->host_nodes, buf, sizeof(buf));
-	ok(!strcmp(buf, "0,2-3"), "nodes 0,2-3 ('%s')", buf);
+	ok(!strcmp(buf, "0,2-3") && !strcmp(b->id, "p0") && !b->prealloc && b->share == TRI_ON && !b->prealloc_context,
+	   "nodes 0,2-3 ('%s'), the first id, noprealloc is off, share on, no context", buf);
 
 	ok(object_parse(&nm, "thread-context,id=tc0,node-affinity=0") == 0, "thread-context parses");
 	ok(nm.ncontexts == 1 && nm.contexts[0].has_nodes && !nm.contexts[0].has_cpus, "node affinity recorded");
@@ -191,6 +193,13 @@ int main(void)
 	ok(region_kind(b) == BACKEND_SHM && !strcmp(b->prealloc_context, "tc0") && b->prealloc_threads == 3, "context and threads");
 	ok(object_parse(&nm, "qom-type=memory-backend-ram,id=q0,size=1M,x-use-canonical-path-for-ramblock-id=off") == 0,
 	   "qom-type= prefix and the x- compat property");
+	ok(object_parse(&nm, "memory-backend-ram,id=b0,size=1M,prealloc-threads=010,policy=bind,host-nodes=0x0,"
+			     "prealloc=y,merge=n,dump=no,share=true") == 0,
+	   "base-0 numbers and QEMU's booleans");
+	b = &nm.regions[7];
+	nodemask_format(&b->host_nodes, buf, sizeof(buf));
+	ok(b->prealloc_threads == 8 && !strcmp(buf, "0") && b->prealloc && !b->merge && !b->dump && b->share == TRI_ON,
+	   "prealloc-threads=010 is 8, host-nodes=0x0 is node 0, y, n, no, true ('%s')", buf);
 	options_free(&nm);
 
 	refused("memory-backend-ram,size=1M", EXIT_USAGE);
@@ -205,8 +214,13 @@ int main(void)
 	refused("memory-backend-ram,id=m0,size=1M,policy=strict", EXIT_USAGE);
 	refused("memory-backend-ram,id=m0,size=1M,host-nodes=128", EXIT_USAGE);
 	refused("memory-backend-ram,id=m0,size=1M,prealloc-threads=0", EXIT_USAGE);
-	refused("memory-backend-ram,id=m0,size=1M,share", EXIT_USAGE);
+	refused("memory-backend-ram,id=m0,size=1M,policy=bind,host-nodes=0,2", EXIT_USAGE);
+	refused("memory-backend-ram,id=m0,size=1M,nohugetlb", EXIT_USAGE);
+	refused("memory-backend-ram,id=m0,size=1M,size", EXIT_USAGE);
 	refused("memory-backend-disk,id=m0,size=1M", EXIT_USAGE);
+	refused("memory-backend-ram,id=m0,size=1M,share=auto", EXIT_USAGE);
+	refused("memory-backend-ram,id=m0,size=1M,prealloc=ON", EXIT_USAGE);
+	refused("memory-backend-ram,id=m0,size=1M,prealloc=1", EXIT_USAGE);
 	{
 		struct numamem tc;
 

@@ -260,6 +260,74 @@ int main(void)
 		ok(parse_weights("0:-1", w, &bad) == -EINVAL, "weights: negative refused");
 	}
 
+	/* -object integers, as QEMU's parse_uint(): base 0, blanks, '+' */
+	{
+		static const struct {
+			const char *s;
+			int r;
+			unsigned long v;
+		} cases[] = {
+			{ "16", 0, 16 },     { "010", 0, 8 },      { "0x10", 0, 16 }, { "0X1f", 0, 31 },
+			{ "+2", 0, 2 },      { " 2", 0, 2 },       { "\t+7", 0, 7 },  { "0", -ERANGE, 0 },
+			{ "", -EINVAL, 0 },  { "0x", -EINVAL, 0 }, { "08", -EINVAL, 0 }, { "2 ", -EINVAL, 0 },
+			{ "-1", -EINVAL, 0 }, { "+-1", -EINVAL, 0 }, { "++1", -EINVAL, 0 }, { "4x", -EINVAL, 0 },
+			{ "99999999999999999999999", -ERANGE, 0 },
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+			unsigned long v = 0;
+			int r = parse_object_uint(cases[i].s, 1, 100, &v);
+
+			ok(r == cases[i].r && (r || v == cases[i].v), "-object uint '%s' (r=%d, v=%lu)", cases[i].s, r, v);
+		}
+	}
+	/* -object lists: every number read so */
+	{
+		struct nodemask all = { { 0 } }, m = { { 0 } };
+		cpu_set_t cpus, set;
+		char buf[64];
+
+		for (unsigned n = 0; n < 16; n++)
+			nodemask_set(&all, n);
+		ok(parse_object_nodelist("010", &all, &m, NULL) == 0 && nodemask_isset(&m, 8) && nodemask_weight(&m) == 1,
+		   "-object nodes '010' is node 8");
+		m = (struct nodemask){ { 0 } };
+		ok(parse_object_nodelist("0x3", &all, &m, NULL) == 0 && nodemask_isset(&m, 3) && nodemask_weight(&m) == 1,
+		   "-object nodes '0x3' is node 3");
+		m = (struct nodemask){ { 0 } };
+		ok(parse_object_nodelist("+1-0x3", &all, &m, NULL) == 0 && nodemask_weight(&m) == 3, "-object nodes '+1-0x3'");
+		m = (struct nodemask){ { 0 } };
+		ok(parse_object_nodelist(" 0", &all, &m, NULL) == 0 && nodemask_isset(&m, 0), "-object nodes ' 0'");
+		ok(parse_object_nodelist("0x", &all, &m, NULL) == -EINVAL, "-object nodes '0x' refused");
+		ok(parse_object_nodelist("", &all, &m, NULL) == -EINVAL, "-object nodes '' refused");
+		ok(parse_object_nodelist("08", &all, &m, NULL) == -EINVAL, "-object nodes '08' refused");
+		m = (struct nodemask){ { 0 } };
+		ok(parse_nodelist("010", &all, &m, NULL) == 0 && nodemask_isset(&m, 10), "numactl nodes '010' is node 10");
+		ok(parse_nodelist("0x3", &all, &m, NULL) == -EINVAL, "numactl nodes '0x3' refused");
+		CPU_ZERO(&cpus);
+		CPU_ZERO(&set);
+		for (int c = 0; c < 64; c++)
+			CPU_SET(c, &cpus);
+		ok(parse_object_cpulist("0x10-023:0x2", &cpus, &set, NULL) == 0, "-object cpus '0x10-023:0x2'");
+		cpuset_format(&set, buf, sizeof(buf));
+		ok(!strcmp(buf, "16,18"), "-object cpus '0x10-023:0x2' are 16,18 ('%s')", buf);
+	}
+
+	/* -object booleans, as QEMU's qapi_bool_parse(): lower case only */
+	{
+		static const char *const yes[] = { "on", "yes", "true", "y" };
+		static const char *const no[] = { "off", "no", "false", "n" };
+		static const char *const bad[] = { "ON", "On", "True", "TRUE", "Y", "N", "1", "0", "", "auto", "yes " };
+		bool b;
+
+		for (size_t i = 0; i < ARRAY_SIZE(yes); i++)
+			ok(parse_object_bool(yes[i], &b) == 0 && b, "-object bool '%s' is on", yes[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(no); i++)
+			ok(parse_object_bool(no[i], &b) == 0 && !b, "-object bool '%s' is off", no[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+			ok(parse_object_bool(bad[i], &b) == -EINVAL, "-object bool '%s' refused", bad[i]);
+	}
+
 	/* booleans */
 	{
 		static const char *const yes[] = { "on", "yes", "true", "1", "ON", "True" };
