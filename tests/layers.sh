@@ -90,10 +90,12 @@ if tsort "$T/edges" >/dev/null 2>"$T/tsort"; then ok "no two modules use each ot
 # lib/ is pure: what its objects take from outside lib/ is the C
 # library's memory, string, number and formatting functions, nothing
 # that makes a system call or prints a message.
-pure='^(mem(cpy|move|set|cmp|chr)|str(len|cmp|ncmp|chr|rchr|dup|ndup|spn|cspn|to[a-z]*|casecmp|ncasecmp|pbrk|tok_r)|'
+pure='^(mem(cpy|move|set|cmp|chr)|str(len|cmp|ncmp|chr|rchr|dup|ndup|spn|cspn|to[a-z]*|casecmp|ncasecmp|pbrk|tok_r|cpy|ncpy|cat|ncat)|'
 pure=$pure'(c|m|re)alloc|free|v?snprintf|fprintf|fputc|fputs|fwrite|putc|__ctype_[a-z_]*|__stack_chk_fail|'
 pure=$pure'__assert_fail|__errno_location|__isoc[0-9]*_strto[a-z]*|__sprintf_chk|__snprintf_chk|__vsnprintf_chk|'
-pure=$pure'__fprintf_chk|__memcpy_chk|__strcpy_chk|__sched_cpucount|floor|ceil|round|pow|fabs|isnan|__builtin_[a-z_]*|__popcount[a-z0-9]*)$'
+pure=$pure'__fprintf_chk|__memcpy_chk|__strcpy_chk|__sched_cpucount|floor|ceil|round|pow|fabs|isnan|__builtin_[a-z_]*|__popcount[a-z0-9]*|'
+# what the sanitizers add to every object file
+pure=$pure'__asan_[a-z0-9_]*|__ubsan_[a-z0-9_]*|__sanitizer_[a-z0-9_]*)$'
 if [ "$objs" = 0 ]; then
 	skip "lib/ calls only pure C library functions: no object files"
 else
