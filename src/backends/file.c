@@ -159,6 +159,7 @@ static int open_mem_path(struct region *r)
 
 		if (asprintf(&tmpl, "%s/numamem.%.200s.XXXXXX", r->mem_path, r->id) < 0) /* a name fits NAME_MAX */
 			return fail_oom();
+		/* 0600 under the umask, as QEMU's mkstemp there */
 		fd = mkostemp(tmpl, O_CLOEXEC);
 		if (fd >= 0)
 			unlink(tmpl);
@@ -172,7 +173,8 @@ static int open_mem_path(struct region *r)
 		if (fd >= 0)
 			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		if (fd < 0 && errno == ENOENT && !r->readonly) {
-			fd = open(r->mem_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			/* 0644 under the umask, as QEMU's file_ram_open */
+			fd = open(r->mem_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 			if (fd >= 0) {
 				r->created_path = strdup(r->mem_path);
 				unlink_on_signal(r->created_path);

@@ -1,5 +1,6 @@
 /* memory-backend-memfd: an anonymous memfd, hugetlb optional, sealed
- * against growing and shrinking by default. */
+ * against growing and shrinking by default; with seal=off it cannot be
+ * sealed at all. */
 #include "config.h"
 
 #include <errno.h>
@@ -42,10 +43,14 @@ static bool memfd_private_copy(const struct region *r)
 
 static int memfd_alloc(struct region *r)
 {
-	unsigned flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
+	unsigned flags = MFD_CLOEXEC;
 	char name[96];
 	int status, fd;
 
+	/* as QEMU: sealing allowed only for seal=on, so that nobody who
+	 * holds the fd of a seal=off memfd can seal it later */
+	if (r->seal)
+		flags |= MFD_ALLOW_SEALING;
 	if (r->hugetlb) {
 		flags |= MFD_HUGETLB;
 		if (r->hugetlbsize)

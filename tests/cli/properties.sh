@@ -113,4 +113,24 @@ done
 out=$("$NUMAMEM" --size=4M --no-seal -- sh -c 'truncate -s 8M /proc/self/fd/$NUMAMEM_FD 2>&1; echo $?')
 check "--no-seal: the command can grow it" [ "${out##*
 }" = 0 ]
+# seals as the command's fcntl sees them (F_ADD_SEALS 1033, F_GET_SEALS
+# 1034; F_SEAL_SEAL 1, SHRINK 2, GROW 4, WRITE 8): seal=off is made
+# without MFD_ALLOW_SEALING, as QEMU makes it, so nobody can seal it later
+seals='import errno, fcntl, os
+fd = int(os.environ["NUMAMEM_FD"])
+try:
+    fcntl.fcntl(fd, 1033, 8)
+    added = "added"
+except OSError as e:
+    added = errno.errorcode[e.errno]
+print(fcntl.fcntl(fd, 1034), added)'
+if command -v python3 >/dev/null; then
+	out=$("$NUMAMEM" --size=4M --no-seal -- python3 -c "$seals" 2>&1)
+	check "seal=off: the command's F_ADD_SEALS fails with EPERM, F_GET_SEALS says F_SEAL_SEAL only ($out)" [ "$out" = "1 EPERM" ]
+	out=$("$NUMAMEM" --object memory-backend-memfd,id=m0,size=4M,seal=on -- python3 -c "$seals" 2>&1)
+	check "seal=on: F_GET_SEALS says SEAL|SHRINK|GROW, F_ADD_SEALS refused ($out)" [ "$out" = "7 EPERM" ]
+else
+	skip "seals seen by the command need python3"
+	skip "seals seen by the command need python3"
+fi
 done_testing

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Never touch what is not ours: closed standard streams, ready signals,
-# FIFOs and existing files as mem-path, leftovers after a later region
-# fails, descriptors, many regions.  The refusals that need no set-up are
+# FIFOs and existing files as mem-path, the modes of files it makes,
+# leftovers after a later region fails, descriptors, many regions.  The refusals that need no set-up are
 # in refused.txt; these need a file, a pipe, a limit or a signal.
 . "$(dirname "$0")/lib.sh"
 
@@ -118,6 +118,29 @@ check "an existing file shorter than offset + size: refused ($rc)" [ $rc = 1 ]
 : >"$T/empty"
 run --backend=file --mem-path="$T/empty" --size=64K --quiet
 that "an existing empty file is sized ($rc, $(wc -c <"$T/empty") bytes)" '[ $rc = 0 ] && [ "$(wc -c <"$T/empty")" = 65536 ]'
+
+# files numamem makes: mode 0644 less the umask, as QEMU's open(O_CREAT,
+# 0644); a directory's temporary file 0600 less the umask (mkstemp, as
+# QEMU); an existing file keeps the mode it has
+for mask in 022 077; do
+	rm -f "$T/made"
+	(umask $mask && exec "$NUMAMEM" --backend=file --mem-path="$T/made" --size=64K --quiet)
+	want=$(printf '%o' $((0644 & ~0$mask)))
+	that "umask $mask: a file numamem creates gets mode $want, as QEMU's ($(stat -c %a "$T/made"))" \
+		'[ "$(stat -c %a "$T/made")" = "$want" ]'
+	mkdir -p "$T/memdir"
+	(umask $mask && exec "$NUMAMEM" --backend=file --mem-path="$T/memdir" --size=64K --hold --ready-file="$T/memdir.ready" --json) >"$T/out" 2>"$T/err" &
+	pid=$!
+	wait_for 30 ready_or_gone "$T/memdir.ready" "$pid"
+	fd=$(json_get fd)
+	that "umask $mask: a directory's temporary file gets mode 600 ($(stat -L -c %a "/proc/$pid/fd/$fd" 2>&1)), nothing left in it" \
+		'[ "$(stat -L -c %a "/proc/$pid/fd/$fd")" = 600 ] && [ -z "$(ls -A "$T/memdir")" ]'
+	release
+done
+: >"$T/mine"
+chmod 600 "$T/mine"
+(umask 022 && exec "$NUMAMEM" --backend=file --mem-path="$T/mine" --size=64K --quiet)
+that "an existing empty file keeps its mode 600 ($(stat -c %a "$T/mine"))" '[ "$(stat -c %a "$T/mine")" = 600 ]'
 
 run --backend=file --mem-path=/dev/zero --size=4K --no-share --quiet
 that "a device under /dev is not a tmpfs file: no warning ($rc)" '[ $rc = 0 ] && [ ! -s "$T/err" ]'
