@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
+
+#include "lib/launcher.h"
+#include "lib/template.h"
 
 enum numamem_exit {
 	EXIT_OK = 0,
@@ -55,9 +59,28 @@ void *array_grow(void **array, size_t *n, size_t *room, size_t size);
 /* Monotonic seconds. */
 double now_seconds(void);
 
-/* ,"pid":N,"hostname":"...","rank":{...}: who printed the document, for
- * joining documents across a cluster (the launcher's rank variables that
- * are set: Slurm, Open MPI, PMI) */
+/* Who this process is: its pid, hostname, and the rank and job its
+ * launcher gave it (lib/launcher.h). */
+struct origin {
+	long pid;
+	char host[256];
+	char rank[24];        /* the rank as text, "" when none */
+	struct launch launch;
+};
+void origin_read(struct origin *o);
+/* The values of the file-name templates (lib/template.h). */
+void origin_values(const struct origin *o, struct template_values *v);
+
+/* ,"pid":N then json_ranks(): who printed the document, for joining
+ * documents across a cluster. */
 void json_origin(FILE *out);
+/* ,"hostname":"...","launcher":...,"rank":N|null,"local_rank",
+ * "world_size","node_id","job_id","step_id", "job_id_text" (the job id
+ * as given, a number or not) and "rank_source": {"rank": "VARIABLE"|null,
+ * ...} */
+void json_ranks(FILE *out);
+/* ,"NAME_time":"2026-12-02T20:17:08.123456Z","NAME_epoch":1796242628.123456:
+ * a CLOCK_REALTIME time, in UTC, to line up with other logs */
+void json_wall_clock(FILE *out, const char *name, const struct timespec *ts);
 
 #endif
