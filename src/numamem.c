@@ -125,6 +125,14 @@ static void release_all(struct numamem *nm, bool keep)
 		region_release(&nm->regions[i], keep);
 }
 
+/* The report is out: on stdout, and in -o's file. */
+static int report_flush(struct numamem *nm)
+{
+	int status = stdout_status();
+
+	return status ? status : outfile_flush(&nm->output);
+}
+
 /* What the regions are for, once they are complete and reported. */
 static int act(struct numamem *nm)
 {
@@ -132,13 +140,14 @@ static int act(struct numamem *nm)
 
 	if (nm->command) {
 		/* the report must be out before COMMAND replaces numamem */
-		status = stdout_status();
+		status = report_flush(nm);
 		if (status)
 			return status;
 		return run_command(nm);
 	}
 	if (nm->hold) {
-		status = stdout_status();
+		/* -o's file whole, for whoever reads it during the hold */
+		status = report_flush(nm);
 		return status ? status : run_hold(nm);
 	}
 	if (nm->ready_file || nm->ready_fd >= 0)
@@ -155,9 +164,10 @@ static int report_pid(struct numamem *nm)
 	if (!status && nm->verify)
 		procmaps_verify(&p);
 	if (!status && nm->json)
-		report_process_json(stdout, &p);
+		report_process_json(nm->out, &p);
 	else if (!status && !nm->quiet)
-		report_process_text(stdout, &p);
+		report_process_text(nm->out, &p);
+	nm->output_whole = !status;
 	if (!status && p.verdict == VERIFY_FAIL)
 		status = fail(EXIT_VERIFY, "pid %ld breaks policy %s", p.pid, p.reason);
 	procmaps_free(&p);
@@ -174,9 +184,10 @@ static int report_workload(struct numamem *nm, int status)
 	if (nm->verify)
 		watch_verify(w, &nm->proc);
 	if (nm->json)
-		report_json(stdout, nm);
+		report_json(nm->out, nm);
 	else if (nm->report && !nm->quiet)
-		report_text(stdout, nm);
+		report_text(nm->out, nm);
+	nm->output_whole = true;
 	if (w->verdict == VERIFY_FAIL) {
 		fail(EXIT_VERIFY, "'%s' breaks policy %s: %s", nm->command[0], policy_names[nm->proc.mode], w->reason);
 		nm->placement_broken = true;
@@ -196,10 +207,20 @@ static int run(struct numamem *nm)
 		return control_connect(nm);
 	if (numa_available() < 0)
 		return fail(EXIT_UNAVAILABLE, "this kernel has no NUMA support");
-	if (nm->measure)
-		return measure_run(nm);
+	if (nm->output_file) {
+		status = outfile_create(&nm->output, "output", nm->output_file);
+		if (status)
+			return status;
+		nm->out = nm->output.f;
+	}
+	if (nm->measure) {
+		status = measure_run(nm);
+		nm->output_whole = !status;
+		return status;
+	}
 	if (nm->show_nodes) {
-		nodes_show(stdout, nm->json);
+		nodes_show(nm->out, nm->json);
+		nm->output_whole = true;
 		return EXIT_OK;
 	}
 	if (nm->pid >= 0)
@@ -222,9 +243,10 @@ static int run(struct numamem *nm)
 		return verify;
 	/* a watched COMMAND's report comes when it has exited */
 	if (nm->json && !nm->watch)
-		report_json(stdout, nm);
+		report_json(nm->out, nm);
 	else if (!nm->quiet && !nm->command)
-		report_text(stdout, nm);
+		report_text(nm->out, nm);
+	nm->output_whole = !nm->watch;
 	if (verify) {
 		for (size_t i = 0; i < nm->nregions; i++)
 			if (nm->regions[i].placement.verdict == VERIFY_FAIL)
@@ -246,10 +268,15 @@ static int run(struct numamem *nm)
  * is 124 (never 125, which also means a typo, nor 4, which a command may
  * return for reasons of its own); and, as env(1) does it, numamem's own
  * failure when a COMMAND was asked for but never ran is 125. */
-static int exit_status(const struct numamem *nm, int status)
+static int exit_status(struct numamem *nm, int status)
 {
 	int out = stdout_status();
+	/* -o's file stays only with the whole report in it */
+	int file = outfile_close(&nm->output, nm->output_whole);
 
+	nm->out = stdout;
+	if (!out)
+		out = file;
 	if (!status)
 		status = out;
 	if (status == EXIT_VERIFY && nm->placement_broken && nm->command_asked)

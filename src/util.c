@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -92,6 +93,50 @@ void unlink_if_same(const char *path, dev_t dev, ino_t ino)
 
 	if (lstat(path, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
 		unlink(path);
+}
+
+int outfile_create(struct outfile *o, const char *what, const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644), e;
+
+	*o = (struct outfile){ .what = what, .path = path };
+	if (fd < 0)
+		return fail_errno(EXIT_OUTPUT, errno, "cannot create %s '%s'", what, path);
+	if (fstat(fd, &st) < 0 || !(o->f = fdopen(fd, "w"))) {
+		e = errno;
+		close(fd);
+		unlink(path); /* just made by O_EXCL: ours */
+		return fail_errno(EXIT_OUTPUT, e, "cannot create %s '%s'", what, path);
+	}
+	o->dev = st.st_dev;
+	o->ino = st.st_ino;
+	return EXIT_OK;
+}
+
+int outfile_flush(struct outfile *o)
+{
+	if (!o->f || (fflush(o->f) == 0 && !ferror(o->f)))
+		return EXIT_OK;
+	return fail_errno(EXIT_OUTPUT, errno, "cannot write %s '%s'", o->what, o->path);
+}
+
+int outfile_close(struct outfile *o, bool keep)
+{
+	int status = EXIT_OK, e = 0;
+
+	if (!o->f)
+		return EXIT_OK;
+	if (fflush(o->f) != 0 || ferror(o->f))
+		e = errno ? errno : EIO;
+	if (fclose(o->f) != 0 && !e)
+		e = errno;
+	o->f = NULL;
+	if (e && keep)
+		status = fail_errno(EXIT_OUTPUT, e, "cannot write %s '%s', so it was removed", o->what, o->path);
+	if (e || !keep)
+		unlink_if_same(o->path, o->dev, o->ino);
+	return status;
 }
 
 void *array_grow(void **array, size_t *n, size_t *room, size_t size)

@@ -51,6 +51,25 @@ int fail_oom(void);
  * put in its place since. */
 void unlink_if_same(const char *path, dev_t dev, ino_t ino);
 
+/* A file numamem creates and fills (-o's report, --trace): made with
+ * O_EXCL (never over what is there, nor through a link), mode 0644 less
+ * the umask; removed again unless it was kept whole. */
+struct outfile {
+	const char *what;  /* "output", "trace": for messages */
+	const char *path;
+	FILE *f;
+	dev_t dev;
+	ino_t ino;
+};
+/* EXIT_OUTPUT after a message when the file cannot be made. */
+int outfile_create(struct outfile *o, const char *what, const char *path);
+/* Everything written so far reaches the file: EXIT_OK, or EXIT_OUTPUT
+ * after a message. */
+int outfile_flush(struct outfile *o);
+/* Close it; keep: it holds what it should (else it is removed).  A
+ * write that failed removes it too: EXIT_OUTPUT after a message. */
+int outfile_close(struct outfile *o, bool keep);
+
 /* Room for one more element, zeroed, at the end of *array (n elements
  * of size bytes, room for *room); NULL when out of memory.  The room
  * doubles, so n additions cost O(n). */
