@@ -168,10 +168,24 @@ static int report_pid(struct numamem *nm)
 	else if (!status && !nm->quiet)
 		report_process_text(nm->out, &p);
 	nm->output_whole = !status;
+	if (!status && nm->verify && p.verdict == VERIFY_SKIPPED)
+		warn_msg("--verify judged nothing: %s", p.reason);
 	if (!status && p.verdict == VERIFY_FAIL)
 		status = fail(EXIT_VERIFY, "pid %ld breaks policy %s", p.pid, p.reason);
 	procmaps_free(&p);
 	return status;
+}
+
+/* --verify that judged nothing passes (status 0: nothing broke a
+ * policy), but never in silence. */
+static void warn_unjudged(const struct numamem *nm)
+{
+	static const char prefix[] = "nothing judged: ";
+	char reason[800];
+
+	if (!nm->verify || report_verdict(nm, reason, sizeof(reason)) != VERIFY_SKIPPED)
+		return;
+	warn_msg("--verify judged nothing: %s", strncmp(reason, prefix, strlen(prefix)) ? reason : reason + strlen(prefix));
 }
 
 /* After a watched COMMAND: judge its memory, report the regions and
@@ -188,6 +202,7 @@ static int report_workload(struct numamem *nm, int status)
 	else if (nm->report && !nm->quiet)
 		report_text(nm->out, nm);
 	nm->output_whole = true;
+	warn_unjudged(nm);
 	if (w->verdict == VERIFY_FAIL) {
 		fail(EXIT_VERIFY, "'%s' breaks policy %s: %s", nm->command[0], policy_names[nm->proc.mode], w->reason);
 		nm->placement_broken = true;
@@ -247,6 +262,8 @@ static int run(struct numamem *nm)
 	else if (!nm->quiet && !nm->command)
 		report_text(nm->out, nm);
 	nm->output_whole = !nm->watch;
+	if (!nm->watch)
+		warn_unjudged(nm);
 	if (verify) {
 		for (size_t i = 0; i < nm->nregions; i++)
 			if (nm->regions[i].placement.verdict == VERIFY_FAIL)
