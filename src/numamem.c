@@ -217,6 +217,7 @@ static int run(struct numamem *nm)
 {
 	static struct watch watch;
 	int status, verify;
+	bool line;
 
 	if (nm->connect_path)
 		return control_connect(nm);
@@ -251,9 +252,13 @@ static int run(struct numamem *nm)
 		status = complete_all(nm);
 	if (status)
 		return status;
+	/* COMMAND's run shows no report: on a terminal, one line says where
+	 * the regions went (not with --quiet, nor into a pipe or log) */
+	line = nm->command && !nm->json && !nm->report && !nm->verify && !nm->quiet && nm->nregions &&
+	       isatty(STDERR_FILENO);
 	/* The placement query costs a move_pages() per page: skip it when
 	 * nothing will show or judge it (a COMMAND, or --quiet). */
-	verify = nm->json || nm->verify || nm->map || (!nm->quiet && !nm->command) ? measure_all(nm) : EXIT_OK;
+	verify = nm->json || nm->verify || nm->map || line || (!nm->quiet && !nm->command) ? measure_all(nm) : EXIT_OK;
 	if (verify && verify != EXIT_VERIFY)
 		return verify;
 	/* a watched COMMAND's report comes when it has exited */
@@ -272,6 +277,8 @@ static int run(struct numamem *nm)
 		nm->placement_broken = true;
 		return EXIT_VERIFY;
 	}
+	if (line)
+		report_line(stderr, nm);
 	status = act(nm);
 	if (nm->watch && nm->watch->pid > 0) {
 		status = report_workload(nm, status);

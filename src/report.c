@@ -292,6 +292,33 @@ static bool use_colour(enum color_when when)
 	return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
+void report_line(FILE *out, const struct numamem *nm)
+{
+	char size[32];
+
+	fputs("numamem:", out);
+	for (size_t i = 0; i < nm->nregions; i++) {
+		const struct region *b = &nm->regions[i];
+		const struct placement *pl = &b->placement;
+		bool any = false;
+
+		format_size(b->size, size, sizeof(size));
+		fprintf(out, "%s region %s (%s):", i ? ";" : "", b->id, size);
+		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+			if (!pl->node_bytes[n])
+				continue;
+			format_size(pl->node_bytes[n], size, sizeof(size));
+			fprintf(out, "%s node %u %s", any ? "," : "", n, size);
+			any = true;
+		}
+		if (pl->not_present_bytes) {
+			format_size(pl->not_present_bytes, size, sizeof(size));
+			fprintf(out, "%s %s not present yet", any ? "," : "", size);
+		}
+	}
+	fprintf(out, "%s running '%s' (--report shows its memory)\n", nm->nregions ? ";" : "", nm->command[0]);
+}
+
 void report_text(FILE *out, const struct numamem *nm)
 {
 	bool colour = use_colour(nm->color);

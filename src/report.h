@@ -17,6 +17,10 @@ enum verdict report_verdict(const struct numamem *nm, char *reason, size_t len);
 /* "pass", "fail", "none" */
 extern const char *const report_verdict_names[];
 
+/* One line on out before an unreported COMMAND starts: where each
+ * region went ("numamem: region m0 (8 MiB): node 0 8 MiB; running 'app' (--report shows its memory)"). */
+void report_line(FILE *out, const struct numamem *nm);
+
 /* Write errors show at exit (stdout_status). */
 void report_text(FILE *out, const struct numamem *nm);
 void report_json(FILE *out, const struct numamem *nm);

@@ -146,4 +146,36 @@ kill -TERM "$h"
 wait "$h"
 check "--ready-file=ready%p: removed at the end of the hold" [ ! -e "$T/ready$h" ]
 
+# ------------------------------------------- COMMAND's one line on a tty
+
+# COMMAND alone prints no report: on a terminal (script(1) gives one),
+# one stderr line before COMMAND starts says where the regions went.  The
+# witness: COMMAND itself reads its holder's numa_maps (a ram region:
+# numamem forks and holds it), after the line.
+if ! script -qc true /dev/null >/dev/null 2>&1; then
+	if [ -n "${CI:-}" ]; then
+		not_ok "script(1) is missing (util-linux; tools/setup --tests installs it)"
+	else
+		skip "COMMAND's line on a terminal: script(1) missing"
+	fi
+else
+	cmd="\"$NUMAMEM\" --backend=ram --size=8M --prealloc --policy=bind --host-nodes=$first -- sh -c 'grep \" bind:$first \" /proc/\$PPID/numa_maps'"
+	script -qc "$cmd" /dev/null | tr -d '\r' >"$T/tty"
+	check "on a terminal: one line first, where the region went" \
+		[ "$(head -n 1 "$T/tty")" = "numamem: region m0 (8 MiB): node $first 8 MiB; running 'sh' (--report shows its memory)" ]
+	check "on a terminal: the line is right, COMMAND sees 8 MiB on node $first in its holder's numa_maps" \
+		sh -c "sed -n 2p '$T/tty' | tr ' ' '\n' | grep -qx 'N$first=2048'"
+	check "on a terminal: nothing else from numamem" [ "$(grep -c '^numamem' "$T/tty")" = 1 ]
+	script -qc "\"$NUMAMEM\" --object memory-backend-ram,id=a,size=4M --object memory-backend-memfd,id=b,size=2M,prealloc=on -- true" /dev/null |
+		tr -d '\r' >"$T/tty"
+	check "on a terminal, two regions: each named, one line" \
+		[ "$(cat "$T/tty")" = "numamem: region a (4 MiB): 4 MiB not present yet; region b (2 MiB): node $first 2 MiB; running 'true' (--report shows its memory)" ]
+	script -qc "\"$NUMAMEM\" -q --size=4M -- true" /dev/null | tr -d '\r' >"$T/tty"
+	check "on a terminal with -q: quiet" [ ! -s "$T/tty" ]
+	script -qc "\"$NUMAMEM\" --size=4M --json -- true" /dev/null | tr -d '\r' | grep '^numamem' >"$T/tty"
+	check "on a terminal with --json: the report, not the line" [ ! -s "$T/tty" ]
+fi
+run --size=4M -- true
+check "stderr not a terminal: no line ($(cat "$T/err"))" sh -c "[ $rc = 0 ] && [ ! -s '$T/err' ] && [ ! -s '$T/out' ]"
+
 done_testing
