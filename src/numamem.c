@@ -150,8 +150,11 @@ static int act(struct numamem *nm)
 		status = report_flush(nm);
 		return status ? status : run_hold(nm);
 	}
-	if (nm->ready_file || nm->ready_fd >= 0)
-		return run_signal_ready(nm);
+	if (nm->ready_file || nm->ready_fd >= 0) {
+		/* ready: the report is out too */
+		status = report_flush(nm);
+		return status ? status : run_signal_ready(nm);
+	}
 	return EXIT_OK;
 }
 

@@ -48,6 +48,14 @@ check "--show-nodes --json -o: the nodes in the file, stdout empty" \
 run --pid=$$ --json -o "$T/pid.json"
 check "--pid --json -o: the process in the file" jsonfile "$T/pid.json" "d['process']['pid'] == $$"
 
+if instrumented; then
+	skip "--measure -o: too slow under ASan or valgrind"
+else
+	run --measure --json -o "$T/measure.json"
+	check "--measure --json -o: the matrices in the file ($rc), stdout empty" \
+		sh -c "[ $rc = 0 ] && [ ! -s '$T/out' ] && $PY -c 'import json; assert json.load(open(\"$T/measure.json\"))[\"latency_ns\"]'"
+fi
+
 # --hold: the report is whole in the file while the regions are held
 rm -f "$T/ready"
 "$NUMAMEM" --size=4M --hold --ready-file="$T/ready" --json -o "$T/hold.json" >"$T/out" 2>"$T/err" &
