@@ -83,13 +83,17 @@ nofsize() {
 	{ (trap '' XFSZ; ulimit -f 0; exec "$NUMAMEM" "$@" 2>&1); echo $? >"$T/rc"; } | cat >"$T/err"
 	rc=$(cat "$T/rc")
 }
-nofsize --size=4M --json -o "$T/full.json"
-check "a report that cannot be written: status 5 ($rc), one line" \
-	sh -c "[ $rc = 5 ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q \"cannot write output '$T/full.json'\" '$T/err'"
-check "a report that cannot be written: removed" [ ! -e "$T/full.json" ]
-nofsize --backend=ram --size=4M --report -o "$T/full.txt" -- true
-check "with COMMAND, a report that cannot be written: status 5 ($rc), removed" \
-	sh -c "[ $rc = 5 ] && [ ! -e '$T/full.txt' ]"
+if [ -n "${NUMAMEM_VALGRIND:-}" ]; then
+	skip "a report that cannot be written: valgrind cannot start under ulimit -f 0"
+else
+	nofsize --size=4M --json -o "$T/full.json"
+	check "a report that cannot be written: status 5 ($rc), one line" \
+		sh -c "[ $rc = 5 ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q \"cannot write output '$T/full.json'\" '$T/err'"
+	check "a report that cannot be written: removed" [ ! -e "$T/full.json" ]
+	nofsize --backend=ram --size=4M --report -o "$T/full.txt" -- true
+	check "with COMMAND, a report that cannot be written: status 5 ($rc), removed" \
+		sh -c "[ $rc = 5 ] && [ ! -e '$T/full.txt' ]"
+fi
 
 # numamem fails after making the file, before the report (the address
 # space too small for the region): removed
@@ -150,6 +154,7 @@ rm -f "$T"/ready*
 h=$!
 wait_for 30 ready_or_gone "$T/ready$h" "$h"
 check "--ready-file=ready%p: ready$h, saying 'ready $h'" [ "$(cat "$T/ready$h" 2>/dev/null)" = "ready $h" ]
+[ -e "$T/ready$h" ] || diag "$(ls "$T")" "$(cat "$T/err")"
 kill -TERM "$h"
 wait "$h"
 check "--ready-file=ready%p: removed at the end of the hold" [ ! -e "$T/ready$h" ]
