@@ -106,6 +106,13 @@ else
 		sh -c "[ $rc = 2 ] && [ ! -e '$T/fail.json' ]"
 fi
 
+# COMMAND not found: no report, so no file; COMMAND killed: its report kept
+run --size=4M --json -o "$T/nf.json" -- "$T/no-such-command"
+check "COMMAND not found: status 127 ($rc), no -o file left" sh -c "[ $rc = 127 ] && [ ! -e '$T/nf.json' ]"
+run --size=4M --json -o "$T/killed.json" -- sh -c 'kill -9 $$'
+check "COMMAND killed: status 137 ($rc), its report whole in -o's file" \
+	sh -c "[ $rc = 137 ] && $PY -c 'import json; assert json.load(open(\"$T/killed.json\"))[\"workload\"]'"
+
 # ------------------------------------------- never over what is there
 
 echo "the user's data" >"$T/mine"
