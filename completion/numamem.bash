@@ -7,7 +7,7 @@
 # --preferred-many/-P, --weighted-interleave/-w, --cpunodebind/-N (plus
 # "all"), CPU numbers from /sys/devices/system/cpu/online for
 # --prealloc-cpus and --physcpubind/-C; process ids for --pid; files for
-# --mem-path, --ready-file and --connect; unix: and stdio for --control; read,
+# --mem-path, --ready-file, --trace, --output/-o and --connect; unix: and stdio for --control; read,
 # write and copy for --traffic; --object
 # TYPE,id= then its keys and their values; and the COMMAND (after "--" or the
 # first non-option word) with its own completion, or after --connect the
@@ -25,9 +25,9 @@ _numamem_argopts='--size --backend --thp --color --object --policy --host-nodes 
     --prealloc-threads --prealloc-cpus --prealloc-nodes --mem-path --align
     --offset --rom --hugetlbsize --ready-file --ready-fd --fd --membind
     --interleave --preferred --preferred-many --weighted-interleave
-    --cpunodebind --physcpubind --pid --trace --control --at --connect --traffic'
+    --cpunodebind --physcpubind --pid --trace --output --control --at --connect --traffic'
 # Short options that take a value.
-_numamem_shortargs='-m -i -p -P -w -N -C'
+_numamem_shortargs='-m -i -p -P -w -N -C -o'
 # --[no]X toggles.
 _numamem_toggles='share reserve merge dump prealloc discard-data readonly
     pmem hugetlb seal static-nodes relative-nodes numa-balancing'
@@ -331,7 +331,7 @@ _numamem()
             [[ $cur == *,* ]] && return # threads=N, cpus=CPUS: nothing to offer
             COMPREPLY=($(compgen -W 'read write copy' -- "$cur"))
             ;;
-        --mem-path | --ready-file | --trace | --connect)
+        --mem-path | --ready-file | --trace | --output | -o | --connect)
             _numamem_files
             return
             ;;

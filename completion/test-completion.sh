@@ -210,6 +210,8 @@ expect "numamem --mem-path=f" file
 expect "numamem --backend=file --mem-path d" dir
 expect "numamem --ready-file=" dir file
 expect "numamem --trace=" dir file
+expect "numamem --output=" dir file
+expect "numamem -o " dir file
 expect "numamem --object memory-backend-file,id=f0,size=1G,mem-path=" dir/ file
 cd "$here" || exit 1
 

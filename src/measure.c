@@ -202,6 +202,7 @@ int measure_run(const struct numamem *nm)
 	struct nodemask from = { { 0 } }, to, one;
 	unsigned threads[NUMAMEM_MAX_NODES] = { 0 };
 	cpu_set_t cpus[NUMAMEM_MAX_NODES];
+	FILE *out = nm->out; /* the report: stdout, or -o's file */
 
 	host_nodes_with_memory(&to);
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
@@ -239,28 +240,28 @@ int measure_run(const struct numamem *nm)
 	if (nm->json) {
 		bool first = true;
 
-		printf("{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
-		json_string(stdout, host_kernel_release());
-		json_origin(stdout);
-		printf(",\"buffer_bytes\":%lu,\"initiators\":", BUF_BYTES);
-		json_nodes(stdout, &from);
-		fputs(",\"targets\":", stdout);
-		json_nodes(stdout, &to);
-		fputs(",\"threads\":[", stdout);
+		fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
+		json_string(out, host_kernel_release());
+		json_origin(out);
+		fprintf(out, ",\"buffer_bytes\":%lu,\"initiators\":", BUF_BYTES);
+		json_nodes(out, &from);
+		fputs(",\"targets\":", out);
+		json_nodes(out, &to);
+		fputs(",\"threads\":[", out);
 		for (unsigned f = 0; f < NUMAMEM_MAX_NODES; f++)
 			if (nodemask_isset(&from, f)) {
-				printf("%s%u", first ? "" : ",", threads[f]);
+				fprintf(out, "%s%u", first ? "" : ",", threads[f]);
 				first = false;
 			}
-		fputc(']', stdout);
-		json_matrix(stdout, "bandwidth_bytes_per_sec", &from, &to, bw, 0);
-		json_matrix(stdout, "latency_ns", &from, &to, lat, 1);
-		fputs("}\n", stdout);
+		fputc(']', out);
+		json_matrix(out, "bandwidth_bytes_per_sec", &from, &to, bw, 0);
+		json_matrix(out, "latency_ns", &from, &to, lat, 1);
+		fputs("}\n", out);
 		return EXIT_OK;
 	}
-	print_matrix(stdout, "Read bandwidth (MB/s; every CPU of the row's node reading memory bound to the column's)",
+	print_matrix(out, "Read bandwidth (MB/s; every CPU of the row's node reading memory bound to the column's)",
 		     &from, &to, bw, 1e6);
-	fputc('\n', stdout);
-	print_matrix(stdout, "Idle latency (ns; one CPU of the row's node, dependent loads)", &from, &to, lat, 1.0);
+	fputc('\n', out);
+	print_matrix(out, "Idle latency (ns; one CPU of the row's node, dependent loads)", &from, &to, lat, 1.0);
 	return EXIT_OK;
 }

@@ -125,6 +125,14 @@ static void release_all(struct numamem *nm, bool keep)
 		region_release(&nm->regions[i], keep);
 }
 
+/* The report is out: on stdout, and in -o's file. */
+static int report_flush(struct numamem *nm)
+{
+	int status = stdout_status();
+
+	return status ? status : outfile_flush(&nm->output);
+}
+
 /* What the regions are for, once they are complete and reported. */
 static int act(struct numamem *nm)
 {
@@ -132,17 +140,21 @@ static int act(struct numamem *nm)
 
 	if (nm->command) {
 		/* the report must be out before COMMAND replaces numamem */
-		status = stdout_status();
+		status = report_flush(nm);
 		if (status)
 			return status;
 		return run_command(nm);
 	}
 	if (nm->hold) {
-		status = stdout_status();
+		/* -o's file whole, for whoever reads it during the hold */
+		status = report_flush(nm);
 		return status ? status : run_hold(nm);
 	}
-	if (nm->ready_file || nm->ready_fd >= 0)
-		return run_signal_ready(nm);
+	if (nm->ready_file || nm->ready_fd >= 0) {
+		/* ready: the report is out too */
+		status = report_flush(nm);
+		return status ? status : run_signal_ready(nm);
+	}
 	return EXIT_OK;
 }
 
@@ -155,13 +167,28 @@ static int report_pid(struct numamem *nm)
 	if (!status && nm->verify)
 		procmaps_verify(&p);
 	if (!status && nm->json)
-		report_process_json(stdout, &p);
+		report_process_json(nm->out, &p);
 	else if (!status && !nm->quiet)
-		report_process_text(stdout, &p);
+		report_process_text(nm->out, &p);
+	nm->output_whole = !status;
+	if (!status && nm->verify && p.verdict == VERIFY_SKIPPED)
+		warn_msg("--verify judged nothing: %s", p.reason);
 	if (!status && p.verdict == VERIFY_FAIL)
 		status = fail(EXIT_VERIFY, "pid %ld breaks policy %s", p.pid, p.reason);
 	procmaps_free(&p);
 	return status;
+}
+
+/* --verify that judged nothing passes (status 0: nothing broke a
+ * policy), but never in silence. */
+static void warn_unjudged(const struct numamem *nm)
+{
+	static const char prefix[] = "nothing judged: ";
+	char reason[800];
+
+	if (!nm->verify || report_verdict(nm, reason, sizeof(reason)) != VERIFY_SKIPPED)
+		return;
+	warn_msg("--verify judged nothing: %s", strncmp(reason, prefix, strlen(prefix)) ? reason : reason + strlen(prefix));
 }
 
 /* After a watched COMMAND: judge its memory, report the regions and
@@ -174,9 +201,11 @@ static int report_workload(struct numamem *nm, int status)
 	if (nm->verify)
 		watch_verify(w, &nm->proc);
 	if (nm->json)
-		report_json(stdout, nm);
+		report_json(nm->out, nm);
 	else if (nm->report && !nm->quiet)
-		report_text(stdout, nm);
+		report_text(nm->out, nm);
+	nm->output_whole = true;
+	warn_unjudged(nm);
 	if (w->verdict == VERIFY_FAIL) {
 		fail(EXIT_VERIFY, "'%s' breaks policy %s: %s", nm->command[0], policy_names[nm->proc.mode], w->reason);
 		nm->placement_broken = true;
@@ -191,15 +220,26 @@ static int run(struct numamem *nm)
 {
 	static struct watch watch;
 	int status, verify;
+	bool line;
 
 	if (nm->connect_path)
 		return control_connect(nm);
 	if (numa_available() < 0)
 		return fail(EXIT_UNAVAILABLE, "this kernel has no NUMA support");
-	if (nm->measure)
-		return measure_run(nm);
+	if (nm->output_file) {
+		status = outfile_create(&nm->output, "output", nm->output_file);
+		if (status)
+			return status;
+		nm->out = nm->output.f;
+	}
+	if (nm->measure) {
+		status = measure_run(nm);
+		nm->output_whole = !status;
+		return status;
+	}
 	if (nm->show_nodes) {
-		nodes_show(stdout, nm->json);
+		nodes_show(nm->out, nm->json);
+		nm->output_whole = true;
 		return EXIT_OK;
 	}
 	if (nm->pid >= 0)
@@ -215,16 +255,23 @@ static int run(struct numamem *nm)
 		status = complete_all(nm);
 	if (status)
 		return status;
+	/* COMMAND's run shows no report: on a terminal, one line says where
+	 * the regions went (not with --quiet, nor into a pipe or log) */
+	line = nm->command && !nm->json && !nm->report && !nm->verify && !nm->quiet && nm->nregions &&
+	       isatty(STDERR_FILENO);
 	/* The placement query costs a move_pages() per page: skip it when
 	 * nothing will show or judge it (a COMMAND, or --quiet). */
-	verify = nm->json || nm->verify || nm->map || (!nm->quiet && !nm->command) ? measure_all(nm) : EXIT_OK;
+	verify = nm->json || nm->verify || nm->map || line || (!nm->quiet && !nm->command) ? measure_all(nm) : EXIT_OK;
 	if (verify && verify != EXIT_VERIFY)
 		return verify;
 	/* a watched COMMAND's report comes when it has exited */
 	if (nm->json && !nm->watch)
-		report_json(stdout, nm);
+		report_json(nm->out, nm);
 	else if (!nm->quiet && !nm->command)
-		report_text(stdout, nm);
+		report_text(nm->out, nm);
+	nm->output_whole = !nm->watch;
+	if (!nm->watch)
+		warn_unjudged(nm);
 	if (verify) {
 		for (size_t i = 0; i < nm->nregions; i++)
 			if (nm->regions[i].placement.verdict == VERIFY_FAIL)
@@ -233,6 +280,8 @@ static int run(struct numamem *nm)
 		nm->placement_broken = true;
 		return EXIT_VERIFY;
 	}
+	if (line)
+		report_line(stderr, nm);
 	status = act(nm);
 	if (nm->watch && nm->watch->pid > 0) {
 		status = report_workload(nm, status);
@@ -246,10 +295,15 @@ static int run(struct numamem *nm)
  * is 124 (never 125, which also means a typo, nor 4, which a command may
  * return for reasons of its own); and, as env(1) does it, numamem's own
  * failure when a COMMAND was asked for but never ran is 125. */
-static int exit_status(const struct numamem *nm, int status)
+static int exit_status(struct numamem *nm, int status)
 {
 	int out = stdout_status();
+	/* -o's file stays only with the whole report in it */
+	int file = outfile_close(&nm->output, nm->output_whole);
 
+	nm->out = stdout;
+	if (!out)
+		out = file;
 	if (!status)
 		status = out;
 	if (status == EXIT_VERIFY && nm->placement_broken && nm->command_asked)

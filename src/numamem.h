@@ -51,7 +51,11 @@ struct numamem {
 	bool placement_broken; /* --verify failed (not COMMAND's own status 4) */
 	bool sigpipe_default;  /* SIGPIPE was SIG_DFL when numamem started */
 	bool report;           /* --report: the text report, after COMMAND */
-	char *trace_file;      /* --trace=FILE */
+	char *trace_file;      /* --trace=FILE, its templates expanded */
+	char *output_file;     /* -o FILE, its templates expanded, or NULL */
+	struct outfile output; /* -o's file once made */
+	FILE *out;             /* where the report goes: stdout, or output.f */
+	bool output_whole;     /* the report was written to it in full */
 	struct watch *watch;   /* COMMAND's memory, watched, or NULL */
 	enum color_when color; /* --color; report.c decides with the terminal and NO_COLOR */
 };

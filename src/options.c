@@ -56,7 +56,7 @@ enum seen {
 	S_PREALLOC_CPUS, S_PREALLOC_NODES, S_HOLD, S_COMMAND, S_SHOW_NODES, S_FD, S_FORK,
 	S_MEMBIND, S_INTERLEAVE, S_PREFERRED, S_PREFERRED_MANY, S_WEIGHTED_INTERLEAVE, S_LOCALALLOC,
 	S_BALANCING, S_CPUNODEBIND, S_PHYSCPUBIND, S_PID, S_MAP, S_REPORT, S_TRACE, S_CONTROL, S_AT,
-	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD,
+	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD, S_OUTPUT,
 	S_COUNT
 };
 #define SEEN(x) (1u << S_##x)
@@ -93,6 +93,7 @@ static int opt_cpunodebind(struct parser *p, const char *arg);
 static int opt_physcpubind(struct parser *p, const char *arg);
 static int opt_pid(struct parser *p, const char *arg);
 static int opt_trace(struct parser *p, const char *arg);
+static int opt_output(struct parser *p, const char *arg);
 static int opt_control(struct parser *p, const char *arg);
 static int opt_at(struct parser *p, const char *arg);
 static int opt_connect(struct parser *p, const char *arg);
@@ -193,8 +194,10 @@ static const struct opt opts[] = {
 	  .help = "Exit with status 4 (124 with COMMAND) if placement breaks the policy" },
 	{ "report", O_FLAG, N(report), .group = G_OUTPUT, .seen = SEEN(REPORT),
 	  .help = "With COMMAND: once it exits, report the regions and its memory per node over time" },
+	{ "output", O_HANDLER, .group = G_OUTPUT, .short_name = 'o', .handler = opt_output, .seen = SEEN(OUTPUT),
+	  .arg = "FILE", .help = "Write the report to FILE, a new file, instead of standard output (%p %h %r %j %%: pid, host, rank, job, %)" },
 	{ "trace", O_HANDLER, .group = G_OUTPUT, .handler = opt_trace, .seen = SEEN(TRACE),
-	  .arg = "FILE", .help = "With COMMAND: write its memory per node over time to FILE as JSON lines" },
+	  .arg = "FILE", .help = "With COMMAND: write its memory per node over time to FILE, a new file, as JSON lines" },
 	{ "map", O_FLAG, N(map), .group = G_OUTPUT, .seen = SEEN(MAP),
 	  .help = "Draw each region as a map of which node holds each chunk" },
 	{ "color", O_HANDLER, .group = G_OUTPUT, .handler = opt_color, .arg = "WHEN",
@@ -260,6 +263,8 @@ static const struct rule {
 	{ .a = SEEN(READY_FD), .b = SEEN(PID) | SEEN(SHOW_NODES) | SEEN(MEASURE) | SEEN(CONNECT),
 	  .kind = EXCLUDES,
 	  .message = "--ready-fd signals complete regions: it takes no --pid, --show-nodes, --measure or --connect" },
+	{ .a = SEEN(OUTPUT), .b = SEEN(CONNECT), .kind = EXCLUDES,
+	  .message = "-o writes a report: --connect prints answers, not a report" },
 	{ .a = SEEN(PID),
 	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(MAP),
 	  .kind = EXCLUDES,
@@ -280,6 +285,7 @@ struct parser {
 	char first_region_opt[64];  /* as the user wrote it: "--prealloc" */
 	int toggles[ARRAY_SIZE(opts)]; /* --NAME / --no-NAME of boolean properties */
 	int status;                 /* -1 while parsing goes on */
+	struct origin origin;       /* the templates' values, once read (pid 0: not yet) */
 	struct poptOption rows[G_COUNT][ARRAY_SIZE(opts) + 1];
 	struct poptOption table[G_COUNT + 2];
 };
@@ -346,22 +352,47 @@ static int opt_hold(struct parser *p, const char *arg)
 	return EXIT_OK;
 }
 
+/* A file name with its templates (lib/template.h) expanded, into
+ * *field: what, the option, names it in a refusal. */
+static int take_path(struct parser *p, const char *what, const char *arg, char **field)
+{
+	struct template_values v;
+	char path[PATH_MAX], bad = 0;
+	int r;
+
+	if (!*arg)
+		return fail(EXIT_USAGE, "invalid %s '': expected a path", what);
+	if (!p->origin.pid)
+		origin_read(&p->origin);
+	origin_values(&p->origin, &v);
+	r = template_expand(arg, &v, path, sizeof(path), &bad);
+	if (r == -EINVAL && !bad)
+		return fail(EXIT_USAGE, "invalid %s '%s': it ends in a lone %% (%%%% is a %%)", what, arg);
+	if (r == -EINVAL)
+		return fail(EXIT_USAGE, "invalid %s '%s': unknown %%%c (%%p, %%h, %%r, %%j and %%%% are known)", what,
+			    arg, bad);
+	if (r == -EXDEV)
+		return fail(EXIT_USAGE, "invalid %s '%s': %%%c's value holds a '/'", what, arg, bad);
+	if (r < 0)
+		return fail(EXIT_USAGE, "invalid %s '%s': longer than %d bytes once expanded", what, arg, PATH_MAX - 1);
+	free(*field);
+	*field = strdup(path);
+	return *field ? EXIT_OK : fail_oom();
+}
+
 static int opt_trace(struct parser *p, const char *arg)
 {
-	if (!*arg)
-		return fail(EXIT_USAGE, "invalid trace '': expected a path");
-	free(p->nm->trace_file);
-	p->nm->trace_file = strdup(arg);
-	return p->nm->trace_file ? EXIT_OK : fail_oom();
+	return take_path(p, "trace", arg, &p->nm->trace_file);
+}
+
+static int opt_output(struct parser *p, const char *arg)
+{
+	return take_path(p, "output", arg, &p->nm->output_file);
 }
 
 static int opt_ready_file(struct parser *p, const char *arg)
 {
-	if (!*arg)
-		return fail(EXIT_USAGE, "invalid ready-file '': expected a path");
-	free(p->nm->ready_file);
-	p->nm->ready_file = strdup(arg);
-	return p->nm->ready_file ? EXIT_OK : fail_oom();
+	return take_path(p, "ready-file", arg, &p->nm->ready_file);
 }
 
 static int parse_fd_arg(const char *opt, const char *arg, int *out)
@@ -751,6 +782,21 @@ static int add_cli_region(struct parser *p)
 	return EXIT_OK;
 }
 
+/* -o needs a report to write: with COMMAND, --json or --report; else
+ * --json or the text report that --quiet drops. */
+static int check_output(const struct parser *p)
+{
+	const struct numamem *nm = p->nm;
+
+	if (!nm->output_file || nm->json)
+		return EXIT_OK;
+	if ((p->seen & SEEN(COMMAND)) && !nm->report)
+		return fail(EXIT_USAGE, "-o writes the report: with a COMMAND, it needs --json or --report");
+	if (nm->quiet)
+		return fail(EXIT_USAGE, "-o writes the report, which --quiet drops: give --json, or leave out --quiet");
+	return EXIT_OK;
+}
+
 /* What the options mean together: the rules, the regions, the contexts. */
 static int finish_options(struct parser *p)
 {
@@ -759,6 +805,10 @@ static int finish_options(struct parser *p)
 
 	if (!status)
 		status = add_cli_region(p);
+	if (!status)
+		status = check_output(p);
+	if (!status && (nm->show_nodes || nm->measure))
+		return runcheck_output(nm);
 	if (status || nm->show_nodes || nm->measure)
 		return status;
 	if (nm->connect_path)
@@ -776,7 +826,7 @@ static int finish_options(struct parser *p)
 
 void options_init(struct numamem *nm)
 {
-	*nm = (struct numamem){ .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO, .pid = -1 };
+	*nm = (struct numamem){ .ready_fd = -1, .fd_number = -1, .thp = TRI_AUTO, .pid = -1, .out = stdout };
 	policy_init(&nm->proc);
 }
 
@@ -827,6 +877,7 @@ void options_free(struct numamem *nm)
 	free(nm->contexts);
 	free(nm->ready_file);
 	free(nm->trace_file);
+	free(nm->output_file);
 	for (char **a = nm->command; a && *a; a++)
 		free(*a);
 	free(nm->command);

@@ -197,6 +197,60 @@ static bool watched(const struct numamem *nm)
 	return nm->watch && nm->watch->pid > 0;
 }
 
+const char *const report_verdict_names[] = {
+	[VERIFY_SKIPPED] = "none", [VERIFY_PASS] = "pass", [VERIFY_FAIL] = "fail",
+};
+
+/* One verdict more: counted, and the first failure (else the first
+ * thing skipped) says why. */
+static void tally(enum verdict v, const char *what, const char *why, unsigned n[3], char *reason, size_t len)
+{
+	if (!n[VERIFY_FAIL] && (v == VERIFY_FAIL || (v == VERIFY_SKIPPED && !n[VERIFY_SKIPPED])))
+		snprintf(reason, len, "%s: %s", what, why);
+	n[v]++;
+}
+
+enum verdict report_verdict(const struct numamem *nm, char *reason, size_t len)
+{
+	unsigned n[3] = { 0 };
+	char what[200], skipped[700] = "";
+
+	if (!nm->verify) {
+		snprintf(reason, len, "nothing judged: --verify was not given");
+		return VERIFY_SKIPPED;
+	}
+	for (size_t i = 0; i < nm->nregions; i++) {
+		const struct region *b = &nm->regions[i];
+
+		snprintf(what, sizeof(what), "region '%s' (%s)", b->id, policy_names[b->policy]);
+		tally(b->placement.verdict, what, b->placement.reason, n, skipped, sizeof(skipped));
+	}
+	if (watched(nm)) {
+		snprintf(what, sizeof(what), "'%s'", nm->command[0]);
+		tally(nm->watch->verdict, what, nm->watch->reason, n, skipped, sizeof(skipped));
+	}
+	if (n[VERIFY_FAIL]) {
+		snprintf(reason, len, "%s", skipped);
+		return VERIFY_FAIL;
+	}
+	if (n[VERIFY_PASS]) {
+		snprintf(reason, len, "%u judged, each keeps its policy%s%.0u%s", n[VERIFY_PASS],
+			 n[VERIFY_SKIPPED] ? "; " : "", n[VERIFY_SKIPPED], n[VERIFY_SKIPPED] ? " skipped" : "");
+		return VERIFY_PASS;
+	}
+	snprintf(reason, len, "nothing judged: %s%s", *skipped ? skipped : "nothing to judge",
+		 nm->nregions && !watched(nm) ? " (--prealloc populates a region)" : "");
+	return VERIFY_SKIPPED;
+}
+
+/* ,"verdict":{"result":...,"reason":...} */
+static void json_verdict(FILE *out, enum verdict v, const char *reason)
+{
+	fprintf(out, ",\"verdict\":{\"result\":\"%s\",\"reason\":", report_verdict_names[v]);
+	json_string(out, reason);
+	fputc('}', out);
+}
+
 /* COMMAND's memory: a row per node that held any, one block character
  * per column of the chart (eighths of the node's own peak). */
 static void text_workload(FILE *out, const struct numamem *nm)
@@ -238,6 +292,33 @@ static bool use_colour(enum color_when when)
 	return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
+void report_line(FILE *out, const struct numamem *nm)
+{
+	char size[32];
+
+	fputs("numamem:", out);
+	for (size_t i = 0; i < nm->nregions; i++) {
+		const struct region *b = &nm->regions[i];
+		const struct placement *pl = &b->placement;
+		bool any = false;
+
+		format_size(b->size, size, sizeof(size));
+		fprintf(out, "%s region %s (%s):", i ? ";" : "", b->id, size);
+		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+			if (!pl->node_bytes[n])
+				continue;
+			format_size(pl->node_bytes[n], size, sizeof(size));
+			fprintf(out, "%s node %u %s", any ? "," : "", n, size);
+			any = true;
+		}
+		if (pl->not_present_bytes) {
+			format_size(pl->not_present_bytes, size, sizeof(size));
+			fprintf(out, "%s %s not present yet", any ? "," : "", size);
+		}
+	}
+	fprintf(out, "%s running '%s' (--report shows its memory)\n", nm->nregions ? ";" : "", nm->command[0]);
+}
+
 void report_text(FILE *out, const struct numamem *nm)
 {
 	bool colour = use_colour(nm->color);
@@ -248,11 +329,15 @@ void report_text(FILE *out, const struct numamem *nm)
 		text_region(out, &nm->regions[i]);
 		text_map(out, &nm->regions[i], colour);
 	}
+	char reason[800];
+	enum verdict v = report_verdict(nm, reason, sizeof(reason));
+
 	if (watched(nm)) {
 		if (nm->nregions)
 			fputc('\n', out);
 		text_workload(out, nm);
 	}
+	fprintf(out, "\nverdict: %s (%s)\n", report_verdict_names[v], reason);
 }
 
 static void json_node_bytes(FILE *out, const uint64_t *bytes);
@@ -413,9 +498,13 @@ void report_json(FILE *out, const struct numamem *nm)
 			fputc(',', out);
 		report_json_region(out, &nm->regions[i]);
 	}
+	char reason[800];
+	enum verdict v = report_verdict(nm, reason, sizeof(reason));
+
 	fputc(']', out);
 	if (watched(nm))
 		json_workload(out, nm);
+	json_verdict(out, v, reason);
 	fprintf(out, "}\n");
 }
 
@@ -468,6 +557,8 @@ void report_process_text(FILE *out, const struct proc_numa *p)
 	fputc('\n', out);
 	if (p->verdict != VERIFY_SKIPPED || *p->reason)
 		fprintf(out, "  verify:       %s (%s)\n", verdict_names[p->verdict], p->reason);
+	fprintf(out, "\nverdict: %s (%s)\n", report_verdict_names[p->verdict],
+		*p->reason ? p->reason : "nothing judged: --verify was not given");
 }
 
 static void json_node_bytes(FILE *out, const uint64_t *bytes)
@@ -516,5 +607,7 @@ void report_process_json(FILE *out, const struct proc_numa *p)
 	json_header(out);
 	fprintf(out, ",\"process\":");
 	json_process(out, p);
+	/* judged: a reason; not: --verify was not given */
+	json_verdict(out, p->verdict, *p->reason ? p->reason : "nothing judged: --verify was not given");
 	fprintf(out, "}\n");
 }

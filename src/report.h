@@ -2,10 +2,24 @@
 #ifndef NUMAMEM_REPORT_H
 #define NUMAMEM_REPORT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
+#include "lib/judge.h"
 #include "numamem.h"
 #include "procmaps.h"
+
+/* The whole report's verdict: fail when any region or COMMAND's memory
+ * breaks its policy, pass when something was judged and nothing broke,
+ * none (VERIFY_SKIPPED) when nothing was judged (no --verify, no page
+ * present); why, in reason. */
+enum verdict report_verdict(const struct numamem *nm, char *reason, size_t len);
+/* "pass", "fail", "none" */
+extern const char *const report_verdict_names[];
+
+/* One line on out before an unreported COMMAND starts: where each
+ * region went ("numamem: region m0 (8 MiB): node 0 8 MiB; running 'app' (--report shows its memory)"). */
+void report_line(FILE *out, const struct numamem *nm);
 
 /* Write errors show at exit (stdout_status). */
 void report_text(FILE *out, const struct numamem *nm);

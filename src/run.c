@@ -328,25 +328,15 @@ static int child_status(int wstatus)
 static int watch_until_exit(struct numamem *nm, int *wstatus)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, child_pid, 0);
-	FILE *trace = NULL;
+	struct outfile trace = { 0 };
 	bool lost = false;
 	pid_t r;
 
-	if (nm->trace_file) {
-		/* O_NOFOLLOW: a symlink put there since the checks is refused */
-		int fd = open(nm->trace_file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-
-		trace = fd >= 0 ? fdopen(fd, "w") : NULL;
-		if (!trace) {
-			int e = errno;
-
-			if (fd >= 0)
-				close(fd);
-			fail_errno(0, e, "cannot write trace '%s'", nm->trace_file);
-			lost = true;
-		}
-	}
-	watch_start(nm->watch, child_pid, nm->command[0], trace);
+	/* a new file (O_EXCL): a file put there since the checks is refused,
+	 * and COMMAND runs on, its trace lost */
+	if (nm->trace_file && outfile_create(&trace, "trace", nm->trace_file))
+		lost = true;
+	watch_start(nm->watch, child_pid, nm->command[0], trace.f);
 	for (;;) {
 		double next = watch_sample(nm->watch);
 
@@ -370,8 +360,12 @@ static int watch_until_exit(struct numamem *nm, int *wstatus)
 	watch_end(nm->watch);
 	if (pidfd >= 0)
 		close(pidfd);
-	if (trace && (fclose(trace) != 0 || nm->watch->trace_failed)) {
-		fail(0, "cannot write trace '%s': some lines were lost", nm->trace_file);
+	/* a trace that lost lines is removed: never a half-made file */
+	if (trace.f && nm->watch->trace_failed) {
+		fail(0, "cannot write trace '%s': some lines were lost, so it was removed", nm->trace_file);
+		outfile_close(&trace, false);
+		lost = true;
+	} else if (outfile_close(&trace, true)) {
 		lost = true;
 	}
 	if (r != child_pid)

@@ -136,30 +136,45 @@ static int check_ready_file(const struct numamem *nm)
 	return check_not_mem_path("ready-file", path, nm);
 }
 
-/* The trace is created, or truncated, when COMMAND starts: the user named
- * it.  What would make that fail, or write into what is not a plain
- * file (a FIFO, a device, a region's mem-path, the ready file), is
- * refused before anything is allocated. */
-static int check_trace_file(const struct numamem *nm)
+/* What a file numamem creates is, when it is there already. */
+static const char *file_kind(mode_t mode)
 {
-	const char *path = nm->trace_file, *base;
+	return S_ISLNK(mode) ? "a symbolic link" : S_ISFIFO(mode) ? "a FIFO" : S_ISSOCK(mode) ? "a socket" :
+	       S_ISCHR(mode) || S_ISBLK(mode) ? "a device" : S_ISDIR(mode) ? "a directory" : "a file";
+}
+
+/* -o's report and the trace are created with O_EXCL, mode 0644 less the
+ * umask, when they are written: a name that is there already (a file of
+ * the user's, a FIFO, a device, a link), a region's mem-path, the ready
+ * file, the control socket or the other of the two is refused before
+ * anything is allocated.  numamem never writes over a file, not even a
+ * report of its own: replacing data is the user's call. */
+static int check_new_file(const struct numamem *nm, const char *what, const char *path)
+{
+	const char *base;
 	struct stat st;
-	bool exists = stat(path, &st) == 0;
-	/* a new file needs its directory writable, an existing one itself */
-	int status = check_output_dir("trace", path, !exists, &base);
+	int status = check_output_dir(what, path, true, &base);
 
 	if (status)
 		return status;
-	/* opened with O_NOFOLLOW: the file named, never where a link points */
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-		return fail(EXIT_USAGE, "invalid trace '%s': it is a symbolic link", path);
-	if (exists && !S_ISREG(st.st_mode))
-		return fail(EXIT_USAGE, "invalid trace '%s': it is not a regular file", path);
-	if (exists && access(path, W_OK) < 0)
-		return fail_errno(EXIT_USAGE, errno, "invalid trace '%s': cannot write it", path);
+	if (lstat(path, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			return fail(EXIT_USAGE, "invalid %s '%s': it is a symbolic link", what, path);
+		return fail(EXIT_USAGE, "invalid %s '%s': it exists (%s), and numamem never writes over a file", what,
+			    path, file_kind(st.st_mode));
+	}
 	if (nm->ready_file && same_file(path, nm->ready_file))
-		return fail(EXIT_USAGE, "invalid trace '%s': it is the ready-file", path);
-	return check_not_mem_path("trace", path, nm);
+		return fail(EXIT_USAGE, "invalid %s '%s': it is the ready-file", what, path);
+	if (nm->control_path && same_file(path, nm->control_path))
+		return fail(EXIT_USAGE, "invalid %s '%s': it is the control socket", what, path);
+	if (nm->output_file && nm->trace_file && same_file(nm->output_file, nm->trace_file))
+		return fail(EXIT_USAGE, "invalid %s '%s': -o and --trace name the same file", what, path);
+	return check_not_mem_path(what, path, nm);
+}
+
+int runcheck_output(const struct numamem *nm)
+{
+	return nm->output_file ? check_new_file(nm, "output", nm->output_file) : EXIT_OK;
 }
 
 /* Descriptors: --fd and --ready-fd apart, and --fd only for a region
@@ -228,8 +243,10 @@ int runcheck(const struct numamem *nm)
 		status = check_fds(nm);
 	if (!status && nm->ready_file)
 		status = check_ready_file(nm);
+	if (!status)
+		status = runcheck_output(nm);
 	if (!status && nm->trace_file)
-		status = check_trace_file(nm);
+		status = check_new_file(nm, "trace", nm->trace_file);
 	if (!status && nm->control_path)
 		status = check_control(nm->control_path);
 	if (!status)

@@ -10,5 +10,8 @@
 /* The ids, the descriptors, the ready file, the trace, the control
  * socket and --traffic's CPUs, in that order; the first refusal is reported.  Exit status. */
 int runcheck(const struct numamem *nm);
+/* -o's file alone: for --show-nodes, --measure and --pid, which write
+ * nothing else.  Exit status. */
+int runcheck_output(const struct numamem *nm);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/json.h"
+#include "lib/launcher.h"
 #include "lib/parse.h"
 #include "util.h"
 
@@ -93,6 +95,50 @@ void unlink_if_same(const char *path, dev_t dev, ino_t ino)
 		unlink(path);
 }
 
+int outfile_create(struct outfile *o, const char *what, const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644), e;
+
+	*o = (struct outfile){ .what = what, .path = path };
+	if (fd < 0)
+		return fail_errno(EXIT_OUTPUT, errno, "cannot create %s '%s'", what, path);
+	if (fstat(fd, &st) < 0 || !(o->f = fdopen(fd, "w"))) {
+		e = errno;
+		close(fd);
+		unlink(path); /* just made by O_EXCL: ours */
+		return fail_errno(EXIT_OUTPUT, e, "cannot create %s '%s'", what, path);
+	}
+	o->dev = st.st_dev;
+	o->ino = st.st_ino;
+	return EXIT_OK;
+}
+
+int outfile_flush(struct outfile *o)
+{
+	if (!o->f || (fflush(o->f) == 0 && !ferror(o->f)))
+		return EXIT_OK;
+	return fail_errno(EXIT_OUTPUT, errno, "cannot write %s '%s'", o->what, o->path);
+}
+
+int outfile_close(struct outfile *o, bool keep)
+{
+	int status = EXIT_OK, e = 0;
+
+	if (!o->f)
+		return EXIT_OK;
+	if (fflush(o->f) != 0 || ferror(o->f))
+		e = errno ? errno : EIO;
+	if (fclose(o->f) != 0 && !e)
+		e = errno;
+	o->f = NULL;
+	if (e && keep)
+		status = fail_errno(EXIT_OUTPUT, e, "cannot write %s '%s', so it was removed", o->what, o->path);
+	if (e || !keep)
+		unlink_if_same(o->path, o->dev, o->ino);
+	return status;
+}
+
 void *array_grow(void **array, size_t *n, size_t *room, size_t size)
 {
 	char *p;
@@ -127,29 +173,78 @@ int stdout_status(void)
 	return fail_errno(EXIT_OUTPUT, errno, "cannot write to standard output");
 }
 
-/* Who printed this, for joining reports across a cluster: pid,
- * hostname, and the launcher's rank variables that are set (Slurm, Open
- * MPI, PMI), as numbers. */
-void json_origin(FILE *out)
+void origin_read(struct origin *o)
 {
-	static const char *const ranks[] = {
-		"SLURM_PROCID", "SLURM_LOCALID", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_LOCAL_RANK", "PMI_RANK",
+	extern char **environ;
+
+	memset(o, 0, sizeof(*o));
+	o->pid = (long)getpid();
+	if (gethostname(o->host, sizeof(o->host) - 1) < 0)
+		o->host[0] = '\0';
+	launch_read((const char *const *)environ, &o->launch);
+	if (o->launch.set[LF_RANK])
+		snprintf(o->rank, sizeof(o->rank), "%lu", o->launch.value[LF_RANK]);
+}
+
+void origin_values(const struct origin *o, struct template_values *v)
+{
+	*v = (struct template_values){
+		.pid = o->pid,
+		.host = o->host,
+		.rank = o->launch.set[LF_RANK] ? o->rank : NULL,
+		.job = o->launch.job_text,
 	};
-	char host[256] = "";
-	bool first = true;
+}
 
-	gethostname(host, sizeof(host) - 1);
-	fprintf(out, ",\"pid\":%ld,\"hostname\":", (long)getpid());
-	json_string(out, host);
-	fprintf(out, ",\"rank\":{");
-	for (size_t i = 0; i < ARRAY_SIZE(ranks); i++) {
-		const char *v = getenv(ranks[i]);
-		unsigned long n;
+void json_ranks(FILE *out)
+{
+	struct origin o;
 
-		if (!v || parse_uint(v, 0, ULONG_MAX, &n) < 0)
-			continue;
-		fprintf(out, "%s\"%s\":%lu", first ? "" : ",", ranks[i], n);
-		first = false;
+	origin_read(&o);
+	fputs(",\"hostname\":", out);
+	json_string(out, o.host);
+	fputs(",\"launcher\":", out);
+	if (o.launch.launcher)
+		json_string(out, o.launch.launcher);
+	else
+		fputs("null", out);
+	for (int f = 0; f < LF_COUNT; f++)
+		if (o.launch.set[f])
+			fprintf(out, ",\"%s\":%lu", launch_field_names[f], o.launch.value[f]);
+		else
+			fprintf(out, ",\"%s\":null", launch_field_names[f]);
+	fputs(",\"job_id_text\":", out);
+	if (o.launch.job_text)
+		json_string(out, o.launch.job_text);
+	else
+		fputs("null", out);
+	fputs(",\"rank_source\":{", out);
+	for (int f = 0; f < LF_COUNT; f++) {
+		fprintf(out, "%s\"%s\":", f ? "," : "", launch_field_names[f]);
+		if (o.launch.source[f])
+			json_string(out, o.launch.source[f]);
+		else
+			fputs("null", out);
 	}
 	fputc('}', out);
+}
+
+/* Who printed this, for joining reports across a cluster: pid,
+ * hostname, the rank and job as numbers, and the variables they came
+ * from. */
+void json_origin(FILE *out)
+{
+	fprintf(out, ",\"pid\":%ld", (long)getpid());
+	json_ranks(out);
+}
+
+void json_wall_clock(FILE *out, const char *name, const struct timespec *ts)
+{
+	struct tm tm;
+	char when[32] = "";
+
+	if (gmtime_r(&ts->tv_sec, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(out, ",\"%s_time\":\"%s.%06ldZ\",\"%s_epoch\":%lld.%06ld", name, when, ts->tv_nsec / 1000, name,
+		(long long)ts->tv_sec, ts->tv_nsec / 1000);
 }

@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
+
+#include "lib/launcher.h"
+#include "lib/template.h"
 
 enum numamem_exit {
 	EXIT_OK = 0,
@@ -47,6 +51,25 @@ int fail_oom(void);
  * put in its place since. */
 void unlink_if_same(const char *path, dev_t dev, ino_t ino);
 
+/* A file numamem creates and fills (-o's report, --trace): made with
+ * O_EXCL (never over what is there, nor through a link), mode 0644 less
+ * the umask; removed again unless it was kept whole. */
+struct outfile {
+	const char *what;  /* "output", "trace": for messages */
+	const char *path;
+	FILE *f;
+	dev_t dev;
+	ino_t ino;
+};
+/* EXIT_OUTPUT after a message when the file cannot be made. */
+int outfile_create(struct outfile *o, const char *what, const char *path);
+/* Everything written so far reaches the file: EXIT_OK, or EXIT_OUTPUT
+ * after a message. */
+int outfile_flush(struct outfile *o);
+/* Close it; keep: it holds what it should (else it is removed).  A
+ * write that failed removes it too: EXIT_OUTPUT after a message. */
+int outfile_close(struct outfile *o, bool keep);
+
 /* Room for one more element, zeroed, at the end of *array (n elements
  * of size bytes, room for *room); NULL when out of memory.  The room
  * doubles, so n additions cost O(n). */
@@ -55,9 +78,28 @@ void *array_grow(void **array, size_t *n, size_t *room, size_t size);
 /* Monotonic seconds. */
 double now_seconds(void);
 
-/* ,"pid":N,"hostname":"...","rank":{...}: who printed the document, for
- * joining documents across a cluster (the launcher's rank variables that
- * are set: Slurm, Open MPI, PMI) */
+/* Who this process is: its pid, hostname, and the rank and job its
+ * launcher gave it (lib/launcher.h). */
+struct origin {
+	long pid;
+	char host[256];
+	char rank[24];        /* the rank as text, "" when none */
+	struct launch launch;
+};
+void origin_read(struct origin *o);
+/* The values of the file-name templates (lib/template.h). */
+void origin_values(const struct origin *o, struct template_values *v);
+
+/* ,"pid":N then json_ranks(): who printed the document, for joining
+ * documents across a cluster. */
 void json_origin(FILE *out);
+/* ,"hostname":"...","launcher":...,"rank":N|null,"local_rank",
+ * "world_size","node_id","job_id","step_id", "job_id_text" (the job id
+ * as given, a number or not) and "rank_source": {"rank": "VARIABLE"|null,
+ * ...} */
+void json_ranks(FILE *out);
+/* ,"NAME_time":"2026-12-02T20:17:08.123456Z","NAME_epoch":1796242628.123456:
+ * a CLOCK_REALTIME time, in UTC, to line up with other logs */
+void json_wall_clock(FILE *out, const char *name, const struct timespec *ts);
 
 #endif

@@ -42,6 +42,7 @@ void watch_start(struct watch *w, pid_t pid, const char *command, FILE *trace)
 	w->mechanism = "numa_maps";
 	w->pid = pid;
 	w->t0 = now_seconds();
+	clock_gettime(CLOCK_REALTIME, &w->start);
 	w->interval = MIN_INTERVAL;
 	w->col_span = MIN_INTERVAL;
 	w->trace = trace;
@@ -49,6 +50,9 @@ void watch_start(struct watch *w, pid_t pid, const char *command, FILE *trace)
 		fprintf(trace, "{\"version\":1,\"numamem\":\"%s\",\"trace\":\"workload\",\"mechanism\":\"%s\",\"pid\":%ld,"
 			"\"command\":", PACKAGE_VERSION, w->mechanism, (long)pid);
 		json_string(trace, command);
+		/* where and when, to line the trace up with the job's and perf's logs */
+		json_ranks(trace);
+		json_wall_clock(trace, "start", &w->start);
 		fputs("}\n", trace);
 	}
 }

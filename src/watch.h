@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "lib/parse.h"
 #include "placement.h"
@@ -24,6 +25,7 @@ struct watch {
 	const char *mechanism;  /* "numa_maps" */
 	pid_t pid;              /* COMMAND */
 	double t0;              /* when COMMAND started */
+	struct timespec start;  /* the same, CLOCK_REALTIME */
 	double interval;        /* seconds between samples, the last one used */
 	double cost;            /* seconds the last sample took */
 	double t_last;          /* when the last sample was taken */

@@ -90,11 +90,21 @@ for args in "--trace=$T" "--trace=$T/fifo" "--trace=$T/no/such/dir/t" "--report"
 		sh -c "[ $rc = $want ] && grep -q '^numamem: ' '$T/err' && [ ! -s '$T/out' ]"
 done
 check "refused: the FIFO is left alone" [ -p "$T/fifo" ]
-if [ -w /proc/version ]; then # root: opens, but every write fails
-	"$NUMAMEM" --size=1M --trace=/proc/version -- true >"$T/out" 2>"$T/err"
-	rc=$?
-	check "--trace that cannot be written: status 5 (got $rc) and one line" \
-		sh -c "[ $rc = 5 ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q \"cannot write trace '/proc/version'\" '$T/err'"
-fi
+# a file of the user's is never written over (it was truncated once)
+echo "the user's own data" >"$T/mine"
+"$NUMAMEM" --size=1M --trace="$T/mine" -- true >"$T/out" 2>"$T/err"
+rc=$?
+check "--trace over an existing file: refused, 125 ($rc), one line naming it" \
+	sh -c "[ $rc = 125 ] && [ \"\$(cat '$T/err')\" = \"numamem: invalid trace '$T/mine': it exists (a file), and numamem never writes over a file\" ]"
+check "--trace over an existing file: the file as it was" [ "$(cat "$T/mine")" = "the user's own data" ]
+# every write fails (ulimit -f 0, SIGXFSZ ignored: EFBIG): status 5, no
+# half-made trace left behind
+# (its messages through a pipe, which the limit does not touch)
+{ (trap '' XFSZ; ulimit -f 0; exec "$NUMAMEM" --backend=ram --size=1M --trace="$T/t0" -- true 2>&1); echo $? >"$T/rc"; } |
+	cat >"$T/err"
+rc=$(cat "$T/rc")
+check "--trace that cannot be written: status 5 ($rc), one line" \
+	sh -c "[ $rc = 5 ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q \"cannot write trace '$T/t0'\" '$T/err'"
+check "--trace that cannot be written: removed" [ ! -e "$T/t0" ]
 
 done_testing
