@@ -128,12 +128,14 @@ int stdout_status(void)
 }
 
 /* Who printed this, for joining reports across a cluster: pid,
- * hostname, and the launcher's rank variables that are set (Slurm, Open
- * MPI, PMI), as numbers. */
+ * hostname, and the launcher's rank variables that are set (Slurm's
+ * rank, local rank, world size, node, job and step; Open MPI, PMI), as
+ * numbers. */
 void json_origin(FILE *out)
 {
 	static const char *const ranks[] = {
-		"SLURM_PROCID", "SLURM_LOCALID", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_LOCAL_RANK", "PMI_RANK",
+		"SLURM_PROCID", "SLURM_LOCALID", "SLURM_NTASKS", "SLURM_NODEID", "SLURM_JOB_ID", "SLURM_STEP_ID",
+		"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_LOCAL_RANK", "PMI_RANK",
 	};
 	char host[256] = "";
 	bool first = true;
