@@ -354,9 +354,9 @@ static void json_workload(FILE *out, const struct numamem *nm)
 		fprintf(out, "\"%s\"", policy_names[nm->proc.mode]);
 	else
 		fputs("null", out);
-	json_ran_under(out, &nm->launcher);
 	fprintf(out, ",\"verify\":\"%s\",\"verify_reason\":", verdict_names[w->verdict]);
 	json_string(out, w->reason);
+	json_ran_under(out, &nm->launcher);
 	fputc('}', out);
 }
 
