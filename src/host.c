@@ -789,7 +789,9 @@ int host_resolve_cpus(const char *s, cpu_set_t *set, char *why, size_t len)
 	*why = '\0';
 	libnuma_warning = why;
 	libnuma_warning_len = len;
-	b = numa_parse_cpustring(s); /* +N counts the CPUs this process may use */
+	/* +N counts the CPUs this process may use (numactl without --all);
+	 * other CPUs are any CPU, checked against the cpuset later */
+	b = s[*s == '!'] == '+' ? numa_parse_cpustring(s) : numa_parse_cpustring_all(s);
 	libnuma_warning = NULL;
 	if (!b)
 		return *why ? libnuma_refusal(why) : -EINVAL;

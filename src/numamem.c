@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "connect.h"
+#include "inherit.h"
 #include "measure.h"
 #include "numamem.h"
 #include "nodes.h"
@@ -251,6 +252,9 @@ static int run(struct numamem *nm)
 		nm->regions[i].progress = !nm->quiet && isatty(STDERR_FILENO);
 	/* COMMAND's own policy is checked before any region is allocated */
 	status = policy_given(&nm->proc) ? policy_validate(&nm->proc) : EXIT_OK;
+	/* numamem's own options against what a launcher set (one line each) */
+	if (!status && nm->command)
+		launcher_weigh(&nm->launcher, &nm->proc);
 	if (!status)
 		status = complete_all(nm);
 	if (status)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "inherit.h"
 #include "policy.h"
 #include "util.h"
 
@@ -44,6 +45,7 @@ struct numamem {
 	int fd_number;         /* --fd=N, -1: none */
 	int thp;               /* enum tristate: --thp for every region */
 	struct process_policy proc; /* COMMAND's own policy and CPUs */
+	struct launcher launcher;   /* what COMMAND inherits and runs under */
 	long pid;              /* --pid, -1: none */
 	char **command;        /* NULL-terminated, or NULL */
 	bool command_asked;    /* argv asks for a COMMAND (known even when parsing fails) */

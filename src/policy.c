@@ -67,33 +67,38 @@ static int check_cpus(const struct process_policy *p)
 	cpu_set_t allowed;
 	char list[256], what[300];
 
-	host_cpus_allowed(&allowed);
+	/* numamem's option wins over the CPUs it was started on (a
+	 * launcher's binding), within the cpuset: see inherit.h */
+	host_cpus_cpuset(&allowed);
 	cpuset_format(&p->cpus, list, sizeof(list));
 	snprintf(what, sizeof(what), "physcpubind '%s'", list);
-	return check_cpus_on_host(&p->cpus, &allowed, what, "the CPUs this process may use");
+	return check_cpus_on_host(&p->cpus, &allowed, what, "this process's cpuset");
 }
 
-/* Every node of --cpunodebind has a CPU this process may run on; the
- * union of those CPUs is the binding. */
+/* Every node of --cpunodebind has a CPU in this process's cpuset; the
+ * union of those CPUs is the binding (whatever CPUs numamem was started
+ * on, as numactl's numa_run_on_node_mask_all()). */
 static int check_cpunodes(struct process_policy *p)
 {
 	struct nodemask present;
+	cpu_set_t cpuset;
 
 	/* Not the allowed memory nodes (Mems_allowed): a memoryless node with
 	 * CPUs is never in them, and its CPUs are as good as any. */
 	host_nodes_present(&present);
+	host_cpus_cpuset(&cpuset);
 	CPU_ZERO(&p->cpus);
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		struct nodemask one = { { 0 } };
 		cpu_set_t cpus;
 
 		if (!nodemask_isset(&p->cpunodes, n))
 			continue;
 		if (!nodemask_isset(&present, n))
 			return fail(EXIT_UNAVAILABLE, "cpunodebind '%u': node %u does not exist", n, n);
-		nodemask_set(&one, n);
-		if (!host_node_cpus(&one, &cpus))
-			return fail(EXIT_UNAVAILABLE, "cpunodebind '%u': node %u has no CPU this process may use", n, n);
+		host_node_cpus_all(n, &cpus);
+		CPU_AND(&cpus, &cpus, &cpuset);
+		if (!CPU_COUNT(&cpus))
+			return fail(EXIT_UNAVAILABLE, "cpunodebind '%u': node %u has no CPU in this process's cpuset", n, n);
 		CPU_OR(&p->cpus, &p->cpus, &cpus);
 	}
 	return EXIT_OK;

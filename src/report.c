@@ -251,6 +251,47 @@ static void json_verdict(FILE *out, enum verdict v, const char *reason)
 	fputc('}', out);
 }
 
+/* "set by the launcher (SLURM_MEM_BIND=quiet,local)", "numamem's option" */
+static void text_set_by(FILE *out, const struct launcher *l, enum set_by by, enum set_by inherited, bool conflict,
+			const char *value)
+{
+	static const char *const whom[SET_BY_COUNT] = {
+		[SET_BY_INHERITED] = "a parent process", [SET_BY_LAUNCHER] = "the launcher",
+	};
+
+	switch (by) {
+	case SET_BY_NUMAMEM:
+		fprintf(out, ", numamem's option");
+		if (inherited != SET_BY_DEFAULT)
+			fprintf(out, ", %s what %s set", conflict ? "over" : "within", whom[inherited]);
+		fputc('\n', out);
+		break;
+	case SET_BY_LAUNCHER:
+		fprintf(out, ", inherited from the launcher (%s)\n", value ? value : "");
+		break;
+	case SET_BY_INHERITED:
+		fprintf(out, ", inherited from a parent process%s%s\n", l->name ? " under " : "", l->name ? l->name : "");
+		break;
+	default:
+		fprintf(out, ", the default\n");
+	}
+}
+
+/* Which policy and CPUs COMMAND ran under, and who set them. */
+static void text_ran_under(FILE *out, const struct launcher *l)
+{
+	char list[256], v[300];
+
+	nodemask_format(&l->ran_nodes, list, sizeof(list));
+	fprintf(out, "  ran under:    memory %s%s%s", mode_name(l->ran_mode), *list ? " " : "", list);
+	snprintf(v, sizeof(v), "SLURM_MEM_BIND=%s", l->mem_bind ? l->mem_bind : "");
+	text_set_by(out, l, l->mem_by, l->mem_inherited, l->mem_conflict, v);
+	cpuset_format(&l->ran_cpus, list, sizeof(list));
+	fprintf(out, "                CPUs %s", list);
+	snprintf(v, sizeof(v), "SLURM_CPU_BIND=%s", l->cpu_bind ? l->cpu_bind : "");
+	text_set_by(out, l, l->cpus_by, l->cpus_inherited, l->cpus_conflict, v);
+}
+
 /* COMMAND's memory: a row per node that held any, one block character
  * per column of the chart (eighths of the node's own peak). */
 static void text_workload(FILE *out, const struct numamem *nm)
@@ -277,6 +318,7 @@ static void text_workload(FILE *out, const struct numamem *nm)
 	}
 	if (!any)
 		fprintf(out, "  none seen\n");
+	text_ran_under(out, &nm->launcher);
 	if (w->verdict != VERIFY_SKIPPED || *w->reason)
 		fprintf(out, "  verify:       %s (%s)\n", verdict_names[w->verdict], w->reason);
 }
@@ -351,6 +393,33 @@ static uint64_t total(const uint64_t *bytes)
 	return sum;
 }
 
+static void json_string_or_null(FILE *out, const char *s)
+{
+	if (s)
+		json_string(out, s);
+	else
+		fputs("null", out);
+}
+
+/* "ran_under": COMMAND's memory policy and CPUs, who set each, and what
+ * the launcher's variables said. */
+static void json_ran_under(FILE *out, const struct launcher *l)
+{
+	fprintf(out, ",\"ran_under\":{\"memory\":{\"policy\":\"%s\",\"nodes\":", mode_name(l->ran_mode));
+	json_nodes(out, &l->ran_nodes);
+	fprintf(out, ",\"set_by\":\"%s\",\"conflict\":%s},\"cpus\":{\"cpus\":", set_by_names[l->mem_by],
+		l->mem_conflict ? "true" : "false");
+	json_cpus(out, &l->ran_cpus);
+	fprintf(out, ",\"set_by\":\"%s\",\"conflict\":%s},\"launcher\":", set_by_names[l->cpus_by],
+		l->cpus_conflict ? "true" : "false");
+	json_string_or_null(out, l->name);
+	fputs(",\"slurm_mem_bind\":", out);
+	json_string_or_null(out, l->mem_bind);
+	fputs(",\"slurm_cpu_bind\":", out);
+	json_string_or_null(out, l->cpu_bind);
+	fputc('}', out);
+}
+
 static void json_workload(FILE *out, const struct numamem *nm)
 {
 	const struct watch *w = nm->watch;
@@ -372,6 +441,7 @@ static void json_workload(FILE *out, const struct numamem *nm)
 		fputs("null", out);
 	fprintf(out, ",\"verify\":\"%s\",\"verify_reason\":", verdict_names[w->verdict]);
 	json_string(out, w->reason);
+	json_ran_under(out, &nm->launcher);
 	fputc('}', out);
 }
 

@@ -57,6 +57,28 @@ if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ]; then
 	run --physcpubind=+1 -- sh -c "$witness"
 	check "-C +1: the second CPU this process may use: $(tail -n 1 "$T/out")" \
 		[ "$rc" = 0 ] && [ "$(tail -n 1 "$T/out")" = 1 ]
+	# numamem's option wins over the CPUs it was started on, within the
+	# cpuset (LAUNCHERS in numamem.1): taskset plays the launcher here
+	# (tests/cli/slurm.sh has Slurm itself)
+	child_cpus() { grep -x '[0-9][0-9,-]*' "$T/out"; }
+	if command -v taskset >/dev/null 2>&1; then
+		taskset -c 0 "$NUMAMEM" -C 1 --json -- sh -c "$witness" >"$T/out" 2>"$T/err"
+		rc=$?
+		check "taskset -c 0, then -C 1: the child runs on CPU 1 ($(child_cpus))" \
+			eval '[ "$rc" = 0 ] && [ "$(child_cpus)" = 1 ]'
+		check "taskset -c 0, then -C 1: one warning line ($(cat "$T/err"))" [ "$(cat "$T/err")" = \
+			"numamem: warning: --physcpubind 1 overrides CPUs 0, which a parent process set: numamem's option wins" ]
+		check "taskset -c 0, then -C 1: the report says CPUs 1, numamem's, in conflict" \
+			grep -q '"cpus":{"cpus":\[1\],"set_by":"numamem","conflict":true}' "$T/out"
+		taskset -c 1 "$NUMAMEM" -C 1 -- sh -c "$witness" >"$T/out" 2>"$T/err"
+		rc=$?
+		check "taskset -c 1, then -C 1 agrees: no warning" eval '[ "$rc" = 0 ] && [ ! -s "$T/err" ]'
+		taskset -c 0 "$NUMAMEM" --report --size=1M -- sh -c "$witness" >"$T/out" 2>"$T/err"
+		check "taskset -c 0, no -C: the child keeps CPU 0, inherited from a parent process" \
+			eval '[ "$(child_cpus)" = 0 ] && grep -q "^ *CPUs 0, inherited from a parent process\$" "$T/out"'
+	else
+		skip "no taskset for the CPU rule"
+	fi
 else
 	skip "-C !0 and -C +1 need two CPUs"
 fi

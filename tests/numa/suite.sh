@@ -1020,6 +1020,31 @@ if [ -n "$m_cpu" ]; then
 fi
 refuse "process: -m on a nonexistent node ($nx) refused" 125 "node $nx does not exist" -m $nx -- true
 
+# A launcher's binding on another node than numamem's: Slurm's
+# --mem-bind=map_mem:A as slurmstepd sets it (set_mempolicy bind A and its
+# variables; an outer numamem plays slurmstepd here, there is no Slurm in
+# the guest).  COMMAND keeps it unless numamem is told otherwise; -m B
+# wins, with one warning line naming bind A; -m A agrees, silently.
+# launcher NAME POLICY WARNING-PATTERN INNER-ARGS...: proc, then stderr
+launcher() {
+	l_name=$1 l_policy=$2 l_warn=$3
+	shift 3
+	want "$l_name" || return 0
+	proc "$l_name" "$l_policy" "in:${l_policy#bind:}" - -m $A -- env SLURM_JOB_ID=1 SLURM_MEM_BIND_TYPE=map_mem: \
+		SLURM_MEM_BIND=quiet,map_mem:$A "$NUMAMEM" "$@"
+	if [ -z "$l_warn" ]; then
+		l_ok=$([ ! -s "$WORK/err" ] && echo y)
+	else
+		l_ok=$([ "$(grep -c . "$WORK/err")" = 1 ] && grep -Eq "$l_warn" "$WORK/err" && echo y)
+	fi
+	if [ -n "$l_ok" ]; then ok "$l_name: stderr as the rule says"; else not_ok "$l_name: stderr as the rule says"; diag "$WORK/err"; fi
+}
+launcher "launcher: Slurm's map_mem:$A kept for COMMAND" "bind:$A" "" --size=4M
+launcher "launcher: numamem -m $B over Slurm's map_mem:$A" "bind:$B" \
+	"^numamem: warning: --membind $B overrides memory policy bind $A, which the launcher set \\(SLURM_MEM_BIND=quiet,map_mem:$A\\): numamem's option wins\$" \
+	-m $B --size=4M
+launcher "launcher: numamem -m $A under Slurm's map_mem:$A agrees" "bind:$A" "" -m $A --size=4M
+
 # --pid: a process numamem did not start, against its numa_maps read here
 pidcase() {
 	g_name=$1 g_want_rc=$2 g_verify=$3
