@@ -604,7 +604,7 @@ refuse "memfd: bind+prealloc larger than node $B's free memory (${big} MiB) refu
 for n in $MEM_NODES; do hp_set "$n" $(( $(hp_get "$n") + 8 )); done
 hbig=$(( ($(awk '$3 == "HugePages_Free:" { print $4 }' "$SYSNODE/node$B/meminfo") + 8) * 2 ))
 refuse "hugetlb: bind+prealloc beyond node $B's free huge pages (${hbig} MiB) refused" 2 \
-	"^numamem: region 'm0': prealloc needs [0-9.]+ [KMGT]iB of 2 MiB huge pages but node $B has only [0-9.]+ ([KMGT]i)?B free\$" \
+	"^numamem: region 'm0': prealloc needs [0-9.]+ [KMGT]iB of 2 MiB huge pages but node $B has only [0-9.]+ ([KMGT]i)?B free \(raise /sys/devices/system/node/node$B/hugepages/hugepages-2048kB/nr_hugepages\)\$" \
 	--backend=memfd --hugetlb --size=${hbig}M --policy=bind --host-nodes=$B --prealloc
 for nv in $ORIG_HP; do hp_set "${nv%%:*}" "${nv#*:}"; done
 echo "# the guest is alive after the refusals: $(date)"
