@@ -154,7 +154,7 @@ static int report_pid(struct numamem *nm)
 
 	if (!status && nm->verify)
 		procmaps_verify(&p);
-	if (!status && nm->json)
+	if (!status && nm->json && !nm->quiet)
 		report_process_json(stdout, &p);
 	else if (!status && !nm->quiet)
 		report_process_text(stdout, &p);
@@ -173,7 +173,7 @@ static int report_workload(struct numamem *nm, int status)
 
 	if (nm->verify)
 		watch_verify(w, &nm->proc);
-	if (nm->json)
+	if (nm->json && !nm->quiet)
 		report_json(stdout, nm);
 	else if (nm->report && !nm->quiet)
 		report_text(stdout, nm);
@@ -205,7 +205,7 @@ static int run(struct numamem *nm)
 	if (nm->pid >= 0)
 		return report_pid(nm);
 	/* COMMAND's memory is watched when anything shows or judges it */
-	if (nm->command && (nm->json || nm->verify || nm->report || nm->trace_file))
+	if (nm->command && ((nm->json && !nm->quiet) || nm->verify || nm->report || nm->trace_file))
 		nm->watch = &watch;
 	for (size_t i = 0; i < nm->nregions; i++)
 		nm->regions[i].progress = !nm->quiet && isatty(STDERR_FILENO);
@@ -217,13 +217,13 @@ static int run(struct numamem *nm)
 		return status;
 	/* The placement query costs a move_pages() per page: skip it when
 	 * nothing will show or judge it (a COMMAND, or --quiet). */
-	verify = nm->json || nm->verify || nm->map || (!nm->quiet && !nm->command) ? measure_all(nm) : EXIT_OK;
+	verify = nm->verify || (!nm->quiet && (nm->json || nm->map || !nm->command)) ? measure_all(nm) : EXIT_OK;
 	if (verify && verify != EXIT_VERIFY)
 		return verify;
 	/* a watched COMMAND's report comes when it has exited */
-	if (nm->json && !nm->watch)
+	if (!nm->quiet && nm->json && !nm->watch)
 		report_json(stdout, nm);
-	else if (!nm->quiet && !nm->command)
+	else if (!nm->quiet && !nm->json && !nm->command)
 		report_text(stdout, nm);
 	if (verify) {
 		for (size_t i = 0; i < nm->nregions; i++)

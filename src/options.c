@@ -56,7 +56,7 @@ enum seen {
 	S_PREALLOC_CPUS, S_PREALLOC_NODES, S_HOLD, S_COMMAND, S_SHOW_NODES, S_FD, S_FORK,
 	S_MEMBIND, S_INTERLEAVE, S_PREFERRED, S_PREFERRED_MANY, S_WEIGHTED_INTERLEAVE, S_LOCALALLOC,
 	S_BALANCING, S_CPUNODEBIND, S_PHYSCPUBIND, S_PID, S_MAP, S_REPORT, S_TRACE, S_CONTROL, S_AT,
-	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD,
+	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD, S_QUIET,
 	S_COUNT
 };
 #define SEEN(x) (1u << S_##x)
@@ -73,6 +73,7 @@ struct opt {
 	enum group group;
 	char short_name;
 	bool optional_arg;
+	bool repeatable;    /* may be given more than once (else a second value is refused) */
 	unsigned seen;      /* enum seen bits this option sets */
 	int mode;           /* O_MEMPOLICY: enum policy */
 	int (*handler)(struct parser *p, const char *arg);
@@ -113,7 +114,7 @@ static const struct opt opts[] = {
 	{ "thp", O_HANDLER, .group = G_REGION, .handler = opt_thp, .arg = "on|off",
 	  .help = "Transparent huge pages: on or off (default: on, as QEMU advises every region)" },
 	{ "object", O_HANDLER, .group = G_REGION, .handler = opt_object,
-	  .arg = "TYPE,id=ID,...", .help = "A region or thread-context in QEMU's -object syntax (repeatable)" },
+	  .repeatable = true, .arg = "TYPE,id=ID,...", .help = "A region or thread-context in QEMU's -object syntax (repeatable)" },
 
 	{ PROPERTY(POLICY), .group = G_PLACEMENT },
 	{ PROPERTY(HOST_NODES), .group = G_PLACEMENT },
@@ -170,7 +171,7 @@ static const struct opt opts[] = {
 	{ "control", O_HANDLER, .group = G_ACTIONS, .handler = opt_control, .seen = SEEN(CONTROL),
 	  .arg = "unix:PATH|stdio",
 	  .help = "With --hold: answer commands (add, del, set, query, quit) on socket PATH or standard input" },
-	{ "at", O_HANDLER, .group = G_ACTIONS, .handler = opt_at, .seen = SEEN(AT),
+	{ "at", O_HANDLER, .group = G_ACTIONS, .handler = opt_at, .seen = SEEN(AT), .repeatable = true,
 	  .arg = "TIME:COMMAND", .help = "With --hold: run a control command TIME after the regions are ready (repeatable)" },
 	{ "connect", O_HANDLER, .group = G_ACTIONS, .handler = opt_connect, .seen = SEEN(CONNECT),
 	  .arg = "PATH", .help = "Send each COMMAND to the control socket PATH, print the answers and exit" },
@@ -203,8 +204,8 @@ static const struct opt opts[] = {
 	  .help = "Show each node's memory, tier, huge pages, CPUs, distances and HMAT access, and exit" },
 	{ "measure", O_FLAG, N(measure), .group = G_OUTPUT, .seen = SEEN(MEASURE),
 	  .help = "Measure read bandwidth and idle latency from every node with CPUs to every node with memory, and exit" },
-	{ "quiet", O_FLAG, N(quiet), .group = G_OUTPUT, .short_name = 'q',
-	  .help = "Print no report and no progress" },
+	{ "quiet", O_FLAG, N(quiet), .group = G_OUTPUT, .short_name = 'q', .seen = SEEN(QUIET),
+	  .help = "Print no report and no progress (with --json, traffic lines and answers are still JSON)" },
 	{ "help", O_HANDLER, .group = G_OUTPUT, .short_name = 'h', .handler = opt_help,
 	  .help = "Show this help and exit" },
 	{ "version", O_HANDLER, .group = G_OUTPUT, .short_name = 'V', .handler = opt_version,
@@ -232,6 +233,8 @@ static const struct rule {
 	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(PID) | SEEN(SHOW_NODES) |
 	       SEEN(MAP) | SEEN(CONTROL) | SEEN(AT) | SEEN(TRAFFIC),
 	  .kind = EXCLUDES, .message = "--measure measures the host: it takes no region, COMMAND, --hold or other action" },
+	{ .a = SEEN(QUIET), .b = SEEN(SHOW_NODES) | SEEN(MEASURE) | SEEN(MAP) | SEEN(REPORT), .kind = EXCLUDES,
+	  .message = "--quiet prints no report: it takes no --show-nodes, --measure, --map or --report" },
 	{ .a = SEEN(CONTROL), .b = SEEN(HOLD), .kind = NEEDS, .message = "--control needs --hold" },
 	{ .a = SEEN(AT), .b = SEEN(HOLD), .kind = NEEDS, .message = "--at needs --hold" },
 	{ .a = SEEN(TRAFFIC), .b = SEEN(HOLD), .kind = NEEDS, .message = "--traffic needs --hold" },
@@ -279,6 +282,7 @@ struct parser {
 	unsigned seen;
 	char first_region_opt[64];  /* as the user wrote it: "--prealloc" */
 	int toggles[ARRAY_SIZE(opts)]; /* --NAME / --no-NAME of boolean properties */
+	char *given[ARRAY_SIZE(opts)]; /* the value of each option given, as given */
 	int status;                 /* -1 while parsing goes on */
 	struct poptOption rows[G_COUNT][ARRAY_SIZE(opts) + 1];
 	struct poptOption table[G_COUNT + 2];
@@ -402,18 +406,16 @@ static int opt_fd(struct parser *p, const char *arg)
 
 static int opt_color(struct parser *p, const char *arg)
 {
-	static const char *const when[] = { [COLOR_AUTO] = "auto", [COLOR_ALWAYS] = "always",
-					    [COLOR_NEVER] = "never" };
-	int w = parse_name(arg, when, ARRAY_SIZE(when));
+	int when;
 
-	if (w < 0)
-		return fail(EXIT_USAGE, "invalid color '%s': choose one of auto, always, never", arg);
-	p->nm->color = (enum color_when)w;
+	if (parse_when(arg, &when) < 0)
+		return fail(EXIT_USAGE, "invalid color '%s': expected auto, always or never (or on or off)", arg);
+	p->nm->color = when < 0 ? COLOR_AUTO : when ? COLOR_ALWAYS : COLOR_NEVER;
 	return EXIT_OK;
 }
 
-/* --membind and the other memory policies of COMMAND: the last given
- * wins, as in numactl (two different ones are refused by the rules). */
+/* --membind and the other memory policies of COMMAND: given once (not
+ * numactl's last one wins; two different ones are refused by the rules). */
 static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg)
 {
 	struct process_policy *pp = &p->nm->proc;
@@ -641,7 +643,13 @@ static int take_property(struct parser *p, const struct prop *prop, const char *
 static int take_option(struct parser *p, int code, const char *arg)
 {
 	const struct opt *o = &opts[code - OPT_CODE(0)];
+	char **given = &p->given[code - OPT_CODE(0)];
 
+	if (arg_of(o) && !o->repeatable && *given)
+		return fail(EXIT_USAGE, "--%s given twice, '%s' and '%s': it takes one value", name_of(o), *given,
+			    arg ? arg : "");
+	if (arg_of(o) && !(*given = strdup(arg ? arg : "")))
+		return fail_oom();
 	p->seen |= o->seen;
 	if ((o->seen & SEEN(REGION_OPT)) && !p->first_region_opt[0])
 		snprintf(p->first_region_opt, sizeof(p->first_region_opt), "--%s", name_of(o));
@@ -807,6 +815,8 @@ int options_parse(int argc, char **argv, struct numamem *nm)
 	if (nm->connect_path) /* COMMAND is what to send, not what to run */
 		nm->command_asked = false;
 	region_free(&p->cli);
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+		free(p->given[i]);
 	poptFreeContext(p->ctx);
 	free(p);
 	return status;

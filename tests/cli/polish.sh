@@ -54,10 +54,27 @@ run --size=8M --thp=off --policy=bind --host-nodes="$first" --prealloc --map --c
 check "--color=always: the map is coloured through a pipe" grep -q "$esc\[30;42m$first$esc\[0m" "$T/out"
 NO_COLOR=1 "$NUMAMEM" --size=8M --thp=off --prealloc --map --color=always >"$T/out" 2>&1
 check "--color=always wins over NO_COLOR" grep -q "$esc\[" "$T/out"
-for when in never auto; do
+for when in never auto no off 0 NONE tty; do
 	run --size=8M --thp=off --prealloc --map --color=$when
 	check "--color=$when through a pipe: no escape ($rc)" sh -c '[ "$1" = 0 ] && ! grep -q "$2" "$3"' sh $rc "$esc" "$T/out"
 done
+# one boolean spelling: --color takes the words --thp takes, as ls its own
+for when in yes on true 1 force Always; do
+	run --size=8M --thp=off --prealloc --map --color=$when
+	check "--color=$when: coloured through a pipe ($rc)" sh -c '[ "$1" = 0 ] && grep -q "$2\[30;4" "$3"' sh $rc "$esc" "$T/out"
+	case $when in force | Always) continue ;; esac # ls's own words: --color only
+	run --size=1M --thp=$when
+	check "--thp=$when is taken too ($rc)" [ "$rc" = 0 ]
+done
+
+# -q: no report, with --json too; what else prints (traffic lines) is JSON
+run -q --json --size=1M --prealloc
+check "-q --json: no report ($rc, $(wc -c <"$T/out") bytes)" sh -c '[ "$1" = 0 ] && [ ! -s "$2" ]' sh $rc "$T/out"
+run -q --json --pid=$$
+check "-q --json --pid: no report ($rc)" sh -c '[ "$1" = 0 ] && [ ! -s "$2" ]' sh $rc "$T/out"
+run -q --json --size=1M --prealloc --hold=1.5s --traffic=read
+check "-q --json --hold --traffic: only traffic lines, as JSON ($rc)" \
+	sh -c '[ "$1" = 0 ] && [ -s "$2" ] && ! grep -v "^{\"traffic\":" "$2"' sh $rc "$T/out"
 if command -v script >/dev/null 2>&1; then
 	script -qec "'$NUMAMEM' --size=8M --thp=off --prealloc --map" /dev/null >"$T/tty" 2>&1
 	check "--color=auto on a terminal: coloured" grep -q "$esc\[30;4" "$T/tty"

@@ -342,6 +342,24 @@ int main(void)
 		ok(parse_bool("", &b) == -EINVAL, "bool '' refused");
 	}
 
+	/* WHEN (--color): ls's words and the booleans' */
+	{
+		static const char *const always[] = { "always", "force", "yes", "on", "true", "1", "ALWAYS", "Yes" };
+		static const char *const never[] = { "never", "none", "no", "off", "false", "0", "Never" };
+		static const char *const autos[] = { "auto", "tty", "if-tty", "AUTO" };
+		static const char *const bad[] = { "", "maybe", "alway", "y", "2" };
+		int w;
+
+		for (size_t i = 0; i < ARRAY_SIZE(always); i++)
+			ok(parse_when(always[i], &w) == 0 && w == 1, "when '%s' is always", always[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(never); i++)
+			ok(parse_when(never[i], &w) == 0 && w == 0, "when '%s' is never", never[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(autos); i++)
+			ok(parse_when(autos[i], &w) == 0 && w == -1, "when '%s' is auto", autos[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+			ok(parse_when(bad[i], &w) == -EINVAL, "when '%s' refused", bad[i]);
+	}
+
 	/* durations */
 	{
 		double d = 0;
