@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <numa.h>
 #include <signal.h>
 #include <pthread.h>
@@ -285,6 +286,9 @@ int main(int argc, char **argv)
 	int status;
 
 	open_std_streams();
+	/* the character set only (the report's block characters): numbers
+	 * keep the C locale's decimal point, for JSON */
+	setlocale(LC_CTYPE, "");
 	/* a reader that has gone is an output error (5), not a silent death;
 	 * COMMAND gets SIGPIPE back as numamem was given it */
 	sigpipe_default = signal(SIGPIPE, SIG_IGN) == SIG_DFL;

@@ -51,7 +51,20 @@ check "--map: map_mixed_nodes empty when no cell is mixed" grep -q '"map_mixed_n
 # terminal) do not; NO_COLOR turns auto off on a terminal, not always.
 esc=$(printf '\033')
 run --size=8M --thp=off --policy=bind --host-nodes="$first" --prealloc --map --color=always
-check "--color=always: the map is coloured through a pipe" grep -q "$esc\[30;42m$first$esc\[0m" "$T/out"
+check "--color=always: the map is coloured through a pipe" grep -q "^    $esc\[30;42m$first\{64\}$esc\[0m$" "$T/out"
+# one escape sequence per run of equal cells in a row, not one per cell:
+# the runs counted in the map without its escapes
+for args in "--policy=bind --host-nodes=$first --prealloc" "" "--policy=interleave --host-nodes=all --prealloc"; do
+	run --size=8M --thp=off $args --map --color=always
+	grep "^    $esc" "$T/out" >"$T/rows"
+	sed "s/$esc\[[0-9;]*m//g" "$T/rows" >"$T/plain"
+	runs=$(awk '{ n = 1; for (i = 6; i <= length($0); i++) if (substr($0, i, 1) != substr($0, i - 1, 1)) n++; sum += n }
+		END { print sum + 0 }' "$T/plain")
+	opens=$(grep -o "$esc\[[0-9;]*[1-9][0-9;]*m" "$T/rows" | wc -l)
+	resets=$(grep -o "$esc\[0m" "$T/rows" | wc -l)
+	check "--color=always ${args:-(nothing present)}: $opens escapes for $runs runs of equal cells, $resets resets" \
+		sh -c '[ "$1" -gt 0 ] && [ "$1" = "$2" ] && [ "$2" = "$3" ]' sh "$runs" "$opens" "$resets"
+done
 NO_COLOR=1 "$NUMAMEM" --size=8M --thp=off --prealloc --map --color=always >"$T/out" 2>&1
 check "--color=always wins over NO_COLOR" grep -q "$esc\[" "$T/out"
 for when in never auto no off 0 NONE tty; do
