@@ -1152,7 +1152,7 @@ live() {
 	live_step "live: add ram r0 bound to $A" r0 "$A" "$SIZE"
 	"$NUMAMEM" --connect="$l_sock" "set r0 policy=bind,host-nodes=$B" >"$WORK/ans" 2>&1
 	live_step "live: set r0 host-nodes=$B moves the THP-backed ram to $B" r0 "$B" "$SIZE"
-	"$NUMAMEM" --connect="$l_sock" "del r0" quit >"$WORK/ans" 2>&1
+	"$NUMAMEM" --connect="$l_sock" "del r0" ';' quit >"$WORK/ans" 2>&1
 	l_rc=$?
 	wait "$l_pid"
 	if [ "$l_rc" = 0 ] && [ ! -e "$l_sock" ]; then ok "live: del and quit; the socket is gone"; else not_ok "live: del and quit; the socket is gone"; diag "$WORK/ans"; fi
