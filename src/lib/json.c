@@ -489,46 +489,61 @@ static bool outline_inline(const char *s)
 	return true;
 }
 
+/* Text built in a fixed buffer, cut short when it is full. */
+struct outline_buf {
+	char b[512];
+	size_t used;
+};
+
+static void put(struct outline_buf *o, const char *s, size_t n)
+{
+	if (n > sizeof(o->b) - 1 - o->used)
+		n = sizeof(o->b) - 1 - o->used;
+	memcpy(o->b + o->used, s, n);
+	o->used += n;
+	o->b[o->used] = '\0';
+}
+
 /* A scalar as a person reads it: a string without quotes or escapes. */
-static void outline_scalar(FILE *out, const char *s, const char *end)
+static void outline_scalar(struct outline_buf *o, const char *s, const char *end)
 {
 	if (*s != '"') {
-		fwrite(s, 1, (size_t)(end - s), out);
+		put(o, s, (size_t)(end - s));
 		return;
 	}
 	for (s++, end--; s < end; s++) {
 		if (*s == '\\') {
 			s++;
-			fputc(*s == 'n' ? ' ' : *s == 't' ? ' ' : *s == 'u' ? '?' : *s, out);
+			put(o, *s == 'n' || *s == 't' ? " " : *s == 'u' ? "?" : s, 1);
 			if (*s == 'u')
 				s += 4;
 			continue;
 		}
-		fputc(*s, out);
+		put(o, s, 1);
 	}
 }
 
-static void outline_inline_value(FILE *out, const char *s)
+static void outline_inline_value(struct outline_buf *o, const char *s)
 {
 	const char *e;
 
 	s = ws(s);
 	if (*s == '{') {
-		fputs("{}", out);
+		put(o, "{}", 2);
 		return;
 	}
 	if (*s != '[') {
-		outline_scalar(out, s, value_end(s, 0));
+		outline_scalar(o, s, value_end(s, 0));
 		return;
 	}
 	s = ws(s + 1);
 	if (*s == ']')
-		fputs("[]", out);
+		put(o, "[]", 2);
 	for (bool first = true; *s != ']'; first = false) {
 		e = value_end(s, 0);
 		if (!first)
-			fputc(',', out);
-		outline_scalar(out, s, e);
+			put(o, ",", 1);
+		outline_scalar(o, s, e);
 		s = ws(e);
 		if (*s == ',')
 			s = ws(s + 1);
@@ -560,19 +575,15 @@ static void outline_object(FILE *out, const char *obj, int indent, const char *h
 			bool in = outline_inline(v);
 
 			if (pass == 0 && in && !outline_empty(v)) {
-				char item[512];
-				FILE *m = fmemopen(item, sizeof(item), "w");
-				int n = 0;
+				struct outline_buf item = { .used = 0 };
 
-				if (m) {
-					fprintf(m, " %.*s=", (int)(kend - key), key);
-					outline_inline_value(m, v);
-					n = (int)ftell(m);
-					fclose(m); /* item is NUL-terminated, cut short if it must be */
-				}
-				if (col > indent + 4 && col + n > OUTLINE_WIDTH)
+				put(&item, " ", 1);
+				put(&item, key, (size_t)(kend - key));
+				put(&item, "=", 1);
+				outline_inline_value(&item, v);
+				if (col > indent + 4 && col + (int)item.used > OUTLINE_WIDTH)
 					col = fprintf(out, "\n%*s", indent + 3, "") - 1;
-				col += fprintf(out, "%s", m ? item : "");
+				col += fprintf(out, "%s", item.b);
 			} else if (pass == 1 && !in) {
 				char h[256];
 				int n = snprintf(h, sizeof(h), "%.*s:", (int)(kend - key), key);
@@ -596,9 +607,10 @@ static void outline_value(FILE *out, const char *s, int indent, const char *head
 		return;
 	}
 	if (*s != '[' || outline_inline(s)) {
-		fprintf(out, "%*s%.*s ", indent, "", (int)headlen, head);
-		outline_inline_value(out, s);
-		fputc('\n', out);
+		struct outline_buf item = { .used = 0 };
+
+		outline_inline_value(&item, s);
+		fprintf(out, "%*s%.*s %s\n", indent, "", (int)headlen, head, item.b);
 		return;
 	}
 	fprintf(out, "%*s%.*s\n", indent, "", (int)headlen, head);

@@ -523,5 +523,43 @@ int main(void)
 		format_size(100, buf, sizeof(buf));
 		ok(!strcmp(buf, "100 B"), "format 100 B ('%s')", buf);
 	}
+
+	/* json_outline: an answer for a person, whatever its member names */
+	{
+		static const struct {
+			const char *doc, *want;
+		} cases[] = {
+			{ "{\"command\":\"set\",\"id\":\"m0\",\"resize\":{\"old_size\":1,\"size\":2},\"fd\":null}",
+			  "ok command=set id=m0\n  resize: old_size=1 size=2\n" },
+			{ "{\"regions\":[{\"id\":\"a\",\"nodes\":[0,1],\"x\":[],\"s\":\"say \\\"hi\\\"\"},{\"id\":\"b\"}],\"v\":true}",
+			  "ok v=true\n  regions:\n    - id=a nodes=0,1 s=say \"hi\"\n    - id=b\n" },
+			{ "{\"a\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"b\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"}",
+			  "ok a=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n    b=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n" },
+		};
+		static const char *const bad[] = { "", "{", "{\"a\":}", "{\"a\":1} x", "[1,]", "{\"a\" 1}" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+			char *got = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&got, &len);
+			int r = json_outline(f, cases[i].doc, "ok");
+
+			fclose(f);
+			ok(r == 0 && !strcmp(got, cases[i].want), "outline %zu", i);
+			if (r || strcmp(got, cases[i].want))
+				fprintf(stderr, "# got:\n%s", got);
+			free(got);
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+			char *got = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&got, &len);
+			int r = json_outline(f, bad[i], "ok");
+
+			fclose(f);
+			ok(r == -EINVAL && !len, "outline of '%s' refused, nothing written", bad[i]);
+			free(got);
+		}
+	}
 	return tap_done();
 }
