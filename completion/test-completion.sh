@@ -229,7 +229,18 @@ expect "numamem --hold --control=" unix: stdio
 expect "numamem --hold --control=s" stdio
 expect "numamem --hold --traffic=" read write copy
 expect "numamem --connect=/tmp/s q" query quit
-expect "numamem --connect /tmp/s query d" del
+expect "numamem --connect /tmp/s query ; d" del
+expect "numamem --connect /tmp/s query \\; d" del
+expect "numamem --connect /tmp/s query d"
+has "numamem --connect /tmp/s q" query quit
+expect "numamem --connect=/tmp/s set m0 " size= policy= host-nodes=
+nospace "numamem --connect=/tmp/s set m0 "
+expect "numamem --connect=/tmp/s set m0 policy=b" bind
+expect "numamem --connect=/tmp/s add memory-backend-m" memory-backend-memfd,id=
+expect "numamem --connect=/tmp/s set m0 size=1G ; set m1 h" host-nodes=
+_numamem_sysfs=$fake
+expect "numamem --connect=/tmp/s set m0 host-nodes=1" 1 10
+_numamem_sysfs=$real_sysfs
 expect "numamem --object memory-backend-ram,id=r,size=1G,static-nodes=" on off
 expect "numamem --object memory-backend-ram,id=r,size=1G,nu" 1G,numa-balancing=
 expect "numamem --no-rel" --no-relative-nodes
