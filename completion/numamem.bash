@@ -1,6 +1,6 @@
 # bash completion for numamem(1)                           -*- shell-script -*-
 #
-# Long options come from `numamem --help`; the --[no]X toggles complete as
+# Long options come from `numamem --help-all`; the --[no]X toggles complete as
 # both --X and --no-X.  Values: --backend, --policy, --thp, --rom; node
 # numbers from /sys/devices/system/node for --host-nodes, --prealloc-nodes
 # and COMMAND's --membind/-m, --interleave/-i, --preferred/-p,
@@ -33,7 +33,7 @@ _numamem_shortargs='-m -i -p -P -w -N -C'
 _numamem_toggles='share reserve merge dump prealloc discard-data readonly
     pmem hugetlb seal static-nodes relative-nodes numa-balancing'
 # Options without a value (short ones included).
-_numamem_flags='--fork --json --verify --report --map --show-nodes --measure --quiet --help --version
+_numamem_flags='--fork --json --verify --report --map --show-nodes --measure --quiet --help --help-all --version
     --localalloc --balancing -q -h -V -l -b'
 # sysfs root (tests point it at a fake tree).
 : "${_numamem_sysfs:=/sys}"
