@@ -48,7 +48,8 @@ fi
 # ------------------------------------------- a reader that went away
 
 # gone_pipe: descriptor 3 is a pipe (a FIFO) whose one reader has exited
-# and been waited for: what head or less leave behind once they quit
+# and been waited for before numamem starts (no race with the reader's
+# exit): what head or less leave behind once they quit
 gone_pipe() {
 	mkfifo "$T/gpipe"
 	cat "$T/gpipe" >/dev/null &
@@ -98,13 +99,7 @@ check "--show-nodes to a full disk: one line naming stdout" \
 
 # a pipe (a FIFO) whose one reader has exited and been waited for
 # before numamem starts: no race with the reader's exit
-mkfifo "$T/rpipe"
-cat "$T/rpipe" >/dev/null &
-reader=$!
-exec 3>"$T/rpipe" # returns once the reader has the other end open
-kill "$reader"
-wait "$reader"
-rm -f "$T/rpipe"
+gone_pipe
 "$NUMAMEM" --size=1M --quiet --ready-fd=3 2>"$T/err"
 rc=$?
 exec 3>&-
