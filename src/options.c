@@ -170,7 +170,7 @@ static const struct opt opts[] = {
 
 	{ "hold", O_HANDLER, .group = G_ACTIONS, .handler = opt_hold, .optional_arg = true, .common = true,
 	  .seen = SEEN(HOLD), .arg = "DURATION",
-	  .help = "Keep the regions until a signal, or for DURATION (a number and ms, s, m, h or d)" },
+	  .help = "Keep the regions until a signal, or for DURATION (30, 500ms, 2m: s, ms, m, h or d)" },
 	{ "control", O_HANDLER, .group = G_ACTIONS, .handler = opt_control, .seen = SEEN(CONTROL),
 	  .arg = "WHERE", .common = true,
 	  .help = "With --hold: take control commands on unix:PATH or stdio" },

@@ -22,6 +22,14 @@ check "--help's last line names --help-all" sh -c "tail -n 1 '$T/help' | grep -q
 # start by column 32 (not a 32-column strip at column 47)
 desc_col=$(sed -n 's/^\(  -[^ ]*\(, [^ ]*\)\{0,1\} *\)[A-Za-z].*/\1/p' "$T/help" | awk '{ print length($0) }' | sort -n | tail -n 1)
 check "--help: descriptions start at column $desc_col, 32 at most" [ "${desc_col:-99}" -le 32 ]
+# --hold's help names the units the parser takes, and the parser takes
+# each (a hold with a COMMAND is refused only after its DURATION parsed)
+hold_help=$(sed -n '/--hold\[=DURATION\]/,/^      --/p' "$T/help" | tr -s ' \n' '  ')
+for u in ms s m h d; do
+	check "--help: --hold names the unit $u" sh -c 'printf %s "$1" | grep -q "[ (:]$2[ ,)]"' sh "$hold_help" "$u"
+	run --size=1M --hold=2$u -- true
+	check "--hold=2$u parses (refused only for its COMMAND)" grep -q 'exclusive: the command' "$T/err"
+done
 run -h
 check "-h is --help" cmp -s "$T/out" "$T/help"
 run --help-all
