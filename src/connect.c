@@ -37,10 +37,23 @@ static void print_answer(char *answer, enum answer_form form, const char *line)
 	while (len && (answer[len - 1] == '\n' || answer[len - 1] == '\r'))
 		answer[--len] = '\0';
 	if (!strncmp(answer, "{\"ok\":", 6) && len > 7 && answer[len - 1] == '}') {
+		char head[64] = "ok", *body = answer + 6;
+		size_t verb = strspn(body + 12, "abcdefghijklmnopqrstuvwxyz");
+
 		answer[len - 1] = '\0';
-		if (form == ANSWER_QUIET || !json_outline(stdout, answer + 6, "ok"))
+		/* {"command":"set",...}: "ok set" heads the rest */
+		if (!strncmp(body, "{\"command\":\"", 12) && verb < 32 && body[12 + verb] == '"' &&
+		    strchr(",}", body[13 + verb])) {
+			snprintf(head, sizeof(head), "ok %.*s", (int)verb, body + 12);
+			body += 12 + verb;
+			*body = '{';
+			if (body[1] == ',')
+				*++body = '{';
+		}
+		if (form == ANSWER_QUIET || !json_outline(stdout, body, head))
 			return;
-		answer[len - 1] = '}';
+		printf("%s\n", answer); /* not JSON numamem can read: what is left of it */
+		return;
 	}
 	if (!parse_json_object(answer, &m, &n, why, sizeof(why)) && n == 1 && !strcmp(m[0].key, "error") &&
 	    m[0].type == JSON_STRING) {

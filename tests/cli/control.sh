@@ -190,7 +190,7 @@ check "... and the hold still has m0 at 2 MiB: nothing was sent" \
 if command -v script >/dev/null 2>&1; then
 	script -qec "'$NUMAMEM' --connect='$S' set m0 size=4M ';' query ';' del nope" /dev/null | tr -d '\r' >"$T/tty"
 	check "a terminal: ok answers as an outline, not JSON" \
-		sh -c "grep -q '^ok command=set id=m0\$' '$T/tty' && grep -q '^  resize: old_size=2097152 size=4194304 ' '$T/tty' && ! grep -q '^{' '$T/tty'"
+		sh -c "grep -q '^ok set id=m0\$' '$T/tty' && grep -q '^  resize: old_size=2097152 size=4194304 ' '$T/tty' && ! grep -q '^{' '$T/tty'"
 	check "a terminal: a query's regions as items (- id=m0 ...)" grep -q '^      - id=m0 backend=ram .*size=4194304' "$T/tty"
 	check "a terminal: an error answer as error: MESSAGE" grep -qx "error: no region has id 'nope'" "$T/tty"
 	check "a terminal: no line wider than 80 columns" sh -c "! grep -q '.\{81\}' '$T/tty'"
