@@ -204,23 +204,23 @@ _numamem_object()
 # commands, which start at COMP_WORDS[FIRST].
 _numamem_control()
 {
-    local i n=0 verb='' w
+    local i words_in=0 verb="" w
     for ((i = $1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         if [[ $w == ';' || $w == '\;' || $w == "';'" || $w == '";"' ]]; then
-            n=0 verb=''
+            words_in=0 verb=''
             continue
         fi
-        ((n == 0)) && verb=$w
-        n=$((n + 1))
+        ((words_in == 0)) && verb=$w
+        words_in=$((words_in + 1))
     done
-    if ((n == 0)); then
+    if ((words_in == 0)); then
         COMPREPLY=($(compgen -W 'add del set query quit' -- "$cur"))
-    elif [[ $n == 1 && $verb == add && $cur != *[,=]* ]]; then
+    elif [[ $words_in == 1 && $verb == add && $cur != *[,=]* ]]; then
         COMPREPLY=($(compgen -S ,id= -W 'memory-backend-ram memory-backend-memfd
             memory-backend-file memory-backend-shm' -- "$cur"))
         compopt -o nospace 2>/dev/null
-    elif [[ $n == 2 && $verb == set ]]; then
+    elif [[ $words_in == 2 && $verb == set ]]; then
         COMPREPLY=($(compgen -S = -W 'size policy host-nodes' -- "$cur"))
         compopt -o nospace 2>/dev/null
     elif [[ $verb == set && ${COMP_WORDS[COMP_CWORD - 1]} == = && ${COMP_WORDS[COMP_CWORD - 2]} == policy ]]; then

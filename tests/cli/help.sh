@@ -44,7 +44,7 @@ missing=
 for o in $man_opts; do
 	grep -q -- "--\(\[no\]\)\{0,1\}$o\b" "$T/help-all" || missing="$missing $o"
 done
-check "--help-all lists every option of the man page ($(echo $man_opts | wc -w) options)${missing:+, missing:$missing}" [ -z "$missing" ]
+check "--help-all lists every option of the man page ($(echo "$man_opts" | wc -w) options)${missing:+, missing:$missing}" [ -z "$missing" ]
 check "--help-all has more than --help" [ "$(wc -l <"$T/help-all")" -gt "$lines" ]
 grep '^  -' "$T/help" | sed 's/  .*//' | while read -r o; do
 	grep -qF -- "$o" "$T/help-all" || echo "$o"

@@ -55,6 +55,7 @@ check "--color=always: the map is coloured through a pipe" grep -q "^    $esc\[3
 # one escape sequence per run of equal cells in a row, not one per cell:
 # the runs counted in the map without its escapes
 for args in "--policy=bind --host-nodes=$first --prealloc" "" "--policy=interleave --host-nodes=all --prealloc"; do
+	# shellcheck disable=SC2086 # the options, split on purpose
 	run --size=8M --thp=off $args --map --color=always
 	grep "^    $esc" "$T/out" >"$T/rows"
 	sed "s/$esc\[[0-9;]*m//g" "$T/rows" >"$T/plain"
