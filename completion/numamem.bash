@@ -1,6 +1,6 @@
 # bash completion for numamem(1)                           -*- shell-script -*-
 #
-# Long options come from `numamem --help`; the --[no]X toggles complete as
+# Long options come from `numamem --help-all`; the --[no]X toggles complete as
 # both --X and --no-X.  Values: --backend, --policy, --thp, --rom; node
 # numbers from /sys/devices/system/node for --host-nodes, --prealloc-nodes
 # and COMMAND's --membind/-m, --interleave/-i, --preferred/-p,
@@ -11,7 +11,8 @@
 # write and copy for --traffic; --object
 # TYPE,id= then its keys and their values; and the COMMAND (after "--" or the
 # first non-option word) with its own completion, or after --connect the
-# control commands.  Works with --opt=value and --opt value.  Nothing is offered
+# control command: its verb, add's type, set's properties and their values,
+# and a verb again after a lone ';'.  Works with --opt=value and --opt value.  Nothing is offered
 # that numamem then refuses (no CLI-only key inside --object).
 #
 # Uses bash-completion's helpers (_init_completion, _filedir,
@@ -32,7 +33,7 @@ _numamem_shortargs='-m -i -p -P -w -N -C -o'
 _numamem_toggles='share reserve merge dump prealloc discard-data readonly
     pmem hugetlb seal static-nodes relative-nodes numa-balancing'
 # Options without a value (short ones included).
-_numamem_flags='--fork --json --verify --report --map --show-nodes --measure --quiet --help --version
+_numamem_flags='--fork --json --verify --report --map --show-nodes --measure --quiet --help --help-all --version
     --localalloc --balancing -q -h -V -l -b'
 # sysfs root (tests point it at a fake tree).
 : "${_numamem_sysfs:=/sys}"
@@ -199,6 +200,38 @@ _numamem_object()
     COMPREPLY=($(compgen -P "$head" -S = -W "${left[*]}" -- "$item"))
 }
 
+# _numamem_control FIRST: the word being completed in --connect's
+# commands, which start at COMP_WORDS[FIRST].
+_numamem_control()
+{
+    local i words_in=0 verb="" w
+    for ((i = $1; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        if [[ $w == ';' || $w == '\;' || $w == "';'" || $w == '";"' ]]; then
+            words_in=0 verb=''
+            continue
+        fi
+        ((words_in == 0)) && verb=$w
+        words_in=$((words_in + 1))
+    done
+    if ((words_in == 0)); then
+        COMPREPLY=($(compgen -W 'add del set query quit' -- "$cur"))
+    elif [[ $words_in == 1 && $verb == add && $cur != *[,=]* ]]; then
+        COMPREPLY=($(compgen -S ,id= -W 'memory-backend-ram memory-backend-memfd
+            memory-backend-file memory-backend-shm' -- "$cur"))
+        compopt -o nospace 2>/dev/null
+    elif [[ $words_in == 2 && $verb == set ]]; then
+        COMPREPLY=($(compgen -S = -W 'size policy host-nodes' -- "$cur"))
+        compopt -o nospace 2>/dev/null
+    elif [[ $verb == set && ${COMP_WORDS[COMP_CWORD - 1]} == = && ${COMP_WORDS[COMP_CWORD - 2]} == policy ]]; then
+        # bash replaces what follows the '=' (COMP_WORDBREAKS)
+        COMPREPLY=($(compgen -W 'default preferred bind interleave
+            preferred-many weighted-interleave local' -- "${COMP_WORDS[COMP_CWORD]}"))
+    elif [[ $verb == set && ${COMP_WORDS[COMP_CWORD - 1]} == = && ${COMP_WORDS[COMP_CWORD - 2]} == host-nodes ]]; then
+        _numamem_list "${COMP_WORDS[COMP_CWORD]}" 1 $(_numamem_nodes)
+    fi
+}
+
 # _numamem_takes_arg WORD: is WORD an option that needs a value?
 _numamem_takes_arg()
 {
@@ -259,11 +292,13 @@ _numamem()
                 ;;
         esac
     done
-    # after --connect, each word is a control command
+    # after --connect, the words are one control command, a lone ';'
+    # between two: its verb first, then for add the type, for set ID the
+    # properties set changes
     local connect=false
     [[ " ${COMP_WORDS[*]:1:COMP_CWORD-1} " == *" --connect"[\ =]* ]] && connect=true
     if ((cmd > 0)) && $connect; then
-        COMPREPLY=($(compgen -W 'add del set query quit' -- "$cur"))
+        _numamem_control "$cmd"
         return
     fi
     if ((cmd > 0)); then
@@ -360,7 +395,7 @@ _numamem()
     fi
     # A non-option word here starts COMMAND.
     if $connect; then
-        COMPREPLY=($(compgen -W 'add del set query quit' -- "$cur"))
+        _numamem_control "$COMP_CWORD"
     elif declare -F _command_offset >/dev/null; then
         _command_offset "$COMP_CWORD"
     else

@@ -122,12 +122,12 @@ nospace()
 	fi
 }
 
-# Every long option of --help, the --[no]X toggles as --X and --no-X.
+# Every long option of --help-all, the --[no]X toggles as --X and --no-X.
 if [[ -x $NUMAMEM ]]; then
 	# The option column of --help: --size=SIZE, --[no]share, --hold[=DURATION].
 	want=()
 	while IFS= read -r line; do
-		[[ $line =~ ^[[:space:]]+(-[[:alpha:]],[[:space:]])?(--[^[:space:]]+) ]] || continue
+		[[ $line =~ ^[[:space:]]{2,6}(-[[:alpha:]],[[:space:]])?(--[^[:space:]]+) ]] || continue # not a wrapped description
 		o=${BASH_REMATCH[2]}
 		case $o in
 			--\[no\]*) want+=("--${o#--\[no\]}" "--no-${o#--\[no\]}") ;;
@@ -135,16 +135,16 @@ if [[ -x $NUMAMEM ]]; then
 			*=*) want+=("${o%%=*}=") ;;
 			*) want+=("$o") ;;
 		esac
-	done < <("$NUMAMEM" --help)
+	done < <("$NUMAMEM" --help-all)
 	comp "numamem --"
 	missing=
 	for o in "${want[@]}"; do
 		[[ " $got " == *" $o "* ]] || missing+=" $o"
 	done
 	if [[ ${#want[@]} -gt 30 && -z $missing ]]; then
-		ok "'numamem --' offers all ${#want[@]} long options of numamem --help"
+		ok "'numamem --' offers all ${#want[@]} long options of numamem --help-all"
 	else
-		not_ok "'numamem --' offers all long options of numamem --help"
+		not_ok "'numamem --' offers all long options of numamem --help-all"
 		diag "missing:$missing" "got: $got"
 	fi
 	extra=
@@ -152,9 +152,9 @@ if [[ -x $NUMAMEM ]]; then
 		[[ " ${want[*]} " == *" $o "* ]] || extra+=" $o"
 	done
 	if [[ -z $extra ]]; then
-		ok "'numamem --' offers no option missing from numamem --help"
+		ok "'numamem --' offers no option missing from numamem --help-all"
 	else
-		not_ok "'numamem --' offers no option missing from numamem --help"
+		not_ok "'numamem --' offers no option missing from numamem --help-all"
 		diag "extra:$extra"
 	fi
 else
@@ -231,7 +231,18 @@ expect "numamem --hold --control=" unix: stdio
 expect "numamem --hold --control=s" stdio
 expect "numamem --hold --traffic=" read write copy
 expect "numamem --connect=/tmp/s q" query quit
-expect "numamem --connect /tmp/s query d" del
+expect "numamem --connect /tmp/s query ; d" del
+expect "numamem --connect /tmp/s query \\; d" del
+expect "numamem --connect /tmp/s query d"
+has "numamem --connect /tmp/s q" query quit
+expect "numamem --connect=/tmp/s set m0 " size= policy= host-nodes=
+nospace "numamem --connect=/tmp/s set m0 "
+expect "numamem --connect=/tmp/s set m0 policy=b" bind
+expect "numamem --connect=/tmp/s add memory-backend-m" memory-backend-memfd,id=
+expect "numamem --connect=/tmp/s set m0 size=1G ; set m1 h" host-nodes=
+_numamem_sysfs=$fake
+expect "numamem --connect=/tmp/s set m0 host-nodes=1" 1 10
+_numamem_sysfs=$real_sysfs
 expect "numamem --object memory-backend-ram,id=r,size=1G,static-nodes=" on off
 expect "numamem --object memory-backend-ram,id=r,size=1G,nu" 1G,numa-balancing=
 expect "numamem --no-rel" --no-relative-nodes

@@ -1,10 +1,14 @@
-/* --connect: the control protocol's client.  Each command goes out as
- * one line and waits for its one answer line, so answers print in the
- * order of the commands, and a server that closes is named with the
- * command it left unanswered. */
+/* --connect: the control protocol's client.  The words after the
+ * options are one command (a lone ";" between two), else each line of
+ * standard input is one.  Each command goes out as one line and waits
+ * for its one answer line, so answers print in the order of the
+ * commands, and a server that closes is named with the command it left
+ * unanswered.  An answer prints as it came (JSON) unless standard output
+ * is a terminal without --json: then as an outline for a person. */
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +17,59 @@
 #include <unistd.h>
 
 #include "connect.h"
+#include "lib/json.h"
+
+enum answer_form { ANSWER_JSON, ANSWER_HUMAN, ANSWER_QUIET };
+
+/* One answer line as form says.  An error answer in quiet form goes to
+ * stderr, as a message. */
+static void print_answer(char *answer, enum answer_form form, const char *line)
+{
+	size_t len = strlen(answer);
+	struct json_member *m = NULL;
+	size_t n = 0;
+	char why[128];
+
+	if (form == ANSWER_JSON) {
+		fputs(answer, stdout);
+		return;
+	}
+	while (len && (answer[len - 1] == '\n' || answer[len - 1] == '\r'))
+		answer[--len] = '\0';
+	if (!strncmp(answer, "{\"ok\":", 6) && len > 7 && answer[len - 1] == '}') {
+		char head[64] = "ok", *body = answer + 6;
+		size_t verb = strspn(body + 12, "abcdefghijklmnopqrstuvwxyz");
+
+		answer[len - 1] = '\0';
+		/* {"command":"set",...}: "ok set" heads the rest */
+		if (!strncmp(body, "{\"command\":\"", 12) && verb < 32 && body[12 + verb] == '"' &&
+		    strchr(",}", body[13 + verb])) {
+			snprintf(head, sizeof(head), "ok %.*s", (int)verb, body + 12);
+			body += 12 + verb;
+			*body = '{';
+			if (body[1] == ',')
+				*++body = '{';
+		}
+		if (form == ANSWER_QUIET || !json_outline(stdout, body, head))
+			return;
+		printf("%s\n", answer); /* not JSON numamem can read: what is left of it */
+		return;
+	}
+	if (!parse_json_object(answer, &m, &n, why, sizeof(why)) && n == 1 && !strcmp(m[0].key, "error") &&
+	    m[0].type == JSON_STRING) {
+		if (form == ANSWER_QUIET)
+			fail(EXIT_CONTROL, "'%s': %s", line, m[0].text);
+		else
+			printf("error: %s\n", m[0].text);
+	} else if (form != ANSWER_QUIET) {
+		printf("%s\n", answer); /* not an answer numamem knows: as it came */
+	}
+	json_members_free(m, n);
+}
 
 /* Send line, print the one answer line; 0, EXIT_CONTROL for an error
  * answer, or an exit status after a message. */
-static int exchange(int fd, FILE *in, const char *path, const char *line)
+static int exchange(int fd, FILE *in, const char *path, const char *line, enum answer_form form)
 {
 	size_t len = strlen(line);
 	char *answer = NULL;
@@ -30,22 +83,79 @@ static int exchange(int fd, FILE *in, const char *path, const char *line)
 		free(answer);
 		return fail(EXIT_CONTROL, "'%s' closed without answering '%s'", path, line);
 	}
-	fputs(answer, stdout);
-	fflush(stdout);
 	got = !strncmp(answer, "{\"ok\":", 6);
+	print_answer(answer, form, line);
+	fflush(stdout);
 	free(answer);
 	return got ? EXIT_OK : EXIT_CONTROL;
+}
+
+/* The words of COMMAND as commands: joined by blanks, split at each
+ * lone ";".  NULL-terminated, or NULL after a message (*status). */
+static char **commands_of(char **words, int *status)
+{
+	size_t n = 1, k = 0, len = 0;
+	char **cmds;
+
+	for (char **w = words; *w; w++)
+		n += !strcmp(*w, ";");
+	cmds = calloc(n + 1, sizeof(*cmds));
+	if (!cmds) {
+		*status = fail_oom();
+		return NULL;
+	}
+	for (char **w = words;; w++) {
+		bool end = !*w || !strcmp(*w, ";");
+
+		if (*w && strchr(*w, '\n')) {
+			*status = fail(EXIT_USAGE, "invalid command word '%s': a command is one line", *w);
+			break;
+		}
+		if (end && !cmds[k]) {
+			*status = fail(EXIT_USAGE, "an empty command: ';' goes between two commands");
+			break;
+		}
+		if (end) {
+			if (!*w)
+				return cmds;
+			k++, len = 0;
+			continue;
+		}
+		{
+			size_t add = strlen(*w);
+			char *c = realloc(cmds[k], len + add + 2);
+
+			if (!c) {
+				*status = fail_oom();
+				break;
+			}
+			if (len)
+				c[len++] = ' ';
+			memcpy(c + len, *w, add + 1);
+			len += add;
+			cmds[k] = c;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cmds[i]);
+	free(cmds);
+	return NULL;
 }
 
 int control_connect(const struct numamem *nm)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	enum answer_form form = nm->quiet ? ANSWER_QUIET
+				: !nm->json && isatty(STDOUT_FILENO) ? ANSWER_HUMAN : ANSWER_JSON;
 	int fd, status = EXIT_OK, st;
+	char **cmds = NULL;
 	FILE *in;
 
 	if (strlen(nm->connect_path) >= sizeof(sun.sun_path))
 		return fail(EXIT_USAGE, "invalid connect '%s': the path is longer than %zu bytes", nm->connect_path,
 			    sizeof(sun.sun_path) - 1);
+	if (nm->command && !(cmds = commands_of(nm->command, &status)))
+		return status;
 	strcpy(sun.sun_path, nm->connect_path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
@@ -53,17 +163,18 @@ int control_connect(const struct numamem *nm)
 
 		if (fd >= 0)
 			close(fd);
-		return fail_errno(EXIT_UNAVAILABLE, e, "cannot connect to '%s'", nm->connect_path);
+		status = fail_errno(EXIT_UNAVAILABLE, e, "cannot connect to '%s'", nm->connect_path);
+		goto out;
 	}
 	in = fdopen(dup(fd), "r");
 	if (!in) {
 		close(fd);
-		return fail_oom();
+		status = fail_oom();
+		goto out;
 	}
-	if (nm->command) {
-		for (char **c = nm->command; *c; c++) {
-			st = strchr(*c, '\n') ? fail(EXIT_USAGE, "'%s': one command an argument, without newlines", *c)
-					       : exchange(fd, in, nm->connect_path, *c);
+	if (cmds) {
+		for (char **c = cmds; *c; c++) {
+			st = exchange(fd, in, nm->connect_path, *c, form);
 			if (!status)
 				status = st;
 		}
@@ -77,7 +188,7 @@ int control_connect(const struct numamem *nm)
 				line[--got] = '\0';
 			if (!*line || *line == '#')
 				continue;
-			st = exchange(fd, in, nm->connect_path, line);
+			st = exchange(fd, in, nm->connect_path, line, form);
 			if (!status)
 				status = st;
 		}
@@ -85,5 +196,9 @@ int control_connect(const struct numamem *nm)
 	}
 	fclose(in);
 	close(fd);
+out:
+	for (char **c = cmds; c && *c; c++)
+		free(*c);
+	free(cmds);
 	return status;
 }

@@ -509,6 +509,20 @@ uint64_t host_total_hugepages(int node, uint64_t page_size)
 			page_size / 1024);
 }
 
+const char *host_hugepages_knob(char *buf, size_t len, int node, const char *nodes, uint64_t page_size)
+{
+	uint64_t kb = page_size / 1024;
+
+	if (node >= 0)
+		snprintf(buf, len, NODE_DIR "/node%d/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages", node, kb);
+	else if (nodes)
+		snprintf(buf, len, NODE_DIR "/nodeN/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages for N in %s", kb,
+			 nodes);
+	else
+		snprintf(buf, len, HUGE_DIR "/hugepages-%" PRIu64 "kB/nr_hugepages", kb);
+	return buf;
+}
+
 bool host_has_hugepage_size(uint64_t page_size)
 {
 	char path[PATH_MAX];

@@ -64,6 +64,11 @@ void host_memory(const struct nodemask *nodes, struct host_memory mem[NUMAMEM_MA
 /* Free huge pages of page_size bytes on node (-1: all nodes). */
 uint64_t host_free_hugepages(int node, uint64_t page_size);
 uint64_t host_total_hugepages(int node, uint64_t page_size);
+/* The knob that sets the pool of page_size huge pages, for a message:
+ * /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages, or node's
+ * own under /sys/devices/system/node (node >= 0; node < 0 and nodes
+ * given: "nodeN" for N in nodes).  The real path, never the test root. */
+const char *host_hugepages_knob(char *buf, size_t len, int node, const char *nodes, uint64_t page_size);
 bool host_has_hugepage_size(uint64_t page_size);
 /* Huge page sizes of this host in bytes, ascending; returns how many
  * (at most max). */

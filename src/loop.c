@@ -59,6 +59,7 @@ struct loop {
 	struct client stdio;
 	struct client out;  /* standard output's queue (fd -1: polled by out.out_len) */
 	bool out_dropped;
+	bool out_gone;      /* standard output's reader went away: write no more */
 	struct client clients[MAX_CLIENTS];
 	double start;       /* when the regions were ready */
 	double next_report; /* --traffic: the next bandwidth line, from start */
@@ -214,6 +215,8 @@ static void queue_stdout(struct loop *l, const char *s)
 	size_t len = strlen(s);
 	char *p;
 
+	if (l->out_gone)
+		return;
 	if (l->out.out_len + len > PENDING_MAX_BYTES || !(p = realloc(l->out.out, l->out.out_len + len))) {
 		if (!l->out_dropped)
 			warn_msg("standard output is not being read: lines dropped");
@@ -226,13 +229,19 @@ static void queue_stdout(struct loop *l, const char *s)
 }
 
 /* poll() said standard output takes more.  False after a message: the
- * hold ends with EXIT_OUTPUT. */
+ * hold ends with EXIT_OUTPUT.  A reader that went away stops the output
+ * only, silently. */
 static bool flush_stdout(struct loop *l)
 {
 	ssize_t n = write(STDOUT_FILENO, l->out.out, l->out.out_len < PIPE_BUF ? l->out.out_len : PIPE_BUF);
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return true;
+	if (n < 0 && stdout_reader_gone(errno)) { /* head, less: only the output stops */
+		l->out_gone = true;
+		l->out.out_len = 0;
+		return true;
+	}
 	if (n <= 0) {
 		l->status = fail_errno(EXIT_OUTPUT, n < 0 ? errno : EIO, "cannot write to standard output");
 		l->out.out_len = 0;

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <numa.h>
 #include <signal.h>
 #include <pthread.h>
@@ -167,7 +168,7 @@ static int report_pid(struct numamem *nm)
 
 	if (!status && nm->verify)
 		procmaps_verify(&p);
-	if (!status && nm->json)
+	if (!status && nm->json && !nm->quiet)
 		report_process_json(nm->out, &p);
 	else if (!status && !nm->quiet)
 		report_process_text(nm->out, &p);
@@ -201,7 +202,7 @@ static int report_workload(struct numamem *nm, int status)
 
 	if (nm->verify)
 		watch_verify(w, &nm->proc);
-	if (nm->json)
+	if (nm->json && !nm->quiet)
 		report_json(nm->out, nm);
 	else if (nm->report && !nm->quiet)
 		report_text(nm->out, nm);
@@ -246,7 +247,7 @@ static int run(struct numamem *nm)
 	if (nm->pid >= 0)
 		return report_pid(nm);
 	/* COMMAND's memory is watched when anything shows or judges it */
-	if (nm->command && (nm->json || nm->verify || nm->report || nm->trace_file))
+	if (nm->command && ((nm->json && !nm->quiet) || nm->verify || nm->report || nm->trace_file))
 		nm->watch = &watch;
 	for (size_t i = 0; i < nm->nregions; i++)
 		nm->regions[i].progress = !nm->quiet && isatty(STDERR_FILENO);
@@ -265,13 +266,13 @@ static int run(struct numamem *nm)
 	       isatty(STDERR_FILENO);
 	/* The placement query costs a move_pages() per page: skip it when
 	 * nothing will show or judge it (a COMMAND, or --quiet). */
-	verify = nm->json || nm->verify || nm->map || line || (!nm->quiet && !nm->command) ? measure_all(nm) : EXIT_OK;
+	verify = nm->verify || line || (!nm->quiet && (nm->json || nm->map || !nm->command)) ? measure_all(nm) : EXIT_OK;
 	if (verify && verify != EXIT_VERIFY)
 		return verify;
 	/* a watched COMMAND's report comes when it has exited */
-	if (nm->json && !nm->watch)
+	if (!nm->quiet && nm->json && !nm->watch)
 		report_json(nm->out, nm);
-	else if (!nm->quiet && !nm->command)
+	else if (!nm->quiet && !nm->json && !nm->command)
 		report_text(nm->out, nm);
 	nm->output_whole = !nm->watch;
 	if (!nm->watch)
@@ -343,6 +344,9 @@ int main(int argc, char **argv)
 	int status;
 
 	open_std_streams();
+	/* the character set only (the report's block characters): numbers
+	 * keep the C locale's decimal point, for JSON */
+	setlocale(LC_CTYPE, "");
 	/* a reader that has gone is an output error (5), not a silent death;
 	 * COMMAND gets SIGPIPE back as numamem was given it */
 	sigpipe_default = signal(SIGPIPE, SIG_IGN) == SIG_DFL;

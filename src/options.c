@@ -56,7 +56,7 @@ enum seen {
 	S_PREALLOC_CPUS, S_PREALLOC_NODES, S_HOLD, S_COMMAND, S_SHOW_NODES, S_FD, S_FORK,
 	S_MEMBIND, S_INTERLEAVE, S_PREFERRED, S_PREFERRED_MANY, S_WEIGHTED_INTERLEAVE, S_LOCALALLOC,
 	S_BALANCING, S_CPUNODEBIND, S_PHYSCPUBIND, S_PID, S_MAP, S_REPORT, S_TRACE, S_CONTROL, S_AT,
-	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD, S_OUTPUT,
+	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD, S_OUTPUT, S_QUIET,
 	S_COUNT
 };
 #define SEEN(x) (1u << S_##x)
@@ -73,6 +73,8 @@ struct opt {
 	enum group group;
 	char short_name;
 	bool optional_arg;
+	bool repeatable;    /* may be given more than once (else a second value is refused) */
+	bool common;        /* in --help (every option is in --help-all) */
 	unsigned seen;      /* enum seen bits this option sets */
 	int mode;           /* O_MEMPOLICY: enum policy */
 	int (*handler)(struct parser *p, const char *arg);
@@ -87,6 +89,7 @@ static int opt_ready_file(struct parser *p, const char *arg);
 static int opt_ready_fd(struct parser *p, const char *arg);
 static int opt_fd(struct parser *p, const char *arg);
 static int opt_help(struct parser *p, const char *arg);
+static int opt_help_all(struct parser *p, const char *arg);
 static int opt_color(struct parser *p, const char *arg);
 static int opt_version(struct parser *p, const char *arg);
 static int opt_cpunodebind(struct parser *p, const char *arg);
@@ -103,33 +106,34 @@ static int opt_traffic(struct parser *p, const char *arg);
 #define N(field) .off = offsetof(struct numamem, field)
 /* In --help order, by group. */
 static const struct opt opts[] = {
-	{ PROPERTY(SIZE), .group = G_REGION },
-	{ "backend", O_HANDLER, .group = G_REGION, .handler = opt_backend,
+	{ PROPERTY(SIZE), .group = G_REGION, .common = true },
+	{ "backend", O_HANDLER, .group = G_REGION, .handler = opt_backend, .common = true,
 	  .seen = SEEN(REGION_OPT), .arg = "KIND",
-	  .help = "Backend kind: ram, memfd, file or shm (default: memfd with COMMAND, else ram)" },
+	  .help = "ram, memfd, file or shm (default: memfd with COMMAND, else ram)" },
 	{ PROPERTY(SHARE), .group = G_REGION },
 	{ PROPERTY(RESERVE), .group = G_REGION },
 	{ PROPERTY(MERGE), .group = G_REGION },
 	{ PROPERTY(DUMP), .group = G_REGION },
 	{ "thp", O_HANDLER, .group = G_REGION, .handler = opt_thp, .arg = "on|off",
-	  .help = "Transparent huge pages: on or off (default: on, as QEMU advises every region)" },
-	{ "object", O_HANDLER, .group = G_REGION, .handler = opt_object,
-	  .arg = "TYPE,id=ID,...", .help = "A region or thread-context in QEMU's -object syntax (repeatable)" },
+	  .help = "Transparent huge pages (default: on, as QEMU advises every region)" },
+	{ "object", O_HANDLER, .group = G_REGION, .handler = opt_object, .common = true,
+	  .repeatable = true, .arg = "TYPE,...",
+	  .help = "A region or thread-context in QEMU's -object syntax, TYPE,id=ID,PROP=VALUE... (repeatable)" },
 
-	{ PROPERTY(POLICY), .group = G_PLACEMENT },
-	{ PROPERTY(HOST_NODES), .group = G_PLACEMENT },
+	{ PROPERTY(POLICY), .group = G_PLACEMENT, .common = true },
+	{ PROPERTY(HOST_NODES), .group = G_PLACEMENT, .common = true },
 	{ PROPERTY(WEIGHTS), .group = G_PLACEMENT },
 	{ PROPERTY(HOME_NODE), .group = G_PLACEMENT },
 	{ PROPERTY(STATIC_NODES), .group = G_PLACEMENT },
 	{ PROPERTY(RELATIVE_NODES), .group = G_PLACEMENT },
 	{ PROPERTY(NUMA_BALANCING), .group = G_PLACEMENT },
 
-	{ PROPERTY(PREALLOC), .group = G_PREALLOC },
-	{ PROPERTY(PREALLOC_THREADS), .group = G_PREALLOC },
+	{ PROPERTY(PREALLOC), .group = G_PREALLOC, .common = true },
+	{ PROPERTY(PREALLOC_THREADS), .group = G_PREALLOC, .common = true },
 	{ PROPERTY(PREALLOC_CPUS), .group = G_PREALLOC, .seen = SEEN(PREALLOC_CPUS) },
 	{ PROPERTY(PREALLOC_NODES), .group = G_PREALLOC, .seen = SEEN(PREALLOC_NODES) },
 
-	{ PROPERTY(MEM_PATH), .group = G_FILE },
+	{ PROPERTY(MEM_PATH), .group = G_FILE, .common = true },
 	{ PROPERTY(ALIGN), .group = G_FILE },
 	{ PROPERTY(OFFSET), .group = G_FILE },
 	{ PROPERTY(DISCARD_DATA), .group = G_FILE },
@@ -137,80 +141,85 @@ static const struct opt opts[] = {
 	{ PROPERTY(ROM), .group = G_FILE },
 	{ PROPERTY(PMEM), .group = G_FILE },
 
-	{ PROPERTY(HUGETLB), .group = G_MEMFD },
+	{ PROPERTY(HUGETLB), .group = G_MEMFD, .common = true },
 	{ PROPERTY(HUGETLBSIZE), .group = G_MEMFD },
 	{ PROPERTY(SEAL), .group = G_MEMFD },
 
-	{ "membind", O_MEMPOLICY, .mode = POLICY_BIND, .group = G_PROCESS, .short_name = 'm',
+	{ "membind", O_MEMPOLICY, .mode = POLICY_BIND, .group = G_PROCESS, .short_name = 'm', .common = true,
 	  .seen = SEEN(MEMBIND), .arg = "NODES", .help = "Allocate COMMAND's memory only on NODES" },
 	{ "interleave", O_MEMPOLICY, .mode = POLICY_INTERLEAVE, .group = G_PROCESS,
-	  .short_name = 'i', .seen = SEEN(INTERLEAVE), .arg = "NODES",
+	  .short_name = 'i', .seen = SEEN(INTERLEAVE), .arg = "NODES", .common = true,
 	  .help = "Interleave COMMAND's memory over NODES, page by page" },
 	{ "preferred", O_MEMPOLICY, .mode = POLICY_PREFERRED, .group = G_PROCESS,
-	  .short_name = 'p', .seen = SEEN(PREFERRED), .arg = "NODE",
-	  .help = "Allocate COMMAND's memory on NODE while it has room, else elsewhere" },
+	  .short_name = 'p', .seen = SEEN(PREFERRED), .arg = "NODE", .common = true,
+	  .help = "Allocate COMMAND's memory on NODE while it has room" },
 	{ "preferred-many", O_MEMPOLICY, .mode = POLICY_PREFERRED_MANY, .group = G_PROCESS,
 	  .short_name = 'P', .seen = SEEN(PREFERRED_MANY), .arg = "NODES",
-	  .help = "Allocate COMMAND's memory on NODES while they have room, else elsewhere" },
+	  .help = "Allocate COMMAND's memory on NODES while they have room" },
 	{ "weighted-interleave", O_MEMPOLICY, .mode = POLICY_WEIGHTED_INTERLEAVE,
 	  .group = G_PROCESS, .short_name = 'w', .seen = SEEN(WEIGHTED_INTERLEAVE), .arg = "NODES",
 	  .help = "Interleave COMMAND's memory over NODES by the kernel's node weights" },
-	{ "localalloc", O_MEMPOLICY, .mode = POLICY_LOCAL, .group = G_PROCESS, .short_name = 'l',
+	{ "localalloc", O_MEMPOLICY, .mode = POLICY_LOCAL, .group = G_PROCESS, .short_name = 'l', .common = true,
 	  .seen = SEEN(LOCALALLOC), .help = "Allocate COMMAND's memory on the node it runs on" },
 	{ "balancing", O_FLAG, N(proc.balancing), .group = G_PROCESS, .short_name = 'b',
 	  .seen = SEEN(BALANCING), .help = "With --membind: let NUMA balancing move pages among the bound nodes" },
-	{ "cpunodebind", O_HANDLER, .group = G_PROCESS, .short_name = 'N',
+	{ "cpunodebind", O_HANDLER, .group = G_PROCESS, .short_name = 'N', .common = true,
 	  .handler = opt_cpunodebind, .seen = SEEN(CPUNODEBIND), .arg = "NODES",
 	  .help = "Run COMMAND on the CPUs of NODES" },
-	{ "physcpubind", O_HANDLER, .group = G_PROCESS, .short_name = 'C',
+	{ "physcpubind", O_HANDLER, .group = G_PROCESS, .short_name = 'C', .common = true,
 	  .handler = opt_physcpubind, .seen = SEEN(PHYSCPUBIND), .arg = "CPUS", .help = "Run COMMAND on CPUS" },
 
-	{ "hold", O_HANDLER, .group = G_ACTIONS, .handler = opt_hold, .optional_arg = true,
+	{ "hold", O_HANDLER, .group = G_ACTIONS, .handler = opt_hold, .optional_arg = true, .common = true,
 	  .seen = SEEN(HOLD), .arg = "DURATION",
-	  .help = "Keep the regions until SIGINT or SIGTERM, or for DURATION (s, m, h)" },
+	  .help = "Keep the regions until a signal, or for DURATION (30, 500ms, 2m: s, ms, m, h or d)" },
 	{ "control", O_HANDLER, .group = G_ACTIONS, .handler = opt_control, .seen = SEEN(CONTROL),
-	  .arg = "unix:PATH|stdio",
-	  .help = "With --hold: answer commands (add, del, set, query, quit) on socket PATH or standard input" },
-	{ "at", O_HANDLER, .group = G_ACTIONS, .handler = opt_at, .seen = SEEN(AT),
+	  .arg = "WHERE", .common = true,
+	  .help = "With --hold: take control commands on unix:PATH or stdio" },
+	{ "at", O_HANDLER, .group = G_ACTIONS, .handler = opt_at, .seen = SEEN(AT), .repeatable = true,
 	  .arg = "TIME:COMMAND", .help = "With --hold: run a control command TIME after the regions are ready (repeatable)" },
 	{ "connect", O_HANDLER, .group = G_ACTIONS, .handler = opt_connect, .seen = SEEN(CONNECT),
-	  .arg = "PATH", .help = "Send each COMMAND to the control socket PATH, print the answers and exit" },
+	  .arg = "PATH", .common = true,
+	  .help = "Send COMMAND (or each line of standard input) to the control socket PATH, print the answers" },
 	{ "traffic", O_HANDLER, .group = G_ACTIONS, .handler = opt_traffic, .seen = SEEN(TRAFFIC),
-	  .arg = "MODE[,threads=N,cpus=CPUS]",
-	  .help = "With --hold: stream over the regions (read, write or copy) and print each one's bandwidth every second" },
+	  .arg = "MODE[,...]", .common = true,
+	  .help = "With --hold: read, write or copy the regions, MODE[,threads=N,cpus=CPUS], and print the bandwidth every second" },
 	{ "ready-file", O_HANDLER, .group = G_ACTIONS, .handler = opt_ready_file, .seen = SEEN(READY_FILE),
+	  .common = true,
 	  .arg = "FILE", .help = "Create FILE once every region is complete" },
 	{ "ready-fd", O_HANDLER, .group = G_ACTIONS, .handler = opt_ready_fd, .seen = SEEN(READY_FD), .arg = "FD",
 	  .help = "Write \"ready\" to descriptor FD and close it once every region is complete" },
 	{ "fd", O_HANDLER, .group = G_ACTIONS, .handler = opt_fd, .seen = SEEN(FD),
 	  .arg = "FD", .help = "Give COMMAND the region at descriptor number FD" },
-	{ "fork", O_FLAG, N(force_fork), .group = G_ACTIONS, .seen = SEEN(FORK),
+	{ "fork", O_FLAG, N(force_fork), .group = G_ACTIONS, .seen = SEEN(FORK), .common = true,
 	  .help = "Run COMMAND as a child and hold the regions until it exits" },
-	{ "pid", O_HANDLER, .group = G_ACTIONS, .handler = opt_pid, .seen = SEEN(PID),
+	{ "pid", O_HANDLER, .group = G_ACTIONS, .handler = opt_pid, .seen = SEEN(PID), .common = true,
 	  .arg = "PID", .help = "Report where the memory of running process PID is, and exit" },
 
-	{ "json", O_FLAG, N(json), .group = G_OUTPUT, .help = "Print the report as JSON" },
-	{ "verify", O_FLAG, N(verify), .group = G_OUTPUT,
+	{ "json", O_FLAG, N(json), .group = G_OUTPUT, .common = true, .help = "Print the report as JSON" },
+	{ "verify", O_FLAG, N(verify), .group = G_OUTPUT, .common = true,
 	  .help = "Exit with status 4 (124 with COMMAND) if placement breaks the policy" },
-	{ "report", O_FLAG, N(report), .group = G_OUTPUT, .seen = SEEN(REPORT),
+	{ "report", O_FLAG, N(report), .group = G_OUTPUT, .seen = SEEN(REPORT), .common = true,
 	  .help = "With COMMAND: once it exits, report the regions and its memory per node over time" },
 	{ "output", O_HANDLER, .group = G_OUTPUT, .short_name = 'o', .handler = opt_output, .seen = SEEN(OUTPUT),
-	  .arg = "FILE", .help = "Write the report to FILE, a new file, instead of standard output (%p %h %r %j %%: pid, host, rank, job, %)" },
-	{ "trace", O_HANDLER, .group = G_OUTPUT, .handler = opt_trace, .seen = SEEN(TRACE),
+	  .common = true, .arg = "FILE",
+	  .help = "Write the report to FILE, a new file, instead of standard output (%p %h %r %j %%: pid, host, rank, job, %)" },
+	{ "trace", O_HANDLER, .group = G_OUTPUT, .handler = opt_trace, .seen = SEEN(TRACE), .common = true,
 	  .arg = "FILE", .help = "With COMMAND: write its memory per node over time to FILE, a new file, as JSON lines" },
-	{ "map", O_FLAG, N(map), .group = G_OUTPUT, .seen = SEEN(MAP),
+	{ "map", O_FLAG, N(map), .group = G_OUTPUT, .seen = SEEN(MAP), .common = true,
 	  .help = "Draw each region as a map of which node holds each chunk" },
 	{ "color", O_HANDLER, .group = G_OUTPUT, .handler = opt_color, .arg = "WHEN",
 	  .help = "Colour the map: auto (a terminal, NO_COLOR unset), always or never" },
-	{ "show-nodes", O_FLAG, N(show_nodes), .group = G_OUTPUT, .seen = SEEN(SHOW_NODES),
+	{ "show-nodes", O_FLAG, N(show_nodes), .group = G_OUTPUT, .seen = SEEN(SHOW_NODES), .common = true,
 	  .help = "Show each node's memory, tier, huge pages, CPUs, distances and HMAT access, and exit" },
-	{ "measure", O_FLAG, N(measure), .group = G_OUTPUT, .seen = SEEN(MEASURE),
-	  .help = "Measure read bandwidth and idle latency from every node with CPUs to every node with memory, and exit" },
-	{ "quiet", O_FLAG, N(quiet), .group = G_OUTPUT, .short_name = 'q',
-	  .help = "Print no report and no progress" },
-	{ "help", O_HANDLER, .group = G_OUTPUT, .short_name = 'h', .handler = opt_help,
-	  .help = "Show this help and exit" },
-	{ "version", O_HANDLER, .group = G_OUTPUT, .short_name = 'V', .handler = opt_version,
+	{ "measure", O_FLAG, N(measure), .group = G_OUTPUT, .seen = SEEN(MEASURE), .common = true,
+	  .help = "Measure bandwidth and latency from each node with CPUs to each with memory, and exit" },
+	{ "quiet", O_FLAG, N(quiet), .group = G_OUTPUT, .short_name = 'q', .seen = SEEN(QUIET), .common = true,
+	  .help = "Print no report and no progress (with --json, traffic lines and answers are still JSON)" },
+	{ "help", O_HANDLER, .group = G_OUTPUT, .short_name = 'h', .handler = opt_help, .common = true,
+	  .help = "Show the common options and exit" },
+	{ "help-all", O_HANDLER, .group = G_OUTPUT, .handler = opt_help_all, .common = true,
+	  .help = "Show every option and exit" },
+	{ "version", O_HANDLER, .group = G_OUTPUT, .short_name = 'V', .handler = opt_version, .common = true,
 	  .help = "Show the version and exit" },
 };
 #undef PROPERTY
@@ -235,6 +244,8 @@ static const struct rule {
 	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(PID) | SEEN(SHOW_NODES) |
 	       SEEN(MAP) | SEEN(CONTROL) | SEEN(AT) | SEEN(TRAFFIC),
 	  .kind = EXCLUDES, .message = "--measure measures the host: it takes no region, COMMAND, --hold or other action" },
+	{ .a = SEEN(QUIET), .b = SEEN(SHOW_NODES) | SEEN(MEASURE) | SEEN(MAP) | SEEN(REPORT), .kind = EXCLUDES,
+	  .message = "--quiet prints no report: it takes no --show-nodes, --measure, --map or --report" },
 	{ .a = SEEN(CONTROL), .b = SEEN(HOLD), .kind = NEEDS, .message = "--control needs --hold" },
 	{ .a = SEEN(AT), .b = SEEN(HOLD), .kind = NEEDS, .message = "--at needs --hold" },
 	{ .a = SEEN(TRAFFIC), .b = SEEN(HOLD), .kind = NEEDS, .message = "--traffic needs --hold" },
@@ -284,9 +295,11 @@ struct parser {
 	unsigned seen;
 	char first_region_opt[64];  /* as the user wrote it: "--prealloc" */
 	int toggles[ARRAY_SIZE(opts)]; /* --NAME / --no-NAME of boolean properties */
+	char *given[ARRAY_SIZE(opts)]; /* the value of each option given, as given */
 	int status;                 /* -1 while parsing goes on */
 	struct origin origin;       /* the templates' values, once read (pid 0: not yet) */
 	struct poptOption rows[G_COUNT][ARRAY_SIZE(opts) + 1];
+	struct poptOption *row_of[ARRAY_SIZE(opts)]; /* opts[i]'s row */
 	struct poptOption table[G_COUNT + 2];
 };
 
@@ -433,18 +446,16 @@ static int opt_fd(struct parser *p, const char *arg)
 
 static int opt_color(struct parser *p, const char *arg)
 {
-	static const char *const when[] = { [COLOR_AUTO] = "auto", [COLOR_ALWAYS] = "always",
-					    [COLOR_NEVER] = "never" };
-	int w = parse_name(arg, when, ARRAY_SIZE(when));
+	int when;
 
-	if (w < 0)
-		return fail(EXIT_USAGE, "invalid color '%s': choose one of auto, always, never", arg);
-	p->nm->color = (enum color_when)w;
+	if (parse_when(arg, &when) < 0)
+		return fail(EXIT_USAGE, "invalid color '%s': expected auto, always or never (or on or off)", arg);
+	p->nm->color = when < 0 ? COLOR_AUTO : when ? COLOR_ALWAYS : COLOR_NEVER;
 	return EXIT_OK;
 }
 
-/* --membind and the other memory policies of COMMAND: the last given
- * wins, as in numactl (two different ones are refused by the rules). */
+/* --membind and the other memory policies of COMMAND: given once (not
+ * numactl's last one wins; two different ones are refused by the rules). */
 static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg)
 {
 	struct process_policy *pp = &p->nm->proc;
@@ -572,12 +583,48 @@ static int opt_connect(struct parser *p, const char *arg)
 	return p->nm->connect_path ? EXIT_OK : fail_oom();
 }
 
+/* The ways to run numamem, before popt's tables; lines that start with
+ * blanks and no dash, which help.sh reads as no option. */
+static const char help_usage[] =
+	"[OPTION...] --size=SIZE         report where its pages land\n"
+	"  or:  numamem [OPTION...] -- COMMAND [ARG...] run COMMAND with the regions\n"
+	"  or:  numamem [OPTION...] --hold[=DURATION]   keep the regions\n"
+	"  or:  numamem --pid=PID | --show-nodes | --measure\n"
+	"  or:  numamem --connect=PATH [COMMAND [; COMMAND]...]";
+
+/* --help: the common options (popt leaves out hidden rows, and a group
+ * with none shows no title); --help-all: every one.  popt's left column
+ * is as wide as the widest row shown, so no argument form is long. */
+static int print_help(struct parser *p, bool all)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+		if (!all && !opts[i].common)
+			p->row_of[i]->argInfo |= POPT_ARGFLAG_DOC_HIDDEN;
+	for (int g = 0; g < G_COUNT; g++) {
+		bool shown = false;
+
+		for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+			shown |= opts[i].group == (enum group)g && (all || opts[i].common);
+		p->table[g].descrip = shown ? group_titles[g] : NULL;
+	}
+	poptSetOtherOptionHelp(p->ctx, help_usage);
+	poptPrintHelp(p->ctx, stdout, 0);
+	puts(all ? "\nEvery detail: man numamem."
+		 : "\nEvery option: numamem --help-all; every detail: man numamem.");
+	p->status = EXIT_OK;
+	return EXIT_OK;
+}
+
 static int opt_help(struct parser *p, const char *arg)
 {
 	(void)arg;
-	poptPrintHelp(p->ctx, stdout, 0);
-	p->status = EXIT_OK;
-	return EXIT_OK;
+	return print_help(p, false);
+}
+
+static int opt_help_all(struct parser *p, const char *arg)
+{
+	(void)arg;
+	return print_help(p, true);
 }
 
 static int opt_version(struct parser *p, const char *arg)
@@ -599,7 +646,7 @@ static void build_table(struct parser *p)
 		const struct opt *o = &opts[i];
 		struct poptOption *row;
 
-		row = &p->rows[o->group][used[o->group]++];
+		row = p->row_of[i] = &p->rows[o->group][used[o->group]++];
 		*row = (struct poptOption){ name_of(o), o->short_name, POPT_ARG_STRING, NULL, OPT_CODE(i), help_of(o),
 					    arg_of(o) };
 		if (is_property(o) && !arg_of(o)) /* --NAME and --no-NAME */
@@ -672,7 +719,13 @@ static int take_property(struct parser *p, const struct prop *prop, const char *
 static int take_option(struct parser *p, int code, const char *arg)
 {
 	const struct opt *o = &opts[code - OPT_CODE(0)];
+	char **given = &p->given[code - OPT_CODE(0)];
 
+	if (arg_of(o) && !o->repeatable && *given)
+		return fail(EXIT_USAGE, "--%s given twice, '%s' and '%s': it takes one value", name_of(o), *given,
+			    arg ? arg : "");
+	if (arg_of(o) && !(*given = strdup(arg ? arg : "")))
+		return fail_oom();
 	p->seen |= o->seen;
 	if ((o->seen & SEEN(REGION_OPT)) && !p->first_region_opt[0])
 		snprintf(p->first_region_opt, sizeof(p->first_region_opt), "--%s", name_of(o));
@@ -857,6 +910,8 @@ int options_parse(int argc, char **argv, struct numamem *nm)
 	if (nm->connect_path) /* COMMAND is what to send, not what to run */
 		nm->command_asked = false;
 	region_free(&p->cli);
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+		free(p->given[i]);
 	poptFreeContext(p->ctx);
 	free(p);
 	return status;

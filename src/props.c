@@ -18,14 +18,14 @@
 /* In --help order. */
 const struct prop region_props[PROP_COUNT] = {
 	[PROP_SIZE] = { "size", P_SIZE, R(size), .arg = "SIZE",
-	  .help = "Size of the region (K, M, G, T, P, E suffixes, base 1024)" },
+	  .help = "Size of the region: 4G, 512M (K, M, G, T, P, E: base 1024)" },
 	[PROP_SHARE] = { "share", P_TRI, R(share), .help = "Map the memory shared (default: on for memfd and shm)" },
 	[PROP_RESERVE] = { "reserve", P_BOOL, R(reserve), .help = "Reserve swap space or huge pages (default: on)" },
 	[PROP_MERGE] = { "merge", P_BOOL, R(merge), .help = "Mark the memory mergeable by KSM (default: on)" },
 	[PROP_DUMP] = { "dump", P_BOOL, R(dump), .help = "Include the memory in core dumps (default: on)" },
 
 	[PROP_POLICY] = { "policy", P_POLICY, R(policy), .arg = "POLICY",
-	  .help = "NUMA policy: default, preferred, bind, interleave, preferred-many, weighted-interleave or local" },
+	  .help = "default, preferred, bind, interleave, preferred-many, weighted-interleave or local" },
 	[PROP_HOST_NODES] = { "host-nodes", P_NODES, R(host_nodes), .arg = "NODES",
 	  .help = "Nodes for the policy: 0-3,5 or all or !LIST" },
 	[PROP_WEIGHTS] = { "weights", P_WEIGHTS, R(weights), .has_off = offsetof(struct region, has_weights),

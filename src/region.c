@@ -381,7 +381,7 @@ int region_check_room(const struct region *r, uint64_t bytes, uint64_t promised)
 	struct nodemask nodes;
 	uint64_t avail[NUMAMEM_MAX_NODES];
 	uint64_t room = 0, size = bytes * (region_private_copy(r) ? 2 : 1);
-	char need[32], have[32], hp[32], list[64];
+	char need[32], have[32], hp[32], list[64], knob[160];
 
 	if (!r->prealloc)
 		return EXIT_OK;
@@ -404,11 +404,16 @@ int region_check_room(const struct region *r, uint64_t bytes, uint64_t promised)
 	format_size(page, hp, sizeof(hp));
 	nodemask_format(&nodes, list, sizeof(list));
 	if (huge && bound)
-		return fail(EXIT_UNAVAILABLE, "region '%s': prealloc needs %s of %s huge pages but node %s has only %s free",
-			    r->id, need, hp, list, have);
+		return fail(EXIT_UNAVAILABLE,
+			    "region '%s': prealloc needs %s of %s huge pages but node%s %s %s only %s free (raise %s)",
+			    r->id, need, hp, nodemask_weight(&nodes) > 1 ? "s" : "", list,
+			    nodemask_weight(&nodes) > 1 ? "have" : "has", have,
+			    host_hugepages_knob(knob, sizeof(knob), nodemask_weight(&nodes) == 1 ? (int)nodemask_maxnode(&nodes) - 1 : -1,
+						list, page));
 	if (huge)
-		return fail(EXIT_UNAVAILABLE, "region '%s': prealloc needs %s of %s huge pages but the host has only %s free",
-			    r->id, need, hp, have);
+		return fail(EXIT_UNAVAILABLE,
+			    "region '%s': prealloc needs %s of %s huge pages but the host has only %s free (raise %s)",
+			    r->id, need, hp, have, host_hugepages_knob(knob, sizeof(knob), -1, NULL, page));
 	return fail(EXIT_UNAVAILABLE, "region '%s': prealloc needs %s but node%s %s %s only %s available",
 		    r->id, need, nodemask_weight(&nodes) > 1 ? "s" : "", list,
 		    nodemask_weight(&nodes) > 1 ? "have" : "has", have);

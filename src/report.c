@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <langinfo.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -174,20 +175,23 @@ static void text_map(FILE *out, const struct region *b, bool colour)
 		fprintf(out, ", '+': shared evenly by nodes %s", list);
 	}
 	fputc('\n', out);
+	/* with colour, one escape sequence per run of equal cells in a row */
 	for (unsigned c = 0; c < pl->ncells; c++) {
 		short v = pl->cells[c];
+		bool row_start = c % width == 0, row_end = c % width == width - 1 || c + 1 == pl->ncells;
 
-		if (c % width == 0)
+		if (row_start)
 			fputs("    ", out);
-		if (colour && v >= 0)
-			fprintf(out, "\033[30;%sm%c\033[0m", bg[v % (short)ARRAY_SIZE(bg)], cell_char(v));
-		else if (colour && v == MAP_MIXED)
-			fprintf(out, "\033[7m%c\033[0m", cell_char(v));
-		else if (colour)
-			fprintf(out, "\033[2m%c\033[0m", cell_char(v));
-		else
-			fputc(cell_char(v), out);
-		if (c % width == width - 1 || c + 1 == pl->ncells)
+		if (colour && (row_start || pl->cells[c - 1] != v)) {
+			if (v >= 0)
+				fprintf(out, "\033[30;%sm", bg[v % (short)ARRAY_SIZE(bg)]);
+			else
+				fputs(v == MAP_MIXED ? "\033[7m" : "\033[2m", out);
+		}
+		fputc(cell_char(v), out);
+		if (colour && (row_end || pl->cells[c + 1] != v))
+			fputs("\033[0m", out);
+		if (row_end)
 			fputc('\n', out);
 	}
 }
@@ -293,10 +297,14 @@ static void text_ran_under(FILE *out, const struct launcher *l)
 }
 
 /* COMMAND's memory: a row per node that held any, one block character
- * per column of the chart (eighths of the node's own peak). */
+ * per column of the chart (eighths of the node's own peak); in a locale
+ * that is not UTF-8, one of " .:-=+*#@" instead. */
 static void text_workload(FILE *out, const struct numamem *nm)
 {
 	static const char *const blocks[] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char *const ascii[] = { " ", ".", ":", "-", "=", "+", "*", "#", "@" };
+	/* block characters only where the locale can show them (not LC_ALL=C) */
+	const char *const *level = strcmp(nl_langinfo(CODESET), "UTF-8") ? ascii : blocks;
 	const struct watch *w = nm->watch;
 	char peak[32], last[32];
 	bool any = false;
@@ -311,7 +319,7 @@ static void text_workload(FILE *out, const struct numamem *nm)
 		any = true;
 		fprintf(out, "  node %-3u ", n);
 		for (unsigned c = 0; c < w->ncols; c++)
-			fputs(blocks[(w->cols[c][n] * 8 + w->peak[n] - 1) / w->peak[n]], out);
+			fputs(level[(w->cols[c][n] * 8 + w->peak[n] - 1) / w->peak[n]], out);
 		format_size(w->peak[n], peak, sizeof(peak));
 		format_size(w->last[n], last, sizeof(last));
 		fprintf(out, "  peak %s, at exit %s\n", peak, last);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -166,11 +167,29 @@ double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+bool stdout_reader_gone(int errnum)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	struct stat st;
+
+	if (errnum == EPIPE)
+		return true;
+	/* the EPIPE may have been an earlier write's: a pipe or socket
+	 * whose reader has closed polls POLLERR */
+	return fstat(STDOUT_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) &&
+	       poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
 int stdout_status(void)
 {
+	int e;
+
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return EXIT_OK;
-	return fail_errno(EXIT_OUTPUT, errno, "cannot write to standard output");
+	e = errno;
+	if (stdout_reader_gone(e))
+		return EXIT_OK; /* head, less: the reader took what it wanted */
+	return fail_errno(EXIT_OUTPUT, e, "cannot write to standard output");
 }
 
 void origin_read(struct origin *o)

@@ -39,8 +39,12 @@ int fail_errno(int status, int errnum, const char *fmt, ...) __attribute__((form
 void fail_capture(char *buf, size_t len);
 void warn_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Flush stdout: EXIT_OK, or EXIT_OUTPUT after a message when anything
- * written to it was lost. */
+ * written to it was lost (EXIT_OK, silently, when its reader went away). */
 int stdout_status(void);
+/* Has standard output's reader gone away (head, less that quit early)?
+ * errnum: the failed write's errno, EPIPE; or a pipe or socket whose
+ * other end has closed.  Not an error: no message, as coreutils. */
+bool stdout_reader_gone(int errnum);
 
 /* "out of memory": the one message and status (EXIT_UNAVAILABLE) for
  * an allocation that failed, wherever it failed. */

@@ -51,13 +51,14 @@ void *map_aligned(size_t len, size_t align, int prot, int flags, int fd, off_t o
 /* One line for a failed mmap(); returns the exit status. */
 static int map_error(const struct region *r, int e)
 {
-	char sz[32], hp[32];
+	char sz[32], hp[32], knob[160];
 
 	format_size(r->size, sz, sizeof(sz));
 	format_size(r->page_size, hp, sizeof(hp));
 	if (e == ENOMEM && r->page_size > (size_t)sysconf(_SC_PAGESIZE) && r->reserve)
-		return fail(EXIT_UNAVAILABLE, "region '%s': not enough free %s huge pages to reserve %" PRIu64 " of them",
-			    r->id, hp, r->size / r->page_size);
+		return fail(EXIT_UNAVAILABLE, "region '%s': not enough free %s huge pages to reserve %" PRIu64 " of them (raise %s)",
+			    r->id, hp, r->size / r->page_size,
+			    host_hugepages_knob(knob, sizeof(knob), -1, NULL, r->page_size));
 	if (e == ENOMEM && host_map_count_near(3)) /* the mapping and what the alignment cuts off */
 		return fail(EXIT_UNAVAILABLE, "region '%s': cannot map %s: this process has %lu mappings, at vm.max_map_count (%lu)",
 			    r->id, sz, host_map_count(), host_max_map_count());

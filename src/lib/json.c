@@ -420,3 +420,214 @@ end:
 	*count = n;
 	return 0;
 }
+
+/* ------------------------------------------------------ json_outline */
+
+static const char *ws(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+/* The end of the value at s (after blanks), or NULL when it is not one. */
+static const char *value_end(const char *s, int depth)
+{
+	s = ws(s);
+	if (depth > 64)
+		return NULL;
+	if (*s == '"') {
+		for (s++; *s && *s != '"'; s++)
+			if (*s == '\\' && !*++s)
+				return NULL;
+		return *s ? s + 1 : NULL;
+	}
+	if (*s == '{' || *s == '[') {
+		char close = *s == '{' ? '}' : ']';
+
+		s = ws(s + 1);
+		if (*s == close)
+			return s + 1;
+		for (;;) {
+			if (close == '}') {
+				if (*s != '"' || !(s = value_end(s, depth + 1)) || *(s = ws(s)) != ':')
+					return NULL;
+				s++;
+			}
+			if (!(s = value_end(s, depth + 1)))
+				return NULL;
+			s = ws(s);
+			if (*s == close)
+				return s + 1;
+			if (*s != ',')
+				return NULL;
+			s = ws(s + 1);
+		}
+	}
+	if (!*s || strchr(",:}]", *s))
+		return NULL;
+	while (*s && !strchr(",:}] \t\r\n", *s))
+		s++;
+	return s;
+}
+
+/* A scalar, an empty object or array, or an array of scalars. */
+static bool outline_inline(const char *s)
+{
+	s = ws(s);
+	if (*s == '{')
+		return *ws(s + 1) == '}';
+	if (*s != '[')
+		return true;
+	for (s = ws(s + 1); *s != ']'; s = ws(s)) {
+		if (*s == '{' || *s == '[')
+			return false;
+		s = ws(value_end(s, 0));
+		if (*s == ',')
+			s++;
+	}
+	return true;
+}
+
+/* Text built in a fixed buffer, cut short when it is full. */
+struct outline_buf {
+	char b[512];
+	size_t used;
+};
+
+static void put(struct outline_buf *o, const char *s, size_t n)
+{
+	if (n > sizeof(o->b) - 1 - o->used)
+		n = sizeof(o->b) - 1 - o->used;
+	memcpy(o->b + o->used, s, n);
+	o->used += n;
+	o->b[o->used] = '\0';
+}
+
+/* A scalar as a person reads it: a string without quotes or escapes. */
+static void outline_scalar(struct outline_buf *o, const char *s, const char *end)
+{
+	if (*s != '"') {
+		put(o, s, (size_t)(end - s));
+		return;
+	}
+	for (s++, end--; s < end; s++) {
+		if (*s == '\\') {
+			s++;
+			put(o, *s == 'n' || *s == 't' ? " " : *s == 'u' ? "?" : s, 1);
+			if (*s == 'u')
+				s += 4;
+			continue;
+		}
+		put(o, s, 1);
+	}
+}
+
+static void outline_inline_value(struct outline_buf *o, const char *s)
+{
+	const char *e;
+
+	s = ws(s);
+	if (*s == '{') {
+		put(o, "{}", 2);
+		return;
+	}
+	if (*s != '[') {
+		outline_scalar(o, s, value_end(s, 0));
+		return;
+	}
+	s = ws(s + 1);
+	if (*s == ']')
+		put(o, "[]", 2);
+	for (bool first = true; *s != ']'; first = false) {
+		e = value_end(s, 0);
+		if (!first)
+			put(o, ",", 1);
+		outline_scalar(o, s, e);
+		s = ws(e);
+		if (*s == ',')
+			s = ws(s + 1);
+	}
+}
+
+static void outline_value(FILE *out, const char *s, int indent, const char *head, size_t headlen);
+
+/* Nothing to say: null, "", {} or []. */
+static bool outline_empty(const char *v)
+{
+	v = ws(v);
+	return !strncmp(v, "null", 4) || !strncmp(v, "\"\"", 2) || (strchr("[{", *v) && strchr("]}", *ws(v + 1)));
+}
+
+/* The members of the object at s: scalars on the head's line (those
+ * with nothing to say left out, continued on lines indented four more
+ * past OUTLINE_WIDTH columns), the rest below. */
+#define OUTLINE_WIDTH 79
+static void outline_object(FILE *out, const char *obj, int indent, const char *head, size_t headlen)
+{
+	int col = fprintf(out, "%*s%.*s", indent, "", (int)headlen, head);
+
+	for (int pass = 0; pass < 2; pass++) {
+		const char *s = ws(ws(obj) + 1);
+
+		while (*s == '"') {
+			const char *key = s + 1, *kend = value_end(s, 0) - 1, *v = ws(ws(kend + 1) + 1);
+			bool in = outline_inline(v);
+
+			if (pass == 0 && in && !outline_empty(v)) {
+				struct outline_buf item = { .used = 0 };
+
+				put(&item, " ", 1);
+				put(&item, key, (size_t)(kend - key));
+				put(&item, "=", 1);
+				outline_inline_value(&item, v);
+				if (col > indent + 4 && col + (int)item.used > OUTLINE_WIDTH)
+					col = fprintf(out, "\n%*s", indent + 3, "") - 1;
+				col += fprintf(out, "%s", item.b);
+			} else if (pass == 1 && !in) {
+				char h[256];
+				int n = snprintf(h, sizeof(h), "%.*s:", (int)(kend - key), key);
+
+				outline_value(out, v, indent + 2, h, n < 0 ? 0 : (size_t)n < sizeof(h) ? (size_t)n : sizeof(h) - 1);
+			}
+			s = ws(value_end(v, 0));
+			if (*s == ',')
+				s = ws(s + 1);
+		}
+		if (pass == 0)
+			fputc('\n', out);
+	}
+}
+
+static void outline_value(FILE *out, const char *s, int indent, const char *head, size_t headlen)
+{
+	s = ws(s);
+	if (*s == '{') {
+		outline_object(out, s, indent, head, headlen);
+		return;
+	}
+	if (*s != '[' || outline_inline(s)) {
+		struct outline_buf item = { .used = 0 };
+
+		outline_inline_value(&item, s);
+		fprintf(out, "%*s%.*s %s\n", indent, "", (int)headlen, head, item.b);
+		return;
+	}
+	fprintf(out, "%*s%.*s\n", indent, "", (int)headlen, head);
+	for (s = ws(s + 1); *s != ']';) {
+		outline_value(out, s, indent + 2, "-", 1);
+		s = ws(value_end(s, 0));
+		if (*s == ',')
+			s = ws(s + 1);
+	}
+}
+
+int json_outline(FILE *out, const char *doc, const char *head)
+{
+	const char *end = value_end(doc, 0);
+
+	if (!end || *ws(end))
+		return -EINVAL;
+	outline_value(out, doc, 0, head, strlen(head));
+	return 0;
+}

@@ -38,4 +38,13 @@ struct json_member {
 int parse_json_object(const char *s, struct json_member **members, size_t *count, char *why, size_t whylen);
 void json_members_free(struct json_member *m, size_t n);
 
+/* A JSON document as an outline for a person: each object one line,
+ * head first, then its scalar members as key=value (a string without
+ * its quotes, an array of scalars as a,b,c), then each member that holds
+ * objects on lines of its own below, indented two more ("key:", an
+ * array's objects as "-").  Whatever the member names: nothing here
+ * knows a document.  0, or -EINVAL (nothing written) when doc is not
+ * one JSON value. */
+int json_outline(FILE *out, const char *doc, const char *head);
+
 #endif

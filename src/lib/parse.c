@@ -262,6 +262,26 @@ int parse_bool(const char *s, bool *out)
 	return bool_in(s, yes, no, true, out);
 }
 
+int parse_when(const char *s, int *out)
+{
+	static const struct {
+		const char *word;
+		int when;
+	} words[] = { { "always", 1 }, { "force", 1 }, { "never", 0 }, { "none", 0 },
+		      { "auto", -1 }, { "tty", -1 },   { "if-tty", -1 } };
+	bool on;
+
+	for (size_t i = 0; s && i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcasecmp(s, words[i].word)) {
+			*out = words[i].when;
+			return 0;
+		}
+	if (parse_bool(s, &on) < 0)
+		return -EINVAL;
+	*out = on;
+	return 0;
+}
+
 int parse_object_bool(const char *s, bool *out)
 {
 	static const char *const yes[] = { "on", "yes", "true", "y" };

@@ -36,6 +36,10 @@ int parse_object_uint(const char *s, unsigned long min, unsigned long max, unsig
 int parse_weights(const char *s, unsigned w[NUMAMEM_MAX_NODES], unsigned long *bad);
 /* numamem's options: on/off, yes/no, true/false, 1/0 (case-insensitive). */
 int parse_bool(const char *s, bool *out);
+/* WHEN, as ls --color takes it, and parse_bool()'s words (any case):
+ * always, yes, force, on, true, 1 → 1; never, no, none, off, false, 0 →
+ * 0; auto, tty, if-tty → -1.  0; -EINVAL for anything else. */
+int parse_when(const char *s, int *out);
 /* QEMU's -object syntax (qapi_bool_parse()): on/yes/true/y and
  * off/no/false/n, in lower case only. */
 int parse_object_bool(const char *s, bool *out);

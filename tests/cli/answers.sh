@@ -62,7 +62,7 @@ set_shows() {
 
 # 1. valid UTF-8 in every JSON document
 if control_hold --size=2M; then
-	control_send "$(printf 'bogus\377')" "$(printf 'set zz\377 size=1M')" "$(printf 'del m\377')"
+	control_each "$(printf 'bogus\377')" "$(printf 'set zz\377 size=1M')" "$(printf 'del m\377')"
 	check "commands with byte 0xff: three error answers (status 6)" \
 		sh -c "[ $rc = 6 ] && [ \$(grep -c '^{\"error\":' '$T/ans') = 3 ]"
 	check_json "an answer echoing byte 0xff is valid UTF-8, the byte U+FFFD" \

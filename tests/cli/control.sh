@@ -40,7 +40,7 @@ check "the socket exists once ready" [ -S "$S" ]
 check "made with the caller's umask (077)" [ "$(stat -c %a "$S")" = 700 ]
 umask 022
 
-control_send query 'set m0 size=8M' 'set m0 size=2M' \
+control_each query 'set m0 size=8M' 'set m0 size=2M' \
 	'add memory-backend-memfd,id=m1,size=2M,seal=off,prealloc=on' 'set m1 size=4M' 'del m1' query
 cat >"$T/want" <<'X'
 ok query
@@ -94,7 +94,7 @@ ok query
 X
 : >"$T/user-file"
 truncate -s 1M "$T/user-file"
-control_send 'bogus' 'del zz' 'del' 'set m0' 'set m0 mem-path=/x' 'set m0 colour=red' 'set m0 share' \
+control_each 'bogus' 'del zz' 'del' 'set m0' 'set m0 mem-path=/x' 'set m0 colour=red' 'set m0 share' \
 	'set m0 policy=bind,host-nodes=0,1' 'set m0 size=0' \
 	'set m0 size=4Q' 'set m0 policy=bind' 'set m0 host-nodes=0' 'set m0 policy=bind,host-nodes=127' \
 	'add memory-backend-ram,id=m0,size=1M' 'add memory-backend-ram,id=x' 'add thread-context,id=t,cpu-affinity=0' \
@@ -161,6 +161,48 @@ printf 'query\n\n# a comment\nset m0 size=2M\n' | "$NUMAMEM" --connect="$S" >"$T
 rc=$?
 check "--connect: commands from standard input, blank lines and comments skipped" \
 	sh -c "[ $rc = 0 ] && [ \$(wc -l <'$T/ans') = 2 ]"
+
+# the words after the options are one command, as redis-cli and virsh
+# take them; a lone ';' separates commands
+control_send set m0 size=4M
+check "--connect=S set m0 size=4M: one command, one ok answer ($rc)" \
+	sh -c "[ $rc = 0 ] && [ \$(wc -l <'$T/ans') = 1 ] && grep -q '^{\"ok\":{\"command\":\"set\",\"id\":\"m0\",\"resize\":{\"old_size\":2097152,\"size\":4194304' '$T/ans'"
+addr=$(grep -o '"address":"0x[0-9a-f]*"' "$T/ans" | head -n 1 | cut -d'"' -f4)
+mapping=$(grep "^${addr#0x}-" "/proc/$holder/maps" | cut -d' ' -f1)
+check "the holder's mapping at $addr is 4 MiB now (/proc/$holder/maps: $mapping)" \
+	[ "$( [ -n "$addr" ] && [ -n "$mapping" ] && echo $((0x${mapping#*-} - 0x${mapping%-*})))" = 4194304 ]
+control_send set m0 'size=2M' ';' query ';' del nope
+shape >"$T/got"
+printf 'ok set\nok query\nerror no region has id '"'nope'"'\n' >"$T/want"
+check "--connect=S set m0 size=2M ';' query ';' del nope: three commands, in order, status 6 ($rc)" \
+	sh -c "[ $rc = 6 ] && cmp -s '$T/want' '$T/got'"
+for words in "query ;" "; query" "query ; ; quit"; do
+	# shellcheck disable=SC2086 # the words, split on purpose
+	control_send $words
+	check "--connect=S $words: an empty command refused before any is sent (1)" \
+		sh -c "[ $rc = 1 ] && [ ! -s '$T/ans' ] && grep -qx \"numamem: an empty command: ';' goes between two commands\" '$T/cerr'"
+done
+check "... and the hold still has m0 at 2 MiB: nothing was sent" \
+	sh -c "\"\$NUMAMEM\" --connect='$S' query | grep -q '\"id\":\"m0\",\"backend\":\"ram\",\"address\":\"[0-9a-fx]*\",\"size\":2097152,'"
+
+# answers for a person on a terminal (script(1) gives one), JSON through
+# a pipe or with --json; -q prints no ok answer and an error as a message
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$NUMAMEM' --connect='$S' set m0 size=4M ';' query ';' del nope" /dev/null | tr -d '\r' >"$T/tty"
+	check "a terminal: ok answers as an outline, not JSON" \
+		sh -c "grep -q '^ok set id=m0\$' '$T/tty' && grep -q '^  resize: old_size=2097152 size=4194304 ' '$T/tty' && ! grep -q '^{' '$T/tty'"
+	check "a terminal: a query's regions as items (- id=m0 ...)" grep -q '^      - id=m0 backend=ram .*size=4194304' "$T/tty"
+	check "a terminal: an error answer as error: MESSAGE" grep -qx "error: no region has id 'nope'" "$T/tty"
+	check "a terminal: no line wider than 80 columns" sh -c "! grep -q '.\{81\}' '$T/tty'"
+	script -qec "'$NUMAMEM' --connect='$S' --json query" /dev/null | tr -d '\r' >"$T/tty"
+	check "a terminal with --json: the JSON answer" grep -q '^{"ok":{"command":"query","report":{' "$T/tty"
+else
+	skip "answers on a terminal: script(1) missing"
+fi
+"$NUMAMEM" --connect="$S" -q set m0 size=2M ';' del nope >"$T/ans" 2>"$T/cerr"
+rc=$?
+check "-q: no ok answer printed, the error as one message, status 6 ($rc)" \
+	sh -c "[ $rc = 6 ] && [ ! -s '$T/ans' ] && [ \"\$(cat '$T/cerr')\" = \"numamem: 'del nope': no region has id 'nope'\" ]"
 kill "$holder"
 wait "$holder"
 

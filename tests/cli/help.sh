@@ -14,8 +14,42 @@ else
 	diag "$(cat "$T/diff")"
 fi
 cp "$T/out" "$T/help"
+lines=$(wc -l <"$T/help")
+check "--help scans: at most 100 lines ($lines)" [ "$lines" -le 100 ]
+check "--help fits 80 columns" sh -c "! grep -q '.\{80\}' '$T/help'"
+check "--help's last line names --help-all" sh -c "tail -n 1 '$T/help' | grep -q -- '--help-all'"
+# popt's left column is as wide as the widest option shown: descriptions
+# start by column 32 (not a 32-column strip at column 47)
+desc_col=$(sed -n 's/^\(  -[^ ]*\(, [^ ]*\)\{0,1\} *\)[A-Za-z].*/\1/p' "$T/help" | awk '{ print length($0) }' | sort -n | tail -n 1)
+check "--help: descriptions start at column $desc_col, 32 at most" [ "${desc_col:-99}" -le 32 ]
+# --hold's help names the units the parser takes, and the parser takes
+# each (a hold with a COMMAND is refused only after its DURATION parsed)
+hold_help=$(sed -n '/--hold\[=DURATION\]/,/^      --/p' "$T/help" | tr -s ' \n' '  ')
+for u in ms s m h d; do
+	check "--help: --hold names the unit $u" sh -c 'printf %s "$1" | grep -q "[ (:]$2[ ,)]"' sh "$hold_help" "$u"
+	run --size=1M --hold=2$u -- true
+	check "--hold=2$u parses (refused only for its COMMAND)" grep -q 'exclusive: the command' "$T/err"
+done
 run -h
 check "-h is --help" cmp -s "$T/out" "$T/help"
+run --help-all
+check "--help-all exits 0, nothing on stderr" sh -c "[ $rc = 0 ] && [ ! -s '$T/err' ]"
+cp "$T/out" "$T/help-all"
+check "--help-all fits 80 columns" sh -c "! grep -q '.\{80\}' '$T/help-all'"
+# every option is in --help-all: each one completion and the man page
+# know (the man page's OPTIONS entries), and every --help row
+man_opts=$(sed -n 's/^\.B \(\\-[a-zA-Z], \)\{0,1\}\\-\\-\(\[no\]\)\{0,1\}\([a-z\\-]*\).*/\3/p' "$top_srcdir/man/numamem.1" |
+	sed 's/\\-/-/g' | sort -u)
+missing=
+for o in $man_opts; do
+	grep -q -- "--\(\[no\]\)\{0,1\}$o\b" "$T/help-all" || missing="$missing $o"
+done
+check "--help-all lists every option of the man page ($(echo "$man_opts" | wc -w) options)${missing:+, missing:$missing}" [ -z "$missing" ]
+check "--help-all has more than --help" [ "$(wc -l <"$T/help-all")" -gt "$lines" ]
+grep '^  -' "$T/help" | sed 's/  .*//' | while read -r o; do
+	grep -qF -- "$o" "$T/help-all" || echo "$o"
+done >"$T/notall"
+check "every --help row is in --help-all" [ ! -s "$T/notall" ]
 version=$(sed -n 's/^AC_INIT(\[numamem\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
 run --version
 check "--version: numamem VERSION ($(cat "$T/out"))" [ "$(cat "$T/out")" = "numamem $version" ]
@@ -42,7 +76,7 @@ awk '
 	}
 	/^  */ { l = $0; sub(/^ */, "", l); desc = desc " " l }
 	END { if (opt != "") print opt "\t" desc }
-' "$T/help" >"$T/opts"
+' "$T/help-all" >"$T/opts"
 while IFS='	' read -r opt desc; do
 	if grep -qF -- "$opt $desc" "$man"; then
 		ok "man page: $opt"

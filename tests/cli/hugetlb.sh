@@ -56,10 +56,14 @@ fi
 
 run --backend=memfd --hugetlb --size=16M --prealloc
 check "hugetlb: 16 MiB with 8 MiB of pages: exit 2" [ "$rc" = 2 ]
-check "hugetlb: one clean line" [ "$(cat "$T/err")" = "numamem: region 'm0': prealloc needs 16 MiB of 2 MiB huge pages but the host has only 8 MiB free" ]
+check "hugetlb: one clean line, naming the knob" [ "$(cat "$T/err")" = "numamem: region 'm0': prealloc needs 16 MiB of 2 MiB huge pages but the host has only 8 MiB free (raise $HP/nr_hugepages)" ]
+run --backend=memfd --hugetlb --size=16M --policy=bind --host-nodes="$first" --prealloc
+knob=/sys/devices/system/node/node$first/hugepages/hugepages-2048kB/nr_hugepages
+check "hugetlb: bound to node $first: its own knob named" [ "$(cat "$T/err")" = "numamem: region 'm0': prealloc needs 16 MiB of 2 MiB huge pages but node $first has only 8 MiB free (raise $knob)" ]
+check "hugetlb: the knob named is node $first's pool (4 pages)" [ "$(cat "$knob")" = 4 ]
 run --backend=memfd --hugetlb --size=16M
 check "hugetlb: 16 MiB without prealloc: the reservation fails, exit 2" [ "$rc" = 2 ]
-check "hugetlb: reservation failure in one line" [ "$(cat "$T/err")" = "numamem: region 'm0': not enough free 2 MiB huge pages to reserve 8 of them" ]
+check "hugetlb: reservation failure in one line, naming the knob" [ "$(cat "$T/err")" = "numamem: region 'm0': not enough free 2 MiB huge pages to reserve 8 of them (raise $HP/nr_hugepages)" ]
 check "hugetlb: nothing on stdout" [ ! -s "$T/out" ]
 
 echo 0 >$HP/nr_hugepages

@@ -154,9 +154,23 @@ control_hold() {
 	[ -e "$T/ready" ]
 }
 
-# control_send CMD...: sent over $S with --connect; answers in $T/ans,
-# status in $rc
+# control_send WORD...: one command (its words) sent over $S with
+# --connect, or several with ';' between them; answers in $T/ans, status
+# in $rc
 control_send() {
 	"$NUMAMEM" --connect="$S" "$@" >"$T/ans" 2>"$T/cerr"
 	rc=$?
+}
+
+# control_each CMD...: each argument one command, sent over $S in one
+# --connect (a lone ';' between them); as control_send
+control_each() {
+	ce_left=$#
+	for ce_cmd in "$@"; do
+		shift
+		ce_left=$((ce_left - 1))
+		set -- "$@" "$ce_cmd"
+		[ "$ce_left" = 0 ] || set -- "$@" ';'
+	done
+	control_send "$@"
 }

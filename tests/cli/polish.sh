@@ -51,13 +51,44 @@ check "--map: map_mixed_nodes empty when no cell is mixed" grep -q '"map_mixed_n
 # terminal) do not; NO_COLOR turns auto off on a terminal, not always.
 esc=$(printf '\033')
 run --size=8M --thp=off --policy=bind --host-nodes="$first" --prealloc --map --color=always
-check "--color=always: the map is coloured through a pipe" grep -q "$esc\[30;42m$first$esc\[0m" "$T/out"
+check "--color=always: the map is coloured through a pipe" grep -q "^    $esc\[30;42m$first\{64\}$esc\[0m$" "$T/out"
+# one escape sequence per run of equal cells in a row, not one per cell:
+# the runs counted in the map without its escapes
+for args in "--policy=bind --host-nodes=$first --prealloc" "" "--policy=interleave --host-nodes=all --prealloc"; do
+	# shellcheck disable=SC2086 # the options, split on purpose
+	run --size=8M --thp=off $args --map --color=always
+	grep "^    $esc" "$T/out" >"$T/rows"
+	sed "s/$esc\[[0-9;]*m//g" "$T/rows" >"$T/plain"
+	runs=$(awk '{ n = 1; for (i = 6; i <= length($0); i++) if (substr($0, i, 1) != substr($0, i - 1, 1)) n++; sum += n }
+		END { print sum + 0 }' "$T/plain")
+	opens=$(grep -o "$esc\[[0-9;]*[1-9][0-9;]*m" "$T/rows" | wc -l)
+	resets=$(grep -o "$esc\[0m" "$T/rows" | wc -l)
+	check "--color=always ${args:-(nothing present)}: $opens escapes for $runs runs of equal cells, $resets resets" \
+		sh -c '[ "$1" -gt 0 ] && [ "$1" = "$2" ] && [ "$2" = "$3" ]' sh "$runs" "$opens" "$resets"
+done
 NO_COLOR=1 "$NUMAMEM" --size=8M --thp=off --prealloc --map --color=always >"$T/out" 2>&1
 check "--color=always wins over NO_COLOR" grep -q "$esc\[" "$T/out"
-for when in never auto; do
+for when in never auto no off 0 NONE tty; do
 	run --size=8M --thp=off --prealloc --map --color=$when
 	check "--color=$when through a pipe: no escape ($rc)" sh -c '[ "$1" = 0 ] && ! grep -q "$2" "$3"' sh $rc "$esc" "$T/out"
 done
+# one boolean spelling: --color takes the words --thp takes, as ls its own
+for when in yes on true 1 force Always; do
+	run --size=8M --thp=off --prealloc --map --color=$when
+	check "--color=$when: coloured through a pipe ($rc)" sh -c '[ "$1" = 0 ] && grep -q "$2\[30;4" "$3"' sh $rc "$esc" "$T/out"
+	case $when in force | Always) continue ;; esac # ls's own words: --color only
+	run --size=1M --thp=$when
+	check "--thp=$when is taken too ($rc)" [ "$rc" = 0 ]
+done
+
+# -q: no report, with --json too; what else prints (traffic lines) is JSON
+run -q --json --size=1M --prealloc
+check "-q --json: no report ($rc, $(wc -c <"$T/out") bytes)" sh -c '[ "$1" = 0 ] && [ ! -s "$2" ]' sh $rc "$T/out"
+run -q --json --pid=$$
+check "-q --json --pid: no report ($rc)" sh -c '[ "$1" = 0 ] && [ ! -s "$2" ]' sh $rc "$T/out"
+run -q --json --size=1M --prealloc --hold=1.5s --traffic=read
+check "-q --json --hold --traffic: only traffic lines, as JSON ($rc)" \
+	sh -c '[ "$1" = 0 ] && [ -s "$2" ] && ! grep -v "^{\"traffic\":" "$2"' sh $rc "$T/out"
 if command -v script >/dev/null 2>&1; then
 	script -qec "'$NUMAMEM' --size=8M --thp=off --prealloc --map" /dev/null >"$T/tty" 2>&1
 	check "--color=auto on a terminal: coloured" grep -q "$esc\[30;4" "$T/tty"

@@ -45,17 +45,61 @@ else
 	that "closed stderr, bad option: status 1 ($rc), nothing on stdout" '[ $rc = 1 ] && [ ! -s "$T/out" ]'
 fi
 
+# ------------------------------------------- a reader that went away
+
+# gone_pipe: descriptor 3 is a pipe (a FIFO) whose one reader has exited
+# and been waited for before numamem starts (no race with the reader's
+# exit): what head or less leave behind once they quit
+gone_pipe() {
+	mkfifo "$T/gpipe"
+	cat "$T/gpipe" >/dev/null &
+	gp_reader=$!
+	exec 3>"$T/gpipe" # returns once the reader has the other end open
+	kill "$gp_reader"
+	wait "$gp_reader"
+	rm -f "$T/gpipe"
+}
+# gone NAME ARGS...: numamem ARGS writing to a reader that went away:
+# silent (as coreutils), and the status it would have had
+gone() {
+	gone_name=$1
+	shift
+	gone_pipe
+	"$NUMAMEM" "$@" >&3 2>"$T/err"
+	rc=$?
+	exec 3>&-
+	check "reader gone ($gone_name): status 0 ($rc)" [ "$rc" = 0 ]
+	check "reader gone ($gone_name): no message ($(cat "$T/err"))" [ ! -s "$T/err" ]
+}
+gone "--help" --help
+gone "--show-nodes" --show-nodes
+gone "--pid" --pid=$$
+gone "a report" --size=1M --prealloc
+gone "a JSON report" --size=1M --prealloc --json
+# --hold with --traffic: the lines stop, not the hold (it lasts its 2 s)
+start=$(date +%s)
+gone "--hold=2s --traffic" -q --size=1M --prealloc --hold=2s --traffic=read
+check "reader gone (--hold=2s --traffic): the hold went on ($(($(date +%s) - start)) s)" \
+	[ $(($(date +%s) - start)) -ge 2 ]
+# the status numamem had without the reader: --verify's 4 stays
+gone_pipe
+"$NUMAMEM" --pid=1 --verify --json >&3 2>"$T/err"
+rc=$?
+exec 3>&-
+"$NUMAMEM" --pid=1 --verify --json >/dev/null 2>&1
+check "reader gone: --pid=1 --verify keeps its own status ($rc = $?)" [ "$rc" = $? ]
+# any other write error keeps its message and status 5
+"$NUMAMEM" --show-nodes >/dev/full 2>"$T/err"
+rc=$?
+check "--show-nodes to a full disk: status 5 ($rc)" [ "$rc" = 5 ]
+check "--show-nodes to a full disk: one line naming stdout" \
+	sh -c "[ \"\$(wc -l <'$T/err')\" = 1 ] && grep -q '^numamem: cannot write to standard output: No space left on device' '$T/err'"
+
 # --------------------------------------------------------- ready signals
 
 # a pipe (a FIFO) whose one reader has exited and been waited for
 # before numamem starts: no race with the reader's exit
-mkfifo "$T/rpipe"
-cat "$T/rpipe" >/dev/null &
-reader=$!
-exec 3>"$T/rpipe" # returns once the reader has the other end open
-kill "$reader"
-wait "$reader"
-rm -f "$T/rpipe"
+gone_pipe
 "$NUMAMEM" --size=1M --quiet --ready-fd=3 2>"$T/err"
 rc=$?
 exec 3>&-

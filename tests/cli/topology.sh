@@ -110,6 +110,7 @@ t 8node-hugepages huge-1g-host --backend=memfd --hugetlb --hugetlbsize=1G --size
 	--policy=interleave --host-nodes=all --prealloc
 t 8node-hugepages huge-default-bind --backend=memfd --hugetlb --size=1G --policy=bind --host-nodes=5 --prealloc
 t 8node-hugepages huge-none-free --backend=memfd --hugetlb --size=2G --policy=bind --host-nodes=2 --prealloc
+t 8node-hugepages huge-two-nodes --backend=memfd --hugetlb --size=2G --policy=bind --host-nodes=2-3 --prealloc
 t 8node-hugepages room-bind --size=4G --policy=bind --host-nodes=7 --prealloc
 
 # Two DRAM nodes and a far, CPU-less CXL memory node in a lower tier.

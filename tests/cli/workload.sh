@@ -59,13 +59,23 @@ check "--trace: a header, then samples" \
 tpeak=$(sed -n "s/.*\"node_bytes\":{\"$first\":\([0-9]*\).*/\1/p" "$T/trace" | sort -n | tail -1)
 check "--trace: its largest sample ($tpeak) is the peak ($peak)" [ "$tpeak" = "$peak" ]
 
+# the chart in block characters where the locale is UTF-8, in ASCII where
+# it is not (a batch job's LC_ALL=C)
+export LC_ALL=C.UTF-8
 workload --report
 check "--report: exit status 0 (got $rc)" [ "$rc" = 0 ]
 check "--report: the region, then the command" \
 	sh -c "grep -q '^region m0:' '$T/out' && grep -q '^command $TOUCHFD (pid [0-9]*): 1 process, ' '$T/out'"
-check "--report: a chart row for node $first with its peak" \
+check "--report (C.UTF-8): a chart row for node $first in blocks, with its peak" \
 	grep -q "^  node $first .*[▁▂▃▄▅▆▇█].*  peak 64\.[0-9]* MiB, at exit 64\.[0-9]* MiB$" "$T/out"
 check "--report: no verdict without --verify" sh -c "! grep -q verify: '$T/out'"
+export LC_ALL=C
+workload --report
+check "--report (LC_ALL=C): exit status 0 (got $rc)" [ "$rc" = 0 ]
+check "--report (LC_ALL=C): a chart row for node $first in ASCII, with its peak" \
+	grep -q "^  node $first [ .:=+*#@-]*[.:=+*#@-][ .:=+*#@-]*  peak 64\.[0-9]* MiB, at exit 64\.[0-9]* MiB$" "$T/out"
+check "--report (LC_ALL=C): the whole report is ASCII" sh -c "! LC_ALL=C grep -q '[^ -~]' '$T/out'"
+unset LC_ALL
 
 # --verify alone: no report; without a policy of its own, nothing to judge
 workload --verify

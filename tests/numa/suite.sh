@@ -604,7 +604,7 @@ refuse "memfd: bind+prealloc larger than node $B's free memory (${big} MiB) refu
 for n in $MEM_NODES; do hp_set "$n" $(( $(hp_get "$n") + 8 )); done
 hbig=$(( ($(awk '$3 == "HugePages_Free:" { print $4 }' "$SYSNODE/node$B/meminfo") + 8) * 2 ))
 refuse "hugetlb: bind+prealloc beyond node $B's free huge pages (${hbig} MiB) refused" 2 \
-	"^numamem: region 'm0': prealloc needs [0-9.]+ [KMGT]iB of 2 MiB huge pages but node $B has only [0-9.]+ ([KMGT]i)?B free\$" \
+	"^numamem: region 'm0': prealloc needs [0-9.]+ [KMGT]iB of 2 MiB huge pages but node $B has only [0-9.]+ ([KMGT]i)?B free \(raise /sys/devices/system/node/node$B/hugepages/hugepages-2048kB/nr_hugepages\)\$" \
 	--backend=memfd --hugetlb --size=${hbig}M --policy=bind --host-nodes=$B --prealloc
 for nv in $ORIG_HP; do hp_set "${nv%%:*}" "${nv#*:}"; done
 echo "# the guest is alive after the refusals: $(date)"
@@ -1181,7 +1181,7 @@ live() {
 	live_step "live: add ram r0 bound to $A" r0 "$A" "$SIZE"
 	"$NUMAMEM" --connect="$l_sock" "set r0 policy=bind,host-nodes=$B" >"$WORK/ans" 2>&1
 	live_step "live: set r0 host-nodes=$B moves the THP-backed ram to $B" r0 "$B" "$SIZE"
-	"$NUMAMEM" --connect="$l_sock" "del r0" quit >"$WORK/ans" 2>&1
+	"$NUMAMEM" --connect="$l_sock" "del r0" ';' quit >"$WORK/ans" 2>&1
 	l_rc=$?
 	wait "$l_pid"
 	if [ "$l_rc" = 0 ] && [ ! -e "$l_sock" ]; then ok "live: del and quit; the socket is gone"; else not_ok "live: del and quit; the socket is gone"; diag "$WORK/ans"; fi

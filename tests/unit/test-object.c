@@ -127,7 +127,7 @@ static void options_tests(void)
 	options_free(&nm);
 	ok(parse_line(&nm, "-m 0 -b true") == -1 && nm.proc.balancing, "--membind --balancing");
 	options_free(&nm);
-	ok(parse_line(&nm, "-m 0 -m 0 true") == -1 && nm.proc.mode == POLICY_BIND, "one policy given twice: the last wins");
+	ok(parse_line(&nm, "-m 0 -m 0 true") == EXIT_USAGE, "one policy given twice: refused, as every single-valued option");
 	options_free(&nm);
 	ok(parse_line(&nm, "-m 0 -P 0 true") == EXIT_USAGE, "two memory policies refused");
 	options_free(&nm);

@@ -342,6 +342,24 @@ int main(void)
 		ok(parse_bool("", &b) == -EINVAL, "bool '' refused");
 	}
 
+	/* WHEN (--color): ls's words and the booleans' */
+	{
+		static const char *const always[] = { "always", "force", "yes", "on", "true", "1", "ALWAYS", "Yes" };
+		static const char *const never[] = { "never", "none", "no", "off", "false", "0", "Never" };
+		static const char *const autos[] = { "auto", "tty", "if-tty", "AUTO" };
+		static const char *const bad[] = { "", "maybe", "alway", "y", "2" };
+		int w;
+
+		for (size_t i = 0; i < ARRAY_SIZE(always); i++)
+			ok(parse_when(always[i], &w) == 0 && w == 1, "when '%s' is always", always[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(never); i++)
+			ok(parse_when(never[i], &w) == 0 && w == 0, "when '%s' is never", never[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(autos); i++)
+			ok(parse_when(autos[i], &w) == 0 && w == -1, "when '%s' is auto", autos[i]);
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+			ok(parse_when(bad[i], &w) == -EINVAL, "when '%s' refused", bad[i]);
+	}
+
 	/* durations */
 	{
 		double d = 0;
@@ -504,6 +522,44 @@ int main(void)
 		ok(!strcmp(buf, "1.50 GiB"), "format 1.50 GiB ('%s')", buf);
 		format_size(100, buf, sizeof(buf));
 		ok(!strcmp(buf, "100 B"), "format 100 B ('%s')", buf);
+	}
+
+	/* json_outline: an answer for a person, whatever its member names */
+	{
+		static const struct {
+			const char *doc, *want;
+		} cases[] = {
+			{ "{\"command\":\"set\",\"id\":\"m0\",\"resize\":{\"old_size\":1,\"size\":2},\"fd\":null}",
+			  "ok command=set id=m0\n  resize: old_size=1 size=2\n" },
+			{ "{\"regions\":[{\"id\":\"a\",\"nodes\":[0,1],\"x\":[],\"s\":\"say \\\"hi\\\"\"},{\"id\":\"b\"}],\"v\":true}",
+			  "ok v=true\n  regions:\n    - id=a nodes=0,1 s=say \"hi\"\n    - id=b\n" },
+			{ "{\"a\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"b\":\"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"}",
+			  "ok a=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n    b=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n" },
+		};
+		static const char *const bad[] = { "", "{", "{\"a\":}", "{\"a\":1} x", "[1,]", "{\"a\" 1}" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+			char *got = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&got, &len);
+			int r = json_outline(f, cases[i].doc, "ok");
+
+			fclose(f);
+			ok(r == 0 && !strcmp(got, cases[i].want), "outline %zu", i);
+			if (r || strcmp(got, cases[i].want))
+				fprintf(stderr, "# got:\n%s", got);
+			free(got);
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+			char *got = NULL;
+			size_t len = 0;
+			FILE *f = open_memstream(&got, &len);
+			int r = json_outline(f, bad[i], "ok");
+
+			fclose(f);
+			ok(r == -EINVAL && !len, "outline of '%s' refused, nothing written", bad[i]);
+			free(got);
+		}
 	}
 	return tap_done();
 }
