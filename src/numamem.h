@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "migrate.h"
 #include "policy.h"
 #include "util.h"
 
@@ -44,7 +45,14 @@ struct numamem {
 	int fd_number;         /* --fd=N, -1: none */
 	int thp;               /* enum tristate: --thp for every region */
 	struct process_policy proc; /* COMMAND's own policy and CPUs */
-	long pid;              /* --pid, -1: none */
+	long pid;              /* 0 with --pid, -1: none */
+	long *pids;            /* --pid's process ids, and its names' once resolved */
+	size_t npids, pids_room;
+	char **pid_names;      /* --pid's command names (comm) */
+	size_t nnames, names_room;
+	struct migrate_request migrate; /* --migrate=FROM:TO, with --pid */
+	bool file_policy;      /* --file: the region is numactl's shared file */
+	bool file_touch, file_strict; /* --touch, --strict */
 	char **command;        /* NULL-terminated, or NULL */
 	bool command_asked;    /* argv asks for a COMMAND (known even when parsing fails) */
 	bool command_ran;

@@ -323,29 +323,38 @@ static int child_status(int wstatus)
 	return WEXITSTATUS(wstatus);
 }
 
+/* --trace's file, or NULL (*lost set after a message when it cannot be
+ * written, or when there is none to write). */
+static FILE *open_trace(const struct numamem *nm, bool *lost)
+{
+	FILE *trace;
+	int fd;
+
+	if (!nm->trace_file)
+		return NULL;
+	/* O_NOFOLLOW: a symlink put there since the checks is refused */
+	fd = open(nm->trace_file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+	trace = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!trace) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		fail_errno(0, e, "cannot write trace '%s'", nm->trace_file);
+		*lost = true;
+	}
+	return trace;
+}
+
 /* Sample COMMAND's tree until COMMAND exits: woken by its pidfd (Linux
  * 5.3) as soon as it does, else at the next sample's time. */
 static int watch_until_exit(struct numamem *nm, int *wstatus)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, child_pid, 0);
-	FILE *trace = NULL;
 	bool lost = false;
+	FILE *trace = open_trace(nm, &lost);
 	pid_t r;
 
-	if (nm->trace_file) {
-		/* O_NOFOLLOW: a symlink put there since the checks is refused */
-		int fd = open(nm->trace_file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-
-		trace = fd >= 0 ? fdopen(fd, "w") : NULL;
-		if (!trace) {
-			int e = errno;
-
-			if (fd >= 0)
-				close(fd);
-			fail_errno(0, e, "cannot write trace '%s'", nm->trace_file);
-			lost = true;
-		}
-	}
 	watch_start(nm->watch, child_pid, nm->command[0], trace);
 	for (;;) {
 		double next = watch_sample(nm->watch);
@@ -459,4 +468,80 @@ int run_command(struct numamem *nm)
 	status = spawn_and_wait(nm, env.envp);
 	env_free(&env);
 	return status;
+}
+
+static volatile sig_atomic_t watch_stop;
+
+static void on_watch_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/* Has pid gone?  Its pidfd is readable once it exits (Linux 5.3); else
+ * /proc/PID, which a zombie keeps, says so by its state. */
+static bool pid_gone(long pid, int pidfd)
+{
+	char path[64], state = 0;
+	FILE *f;
+
+	if (pidfd >= 0) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+		return poll(&p, 1, 0) == 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+		state = 'X';
+	fclose(f);
+	return state == 'Z' || state == 'X';
+}
+
+int run_watch_pid(struct numamem *nm, long pid, const char *comm)
+{
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_watch_signal };
+	int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+	double deadline = nm->hold_seconds > 0 ? now_seconds() + nm->hold_seconds : 0;
+	bool lost = false;
+	FILE *trace;
+
+	if (pidfd < 0 && errno == ESRCH)
+		return fail(EXIT_UNAVAILABLE, "pid %ld: no such process", pid);
+	trace = open_trace(nm, &lost);
+	if (!trace) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return EXIT_OUTPUT;
+	}
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(stops); i++)
+		sigaction(stops[i], &sa, NULL);
+	watch_start(nm->watch, (pid_t)pid, comm, trace);
+	while (!watch_stop) {
+		double next = watch_sample(nm->watch), left = deadline ? deadline - now_seconds() : next;
+
+		if (pid_gone(pid, pidfd) || left <= 0)
+			break;
+		if (next > left)
+			next = left;
+		if (pidfd >= 0) {
+			struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+			poll(&p, 1, (int)(next * 1e3) + 1);
+		} else {
+			struct timespec ts = { .tv_sec = (time_t)next, .tv_nsec = (long)((next - (double)(time_t)next) * 1e9) };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	watch_end(nm->watch);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (fclose(trace) != 0 || nm->watch->trace_failed)
+		return fail(EXIT_OUTPUT, "cannot write trace '%s': some lines were lost", nm->trace_file);
+	return EXIT_OK;
 }
