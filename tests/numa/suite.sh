@@ -1323,9 +1323,11 @@ migrate_cases() {
 	mp_a1=$(node_total "$mt_pid" "$A") mp_b1=$(node_total "$mt_pid" "$B")
 	kill -TERM "$mt_pid"; wait "$mt_pid"
 	mp_wit=$((mp_a0 - mp_a1))
-	mp_d=$((mp_wit - mg_wit))
-	if [ "$mp_rc" = 0 ] && [ "$mp_a1" = 0 ] && [ "$mp_d" -lt 1048576 ] && [ "$mp_d" -gt -1048576 ]; then
-		ok "migrate: migratepages $A $B on a twin moved $mp_wit bytes, numamem $mg_wit: the same pages (every one off $A)"
+	# the twins' own footprints differ by a few pages (a library read on
+	# another node): the same pages moved is every byte on A gone, the
+	# 32 MiB region included, for both
+	if [ "$mp_rc" = 0 ] && [ "$mp_a1" = 0 ] && [ "$mg_a1" = 0 ] && [ "$mp_wit" -ge 33554432 ]; then
+		ok "migrate: migratepages $A $B on a twin moved $mp_wit bytes of $mp_a0 on $A, numamem $mg_wit of $mg_a0: the same pages (every one off $A)"
 	else
 		not_ok "migrate: migratepages on a twin moved $mp_wit bytes, numamem $mg_wit (status $mp_rc, left on $A: $mp_a1)"
 		diag "$WORK/err"
