@@ -432,12 +432,18 @@ static void process_nodes(const struct proc_numa *p, struct nodemask *cols)
 		host_nodes_with_memory(cols);
 }
 
-/* numastat -p's table: MiB per category and node, two decimals. */
-static void process_summary_text(FILE *out, const struct proc_numa *p, const struct nodemask *cols)
+/* numastat -p's table: MiB per category and node, two decimals, a
+ * column for every node, as numastat prints it. */
+static void process_summary_text(FILE *out, const struct proc_numa *p, const struct nodemask *holding)
 {
 	uint64_t sum[PROC_CATEGORIES][NUMAMEM_MAX_NODES];
 	uint64_t col_total[NUMAMEM_MAX_NODES] = { 0 }, all = 0;
+	struct nodemask every, *cols = &every;
 
+	host_nodes_present(&every);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (nodemask_isset(holding, n))
+			nodemask_set(&every, n);
 	procmaps_summary(p, sum);
 	fprintf(out, "  per node, MiB (as numastat -p):\n  %-16s", "");
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)

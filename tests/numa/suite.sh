@@ -1335,6 +1335,52 @@ migrate_cases() {
 }
 migrate_cases
 
+# --pid's summary against numastat -p PID, a column per node, and
+# --show-nodes' meminfo rows against numastat -m (issues 25, 26)
+summary_rows() { awk '$1 ~ /^(Huge|Heap|Stack|Private|Total)$/ { $1 = $1; print }' "$1"; }
+numastat_cases() {
+	want "numastat" || return 0
+	if ! command -v numastat >/dev/null 2>&1; then
+		skip "numastat: --pid's summary as numastat -p" "no numastat in this guest"
+		return 0
+	fi
+	rm -f "$WORK/ready"
+	"$NUMAMEM" --backend=ram --size=32M --policy=bind --host-nodes="${B:-$A}" --thp=off --prealloc --hold \
+		--ready-file="$WORK/ready" -q >/dev/null 2>&1 &
+	ns_pid=$!
+	HOLDERS="$HOLDERS $ns_pid"
+	if ! wait_ready "$ns_pid" "$WORK/ready"; then not_ok "numastat: a holder gets ready"; return 0; fi
+	numastat -p "$ns_pid" >"$WORK/ns" 2>&1
+	"$NUMAMEM" --pid "$ns_pid" >"$WORK/out" 2>"$WORK/err"
+	ns_rc=$?
+	kill -TERM "$ns_pid"; wait "$ns_pid"
+	summary_rows "$WORK/ns" >"$WORK/ns.rows"
+	summary_rows "$WORK/out" >"$WORK/nm.rows"
+	if [ "$ns_rc" = 0 ] && [ "$(wc -l <"$WORK/ns.rows")" = 5 ] &&
+		awk 'NR == FNR { a[FNR] = $0; next } { n = split(a[FNR], x, " "); if (n != NF || x[1] != $1) bad = 1
+			for (i = 2; i <= NF; i++) { d = x[i] - $i; if (d < 0) d = -d; if (d > 0.011) bad = 1 } }
+			END { exit bad }' "$WORK/ns.rows" "$WORK/nm.rows"; then
+		ok "numastat: --pid's summary (32 MiB bound to ${B:-$A}) as numastat -p PID, every node: $(grep '^Private' "$WORK/nm.rows")"
+	else
+		not_ok "numastat: --pid's summary as numastat -p PID"
+		diag "$WORK/ns.rows"; diag "$WORK/nm.rows"; diag "$WORK/err"
+	fi
+	numastat -m >"$WORK/ns" 2>&1
+	"$NUMAMEM" --show-nodes >"$WORK/out" 2>"$WORK/err"
+	# rows both print; MemTotal and the huge page pools exactly, the rest within 8 MiB
+	if awk 'NR == FNR { if ($1 ~ /^[A-Z][A-Za-z_()]+$/ && $NF ~ /^[0-9.]+$/) { k = $1; $1 = ""; v[k] = $0 }; next }
+		/^MEMINFO/ { on = 1; next } on && ($1 in v) { n = split(v[$1], x, " "); if (n != NF - 1) bad = 1; seen++
+			for (i = 2; i <= NF; i++) { d = x[i - 1] - $i; if (d < 0) d = -d
+				if (d > ($1 ~ /MemTotal|HugePages_Total/ ? 0.011 : 8)) bad = 1 } }
+		END { exit bad || seen < 20 }' "$WORK/ns" "$WORK/out"; then
+		ok "numastat: --show-nodes' meminfo rows as numastat -m prints them, a column per node"
+	else
+		not_ok "numastat: --show-nodes' meminfo rows as numastat -m"
+		diag "$WORK/ns"; diag "$WORK/out"
+	fi
+}
+numastat_cases
+
 # ---------------------------------------------------------------- end
 
 if dmesg 2>/dev/null | grep -q 'WARNING:\|BUG:'; then
