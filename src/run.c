@@ -323,6 +323,21 @@ static int child_status(int wstatus)
 	return WEXITSTATUS(wstatus);
 }
 
+/* Until the next sample: woken early by pidfd (the process exited), or
+ * a plain sleep without one. */
+static void wait_next(int pidfd, double next)
+{
+	if (pidfd >= 0) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+		poll(&p, 1, (int)(next * 1e3) + 1);
+	} else {
+		struct timespec ts = { .tv_sec = (time_t)next, .tv_nsec = (long)((next - (double)(time_t)next) * 1e9) };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* --trace's file, or NULL (*lost set after a message when it cannot be
  * written, or when there is none to write). */
 static FILE *open_trace(const struct numamem *nm, bool *lost)
@@ -366,15 +381,7 @@ static int watch_until_exit(struct numamem *nm, int *wstatus)
 			fail_errno(0, errno, "cannot wait for '%s'", nm->command[0]);
 			break;
 		}
-		if (pidfd >= 0) {
-			struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-			poll(&p, 1, (int)(next * 1e3) + 1);
-		} else {
-			struct timespec ts = { .tv_sec = (time_t)next, .tv_nsec = (long)((next - (double)(time_t)next) * 1e9) };
-
-			nanosleep(&ts, NULL);
-		}
+		wait_next(pidfd, next);
 	}
 	watch_end(nm->watch);
 	if (pidfd >= 0)
@@ -528,15 +535,7 @@ int run_watch_pid(struct numamem *nm, long pid, const char *comm)
 			break;
 		if (next > left)
 			next = left;
-		if (pidfd >= 0) {
-			struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-			poll(&p, 1, (int)(next * 1e3) + 1);
-		} else {
-			struct timespec ts = { .tv_sec = (time_t)next, .tv_nsec = (long)((next - (double)(time_t)next) * 1e9) };
-
-			nanosleep(&ts, NULL);
-		}
+		wait_next(pidfd, next);
 	}
 	watch_end(nm->watch);
 	if (pidfd >= 0)
