@@ -5,13 +5,17 @@
 # and busybox only.
 #
 # Reads /tests/migrate.conf (SIZE_MIB=, REPS=, BACKEND=memfd|ram, NUMACTL=).
-# Each round runs three contenders, the round's first one rotating:
+# Each round runs four contenders, the round's first one rotating:
 #   numamem       a holder of a preallocated BACKEND region bound to node 0
 #                 (--hold --control), then `numamem --connect 'set m0
 #                 host-nodes=1'` and back to 0: wall time around --connect,
 #                 and the answer's own seconds, bytes/s and moved_bytes
 #   migratepages  the same holder, fresh, then `migratepages PID 0 1` and
 #                 `migratepages PID 1 0` (Debian's numactl): wall time
+#   pid           the same holder, fresh, then `numamem --pid PID
+#                 --migrate=0:1 --json` and back (migrate_pages(2) through
+#                 libnuma, as migratepages): wall time, and the answer's
+#                 own seconds, bytes_per_second and moved_bytes
 #   memcpy        migrate-helper memcpy: SIZE from node 0 to node 1 (the limit)
 # After every move numa_maps of the holder must show all SIZE bytes of the
 # region on the target node (a TAP line each), else the sample is dropped.
@@ -116,6 +120,21 @@ c_migratepages() {
 	done
 	unhold
 }
+c_pid() {
+	hold
+	verified pid "held" 0 || { unhold; return; }
+	for d in "0 1" "1 0"; do
+		set -- $d
+		$H time $W/t $NUMAMEM --pid "$HPID" --migrate="$1:$2" --json >$W/ans 2>&1
+		wall=$(cat $W/t)
+		if verified pid "--pid PID --migrate=$1:$2" "$2" && [ "$(jnum moved_bytes $W/ans)" -ge "$SIZE" ]; then
+			echo "# MIG tool=pid dir=$1$2 round=$R wall=$wall own=$(jnum seconds $W/ans) own_bps=$(jnum bytes_per_second $W/ans) moved=$(jnum moved_bytes $W/ans)"
+		else
+			echo "# migbench: numamem --pid --migrate answer: $(head -c 600 $W/ans)"
+		fi
+	done
+	unhold
+}
 c_memcpy() {
 	$H memcpy "$SIZE_MIB" 0 1 >$W/ans 2>&1
 	s=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' $W/ans)
@@ -130,10 +149,11 @@ c_memcpy() {
 R=0
 while [ $R -lt $((REPS + 1)) ]; do
 	# round 0 is a warm-up (printed with round=0, left out of the medians)
-	case $((R % 3)) in
-	0) order="numamem migratepages memcpy" ;;
-	1) order="migratepages memcpy numamem" ;;
-	2) order="memcpy numamem migratepages" ;;
+	case $((R % 4)) in
+	0) order="numamem migratepages pid memcpy" ;;
+	1) order="migratepages pid memcpy numamem" ;;
+	2) order="pid memcpy numamem migratepages" ;;
+	3) order="memcpy numamem migratepages pid" ;;
 	esac
 	echo "# migbench: round $R: $order ($(date))"
 	for c in $order; do c_$c; done

@@ -26,15 +26,16 @@ _numamem_argopts='--size --backend --thp --color --object --policy --host-nodes 
     --prealloc-threads --prealloc-cpus --prealloc-nodes --mem-path --align
     --offset --rom --hugetlbsize --ready-file --ready-fd --fd --membind
     --interleave --preferred --preferred-many --weighted-interleave
-    --cpunodebind --physcpubind --pid --trace --output --control --at --connect --traffic'
+    --cpunodebind --physcpubind --pid --trace --output --control --at --connect --traffic
+    --file --length --migrate'
 # Short options that take a value.
-_numamem_shortargs='-m -i -p -P -w -N -C -o'
+_numamem_shortargs='-m -i -p -P -w -N -C -o -f -L'
 # --[no]X toggles.
 _numamem_toggles='share reserve merge dump prealloc discard-data readonly
     pmem hugetlb seal static-nodes relative-nodes numa-balancing'
 # Options without a value (short ones included).
 _numamem_flags='--fork --json --verify --report --map --show-nodes --measure --quiet --help --help-all --version
-    --localalloc --balancing -q -h -V -l -b'
+    --localalloc --balancing --touch --strict -q -h -V -l -b -T -t'
 # sysfs root (tests point it at a fake tree).
 : "${_numamem_sysfs:=/sys}"
 
@@ -350,6 +351,7 @@ _numamem()
         --pid)
             local d pids=()
             for d in /proc/[0-9]*; do pids+=("${d#/proc/}"); done
+            [[ $cur == [0-9]* ]] || for d in /proc/[0-9]*/comm; do pids+=("$(cat "$d" 2>/dev/null)"); done
             COMPREPLY=($(compgen -W "${pids[*]}" -- "$cur"))
             ;;
         --hugetlbsize)
@@ -366,7 +368,12 @@ _numamem()
             [[ $cur == *,* ]] && return # threads=N, cpus=CPUS: nothing to offer
             COMPREPLY=($(compgen -W 'read write copy' -- "$cur"))
             ;;
-        --mem-path | --ready-file | --trace | --output | -o | --connect)
+        --migrate)
+            _numamem_list "${cur#*:}" 1 $(_numamem_nodes)
+            # bash replaces only what follows a ':' that COMP_WORDBREAKS holds
+            [[ $cur == *:* && $COMP_WORDBREAKS != *:* ]] && COMPREPLY=("${COMPREPLY[@]/#/${cur%%:*}:}")
+            ;;
+        --mem-path | --ready-file | --trace | --output | -o | --connect | --file | -f)
             _numamem_files
             return
             ;;

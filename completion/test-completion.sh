@@ -168,7 +168,7 @@ nospace "numamem --bac"
 expect "numamem --ba" --backend= --balancing
 expect "numamem --no-sh" --no-share
 expect "numamem --sha" --share
-expect "numamem -" $(comp "numamem --"; echo "$got") -q -h -V -l -b
+expect "numamem -" $(comp "numamem --"; echo "$got") -q -h -V -l -b -T -t
 has "numamem " --size= --policy= --prealloc --no-prealloc --object= --
 
 expect "numamem --backend=" ram memfd file shm
@@ -197,6 +197,8 @@ expect "numamem -N " 0 1 2 10 all
 expect "numamem --physcpubind=" 0 1 2 3 8
 expect "numamem -C 0," 0,0 0,1 0,2 0,3 0,8
 has "numamem -m 0 -- tru" true
+expect "numamem --pid 1 --migrate=" 0 1 2 10 all
+expect "numamem --file /dev/shm/x -L 1M -i " 0 1 2 10 all
 expect "numamem --hugetlb --hugetlbsize=" 2M 1G
 _numamem_sysfs=$real_sysfs
 real_nodes=$(for d in /sys/devices/system/node/node[0-9]*; do [[ -d $d ]] && echo "${d##*/node}"; done)

@@ -337,6 +337,22 @@ static uint64_t node_meminfo(unsigned node, const char *key)
 	return kb * 1024;
 }
 
+void host_node_meminfo(unsigned node, const char *const *keys, size_t nkeys, uint64_t *bytes)
+{
+	uint64_t huge = 0;
+
+	meminfo_kb(host_fopen(NODE_DIR "/node%u/meminfo", node), keys, bytes, nkeys);
+	for (size_t i = 0; i < nkeys; i++) {
+		if (strncmp(keys[i], "HugePages_", 10)) {
+			bytes[i] *= 1024;
+			continue;
+		}
+		if (!huge)
+			huge = host_default_hugepage_size();
+		bytes[i] *= huge;
+	}
+}
+
 uint64_t host_node_free(unsigned node)
 {
 	return node_meminfo(node, "MemFree");

@@ -51,6 +51,10 @@ void host_node_distances(unsigned node, const struct nodemask *present, int dist
  * minus the low watermark.  All nodes in one pass over procfs/sysfs. */
 void host_available(uint64_t avail[NUMAMEM_MAX_NODES]);
 uint64_t host_node_free(unsigned node);
+/* A node's meminfo lines named by keys ("MemTotal", "Shmem"), in bytes:
+ * kB values times 1024, HugePages_ counts times the default huge page
+ * size (as numastat -m counts them); 0 for a key the file lacks. */
+void host_node_meminfo(unsigned node, const char *const *keys, size_t nkeys, uint64_t *bytes);
 /* MemTotal of a node; 0 when unknown. */
 uint64_t host_node_total(unsigned node);
 /* Total, free and available bytes (as host_available counts them) of

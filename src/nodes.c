@@ -20,6 +20,16 @@ struct overview {
 	int tier[NUMAMEM_MAX_NODES];  /* -1: in no tier */
 };
 
+/* numastat -m's rows of each node's meminfo, in its order. */
+static const char *const meminfo_keys[] = {
+	"MemTotal", "MemFree", "MemUsed", "Active", "Inactive", "Active(anon)", "Inactive(anon)",
+	"Active(file)", "Inactive(file)", "Unevictable", "Mlocked", "Dirty", "Writeback", "FilePages",
+	"Mapped", "AnonPages", "Shmem", "KernelStack", "PageTables", "Slab", "SReclaimable", "SUnreclaim",
+	"AnonHugePages", "ShmemHugePages", "ShmemPmdMapped", "HugePages_Total", "HugePages_Free",
+	"HugePages_Surp", "KReclaimable",
+};
+#define MEMINFO_KEYS ARRAY_SIZE(meminfo_keys)
+
 /* HMAT access classes: 0, nearest initiators; 1, nearest CPU initiators. */
 #define ACCESS_CLASSES 2
 
@@ -69,7 +79,42 @@ static void node_json(FILE *out, const struct overview *o, unsigned n, bool firs
 			     ",\"read_latency_ns\":%" PRIu64 ",\"write_latency_ns\":%" PRIu64 "}",
 			a.read_bandwidth, a.write_bandwidth, a.read_latency, a.write_latency);
 	}
+	fprintf(out, "},\"meminfo\":{");
+	{
+		uint64_t bytes[MEMINFO_KEYS];
+
+		host_node_meminfo(n, meminfo_keys, MEMINFO_KEYS, bytes);
+		for (size_t i = 0; i < MEMINFO_KEYS; i++)
+			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "", meminfo_keys[i], bytes[i]);
+	}
 	fprintf(out, "}}");
+}
+
+/* numastat -m's table: MiB per meminfo line and node, and the total. */
+static void meminfo_text(FILE *out, const struct overview *o)
+{
+	uint64_t bytes[NUMAMEM_MAX_NODES][MEMINFO_KEYS];
+
+	fprintf(out, "\n%-16s", "MEMINFO (MiB)");
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!nodemask_isset(&o->present, n))
+			continue;
+		host_node_meminfo(n, meminfo_keys, MEMINFO_KEYS, bytes[n]);
+		fprintf(out, " %10s%-4u", "Node ", n);
+	}
+	fprintf(out, " %14s\n", "Total");
+	for (size_t i = 0; i < MEMINFO_KEYS; i++) {
+		uint64_t total = 0;
+
+		fprintf(out, "%-16s", meminfo_keys[i]);
+		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+			if (!nodemask_isset(&o->present, n))
+				continue;
+			total += bytes[n][i];
+			fprintf(out, " %14.2f", (double)bytes[n][i] / 1048576.0);
+		}
+		fprintf(out, " %14.2f\n", (double)total / 1048576.0);
+	}
 }
 
 static void node_text(FILE *out, const struct overview *o, unsigned n)
@@ -190,6 +235,7 @@ void nodes_show(FILE *out, bool json)
 		fprintf(out, "]}\n");
 		return;
 	}
+	meminfo_text(out, &o);
 	access_text(out, &o);
 	unmanaged_text(out, &o);
 }

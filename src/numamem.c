@@ -160,25 +160,104 @@ static int act(struct numamem *nm)
 	return EXIT_OK;
 }
 
+/* --pid's names (comm) resolved into process ids. */
+static int resolve_pids(struct numamem *nm)
+{
+	for (size_t i = 0; i < nm->nnames; i++) {
+		size_t before = nm->npids;
+		int r = procmaps_find_comm(nm->pid_names[i], &nm->pids, &nm->npids, &nm->pids_room);
+
+		if (r == -ENOMEM)
+			return fail_oom();
+		if (r < 0)
+			return fail_errno(EXIT_UNAVAILABLE, -r, "cannot read /proc");
+		if (nm->npids == before)
+			return fail(EXIT_UNAVAILABLE, "pid '%s': no process has that command name", nm->pid_names[i]);
+	}
+	return EXIT_OK;
+}
+
+/* --migrate for one process: numa_maps before, migrate_pages, numa_maps
+ * after (left in *p); with --verify, failed bytes break it. */
+static int migrate_pid(struct numamem *nm, long pid, struct proc_numa *p, struct migrate_result *m)
+{
+	int status;
+
+	memcpy(m->before, p->node_bytes, sizeof(m->before));
+	procmaps_free(p);
+	status = migrate_run(pid, &nm->migrate, m);
+	if (!status)
+		status = procmaps_read(pid, p);
+	if (status)
+		return status;
+	memcpy(m->after, p->node_bytes, sizeof(m->after));
+	migrate_count(&nm->migrate, m);
+	if (nm->verify) {
+		char failed[32];
+
+		format_size(m->failed_bytes, failed, sizeof(failed));
+		p->verdict = m->failed_bytes ? VERIFY_FAIL : VERIFY_PASS;
+		snprintf(p->reason, sizeof(p->reason), "%s left on the FROM nodes%s", failed,
+			 m->failed_bytes ? "" : ": every page moved");
+	}
+	return EXIT_OK;
+}
+
 /* --pid: where a process numamem did not start has its memory. */
-static int report_pid(struct numamem *nm)
+static int report_one_pid(struct numamem *nm, long pid)
 {
 	struct proc_numa p;
-	int status = procmaps_read(nm->pid, &p);
+	struct migrate_result m = { 0 };
+	int status = procmaps_read(pid, &p);
 
-	if (!status && nm->verify)
+	if (!status && nm->migrate.given)
+		status = migrate_pid(nm, pid, &p, &m);
+	else if (!status && nm->verify)
 		procmaps_verify(&p);
 	if (!status && nm->json && !nm->quiet)
-		report_process_json(nm->out, &p);
-	else if (!status && !nm->quiet)
+		report_process_json(nm->out, &p, &nm->migrate, nm->migrate.given ? &m : NULL);
+	else if (!status && !nm->quiet) {
+		if (nm->migrate.given)
+			report_migrate_text(nm->out, pid, p.comm, &nm->migrate, &m);
 		report_process_text(nm->out, &p);
+	}
 	nm->output_whole = !status;
 	if (!status && nm->verify && p.verdict == VERIFY_SKIPPED)
 		warn_msg("--verify judged nothing: %s", p.reason);
 	if (!status && p.verdict == VERIFY_FAIL)
-		status = fail(EXIT_VERIFY, "pid %ld breaks policy %s", p.pid, p.reason);
+		status = fail(EXIT_VERIFY, "pid %ld %s %s", p.pid, nm->migrate.given ? "migrate:" : "breaks policy",
+			      p.reason);
 	procmaps_free(&p);
 	return status;
+}
+
+static int report_pid(struct numamem *nm)
+{
+	static struct watch watch;
+	int status = resolve_pids(nm), first = EXIT_OK;
+
+	if (!status && nm->migrate.given)
+		status = migrate_check(&nm->migrate);
+	if (!status && nm->trace_file) {
+		struct proc_numa p;
+
+		if (nm->npids != 1)
+			return fail(EXIT_USAGE, "--trace watches one process: --pid gave %zu", nm->npids);
+		status = procmaps_read(nm->pids[0], &p);
+		nm->watch = &watch;
+		if (!status)
+			status = run_watch_pid(nm, nm->pids[0], p.comm);
+		procmaps_free(&p);
+		watch_free(&watch);
+		return status;
+	}
+	for (size_t i = 0; !status && i < nm->npids; i++) {
+		int st = report_one_pid(nm, nm->pids[i]);
+
+		if (!first)
+			first = st;
+	}
+	return status ? status : first;
 }
 
 /* --verify that judged nothing passes (status 0: nothing broke a

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "inherit.h"
+#include "migrate.h"
 #include "policy.h"
 #include "util.h"
 
@@ -46,7 +47,14 @@ struct numamem {
 	int thp;               /* enum tristate: --thp for every region */
 	struct process_policy proc; /* COMMAND's own policy and CPUs */
 	struct launcher launcher;   /* what COMMAND inherits and runs under */
-	long pid;              /* --pid, -1: none */
+	long pid;              /* 0 with --pid, -1: none */
+	long *pids;            /* --pid's process ids, and its names' once resolved */
+	size_t npids, pids_room;
+	char **pid_names;      /* --pid's command names (comm) */
+	size_t nnames, names_room;
+	struct migrate_request migrate; /* --migrate=FROM:TO, with --pid */
+	bool file_policy;      /* --file: the region is numactl's shared file */
+	bool file_touch, file_strict; /* --touch, --strict */
 	char **command;        /* NULL-terminated, or NULL */
 	bool command_asked;    /* argv asks for a COMMAND (known even when parsing fails) */
 	bool command_ran;

@@ -36,7 +36,7 @@ enum opt_type {
 };
 
 /* popt's help groups, in --help order. */
-enum group { G_REGION, G_PLACEMENT, G_PREALLOC, G_FILE, G_MEMFD, G_PROCESS, G_ACTIONS, G_OUTPUT, G_COUNT };
+enum group { G_REGION, G_PLACEMENT, G_PREALLOC, G_FILE, G_MEMFD, G_PROCESS, G_NFILE, G_ACTIONS, G_OUTPUT, G_COUNT };
 static const char *const group_titles[G_COUNT] = {
 	[G_REGION] = "Region:",
 	[G_PLACEMENT] = "Placement:",
@@ -44,6 +44,7 @@ static const char *const group_titles[G_COUNT] = {
 	[G_FILE] = "File backend:",
 	[G_MEMFD] = "memfd backend:",
 	[G_PROCESS] = "COMMAND's own policy and CPUs (numactl's options):",
+	[G_NFILE] = "A policy on a shared file (numactl's --file):",
 	[G_ACTIONS] = "Actions:",
 	[G_OUTPUT] = "Output:",
 };
@@ -57,10 +58,12 @@ enum seen {
 	S_MEMBIND, S_INTERLEAVE, S_PREFERRED, S_PREFERRED_MANY, S_WEIGHTED_INTERLEAVE, S_LOCALALLOC,
 	S_BALANCING, S_CPUNODEBIND, S_PHYSCPUBIND, S_PID, S_MAP, S_REPORT, S_TRACE, S_CONTROL, S_AT,
 	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD, S_OUTPUT, S_QUIET,
+	S_FILE, S_FILE_ONLY, S_MIGRATE,
 	S_COUNT
 };
-#define SEEN(x) (1u << S_##x)
-_Static_assert(S_COUNT <= 32, "enum seen is more than an unsigned holds");
+typedef unsigned long long seen_t;
+#define SEEN(x) ((seen_t)1 << S_##x)
+_Static_assert(S_COUNT <= 64, "enum seen is more than a seen_t holds");
 #define SEEN_MEMPOLICY (SEEN(MEMBIND) | SEEN(INTERLEAVE) | SEEN(PREFERRED) | SEEN(PREFERRED_MANY) | \
 			SEEN(WEIGHTED_INTERLEAVE) | SEEN(LOCALALLOC))
 #define SEEN_PROCESS (SEEN_MEMPOLICY | SEEN(BALANCING) | SEEN(CPUNODEBIND) | SEEN(PHYSCPUBIND))
@@ -75,7 +78,7 @@ struct opt {
 	bool optional_arg;
 	bool repeatable;    /* may be given more than once (else a second value is refused) */
 	bool common;        /* in --help (every option is in --help-all) */
-	unsigned seen;      /* enum seen bits this option sets */
+	seen_t seen;        /* enum seen bits this option sets */
 	int mode;           /* O_MEMPOLICY: enum policy */
 	int (*handler)(struct parser *p, const char *arg);
 	const char *arg, *help;
@@ -101,6 +104,10 @@ static int opt_control(struct parser *p, const char *arg);
 static int opt_at(struct parser *p, const char *arg);
 static int opt_connect(struct parser *p, const char *arg);
 static int opt_traffic(struct parser *p, const char *arg);
+static int opt_file(struct parser *p, const char *arg);
+static int opt_length(struct parser *p, const char *arg);
+static int opt_migrate(struct parser *p, const char *arg);
+static int take_property(struct parser *p, const struct prop *prop, const char *no, const char *value);
 
 #define PROPERTY(id) .type = O_PROPERTY, .prop = &region_props[PROP_##id]
 #define N(field) .off = offsetof(struct numamem, field)
@@ -169,6 +176,16 @@ static const struct opt opts[] = {
 	{ "physcpubind", O_HANDLER, .group = G_PROCESS, .short_name = 'C', .common = true,
 	  .handler = opt_physcpubind, .seen = SEEN(PHYSCPUBIND), .arg = "CPUS", .help = "Run COMMAND on CPUS" },
 
+	{ "file", O_HANDLER, .group = G_NFILE, .short_name = 'f', .handler = opt_file, .seen = SEEN(FILE),
+	  .arg = "FILE",
+	  .help = "Set the policy of --membind or another of numactl's policy options on tmpfs or hugetlbfs FILE, and exit" },
+	{ "length", O_HANDLER, .group = G_NFILE, .short_name = 'L', .handler = opt_length,
+	  .seen = SEEN(FILE_ONLY), .arg = "SIZE", .help = "With --file: the bytes of FILE the policy covers, from --offset" },
+	{ "touch", O_FLAG, N(file_touch), .group = G_NFILE, .short_name = 'T', .seen = SEEN(FILE_ONLY),
+	  .help = "With --file: fault the pages in under the policy" },
+	{ "strict", O_FLAG, N(file_strict), .group = G_NFILE, .short_name = 't',
+	  .help = "With --file: fail when pages of FILE already sit outside the policy's nodes" },
+
 	{ "hold", O_HANDLER, .group = G_ACTIONS, .handler = opt_hold, .optional_arg = true, .common = true,
 	  .seen = SEEN(HOLD), .arg = "DURATION",
 	  .help = "Keep the regions until a signal, or for DURATION (30, 500ms, 2m: s, ms, m, h or d)" },
@@ -193,7 +210,10 @@ static const struct opt opts[] = {
 	{ "fork", O_FLAG, N(force_fork), .group = G_ACTIONS, .seen = SEEN(FORK), .common = true,
 	  .help = "Run COMMAND as a child and hold the regions until it exits" },
 	{ "pid", O_HANDLER, .group = G_ACTIONS, .handler = opt_pid, .seen = SEEN(PID), .common = true,
-	  .arg = "PID", .help = "Report where the memory of running process PID is, and exit" },
+	  .repeatable = true, .arg = "PIDS",
+	  .help = "Report where the memory of running processes PIDS (ids or command names, comma-separated) is, and exit" },
+	{ "migrate", O_HANDLER, .group = G_ACTIONS, .handler = opt_migrate, .seen = SEEN(MIGRATE),
+	  .arg = "FROM:TO", .help = "With --pid: move its pages on nodes FROM to nodes TO, as migratepages(8), and report them" },
 
 	{ "json", O_FLAG, N(json), .group = G_OUTPUT, .common = true, .help = "Print the report as JSON" },
 	{ "verify", O_FLAG, N(verify), .group = G_OUTPUT, .common = true,
@@ -230,7 +250,8 @@ static const struct opt opts[] = {
  * is reported. */
 enum rule_kind { EXCLUDES, NEEDS, AT_MOST_ONE };
 static const struct rule {
-	unsigned a, b;      /* enum seen bits: a with any of b, a without b, or two of a */
+	seen_t a, b;        /* enum seen bits: a with any of b, a without b, or two of a */
+	seen_t unless;      /* the rule holds only when none of these was given */
 	enum rule_kind kind;
 	const char *message;
 	bool name_a;        /* the message follows the option that set a */
@@ -257,8 +278,10 @@ static const struct rule {
 	  .kind = EXCLUDES, .message = "--show-nodes takes no region, command or --hold" },
 	{ .a = SEEN(FORK), .b = SEEN(COMMAND), .kind = NEEDS, .message = "--fork needs a COMMAND after --" },
 	{ .a = SEEN(FD), .b = SEEN(COMMAND), .kind = NEEDS, .message = "--fd needs a COMMAND after --" },
-	{ .a = SEEN(REPORT) | SEEN(TRACE), .b = SEEN(COMMAND), .kind = NEEDS,
+	{ .a = SEEN(REPORT), .b = SEEN(COMMAND), .kind = NEEDS,
 	  .message = "--report and --trace watch a COMMAND: they need one after --" },
+	{ .a = SEEN(TRACE), .b = SEEN(COMMAND) | SEEN(PID), .kind = NEEDS,
+	  .message = "--report and --trace watch a COMMAND: they need one after -- (--trace also watches a --pid)" },
 	{ .a = SEEN(HOLD), .b = SEEN(COMMAND), .kind = EXCLUDES,
 	  .message = "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
 	{ .a = SEEN_MEMPOLICY, .kind = AT_MOST_ONE,
@@ -266,7 +289,15 @@ static const struct rule {
 	{ .a = SEEN(CPUNODEBIND), .b = SEEN(PHYSCPUBIND), .kind = EXCLUDES,
 	  .message = "--cpunodebind and --physcpubind are mutually exclusive" },
 	{ .a = SEEN(BALANCING), .b = SEEN(MEMBIND), .kind = NEEDS, .message = "--balancing needs --membind" },
-	{ .a = SEEN_PROCESS, .b = SEEN(COMMAND), .kind = NEEDS,
+	{ .a = SEEN(FILE),
+	  .b = SEEN(COMMAND) | SEEN(HOLD) | SEEN(OBJECT_REGION) | SEEN(PID) | SEEN(SHOW_NODES) | SEEN(FD) |
+	       SEEN(FORK) | SEEN(REPORT) | SEEN(TRACE) | SEEN(READY_FILE) | SEEN(READY_FD),
+	  .kind = EXCLUDES,
+	  .message = "--file sets a policy on a file and exits: it takes no COMMAND, --object, --hold or other action" },
+	{ .a = SEEN(FILE), .b = SEEN(CPUNODEBIND) | SEEN(PHYSCPUBIND), .kind = EXCLUDES,
+	  .message = "--file sets a memory policy: it takes no --cpunodebind or --physcpubind (numactl: cannot do --cpubind on shared memory)" },
+	{ .a = SEEN(FILE_ONLY), .b = SEEN(FILE), .kind = NEEDS, .message = "--length and --touch need --file" },
+	{ .a = SEEN_PROCESS, .b = SEEN(COMMAND) | SEEN(FILE), .kind = NEEDS,
 	  .message = "--membind, --cpunodebind and the other options of COMMAND's own policy need a COMMAND after --" },
 	{ .a = SEEN(READY_FILE), .b = SEEN(PID) | SEEN(SHOW_NODES) | SEEN(MEASURE) | SEEN(CONNECT),
 	  .kind = EXCLUDES,
@@ -278,8 +309,15 @@ static const struct rule {
 	  .message = "-o writes a report: --connect prints answers, not a report" },
 	{ .a = SEEN(PID),
 	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(MAP),
+	  .unless = SEEN(TRACE),
 	  .kind = EXCLUDES,
 	  .message = "--pid reports a running process: it takes no region, COMMAND, --hold, --show-nodes or --map" },
+	{ .a = SEEN(PID), .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(SHOW_NODES) | SEEN(MAP),
+	  .kind = EXCLUDES,
+	  .message = "--pid --trace watches a running process: it takes no region, COMMAND, --show-nodes or --map" },
+	{ .a = SEEN(MIGRATE), .b = SEEN(PID), .kind = NEEDS, .message = "--migrate needs --pid" },
+	{ .a = SEEN(MIGRATE), .b = SEEN(TRACE) | SEEN(HOLD), .kind = EXCLUDES,
+	  .message = "--migrate moves the pages once and reports them: it takes no --trace or --hold" },
 };
 
 /* popt's value for opts[i]; 0 and negative values are popt's own. */
@@ -292,7 +330,7 @@ struct parser {
 	struct region cli;          /* the region of --size and friends */
 	int backend;                /* --backend, or -1 */
 	const struct prop *kind_only; /* first file- or memfd-only property given */
-	unsigned seen;
+	seen_t seen;
 	char first_region_opt[64];  /* as the user wrote it: "--prealloc" */
 	int toggles[ARRAY_SIZE(opts)]; /* --NAME / --no-NAME of boolean properties */
 	char *given[ARRAY_SIZE(opts)]; /* the value of each option given, as given */
@@ -486,14 +524,86 @@ static int opt_physcpubind(struct parser *p, const char *arg)
 	return parse_cpus("physcpubind", arg, SYNTAX_OPTION, &p->nm->proc.cpus);
 }
 
+/* PID[,PID|NAME...], repeatable: numbers are process ids, anything
+ * else a command name (comm), resolved when the run starts. */
 static int opt_pid(struct parser *p, const char *arg)
 {
-	unsigned long v;
+	struct numamem *nm = p->nm;
+	char *copy = strdup(arg), *save = NULL;
+	int status = EXIT_OK;
 
-	if (parse_uint(arg, 1, INT_MAX, &v) < 0)
-		return fail(EXIT_USAGE, "invalid pid '%s': expected a process id", arg);
-	p->nm->pid = (long)v;
-	return EXIT_OK;
+	if (!copy)
+		return fail_oom();
+	if (!*arg)
+		status = fail(EXIT_USAGE, "invalid pid '': expected a process id or a command name");
+	for (char *w = strtok_r(copy, ",", &save); !status && w; w = strtok_r(NULL, ",", &save)) {
+		unsigned long v;
+
+		if (*w >= '0' && *w <= '9') {
+			long *slot;
+
+			if (parse_uint(w, 1, INT_MAX, &v) < 0) {
+				status = fail(EXIT_USAGE, "invalid pid '%s': expected a process id", w);
+				break;
+			}
+			slot = array_grow((void **)&nm->pids, &nm->npids, &nm->pids_room, sizeof(*slot));
+			if (!slot)
+				status = fail_oom();
+			else
+				*slot = (long)v;
+		} else {
+			char **slot = array_grow((void **)&nm->pid_names, &nm->nnames, &nm->names_room, sizeof(*slot));
+
+			if (!slot || !(*slot = strdup(w)))
+				status = fail_oom();
+		}
+	}
+	free(copy);
+	nm->pid = 0;
+	return status;
+}
+
+/* numactl's --file: the region of --size and friends becomes a shared
+ * mapping of FILE; the policy options give its policy (add_cli_region). */
+static int opt_file(struct parser *p, const char *arg)
+{
+	int status;
+
+	if (!*arg)
+		return fail(EXIT_USAGE, "invalid file '': expected a path");
+	if (!p->first_region_opt[0])
+		snprintf(p->first_region_opt, sizeof(p->first_region_opt), "--file");
+	p->backend = BACKEND_FILE;
+	p->nm->file_policy = true;
+	status = take_property(p, &region_props[PROP_MEM_PATH], "", arg);
+	return status ? status : take_property(p, &region_props[PROP_SHARE], "", "on");
+}
+
+static int opt_length(struct parser *p, const char *arg)
+{
+	if (!p->first_region_opt[0])
+		snprintf(p->first_region_opt, sizeof(p->first_region_opt), "--length");
+	return take_property(p, &region_props[PROP_SIZE], "", arg);
+}
+
+/* FROM:TO, node lists as migratepages(8) takes them ("0-1:2", "all:0"). */
+static int opt_migrate(struct parser *p, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	char *from = colon ? strndup(arg, (size_t)(colon - arg)) : NULL;
+	struct migrate_request *m = &p->nm->migrate;
+	int status;
+
+	if (!colon || !from || !*from || !colon[1] || strchr(colon + 1, ':')) {
+		free(from);
+		return fail(EXIT_USAGE, "invalid migrate '%s': expected FROM:TO, two node lists such as 0:1 or 0-1:2", arg);
+	}
+	*m = (struct migrate_request){ .given = true };
+	status = parse_nodes("migrate", from, SYNTAX_OPTION, &m->from);
+	if (!status)
+		status = parse_nodes("migrate", colon + 1, SYNTAX_OPTION, &m->to);
+	free(from);
+	return status;
 }
 
 static int opt_control(struct parser *p, const char *arg)
@@ -801,13 +911,35 @@ static int check_rules(const struct parser *p)
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
 		const struct rule *r = &rules[i];
 
-		if (!(p->seen & r->a))
+		if (!(p->seen & r->a) || (p->seen & r->unless))
 			continue;
-		if (r->kind == AT_MOST_ONE ? __builtin_popcount(p->seen & r->a) > 1
+		if (r->kind == AT_MOST_ONE ? __builtin_popcountll(p->seen & r->a) > 1
 					   : (r->kind == EXCLUDES) == !!(p->seen & r->b))
 			return fail(EXIT_USAGE, "%s%s%s", r->name_a ? p->first_region_opt : "", r->name_a ? " " : "",
 				    r->message);
 	}
+	return EXIT_OK;
+}
+
+/* --file: numactl's policy options give the region's policy, set on the
+ * file as numactl sets it (mbind without MPOL_MF_MOVE; MPOL_MF_STRICT
+ * with --strict), and --touch its prealloc. */
+static int file_policy_region(struct numamem *nm, struct region *r)
+{
+	struct process_policy *pp = &nm->proc;
+
+	if (pp->mode >= 0) {
+		if (r->policy != POLICY_DEFAULT)
+			return fail(EXIT_USAGE, "--file takes --%s or --policy, not both", pp->mode_opt);
+		r->policy = (enum policy)pp->mode;
+		r->host_nodes = pp->nodes;
+		r->flag[FLAG_NUMA_BALANCING] = pp->balancing;
+	}
+	policy_init(pp);
+	r->numactl_file = true;
+	r->numactl_strict = nm->file_strict;
+	r->prealloc |= nm->file_touch;
+	r->merge = false; /* numactl gives the mapping no advice */
 	return EXIT_OK;
 }
 
@@ -817,10 +949,13 @@ static int add_cli_region(struct parser *p)
 	struct numamem *nm = p->nm;
 	struct region *r;
 
+	if (nm->file_strict && !nm->file_policy)
+		warn_msg("--strict is for --file: ignored for a process, as numactl ignores it");
 	if (!(p->seen & SEEN(REGION_OPT)))
 		return EXIT_OK;
 	if (!p->cli.size_given)
-		return fail(EXIT_USAGE, "no size: give --size=SIZE");
+		return fail(EXIT_USAGE, nm->file_policy ? "--file needs --length=SIZE: the bytes of the file the policy covers"
+							: "no size: give --size=SIZE");
 	p->cli.ops = backend_of(p->backend >= 0 ? (enum backend_kind)p->backend
 				 : nm->command ? BACKEND_MEMFD : BACKEND_RAM);
 	if (p->kind_only && !prop_of_kind(p->kind_only, region_kind(&p->cli)))
@@ -832,7 +967,7 @@ static int add_cli_region(struct parser *p)
 		return fail_oom();
 	*r = p->cli;
 	region_init(&p->cli, "m0", backend_of(BACKEND_RAM));
-	return EXIT_OK;
+	return nm->file_policy ? file_policy_region(nm, r) : EXIT_OK;
 }
 
 /* -o needs a report to write: with COMMAND, --json or --report; else
@@ -933,6 +1068,10 @@ void options_free(struct numamem *nm)
 	free(nm->ready_file);
 	free(nm->trace_file);
 	free(nm->output_file);
+	free(nm->pids);
+	for (size_t i = 0; i < nm->nnames; i++)
+		free(nm->pid_names[i]);
+	free(nm->pid_names);
 	for (char **a = nm->command; a && *a; a++)
 		free(*a);
 	free(nm->command);

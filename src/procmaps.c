@@ -6,6 +6,7 @@
  * '=' escaped, so that the rest splits at blanks. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +96,7 @@ int procmaps_parse_line(const char *line, struct vma_numa *v)
 			v->name[len] = '\0';
 		} else if (len == 4 && !strncmp(tok, "huge", 4)) {
 			v->shmem = true; /* hugetlb: placed by policy, even when file= */
+			v->huge = true;
 		} else if (sscanf(tok, "N%llu=%llu", &n, &c) == 2) {
 			if (n < NUMAMEM_MAX_NODES)
 				pages[n] += c;
@@ -272,4 +274,52 @@ void procmaps_free(struct proc_numa *p)
 	free(p->vmas);
 	p->vmas = NULL;
 	p->n = p->room = 0;
+}
+
+const char *const proc_category_names[PROC_CATEGORIES] = {
+	[PROC_HUGE] = "Huge", [PROC_HEAP] = "Heap", [PROC_STACK] = "Stack", [PROC_PRIVATE] = "Private",
+};
+
+void procmaps_summary(const struct proc_numa *p, uint64_t sum[PROC_CATEGORIES][NUMAMEM_MAX_NODES])
+{
+	memset(sum, 0, sizeof(uint64_t) * PROC_CATEGORIES * NUMAMEM_MAX_NODES);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct vma_numa *v = &p->vmas[i];
+		enum proc_category c = v->huge ? PROC_HUGE
+				       : !v->file && !strcmp(v->name, "heap") ? PROC_HEAP
+				       : !v->file && !strcmp(v->name, "stack") ? PROC_STACK : PROC_PRIVATE;
+
+		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+			sum[c][n] += v->node_bytes[n];
+	}
+}
+
+int procmaps_find_comm(const char *name, long **pids, size_t *n, size_t *room)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		struct proc_numa p = { 0 };
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		long *slot;
+
+		if (*end || pid <= 0 || pid == (long)getpid())
+			continue;
+		p.pid = pid;
+		read_comm(&p);
+		if (strcmp(p.comm, name))
+			continue;
+		slot = array_grow((void **)pids, n, room, sizeof(*slot));
+		if (!slot) {
+			closedir(d);
+			return -ENOMEM;
+		}
+		*slot = pid;
+	}
+	closedir(d);
+	return 0;
 }

@@ -18,6 +18,7 @@ struct vma_numa {
 	char name[64];          /* "heap", "stack", a file's name, or "" */
 	bool file;              /* file=: page cache, unless shared memory */
 	bool shmem;             /* memfd, /dev/shm, SysV, hugetlb: placed by policy */
+	bool huge;              /* hugetlb ("huge") */
 	uint64_t page_size;     /* kernelpagesize_kB */
 	uint64_t bytes;         /* present, on every node */
 	uint64_t node_bytes[NUMAMEM_MAX_NODES];
@@ -47,5 +48,16 @@ int procmaps_read(long pid, struct proc_numa *p);
  * other files): the first group that fails gives the verdict. */
 void procmaps_verify(struct proc_numa *p);
 void procmaps_free(struct proc_numa *p);
+
+/* numastat -p's rows: a mapping is Huge (hugetlb), Heap, Stack, or else
+ * Private (every other mapping, file and shared ones too, as numastat
+ * counts them). */
+enum proc_category { PROC_HUGE, PROC_HEAP, PROC_STACK, PROC_PRIVATE, PROC_CATEGORIES };
+extern const char *const proc_category_names[PROC_CATEGORIES];
+/* Bytes per category and node (pure). */
+void procmaps_summary(const struct proc_numa *p, uint64_t sum[PROC_CATEGORIES][NUMAMEM_MAX_NODES]);
+/* Every process whose command name (/proc/PID/comm) is name, but this
+ * one, appended to *pids.  0, or -errno. */
+int procmaps_find_comm(const char *name, long **pids, size_t *n, size_t *room);
 
 #endif

@@ -425,7 +425,8 @@ void region_advise_thp(const struct region *r, void *ptr, size_t len)
 {
 	bool want = r->thp == TRI_ON || (r->thp == TRI_AUTO && r->ops->thp_default);
 
-	if (r->page_size > (size_t)sysconf(_SC_PAGESIZE))
+	/* numactl's --file advises nothing: the file's pages are as numactl makes them */
+	if (r->page_size > (size_t)sysconf(_SC_PAGESIZE) || (r->numactl_file && r->thp == TRI_AUTO))
 		return;
 	if (r->thp == TRI_OFF)
 		madvise(ptr, len, MADV_NOHUGEPAGE);
@@ -520,12 +521,31 @@ static int bind_stripes(struct region *r, bool live)
 	return EXIT_OK;
 }
 
+/* QEMU's MPOL_MF_STRICT | MPOL_MF_MOVE; numactl's --file: none, or
+ * MPOL_MF_STRICT with --strict (pages present elsewhere are an error). */
+static unsigned bind_flags(const struct region *r)
+{
+	if (r->numactl_file)
+		return r->numactl_strict ? MPOL_MF_STRICT : 0;
+	return MPOL_MF_STRICT | MPOL_MF_MOVE;
+}
+
+/* numactl's --strict found pages of the file outside the policy's nodes. */
+static int strict_failed(const struct region *r)
+{
+	char list[64];
+
+	nodemask_format(&r->host_nodes, list, sizeof(list));
+	return fail(EXIT_VERIFY, "--strict: pages of '%s' already sit outside %s%s%s", r->mem_path,
+		    policy_names[r->policy], *list ? " " : "", list);
+}
+
 /* mbind of [ptr, ptr + len), with maxnode + 1 as QEMU passes it; with
  * weights, the whole region's stripes (they count from its start). */
 int region_bind(struct region *r, void *ptr, size_t len, bool live)
 {
 	unsigned long maxnode = nodemask_maxnode(&r->host_nodes);
-	const unsigned flags = MPOL_MF_STRICT | MPOL_MF_MOVE;
+	const unsigned flags = bind_flags(r);
 	char list[64];
 
 	if (r->has_weights)
@@ -537,12 +557,16 @@ int region_bind(struct region *r, void *ptr, size_t len, bool live)
 		return EXIT_OK;
 	}
 	if (r->policy == POLICY_LOCAL) {
-		if (bind_failed(mbind(ptr, len, MPOL_LOCAL, NULL, 0, flags), live))
-			return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set policy local", r->id);
-		return EXIT_OK;
+		if (!bind_failed(mbind(ptr, len, MPOL_LOCAL, NULL, 0, flags), live))
+			return EXIT_OK;
+		if (r->numactl_strict && errno == EIO)
+			return strict_failed(r);
+		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot set policy local", r->id);
 	}
 	if (maxnode && bind_failed(mbind(ptr, len, (unsigned)r->kernel_mode | r->kernel_flags, r->host_nodes.bits,
 					 maxnode + 1, flags), live)) {
+		if (r->numactl_strict && errno == EIO)
+			return strict_failed(r);
 		nodemask_format(&r->host_nodes, list, sizeof(list));
 		return fail_errno(EXIT_COMPLETE, errno, "region '%s': cannot bind memory to host-nodes '%s'",
 				  r->id, list);

@@ -72,6 +72,10 @@ struct region {
 	uint64_t align, offset;
 	bool discard_data, readonly, pmem;
 	enum tristate rom;
+	/* numactl's --file: mbind without MPOL_MF_MOVE (with MPOL_MF_STRICT
+	 * under --strict), no advice, a shorter file grown to offset + size
+	 * and a new one made 0600, as numactl's --file does */
+	bool numactl_file, numactl_strict;
 	/* memfd */
 	bool hugetlb, seal;
 	uint64_t hugetlbsize;

@@ -599,6 +599,42 @@ static void process_nodes(const struct proc_numa *p, struct nodemask *cols)
 		host_nodes_with_memory(cols);
 }
 
+/* numastat -p's table: MiB per category and node, two decimals, a
+ * column for every node, as numastat prints it. */
+static void process_summary_text(FILE *out, const struct proc_numa *p, const struct nodemask *holding)
+{
+	uint64_t sum[PROC_CATEGORIES][NUMAMEM_MAX_NODES];
+	uint64_t col_total[NUMAMEM_MAX_NODES] = { 0 }, all = 0;
+	struct nodemask every, *cols = &every;
+
+	host_nodes_present(&every);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (nodemask_isset(holding, n))
+			nodemask_set(&every, n);
+	procmaps_summary(p, sum);
+	fprintf(out, "  per node, MiB (as numastat -p):\n  %-16s", "");
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (nodemask_isset(cols, n))
+			fprintf(out, " %11s%-4u", "Node ", n);
+	fprintf(out, " %15s\n", "Total");
+	for (int c = 0; c <= PROC_CATEGORIES; c++) {
+		const uint64_t *row = c < PROC_CATEGORIES ? sum[c] : col_total;
+		uint64_t t = 0;
+
+		fprintf(out, "  %-16s", c < PROC_CATEGORIES ? proc_category_names[c] : "Total");
+		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+			if (c < PROC_CATEGORIES) {
+				col_total[n] += row[n];
+				all += row[n];
+			}
+			t += row[n];
+			if (nodemask_isset(cols, n))
+				fprintf(out, " %15.2f", (double)row[n] / 1048576.0);
+		}
+		fprintf(out, " %15.2f\n", (double)(c < PROC_CATEGORIES ? t : all) / 1048576.0);
+	}
+}
+
 void report_process_text(FILE *out, const struct proc_numa *p)
 {
 	struct nodemask cols;
@@ -617,11 +653,9 @@ void report_process_text(FILE *out, const struct proc_numa *p)
 			fprintf(out, " %16s", col);
 	}
 	fprintf(out, " mapping\n");
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->n; i++) { /* every mapping, those with no page present too */
 		const struct vma_numa *v = &p->vmas[i];
 
-		if (!v->bytes)
-			continue;
 		fprintf(out, "  %-16lx %-24s", v->start, v->policy);
 		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
 			if (nodemask_isset(&cols, n))
@@ -633,6 +667,7 @@ void report_process_text(FILE *out, const struct proc_numa *p)
 		if (nodemask_isset(&cols, n))
 			fprintf(out, " %16" PRIu64, p->node_bytes[n]);
 	fputc('\n', out);
+	process_summary_text(out, p, &cols);
 	if (p->verdict != VERIFY_SKIPPED || *p->reason)
 		fprintf(out, "  verify:       %s (%s)\n", verdict_names[p->verdict], p->reason);
 	fprintf(out, "\nverdict: %s (%s)\n", report_verdict_names[p->verdict],
@@ -675,17 +710,80 @@ static void json_process(FILE *out, const struct proc_numa *p)
 		json_node_bytes(out, v->node_bytes);
 		fputc('}', out);
 	}
-	fprintf(out, "],\"verify\":\"%s\",\"verify_reason\":", verdict_names[p->verdict]);
+	fprintf(out, "],\"summary\":{");
+	{
+		uint64_t sum[PROC_CATEGORIES][NUMAMEM_MAX_NODES];
+
+		procmaps_summary(p, sum);
+		for (int c = 0; c < PROC_CATEGORIES; c++) {
+			fprintf(out, "%s\"%s\":", c ? "," : "", proc_category_names[c]);
+			json_node_bytes(out, sum[c]);
+		}
+	}
+	fprintf(out, "},\"verify\":\"%s\",\"verify_reason\":", verdict_names[p->verdict]);
 	json_string(out, p->reason);
 	fputc('}', out);
 }
 
-void report_process_json(FILE *out, const struct proc_numa *p)
+static double migrate_rate(const struct migrate_result *m)
+{
+	return m->seconds > 0 ? (double)m->moved_bytes / m->seconds : 0;
+}
+
+static void json_migrate(FILE *out, const struct migrate_request *rq, const struct migrate_result *m)
+{
+	bool first = true;
+
+	fprintf(out, ",\"migrate\":{\"from\":");
+	json_nodes(out, &rq->from);
+	fprintf(out, ",\"to\":");
+	json_nodes(out, &rq->to);
+	fprintf(out, ",\"mechanism\":\"migrate_pages\",\"seconds\":%.6f,\"bytes_per_second\":%.0f,"
+		"\"not_moved_pages\":%ld,\"from_bytes\":%" PRIu64 ",\"moved_bytes\":%" PRIu64
+		",\"failed_bytes\":%" PRIu64 ",\"nodes\":{", m->seconds, migrate_rate(m), m->not_moved, m->from_bytes,
+		m->moved_bytes, m->failed_bytes);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!m->before[n] && !m->after[n] && !nodemask_isset(&rq->from, n) && !nodemask_isset(&rq->to, n))
+			continue;
+		fprintf(out, "%s\"%u\":{\"before_bytes\":%" PRIu64 ",\"after_bytes\":%" PRIu64 ",\"moved_bytes\":%" PRIu64
+			",\"failed_bytes\":%" PRIu64 "}", first ? "" : ",", n, m->before[n], m->after[n], m->moved[n],
+			m->failed[n]);
+		first = false;
+	}
+	fprintf(out, "}}");
+}
+
+void report_process_json(FILE *out, const struct proc_numa *p, const struct migrate_request *rq,
+			 const struct migrate_result *m)
 {
 	json_header(out);
 	fprintf(out, ",\"process\":");
 	json_process(out, p);
+	if (m)
+		json_migrate(out, rq, m);
 	/* judged: a reason; not: --verify was not given */
 	json_verdict(out, p->verdict, *p->reason ? p->reason : "nothing judged: --verify was not given");
 	fprintf(out, "}\n");
+}
+
+void report_migrate_text(FILE *out, long pid, const char *comm, const struct migrate_request *rq,
+			 const struct migrate_result *m)
+{
+	char from[64], to[64], moved[32], failed[32], rate[32];
+
+	nodemask_format(&rq->from, from, sizeof(from));
+	nodemask_format(&rq->to, to, sizeof(to));
+	format_size(m->moved_bytes, moved, sizeof(moved));
+	format_size(m->failed_bytes, failed, sizeof(failed));
+	format_size((uint64_t)migrate_rate(m), rate, sizeof(rate));
+	fprintf(out, "migrate pid %ld (%s) from node%s %s to node%s %s: %s moved in %.3f ms (%s/s), %s failed; migrate_pages left %ld page%s\n",
+		pid, comm, nodemask_weight(&rq->from) > 1 ? "s" : "", from, nodemask_weight(&rq->to) > 1 ? "s" : "",
+		to, moved, m->seconds * 1e3, rate, failed, m->not_moved, m->not_moved == 1 ? "" : "s");
+	fprintf(out, "  %-8s %16s %16s %16s %16s\n", "node", "before", "after", "moved", "failed");
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!m->before[n] && !m->after[n] && !nodemask_isset(&rq->from, n) && !nodemask_isset(&rq->to, n))
+			continue;
+		fprintf(out, "  %-8u %16" PRIu64 " %16" PRIu64 " %16" PRIu64 " %16" PRIu64 "\n", n, m->before[n],
+			m->after[n], m->moved[n], m->failed[n]);
+	}
 }

@@ -30,6 +30,10 @@ void report_json_region(FILE *out, const struct region *b);
 /* --pid: every mapping with its policy and bytes per node, the totals,
  * and the verdict when judged. */
 void report_process_text(FILE *out, const struct proc_numa *p);
-void report_process_json(FILE *out, const struct proc_numa *p);
+/* m: --migrate's result (rq its request), or NULL. */
+void report_process_json(FILE *out, const struct proc_numa *p, const struct migrate_request *rq,
+			 const struct migrate_result *m);
+void report_migrate_text(FILE *out, long pid, const char *comm, const struct migrate_request *rq,
+			 const struct migrate_result *m);
 
 #endif

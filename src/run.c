@@ -323,6 +323,33 @@ static int child_status(int wstatus)
 	return WEXITSTATUS(wstatus);
 }
 
+/* Until the next sample: woken early by pidfd (the process exited), or
+ * a plain sleep without one. */
+static void wait_next(int pidfd, double next)
+{
+	if (pidfd >= 0) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+		poll(&p, 1, (int)(next * 1e3) + 1);
+	} else {
+		struct timespec ts = { .tv_sec = (time_t)next, .tv_nsec = (long)((next - (double)(time_t)next) * 1e9) };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Close --trace's file: kept whole, or removed when lines were lost (never
+ * a half-made file); EXIT_OUTPUT after a message when it is not kept. */
+static int close_trace(const struct numamem *nm, struct outfile *trace)
+{
+	if (trace->f && nm->watch->trace_failed) {
+		fail(0, "cannot write trace '%s': some lines were lost, so it was removed", nm->trace_file);
+		outfile_close(trace, false);
+		return EXIT_OUTPUT;
+	}
+	return outfile_close(trace, true);
+}
+
 /* Sample COMMAND's tree until COMMAND exits: woken by its pidfd (Linux
  * 5.3) as soon as it does, else at the next sample's time. */
 static int watch_until_exit(struct numamem *nm, int *wstatus)
@@ -347,27 +374,13 @@ static int watch_until_exit(struct numamem *nm, int *wstatus)
 			fail_errno(0, errno, "cannot wait for '%s'", nm->command[0]);
 			break;
 		}
-		if (pidfd >= 0) {
-			struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-			poll(&p, 1, (int)(next * 1e3) + 1);
-		} else {
-			struct timespec ts = { .tv_sec = (time_t)next, .tv_nsec = (long)((next - (double)(time_t)next) * 1e9) };
-
-			nanosleep(&ts, NULL);
-		}
+		wait_next(pidfd, next);
 	}
 	watch_end(nm->watch);
 	if (pidfd >= 0)
 		close(pidfd);
-	/* a trace that lost lines is removed: never a half-made file */
-	if (trace.f && nm->watch->trace_failed) {
-		fail(0, "cannot write trace '%s': some lines were lost, so it was removed", nm->trace_file);
-		outfile_close(&trace, false);
+	if (close_trace(nm, &trace))
 		lost = true;
-	} else if (outfile_close(&trace, true)) {
-		lost = true;
-	}
 	if (r != child_pid)
 		return EXIT_CANCELED;
 	/* COMMAND's own failure first; then a trace that was lost */
@@ -453,4 +466,68 @@ int run_command(struct numamem *nm)
 	status = spawn_and_wait(nm, env.envp);
 	env_free(&env);
 	return status;
+}
+
+static volatile sig_atomic_t watch_stop;
+
+static void on_watch_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/* Has pid gone?  Its pidfd is readable once it exits (Linux 5.3); else
+ * /proc/PID, which a zombie keeps, says so by its state. */
+static bool pid_gone(long pid, int pidfd)
+{
+	char path[64], state = 0;
+	FILE *f;
+
+	if (pidfd >= 0) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+		return poll(&p, 1, 0) == 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+		state = 'X';
+	fclose(f);
+	return state == 'Z' || state == 'X';
+}
+
+int run_watch_pid(struct numamem *nm, long pid, const char *comm)
+{
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_watch_signal };
+	int pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+	double deadline = nm->hold_seconds > 0 ? now_seconds() + nm->hold_seconds : 0;
+	struct outfile trace = { 0 };
+
+	if (pidfd < 0 && errno == ESRCH)
+		return fail(EXIT_UNAVAILABLE, "pid %ld: no such process", pid);
+	if (outfile_create(&trace, "trace", nm->trace_file)) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return EXIT_OUTPUT;
+	}
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(stops); i++)
+		sigaction(stops[i], &sa, NULL);
+	watch_start(nm->watch, (pid_t)pid, comm, trace.f);
+	while (!watch_stop) {
+		double next = watch_sample(nm->watch), left = deadline ? deadline - now_seconds() : next;
+
+		if (pid_gone(pid, pidfd) || left <= 0)
+			break;
+		if (next > left)
+			next = left;
+		wait_next(pidfd, next);
+	}
+	watch_end(nm->watch);
+	if (pidfd >= 0)
+		close(pidfd);
+	return close_trace(nm, &trace);
 }

@@ -16,4 +16,8 @@ int run_command(struct numamem *nm);
 /* NUMAMEM_M0_FD for id "m0" */
 void run_env_name(const char *id, const char *what, char *buf, size_t len);
 
+/* --pid PID --trace=FILE: PID's memory per node sampled into FILE
+ * until it exits, SIGINT, SIGTERM or SIGHUP, or --hold's duration. */
+int run_watch_pid(struct numamem *nm, long pid, const char *comm);
+
 #endif

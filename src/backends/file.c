@@ -73,6 +73,10 @@ static int file_fits(const struct region *r, const struct stat *st)
 {
 	uint64_t need = r->offset + r->size;
 
+	if (r->numactl_file && S_ISDIR(st->st_mode))
+		return fail(EXIT_USAGE, "file '%s' is a directory: --file takes a file on tmpfs or hugetlbfs", r->mem_path);
+	if (r->numactl_file && S_ISREG(st->st_mode)) /* numactl grows a shorter file; so does --file */
+		return EXIT_OK;
 	if (S_ISFIFO(st->st_mode) || S_ISSOCK(st->st_mode))
 		return fail(EXIT_USAGE, "mem-path '%s' of region '%s' is a %s: give a regular file, a directory or a memory device",
 			    r->mem_path, r->id, S_ISFIFO(st->st_mode) ? "FIFO" : "socket");
@@ -173,8 +177,9 @@ static int open_mem_path(struct region *r)
 		if (fd >= 0)
 			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		if (fd < 0 && errno == ENOENT && !r->readonly) {
-			/* 0644 under the umask, as QEMU's file_ram_open */
-			fd = open(r->mem_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			/* 0644 under the umask, as QEMU's file_ram_open; --file's
+			 * 0600, numactl's default --shmmode */
+			fd = open(r->mem_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, r->numactl_file ? 0600 : 0644);
 			if (fd >= 0) {
 				r->created_path = strdup(r->mem_path);
 				unlink_on_signal(r->created_path);
@@ -190,6 +195,21 @@ static int open_mem_path(struct region *r)
 	return EXIT_OK;
 }
 
+/* --strict: the file's pages already in memory are mapped (read, so
+ * nothing is allocated) before mbind, so that MPOL_MF_STRICT sees them,
+ * as numactl's --touch before --strict does. */
+static void map_resident(const struct region *r)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), n = (r->size + page - 1) / page;
+	unsigned char *vec = malloc(n ? n : 1);
+
+	if (vec && mincore(r->ptr, r->size, vec) == 0)
+		for (size_t i = 0; i < n; i++)
+			if (vec[i] & 1)
+				(void)*(volatile char *)((char *)r->ptr + i * page);
+	free(vec);
+}
+
 static int file_alloc(struct region *r)
 {
 	struct statfs fs;
@@ -202,6 +222,10 @@ static int file_alloc(struct region *r)
 	if (fstatfs(r->fd, &fs) < 0 || fstat(r->fd, &st) < 0)
 		return fail_errno(EXIT_COMPLETE, errno, "mem-path '%s' of region '%s'", r->mem_path, r->id);
 	r->page_size = fs_page_size(&fs);
+	if (r->numactl_file && S_ISREG(st.st_mode) && (unsigned long)fs.f_type != TMPFS_MAGIC &&
+	    (unsigned long)fs.f_type != HUGETLBFS_MAGIC)
+		warn_msg("'%s' is on neither tmpfs nor hugetlbfs: its pages are page cache, which no policy places",
+			 r->mem_path);
 	status = file_fits(r, &st); /* again: the file may have changed since the check */
 	if (status)
 		return status;
@@ -211,7 +235,10 @@ static int file_alloc(struct region *r)
 					  "cannot grow mem-path '%s' of region '%s' to %" PRIu64 " bytes",
 					  r->mem_path, r->id, need);
 	}
-	return map_region(r, r->fd, (off_t)r->offset, r->align > r->page_size ? r->align : 0);
+	status = map_region(r, r->fd, (off_t)r->offset, r->align > r->page_size ? r->align : 0);
+	if (!status && r->numactl_strict)
+		map_resident(r);
+	return status;
 }
 
 /* A file numamem created goes away unless the run succeeded. */

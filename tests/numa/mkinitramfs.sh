@@ -72,6 +72,11 @@ copy_with_libs() {
 	done
 }
 copy_with_libs "$numamem" /usr/local/bin/numamem
+# numactl's tools, when this machine has them (tools/setup --tests installs
+# them): the suite runs the same invocations through them as witnesses
+for tool in numactl numastat migratepages; do
+	t=$(command -v "$tool" 2>/dev/null) && copy_with_libs "$t" "/usr/bin/$tool"
+done
 
 # guest scripts
 first=""

@@ -1235,6 +1235,181 @@ measure_case() {
 }
 measure_case
 
+# numactl's --file on a /dev/shm file (issue 25): the node's Shmem moves
+# on the node the policy names, whoever writes the pages and when, as
+# after numactl; --strict over pages elsewhere fails as numactl's does.
+shmem_of() { awk '$3 == "Shmem:" { print $4 * 1024 }' "$SYSNODE/node$1/meminfo"; }
+# nf_step NAME NODE MIN-BYTES COMMAND...: COMMAND, then node NODE's Shmem
+# grew by at least MIN-BYTES and every other node's by under 2 MiB
+nf_step() {
+	nf_name=$1 nf_node=$2 nf_min=$3
+	shift 3
+	want "$nf_name" || return 0
+	settle
+	for n in $MEM_NODES; do eval "nf_b$n=\$(shmem_of $n)"; done
+	"$@" >"$WORK/out" 2>"$WORK/err"
+	nf_rc=$?
+	nf_fail="" nf_seen=""
+	for n in $MEM_NODES; do
+		eval "nf_d=\$((\$(shmem_of $n) - nf_b$n))"
+		nf_seen="$nf_seen node $n +$nf_d;"
+		if [ "$n" = "$nf_node" ]; then [ "$nf_d" -ge "$nf_min" ] || nf_fail=1
+		else [ "$nf_d" -lt 2097152 ] || nf_fail=1; fi
+	done
+	if [ "$nf_rc" = 0 ] && [ -z "$nf_fail" ]; then ok "$nf_name:$nf_seen"
+	else not_ok "$nf_name:$nf_seen status $nf_rc"; diag "$WORK/err"; fi
+}
+numactl_file_cases() {
+	[ -n "$B" ] || return 0
+	nf=$MEMDIR/nfile
+	rm -f "$nf"*
+	nf_step "numactl file: --file -L 16M -m $B --touch" "$B" 16252928 \
+		"$NUMAMEM" --file "$nf.1" --length 16M -m "$B" --touch -q
+	if command -v numactl >/dev/null 2>&1; then
+		nf_step "numactl file: numactl --length 16M --file -m $B --touch (the same)" "$B" 16252928 \
+			numactl --length 16M --file "$nf.2" -m "$B" --touch
+	fi
+	# the policy stays on the inode: a later writer's pages go to B
+	"$NUMAMEM" --file "$nf.3" --length 16M -m "$B" -q 2>"$WORK/err"
+	nf_step "numactl file: -m $B persists: dd writes the file later, its pages on $B" "$B" 16252928 \
+		dd if=/dev/zero of="$nf.3" bs=1M count=16 conv=notrunc
+	# --offset: [8M, 16M) on B, [0, 8M) on A, as numactl's --offset
+	"$NUMAMEM" --file "$nf.4" --length 8M -m "$A" -q 2>"$WORK/err"
+	"$NUMAMEM" --file "$nf.4" --length 8M --offset 8M -m "$B" -q 2>>"$WORK/err"
+	if want "numactl file: --offset"; then
+		settle
+		nf_a=$(shmem_of "$A") nf_bb=$(shmem_of "$B")
+		dd if=/dev/zero of="$nf.4" bs=1M count=16 conv=notrunc 2>/dev/null
+		nf_da=$(($(shmem_of "$A") - nf_a)) nf_db=$(($(shmem_of "$B") - nf_bb))
+		if [ "$nf_da" -ge 8126464 ] && [ "$nf_db" -ge 8126464 ] && [ "$nf_da" -lt 10485760 ] && [ "$nf_db" -lt 10485760 ]; then
+			ok "numactl file: --offset 8M --length 8M -m $B beside -m $A on [0, 8M): 8 MiB each (A +$nf_da, B +$nf_db)"
+		else
+			not_ok "numactl file: --offset 8M --length 8M -m $B beside -m $A on [0, 8M) (A +$nf_da, B +$nf_db)"; diag "$WORK/err"
+		fi
+	fi
+	# --strict over pages on A: refused, status 4, one line; numactl: 1
+	if want "numactl file: --strict"; then
+		"$NUMAMEM" --file "$nf.5" --length 8M -m "$A" --touch -q 2>"$WORK/err"
+		"$NUMAMEM" --file "$nf.5" --length 8M -m "$B" --strict -q >"$WORK/out" 2>"$WORK/err"
+		nf_rc=$?
+		nf_nrc=-
+		if command -v numactl >/dev/null 2>&1; then
+			numactl --length 8M --file "$nf.5" --touch --strict -m "$B" >/dev/null 2>&1
+			nf_nrc=$?
+		fi
+		if [ "$nf_rc" = 4 ] && [ "$(wc -l <"$WORK/err")" = 1 ] && grep -q "^numamem: --strict: pages of" "$WORK/err" &&
+			[ "$nf_nrc" != 0 ]; then
+			ok "numactl file: --strict -m $B over pages on $A: status 4, one line (numactl: status $nf_nrc)"
+		else
+			not_ok "numactl file: --strict -m $B over pages on $A: status $nf_rc (numactl $nf_nrc)"; diag "$WORK/err"
+		fi
+	fi
+	rm -f "$nf"*
+}
+numactl_file_cases
+
+# --pid --migrate=A:B on a process numamem did not start, against
+# migratepages(8) on its twin: the witness is the target's numa_maps
+# before and after (issue 25)
+node_total() { awk -v n="N$2" '{ for (i = 2; i <= NF; i++) { split($i, a, "="); if (a[1] == n) s += a[2] } } END { print s * 4096 }' "/proc/$1/numa_maps"; }
+mig_target() { # a holder of 32 MiB bound to A; sets mt_pid
+	rm -f "$WORK/ready"
+	"$NUMAMEM" --backend=ram --size=32M --policy=bind --host-nodes="$A" --thp=off --prealloc --hold \
+		--ready-file="$WORK/ready" -q >/dev/null 2>&1 &
+	mt_pid=$!
+	HOLDERS="$HOLDERS $mt_pid"
+	wait_ready "$mt_pid" "$WORK/ready"
+}
+migrate_cases() {
+	[ -n "$B" ] || return 0
+	want "migrate" || return 0
+	settle
+	if ! mig_target; then not_ok "migrate: a holder on $A gets ready"; return 0; fi
+	mg_a0=$(node_total "$mt_pid" "$A") mg_b0=$(node_total "$mt_pid" "$B")
+	"$NUMAMEM" --pid "$mt_pid" --migrate="$A:$B" --verify --json >"$WORK/out" 2>"$WORK/err"
+	mg_rc=$?
+	mg_a1=$(node_total "$mt_pid" "$A") mg_b1=$(node_total "$mt_pid" "$B")
+	mg_moved=$(jnum moved_bytes "$WORK/out")
+	mg_wit=$((mg_a0 - mg_a1))
+	kill -TERM "$mt_pid"; wait "$mt_pid"
+	if [ "$mg_rc" = 0 ] && [ "$mg_wit" -ge 33554432 ] && [ "$mg_moved" = "$mg_wit" ] && [ "$mg_a1" = 0 ] &&
+		[ "$(jnum failed_bytes "$WORK/out")" = 0 ]; then
+		ok "migrate: --pid --migrate=$A:$B moved $mg_moved bytes (numa_maps: $A $mg_a0 -> $mg_a1, $B $mg_b0 -> $mg_b1), verify pass"
+	else
+		not_ok "migrate: --pid --migrate=$A:$B: status $mg_rc, moved $mg_moved (numa_maps: $A $mg_a0 -> $mg_a1, $B $mg_b0 -> $mg_b1)"
+		diag "$WORK/err"
+	fi
+	sed -n 's/.*\("migrate":.*\)}$/#   \1/p' "$WORK/out"
+	if ! command -v migratepages >/dev/null 2>&1; then
+		skip "migrate: migratepages on a twin moves the same pages" "no migratepages in this guest"
+		return 0
+	fi
+	settle
+	if ! mig_target; then not_ok "migrate: a second holder on $A gets ready"; return 0; fi
+	mp_a0=$(node_total "$mt_pid" "$A")
+	migratepages "$mt_pid" "$A" "$B" >"$WORK/err" 2>&1
+	mp_rc=$?
+	mp_a1=$(node_total "$mt_pid" "$A") mp_b1=$(node_total "$mt_pid" "$B")
+	kill -TERM "$mt_pid"; wait "$mt_pid"
+	mp_wit=$((mp_a0 - mp_a1))
+	# the twins' own footprints differ by a few pages (a library read on
+	# another node): the same pages moved is every byte on A gone, the
+	# 32 MiB region included, for both
+	if [ "$mp_rc" = 0 ] && [ "$mp_a1" = 0 ] && [ "$mg_a1" = 0 ] && [ "$mp_wit" -ge 33554432 ]; then
+		ok "migrate: migratepages $A $B on a twin moved $mp_wit bytes of $mp_a0 on $A, numamem $mg_wit of $mg_a0: the same pages (every one off $A)"
+	else
+		not_ok "migrate: migratepages on a twin moved $mp_wit bytes, numamem $mg_wit (status $mp_rc, left on $A: $mp_a1)"
+		diag "$WORK/err"
+	fi
+}
+migrate_cases
+
+# --pid's summary against numastat -p PID, a column per node, and
+# --show-nodes' meminfo rows against numastat -m (issues 25, 26)
+summary_rows() { awk '$1 ~ /^(Huge|Heap|Stack|Private|Total)$/ { $1 = $1; print }' "$1"; }
+numastat_cases() {
+	want "numastat" || return 0
+	if ! command -v numastat >/dev/null 2>&1; then
+		skip "numastat: --pid's summary as numastat -p" "no numastat in this guest"
+		return 0
+	fi
+	rm -f "$WORK/ready"
+	"$NUMAMEM" --backend=ram --size=32M --policy=bind --host-nodes="${B:-$A}" --thp=off --prealloc --hold \
+		--ready-file="$WORK/ready" -q >/dev/null 2>&1 &
+	ns_pid=$!
+	HOLDERS="$HOLDERS $ns_pid"
+	if ! wait_ready "$ns_pid" "$WORK/ready"; then not_ok "numastat: a holder gets ready"; return 0; fi
+	numastat -p "$ns_pid" >"$WORK/ns" 2>&1
+	"$NUMAMEM" --pid "$ns_pid" >"$WORK/out" 2>"$WORK/err"
+	ns_rc=$?
+	kill -TERM "$ns_pid"; wait "$ns_pid"
+	summary_rows "$WORK/ns" >"$WORK/ns.rows"
+	summary_rows "$WORK/out" >"$WORK/nm.rows"
+	if [ "$ns_rc" = 0 ] && [ "$(wc -l <"$WORK/ns.rows")" = 5 ] &&
+		awk 'NR == FNR { a[FNR] = $0; next } { n = split(a[FNR], x, " "); if (n != NF || x[1] != $1) bad = 1
+			for (i = 2; i <= NF; i++) { d = x[i] - $i; if (d < 0) d = -d; if (d > 0.011) bad = 1 } }
+			END { exit bad }' "$WORK/ns.rows" "$WORK/nm.rows"; then
+		ok "numastat: --pid's summary (32 MiB bound to ${B:-$A}) as numastat -p PID, every node: $(grep '^Private' "$WORK/nm.rows")"
+	else
+		not_ok "numastat: --pid's summary as numastat -p PID"
+		diag "$WORK/ns.rows"; diag "$WORK/nm.rows"; diag "$WORK/err"
+	fi
+	numastat -m >"$WORK/ns" 2>&1
+	"$NUMAMEM" --show-nodes >"$WORK/out" 2>"$WORK/err"
+	# rows both print; MemTotal and the huge page pools exactly, the rest within 8 MiB
+	if awk 'NR == FNR { if ($1 ~ /^[A-Z][A-Za-z_()]+$/ && $NF ~ /^[0-9.]+$/) { k = $1; $1 = ""; v[k] = $0 }; next }
+		/^MEMINFO/ { on = 1; next } on && ($1 in v) { n = split(v[$1], x, " "); if (n != NF - 1) bad = 1; seen++
+			for (i = 2; i <= NF; i++) { d = x[i - 1] - $i; if (d < 0) d = -d
+				if (d > ($1 ~ /MemTotal|HugePages_Total/ ? 0.011 : 8)) bad = 1 } }
+		END { exit bad || seen < 20 }' "$WORK/ns" "$WORK/out"; then
+		ok "numastat: --show-nodes' meminfo rows as numastat -m prints them, a column per node"
+	else
+		not_ok "numastat: --show-nodes' meminfo rows as numastat -m"
+		diag "$WORK/ns"; diag "$WORK/out"
+	fi
+}
+numastat_cases
+
 # ---------------------------------------------------------------- end
 
 if dmesg 2>/dev/null | grep -q 'WARNING:\|BUG:'; then

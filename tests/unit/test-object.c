@@ -133,7 +133,19 @@ static void options_tests(void)
 	options_free(&nm);
 	ok(parse_line(&nm, "-w 0") == EXIT_USAGE, "a process policy needs a COMMAND");
 	options_free(&nm);
-	ok(parse_line(&nm, "--pid=1 --json --verify") == -1 && nm.pid == 1 && !nm.nregions, "--pid needs no region");
+	ok(parse_line(&nm, "--pid=1 --json --verify") == -1 && nm.pid == 0 && nm.npids == 1 && nm.pids[0] == 1 &&
+	   !nm.nregions, "--pid needs no region");
+	options_free(&nm);
+	ok(parse_line(&nm, "--pid=1,sshd --pid 7") == -1 && nm.npids == 2 && nm.pids[1] == 7 && nm.nnames == 1 &&
+	   !strcmp(nm.pid_names[0], "sshd"), "--pid takes ids and names, repeated");
+	options_free(&nm);
+	ok(parse_line(&nm, "--pid=1 --migrate=0-1:all") == -1 && nm.migrate.given &&
+	   nodemask_isset(&nm.migrate.from, 1) && !nodemask_isset(&nm.migrate.from, 2), "--migrate=FROM:TO");
+	options_free(&nm);
+	ok(parse_line(&nm, "--file=/dev/shm/x --length=2M --offset=1M -i 0 --touch --strict") == -1 && nm.nregions == 1 &&
+	   nm.regions[0].numactl_file && nm.regions[0].numactl_strict && nm.regions[0].prealloc &&
+	   nm.regions[0].policy == POLICY_INTERLEAVE && nm.regions[0].offset == 1048576 && nm.regions[0].size == 2097152 &&
+	   region_share(&nm.regions[0]) && nm.proc.mode < 0, "--file: the file region with numactl's policy, offset and touch");
 	options_free(&nm);
 	/* a COMMAND asked for, as popt reads argv */
 	for (size_t i = 0; i < sizeof(asked) / sizeof(asked[0]); i++) {
