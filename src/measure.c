@@ -239,9 +239,7 @@ int measure_run(const struct numamem *nm)
 	if (nm->json) {
 		bool first = true;
 
-		printf("{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
-		json_string(stdout, host_kernel_release());
-		json_origin(stdout);
+		json_header(stdout, "measure", host_kernel_release());
 		printf(",\"buffer_bytes\":%lu,\"initiators\":", BUF_BYTES);
 		json_nodes(stdout, &from);
 		fputs(",\"targets\":", stdout);

@@ -154,8 +154,7 @@ void nodes_show(FILE *out, bool json)
 	host_nodes_allowed(&o.allowed);
 	host_memory_tiers(o.tier);
 	if (json) {
-		fprintf(out, "{\"version\":1");
-		json_origin(out);
+		json_header(out, "nodes", host_kernel_release());
 		fprintf(out, ",\"nodes\":[");
 	} else {
 		fprintf(out, "%-5s %4s %12s %12s %12s", "NODE", "TIER", "TOTAL", "FREE", "AVAILABLE");

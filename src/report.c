@@ -270,7 +270,7 @@ static void json_workload(FILE *out, const struct numamem *nm)
 {
 	const struct watch *w = nm->watch;
 
-	fprintf(out, ",\"workload\":{\"pid\":%ld,\"command\":", (long)w->pid);
+	fprintf(out, ",\"workload\":{\"command_pid\":%ld,\"command\":", (long)w->pid);
 	json_string(out, nm->command[0]);
 	fprintf(out, ",\"mechanism\":\"%s\",\"interval_ms\":%.3f,\"sample_cost_ms\":%.3f,\"freshness_ms\":%.3f",
 		w->mechanism, w->interval * 1e3, w->cost * 1e3, w->freshness * 1e3);
@@ -343,8 +343,8 @@ void report_json_region(FILE *out, const struct region *b)
 
 	fprintf(out, "{\"id\":");
 	json_string(out, b->id);
-	fprintf(out, ",\"backend\":\"%s\",\"address\":\"%p\",\"size\":%" PRIu64 ",\"page_size\":%zu",
-		region_kind_name(b), b->ptr, b->size, b->page_size);
+	fprintf(out, ",\"backend\":\"%s\",\"address\":\"0x%lx\",\"size\":%" PRIu64 ",\"page_size\":%zu",
+		region_kind_name(b), (unsigned long)(uintptr_t)b->ptr, b->size, b->page_size);
 	fprintf(out, ",\"page_kind\":\"%s\",\"thp_bytes\":%" PRIu64, page_kind_names[pl->kind], pl->huge_bytes);
 	fprintf(out, ",\"share\":%s,\"fd\":", region_share(b) ? "true" : "false");
 	if (b->fd >= 0)
@@ -395,18 +395,9 @@ void report_json_region(FILE *out, const struct region *b)
 	fputc('}', out);
 }
 
-/* What every JSON document of numamem's starts with: the schema version,
- * numamem's, the kernel's, and who printed it. */
-static void json_header(FILE *out)
-{
-	fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
-	json_string(out, host_kernel_release());
-	json_origin(out);
-}
-
 void report_json(FILE *out, const struct numamem *nm)
 {
-	json_header(out);
+	json_header(out, "report", host_kernel_release());
 	fprintf(out, ",\"regions\":[");
 	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
@@ -486,7 +477,7 @@ static void json_node_bytes(FILE *out, const uint64_t *bytes)
 
 static void json_process(FILE *out, const struct proc_numa *p)
 {
-	fprintf(out, "{\"pid\":%ld,\"comm\":", p->pid);
+	fprintf(out, "{\"target_pid\":%ld,\"comm\":", p->pid);
 	json_string(out, p->comm);
 	fprintf(out, ",\"source\":\"numa_maps\",\"read_ms\":%.3f,\"present_bytes\":%" PRIu64 ",\"node_bytes\":",
 		p->t_read * 1e3, p->bytes);
@@ -495,7 +486,7 @@ static void json_process(FILE *out, const struct proc_numa *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct vma_numa *v = &p->vmas[i];
 
-		fprintf(out, "%s{\"address\":\"%lx\",\"policy\":", i ? "," : "", v->start);
+		fprintf(out, "%s{\"address\":\"0x%lx\",\"policy\":", i ? "," : "", v->start);
 		json_string(out, v->policy);
 		fprintf(out, ",\"mode\":\"%s\",\"nodes\":", mode_name(v->mode));
 		json_nodes(out, &v->nodes);
@@ -513,7 +504,7 @@ static void json_process(FILE *out, const struct proc_numa *p)
 
 void report_process_json(FILE *out, const struct proc_numa *p)
 {
-	json_header(out);
+	json_header(out, "process", host_kernel_release());
 	fprintf(out, ",\"process\":");
 	json_process(out, p);
 	fprintf(out, "}\n");

@@ -127,6 +127,17 @@ int stdout_status(void)
 	return fail_errno(EXIT_OUTPUT, errno, "cannot write to standard output");
 }
 
+/* The start of every JSON document and line numamem writes: the
+ * vocabulary's version, what kind of document it is, numamem's version,
+ * the kernel's, and who printed it (json_origin). */
+void json_header(FILE *out, const char *kind, const char *kernel)
+{
+	fprintf(out, "{\"version\":%d,\"kind\":\"%s\",\"numamem\":\"%s\",\"kernel\":", JSON_VERSION, kind,
+		PACKAGE_VERSION);
+	json_string(out, kernel);
+	json_origin(out);
+}
+
 /* Who printed this, for joining reports across a cluster: pid,
  * hostname, and the launcher's rank variables that are set (Slurm, Open
  * MPI, PMI), as numbers. */

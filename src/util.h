@@ -60,4 +60,13 @@ double now_seconds(void);
  * are set: Slurm, Open MPI, PMI) */
 void json_origin(FILE *out);
 
+/* The version of numamem's JSON vocabulary (the schemas in schema/) */
+#define JSON_VERSION 2
+
+/* {"version":2,"kind":KIND,"numamem":"...","kernel":KERNEL, then
+ * json_origin: the header every JSON document and line starts with
+ * (KIND: report, process, nodes, measure, traffic, trace, trace-sample,
+ * control); the caller writes the rest and the closing brace. */
+void json_header(FILE *out, const char *kind, const char *kernel);
+
 #endif
