@@ -32,7 +32,9 @@ static int exchange(int fd, FILE *in, const char *path, const char *line)
 	}
 	fputs(answer, stdout);
 	fflush(stdout);
-	got = !strncmp(answer, "{\"ok\":", 6);
+	/* after the header, "ok" or "error": no ok answer has a key named
+	 * error, and a string's quotes are escaped */
+	got = !strstr(answer, ",\"error\":\"");
 	free(answer);
 	return got ? EXIT_OK : EXIT_CONTROL;
 }

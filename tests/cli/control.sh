@@ -15,7 +15,7 @@ have_schema=false
 
 # shape: each answer as "ok COMMAND" or its error line, for transcripts
 shape() {
-	sed -e 's/^{"ok":{"command":"\([a-z]*\)".*/ok \1/' -e 's/^{"error":"\(.*\)"}$/error \1/' "$T/ans"
+	unheader <"$T/ans" | sed -e 's/^{"ok":{"command":"\([a-z]*\)".*/ok \1/' -e 's/^{"error":"\(.*\)"}$/error \1/'
 }
 
 valid_answers() {
@@ -139,7 +139,7 @@ check "the first client got both answers, in order" \
 control_send quit
 wait $holder
 hrc=$?
-check "quit: answered, the hold ends with status 0" sh -c "[ $hrc = 0 ] && grep -q '{\"ok\":{\"command\":\"quit\"}}' '$T/ans'"
+check "quit: answered, the hold ends with status 0" sh -c "[ $hrc = 0 ] && grep -q ',\"ok\":{\"command\":\"quit\"}}' '$T/ans'"
 check "quit: the socket is removed" [ ! -e "$S" ]
 check "quit: the ready file is removed" [ ! -e "$T/ready" ]
 
@@ -182,8 +182,9 @@ check "--at: commands in time order, quit ends the hold (status 0)" \
 valid_answers "--at answers validate"
 "$NUMAMEM" --size=1M --hold=0.3s --at=0.1s:"del nope" -q >"$T/ans" 2>"$T/err"
 rc=$?
+unheader <"$T/ans" >"$T/ans.bare"
 check "--at: an error answer makes the status 6 when the hold ends" \
-	sh -c "[ $rc = 6 ] && grep -qx '{\"error\":\"no region has id '\"'nope'\"'\"}' '$T/ans'"
+	sh -c "[ $rc = 6 ] && grep -qx '{\"error\":\"no region has id '\"'nope'\"'\"}' '$T/ans.bare'"
 
 # a PATH that exists is refused and left alone
 : >"$T/taken"

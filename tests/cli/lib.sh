@@ -65,6 +65,13 @@ json_get() {
 	sed -n "s/.*\"$1\":\(\"[^\"]*\"\|\[[^]]*\]\|[^,}]*\).*/\1/p" "$T/out" | head -n 1 | tr -d '"'
 }
 
+# unheader: JSON lines on stdin with the header every document and line
+# starts with (version, kind, numamem, kernel, pid, hostname, rank) taken
+# off, as {"ok":...}, {"error":...}, {"mode":...}: what transcripts compare
+unheader() {
+	sed -E 's/^\{"version":[0-9]+,"kind":"[a-z-]+","numamem":"[^"]*","kernel":"[^"]*","pid":[0-9]+,"hostname":"[^"]*","rank":(\{[^}]*\}|[^,}]*),?/{/'
+}
+
 # json_node_bytes NODE: bytes numamem reports on NODE for the first region
 json_node_bytes() {
 	v=$(sed -n "s/.*\"node_bytes\":{\([^}]*\)}.*/\1/p" "$T/out" | head -n 1 | tr ',' '\n' |

@@ -59,7 +59,7 @@ check "report: pid and hostname" grep -q "\"hostname\":\"$(hostname)\"" "$T/out"
 # sampled; the schema is what is judged, not what was sampled)
 run --size=4M --json --membind="$first" --verify --trace="$T/trace" -- sh -c 'x=$(head -c 3000000 /dev/zero | tr "\\0" x); sleep 0.2'
 valid numamem-report.schema.json "report: a COMMAND, its memory watched, --membind --verify"
-check "report with a COMMAND: has the workload object" grep -q '"workload":{"pid":' "$T/out"
+check "report with a COMMAND: has the workload object" grep -q '"workload":{"command_pid":' "$T/out"
 run --size=4M --json -- true
 valid numamem-report.schema.json "report: a COMMAND without a policy of its own"
 cp "$T/trace" "$T/out"

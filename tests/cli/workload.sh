@@ -76,7 +76,7 @@ check "--verify without a policy: exit 0 (got $rc), nothing printed" \
 "$NUMAMEM" --size=1M --json -- sh -c 'exit 3' >"$T/out" 2>"$T/err"
 rc=$?
 check "--json: the command's status 3 is numamem's (got $rc)" [ "$rc" = 3 ]
-check "--json: a short command still gets its workload object" grep -q '"workload":{"pid":' "$T/out"
+check "--json: a short command still gets its workload object" grep -q '"workload":{"command_pid":' "$T/out"
 
 # Refused before anything is allocated
 mkfifo "$T/fifo"
