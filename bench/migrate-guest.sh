@@ -9,7 +9,7 @@
 #   numamem       a holder of a preallocated BACKEND region bound to node 0
 #                 (--hold --control), then `numamem --connect 'set m0
 #                 host-nodes=1'` and back to 0: wall time around --connect,
-#                 and the answer's own seconds, bytes/s and moved_bytes
+#                 and the answer's own time (time_ms, in seconds here), bytes/s and moved_bytes
 #   migratepages  the same holder, fresh, then `migratepages PID 0 1` and
 #                 `migratepages PID 1 0` (Debian's numactl): wall time
 #   memcpy        migrate-helper memcpy: SIZE from node 0 to node 1 (the limit)
@@ -94,7 +94,7 @@ c_numamem() {
 		$H time $W/t $NUMAMEM --connect=$W/ctl "set m0 host-nodes=$2" >$W/ans 2>&1
 		wall=$(cat $W/t)
 		if verified numamem "set m0 host-nodes=$2" "$2" && [ "$(jnum moved_bytes $W/ans)" = "$SIZE" ]; then
-			echo "# MIG tool=numamem dir=$1$2 round=$R wall=$wall own=$(jnum seconds $W/ans) own_bps=$(jnum bytes_per_sec $W/ans) moved=$(jnum moved_bytes $W/ans)"
+			echo "# MIG tool=numamem dir=$1$2 round=$R wall=$wall own=$(jnum time_ms $W/ans | awk '{ printf "%.6f", $1 / 1000 }') own_bps=$(jnum bytes_per_sec $W/ans) moved=$(jnum moved_bytes $W/ans)"
 		else
 			echo "# migbench: numamem answer: $(cat $W/ans)"
 		fi
