@@ -157,7 +157,7 @@ static int report_pid(struct numamem *nm)
 	if (!status && nm->json)
 		report_process_json(stdout, &p);
 	else if (!status && !nm->quiet)
-		report_process_text(stdout, &p);
+		report_process_text(stdout, &p, &nm->table);
 	if (!status && p.verdict == VERIFY_FAIL)
 		status = fail(EXIT_VERIFY, "pid %ld breaks policy %s", p.pid, p.reason);
 	procmaps_free(&p);
@@ -199,7 +199,7 @@ static int run(struct numamem *nm)
 	if (nm->measure)
 		return measure_run(nm);
 	if (nm->show_nodes) {
-		nodes_show(stdout, nm->json);
+		nodes_show(stdout, nm->json, &nm->table);
 		return EXIT_OK;
 	}
 	if (nm->pid >= 0)

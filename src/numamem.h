@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "policy.h"
+#include "table.h"
 #include "util.h"
 
 
@@ -54,6 +55,8 @@ struct numamem {
 	char *trace_file;      /* --trace=FILE */
 	struct watch *watch;   /* COMMAND's memory, watched, or NULL */
 	enum color_when color; /* --color; report.c decides with the terminal and NO_COLOR */
+	struct table_style table; /* --bytes, --raw, --noheadings, --columns */
+	char *columns;         /* --columns=LIST, owned (table.columns points here) */
 };
 
 #endif

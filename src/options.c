@@ -56,7 +56,8 @@ enum seen {
 	S_PREALLOC_CPUS, S_PREALLOC_NODES, S_HOLD, S_COMMAND, S_SHOW_NODES, S_FD, S_FORK,
 	S_MEMBIND, S_INTERLEAVE, S_PREFERRED, S_PREFERRED_MANY, S_WEIGHTED_INTERLEAVE, S_LOCALALLOC,
 	S_BALANCING, S_CPUNODEBIND, S_PHYSCPUBIND, S_PID, S_MAP, S_REPORT, S_TRACE, S_CONTROL, S_AT,
-	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD,
+	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD, S_JSON,
+	S_TABLE,          /* --bytes, --raw, --noheadings, --columns */
 	S_COUNT
 };
 #define SEEN(x) (1u << S_##x)
@@ -97,6 +98,7 @@ static int opt_control(struct parser *p, const char *arg);
 static int opt_at(struct parser *p, const char *arg);
 static int opt_connect(struct parser *p, const char *arg);
 static int opt_traffic(struct parser *p, const char *arg);
+static int opt_columns(struct parser *p, const char *arg);
 
 #define PROPERTY(id) .type = O_PROPERTY, .prop = &region_props[PROP_##id]
 #define N(field) .off = offsetof(struct numamem, field)
@@ -188,7 +190,15 @@ static const struct opt opts[] = {
 	{ "pid", O_HANDLER, .group = G_ACTIONS, .handler = opt_pid, .seen = SEEN(PID),
 	  .arg = "PID", .help = "Report where the memory of running process PID is, and exit" },
 
-	{ "json", O_FLAG, N(json), .group = G_OUTPUT, .help = "Print the report as JSON" },
+	{ "json", O_FLAG, N(json), .group = G_OUTPUT, .seen = SEEN(JSON), .help = "Print the report as JSON" },
+	{ "bytes", O_FLAG, N(table.bytes), .group = G_OUTPUT, .seen = SEEN(TABLE),
+	  .help = "Print sizes in the tables in bytes, not in KiB, MiB, GiB" },
+	{ "raw", O_FLAG, N(table.raw), .group = G_OUTPUT, .seen = SEEN(TABLE),
+	  .help = "Print the tables unaligned, one space between cells" },
+	{ "noheadings", O_FLAG, N(table.noheadings), .group = G_OUTPUT, .seen = SEEN(TABLE),
+	  .help = "Print the tables without their heading line" },
+	{ "columns", O_HANDLER, .group = G_OUTPUT, .handler = opt_columns, .seen = SEEN(TABLE), .arg = "LIST",
+	  .help = "Print only these columns of the tables, in this order (see COLUMNS in numamem(1))" },
 	{ "verify", O_FLAG, N(verify), .group = G_OUTPUT,
 	  .help = "Exit with status 4 (124 with COMMAND) if placement breaks the policy" },
 	{ "report", O_FLAG, N(report), .group = G_OUTPUT, .seen = SEEN(REPORT),
@@ -264,6 +274,8 @@ static const struct rule {
 	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(MAP),
 	  .kind = EXCLUDES,
 	  .message = "--pid reports a running process: it takes no region, COMMAND, --hold, --show-nodes or --map" },
+	{ .a = SEEN(TABLE), .b = SEEN(JSON) | SEEN(MEASURE) | SEEN(CONNECT), .kind = EXCLUDES,
+	  .message = "--bytes, --raw, --noheadings and --columns shape the text tables: they take no --json, --measure or --connect" },
 };
 
 /* popt's value for opts[i]; 0 and negative values are popt's own. */
@@ -398,6 +410,16 @@ static int opt_fd(struct parser *p, const char *arg)
 		return fail(EXIT_USAGE, "invalid fd '%s': above this process's limit of %llu descriptors", arg,
 			    (unsigned long long)rl.rlim_cur);
 	return EXIT_OK;
+}
+
+static int opt_columns(struct parser *p, const char *arg)
+{
+	if (!*arg)
+		return fail(EXIT_USAGE, "invalid columns '': expected a list of column names");
+	free(p->nm->columns);
+	p->nm->columns = strdup(arg);
+	p->nm->table.columns = p->nm->columns;
+	return p->nm->columns ? EXIT_OK : fail_oom();
 }
 
 static int opt_color(struct parser *p, const char *arg)
@@ -759,6 +781,8 @@ static int finish_options(struct parser *p)
 
 	if (!status)
 		status = add_cli_region(p);
+	if (!status && nm->columns)
+		status = runcheck_columns(nm);
 	if (status || nm->show_nodes || nm->measure)
 		return status;
 	if (nm->connect_path)
@@ -827,6 +851,7 @@ void options_free(struct numamem *nm)
 	free(nm->contexts);
 	free(nm->ready_file);
 	free(nm->trace_file);
+	free(nm->columns);
 	for (char **a = nm->command; a && *a; a++)
 		free(*a);
 	free(nm->command);

@@ -13,6 +13,8 @@
 #include "numamem.h"
 #include "region.h"
 #include "report.h"
+#include "table.h"
+#include "util.h"
 #include "watch.h"
 
 static const char *mode_name(int mode)
@@ -88,11 +90,41 @@ static void text_weights(FILE *out, const struct region *b)
 		sz, b->vmas, b->max_map_count);
 }
 
-static void text_region(FILE *out, const struct region *b)
+const char *const report_columns[] = { "NODE", "SIZE", "PAGES", NULL };
+
+/* The region's bytes per node, and those not present: a row each. */
+static void text_node_table(FILE *out, const struct region *b, const struct table_style *st)
+{
+	const struct placement *pl = &b->placement;
+	struct table *t = table_new(st);
+
+	if (!t) {
+		fail_oom();
+		return;
+	}
+	table_column(t, "NODE", "NODE", false);
+	table_column(t, "SIZE", "SIZE", true);
+	table_column(t, "PAGES", "PAGES", true);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!pl->node_bytes[n] && !nodemask_isset(&b->host_nodes, n))
+			continue;
+		table_row(t);
+		table_cell(t, "%u", n);
+		table_size(t, pl->node_bytes[n]);
+		table_cell(t, "%" PRIu64, pl->node_bytes[n] / b->page_size);
+	}
+	table_row(t);
+	table_cell(t, "absent");
+	table_size(t, pl->not_present_bytes);
+	table_cell(t, "%" PRIu64, pl->not_present_bytes / b->page_size);
+	if (table_print(t, out, "  ") < 0)
+		fail_oom();
+}
+
+static void text_region(FILE *out, const struct region *b, const struct table_style *st)
 {
 	const struct placement *pl = &b->placement;
 	char size[32], page[32], s[32], list[96];
-	uint64_t pages_per = b->page_size;
 
 	format_size(b->size, size, sizeof(size));
 	format_size(b->page_size, page, sizeof(page));
@@ -118,14 +150,7 @@ static void text_region(FILE *out, const struct region *b)
 	} else {
 		fprintf(out, "  page size:    %s%s\n", page, pl->kind == PAGE_HUGETLB ? " (hugetlb)" : "");
 	}
-	fprintf(out, "  %-6s %18s %14s\n", "node", "bytes", "pages");
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		if (!pl->node_bytes[n] && !nodemask_isset(&b->host_nodes, n))
-			continue;
-		fprintf(out, "  %-6u %18" PRIu64 " %14" PRIu64 "\n", n, pl->node_bytes[n], pl->node_bytes[n] / pages_per);
-	}
-	fprintf(out, "  %-6s %18" PRIu64 " %14" PRIu64 "\n", "absent", pl->not_present_bytes,
-		pl->not_present_bytes / pages_per);
+	text_node_table(out, b, st);
 	fprintf(out, "  timings:      alloc %.3f ms, mbind %.3f ms, prealloc %.3f ms, query %.3f ms\n",
 		b->t_alloc * 1e3, b->t_mbind * 1e3, b->t_prealloc * 1e3, pl->t_query * 1e3);
 	if (b->prealloc) {
@@ -245,7 +270,7 @@ void report_text(FILE *out, const struct numamem *nm)
 	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
 			fputc('\n', out);
-		text_region(out, &nm->regions[i]);
+		text_region(out, &nm->regions[i], &nm->table);
 		text_map(out, &nm->regions[i], colour);
 	}
 	if (watched(nm)) {
@@ -423,40 +448,53 @@ static void process_nodes(const struct proc_numa *p, struct nodemask *cols)
 		host_nodes_with_memory(cols);
 }
 
-void report_process_text(FILE *out, const struct proc_numa *p)
+const char *const report_process_columns[] = { "ADDRESS", "POLICY", "NODES", "MAPPING", NULL };
+
+void report_process_text(FILE *out, const struct proc_numa *p, const struct table_style *st)
 {
 	struct nodemask cols;
+	struct table *t = table_new(st);
 	char sz[32];
 
+	if (!t) {
+		fail_oom();
+		return;
+	}
 	process_nodes(p, &cols);
 	format_size(p->bytes, sz, sizeof(sz));
 	fprintf(out, "process %ld (%s): %zu mappings, %s present; /proc/%ld/numa_maps read in %.3f ms\n", p->pid,
 		p->comm, p->n, sz, p->pid, p->t_read * 1e3);
-	fprintf(out, "  %-16s %-24s", "address", "policy");
+	table_column(t, "ADDRESS", "ADDRESS", false);
+	table_column(t, "POLICY", "POLICY", false);
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		char col[16];
 
-		snprintf(col, sizeof(col), "node %u", n);
+		snprintf(col, sizeof(col), "NODE %u", n);
 		if (nodemask_isset(&cols, n))
-			fprintf(out, " %16s", col);
+			table_column(t, col, "NODES", true);
 	}
-	fprintf(out, " mapping\n");
+	table_column(t, "MAPPING", "MAPPING", false);
 	for (size_t i = 0; i < p->n; i++) {
 		const struct vma_numa *v = &p->vmas[i];
 
 		if (!v->bytes)
 			continue;
-		fprintf(out, "  %-16lx %-24s", v->start, v->policy);
+		table_row(t);
+		table_cell(t, "0x%lx", v->start);
+		table_cell(t, "%s", v->policy);
 		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
 			if (nodemask_isset(&cols, n))
-				fprintf(out, " %16" PRIu64, v->node_bytes[n]);
-		fprintf(out, " %s\n", *v->name ? v->name : "anon");
+				table_size(t, v->node_bytes[n]);
+		table_cell(t, "%s", *v->name ? v->name : "anon");
 	}
-	fprintf(out, "  %-16s %-24s", "total", "");
+	table_row(t);
+	table_cell(t, "total");
+	table_cell(t, "%s", "");
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
 		if (nodemask_isset(&cols, n))
-			fprintf(out, " %16" PRIu64, p->node_bytes[n]);
-	fputc('\n', out);
+			table_size(t, p->node_bytes[n]);
+	if (table_print(t, out, "  ") < 0)
+		fail_oom();
 	if (p->verdict != VERIFY_SKIPPED || *p->reason)
 		fprintf(out, "  verify:       %s (%s)\n", verdict_names[p->verdict], p->reason);
 }

@@ -10,5 +10,8 @@
 /* The ids, the descriptors, the ready file, the trace, the control
  * socket and --traffic's CPUs, in that order; the first refusal is reported.  Exit status. */
 int runcheck(const struct numamem *nm);
+/* --columns: names of the table this run prints (--pid's, --show-nodes'
+ * or the report's node table).  Exit status. */
+int runcheck_columns(const struct numamem *nm);
 
 #endif
