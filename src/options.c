@@ -198,7 +198,7 @@ static const struct opt opts[] = {
 	{ "noheadings", O_FLAG, N(table.noheadings), .group = G_OUTPUT, .seen = SEEN(TABLE),
 	  .help = "Print the tables without their heading line" },
 	{ "columns", O_HANDLER, .group = G_OUTPUT, .handler = opt_columns, .seen = SEEN(TABLE), .arg = "LIST",
-	  .help = "Print only these columns of the tables, in this order (see COLUMNS in numamem(1))" },
+	  .help = "Print only these columns of the tables, in this order (see TABLES in numamem(1))" },
 	{ "verify", O_FLAG, N(verify), .group = G_OUTPUT,
 	  .help = "Exit with status 4 (124 with COMMAND) if placement breaks the policy" },
 	{ "report", O_FLAG, N(report), .group = G_OUTPUT, .seen = SEEN(REPORT),
