@@ -9,14 +9,7 @@
 PY=/usr/bin/python3
 VALIDATE="$top_srcdir/tests/validate-json.py"
 SCHEMAS=$top_srcdir/schema
-if ! "$PY" -c 'import jsonschema' 2>/dev/null; then
-	if [ -n "${CI:-}" ]; then
-		not_ok "python3-jsonschema is missing (CI must run this file: tools/setup --tests installs it)"
-		done_testing
-	fi
-	echo "1..0 # SKIP python3-jsonschema missing (apt-get install python3-jsonschema)"
-	exit 0
-fi
+need_jsonschema
 
 # valid SCHEMA DESCRIPTION: $T/out validates against SCHEMA
 valid() {
