@@ -9,13 +9,13 @@
 #   numamem       a holder of a preallocated BACKEND region bound to node 0
 #                 (--hold --control), then `numamem --connect 'set m0
 #                 host-nodes=1'` and back to 0: wall time around --connect,
-#                 and the answer's own seconds, bytes/s and moved_bytes
+#                 and the answer's own time (time_ms, in seconds here), bytes/s and moved_bytes
 #   migratepages  the same holder, fresh, then `migratepages PID 0 1` and
 #                 `migratepages PID 1 0` (Debian's numactl): wall time
 #   pid           the same holder, fresh, then `numamem --pid PID
 #                 --migrate=0:1 --json` and back (migrate_pages(2) through
 #                 libnuma, as migratepages): wall time, and the answer's
-#                 own seconds, bytes_per_second and moved_bytes
+#                 own time_ms, bytes_per_sec and moved_bytes
 #   memcpy        migrate-helper memcpy: SIZE from node 0 to node 1 (the limit)
 # After every move numa_maps of the holder must show all SIZE bytes of the
 # region on the target node (a TAP line each), else the sample is dropped.
@@ -98,7 +98,7 @@ c_numamem() {
 		$H time $W/t $NUMAMEM --connect=$W/ctl "set m0 host-nodes=$2" >$W/ans 2>&1
 		wall=$(cat $W/t)
 		if verified numamem "set m0 host-nodes=$2" "$2" && [ "$(jnum moved_bytes $W/ans)" = "$SIZE" ]; then
-			echo "# MIG tool=numamem dir=$1$2 round=$R wall=$wall own=$(jnum seconds $W/ans) own_bps=$(jnum bytes_per_sec $W/ans) moved=$(jnum moved_bytes $W/ans)"
+			echo "# MIG tool=numamem dir=$1$2 round=$R wall=$wall own=$(jnum time_ms $W/ans | awk '{ printf "%.6f", $1 / 1000 }') own_bps=$(jnum bytes_per_sec $W/ans) moved=$(jnum moved_bytes $W/ans)"
 		else
 			echo "# migbench: numamem answer: $(cat $W/ans)"
 		fi
@@ -128,7 +128,7 @@ c_pid() {
 		$H time $W/t $NUMAMEM --pid "$HPID" --migrate="$1:$2" --json >$W/ans 2>&1
 		wall=$(cat $W/t)
 		if verified pid "--pid PID --migrate=$1:$2" "$2" && [ "$(jnum moved_bytes $W/ans)" -ge "$SIZE" ]; then
-			echo "# MIG tool=pid dir=$1$2 round=$R wall=$wall own=$(jnum seconds $W/ans) own_bps=$(jnum bytes_per_second $W/ans) moved=$(jnum moved_bytes $W/ans)"
+			echo "# MIG tool=pid dir=$1$2 round=$R wall=$wall own=$(jnum time_ms $W/ans | awk '{ printf "%.6f", $1 / 1000 }') own_bps=$(jnum bytes_per_sec $W/ans) moved=$(jnum moved_bytes $W/ans)"
 		else
 			echo "# migbench: numamem --pid --migrate answer: $(head -c 600 $W/ans)"
 		fi

@@ -27,7 +27,8 @@ _numamem_argopts='--size --backend --thp --color --object --policy --host-nodes 
     --offset --rom --hugetlbsize --ready-file --ready-fd --fd --membind
     --interleave --preferred --preferred-many --weighted-interleave
     --cpunodebind --physcpubind --pid --trace --output --control --at --connect --traffic
-    --file --length --migrate'
+    --file --length --migrate
+    --columns'
 # Short options that take a value.
 _numamem_shortargs='-m -i -p -P -w -N -C -o -f -L'
 # --[no]X toggles.
@@ -35,6 +36,7 @@ _numamem_toggles='share reserve merge dump prealloc discard-data readonly
     pmem hugetlb seal static-nodes relative-nodes numa-balancing'
 # Options without a value (short ones included).
 _numamem_flags='--fork --json --verify --report --map --show-nodes --measure --quiet --help --help-all --version
+    --bytes --raw --noheadings
     --localalloc --balancing --touch --strict -q -h -V -l -b -T -t'
 # sysfs root (tests point it at a fake tree).
 : "${_numamem_sysfs:=/sys}"
@@ -337,6 +339,17 @@ _numamem()
             ;;
         --color)
             COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
+            ;;
+        --columns)
+            # the columns of the table this command line prints
+            local c names='NODE SIZE PAGES'
+            for c in "${COMP_WORDS[@]}"; do
+                case $c in
+                --pid) names='ADDRESS POLICY NODES MAPPING' ;;
+                --show-nodes) names='NODE TIER TOTAL FREE AVAILABLE HUGE USABLE CPUS DISTANCES' ;;
+                esac
+            done
+            _numamem_list "$cur" 0 $names
             ;;
         --host-nodes | --prealloc-nodes | --membind | -m | --interleave | -i | --preferred | -p | \
             --preferred-many | -P | --weighted-interleave | -w | --cpunodebind | -N)

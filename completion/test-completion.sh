@@ -229,6 +229,11 @@ expect "numamem --object memory-backend-ram,id=r,size=1G,s" 1G,static-nodes= 1G,
 # numamem's own --prealloc-cpus/--prealloc-nodes are refused inside --object
 expect "numamem --object memory-backend-ram,id=r,size=1G,prealloc-" 1G,prealloc-threads= 1G,prealloc-context=
 expect "numamem --color=" auto always never
+expect "numamem --size=1G --columns=" NODE PAGES SIZE
+expect "numamem --size=1G --columns=NODE,P" NODE,PAGES
+expect "numamem --pid=1 --columns=" ADDRESS MAPPING NODES POLICY
+expect "numamem --show-nodes --columns=T" TIER TOTAL
+has "numamem --show-nodes --" --bytes --raw --noheadings --columns=
 expect "numamem --hold --control=" unix: stdio
 expect "numamem --hold --control=s" stdio
 expect "numamem --hold --traffic=" read write copy

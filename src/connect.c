@@ -23,6 +23,19 @@ enum answer_form { ANSWER_JSON, ANSWER_HUMAN, ANSWER_QUIET };
 
 /* One answer line as form says.  An error answer in quiet form goes to
  * stderr, as a message. */
+/* The answer without the header every JSON line starts with (JSON
+ * OUTPUT: version ... rank_source, whose values hold no brace): what a
+ * person reads is {"ok":...} or {"error":...}. */
+static char *past_header(char *answer)
+{
+	char *rs = strstr(answer, ",\"rank_source\":{"), *end;
+
+	if (strncmp(answer, "{\"version\":", 11) || !rs || !(end = strchr(rs + 15, '}')) || end[1] != ',')
+		return answer;
+	end[1] = '{';
+	return end + 1;
+}
+
 static void print_answer(char *answer, enum answer_form form, const char *line)
 {
 	size_t len = strlen(answer);
@@ -36,6 +49,8 @@ static void print_answer(char *answer, enum answer_form form, const char *line)
 	}
 	while (len && (answer[len - 1] == '\n' || answer[len - 1] == '\r'))
 		answer[--len] = '\0';
+	answer = past_header(answer);
+	len = strlen(answer);
 	if (!strncmp(answer, "{\"ok\":", 6) && len > 7 && answer[len - 1] == '}') {
 		char head[64] = "ok", *body = answer + 6;
 		size_t verb = strspn(body + 12, "abcdefghijklmnopqrstuvwxyz");
@@ -83,7 +98,9 @@ static int exchange(int fd, FILE *in, const char *path, const char *line, enum a
 		free(answer);
 		return fail(EXIT_CONTROL, "'%s' closed without answering '%s'", path, line);
 	}
-	got = !strncmp(answer, "{\"ok\":", 6);
+	/* after the header, "ok" or "error": no ok answer has a key named
+	 * error, and a string's quotes are escaped */
+	got = !strstr(answer, ",\"error\":\"");
 	print_answer(answer, form, line);
 	fflush(stdout);
 	free(answer);

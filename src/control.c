@@ -18,11 +18,13 @@
 
 #include "control-verbs.h"
 #include "control.h"
+#include "host.h"
 #include "lib/json.h"
 #include "object.h"
 #include "region.h"
 #include "report.h"
 #include "traffic.h"
+#include "util.h"
 #include "verify.h"
 
 /* What set may change while a region is held. */
@@ -155,14 +157,14 @@ static int cmd_set(struct numamem *nm, const char *rest, FILE *out)
 	fputs("\"command\":\"set\",\"id\":", out);
 	json_string(out, r->id);
 	if (given & 1u << SET_SIZE)
-		fprintf(out, ",\"resize\":{\"old_size\":%" PRIu64 ",\"size\":%" PRIu64 ",\"seconds\":%.6f}",
-			resized.old_size, r->size, resized.seconds);
+		fprintf(out, ",\"resize\":{\"old_size\":%" PRIu64 ",\"size\":%" PRIu64 ",\"time_ms\":%.3f}",
+			resized.old_size, r->size, resized.seconds * 1e3);
 	if (rebind)
 		fprintf(out, ",\"migration\":{\"moved_bytes\":%" PRIu64 ",\"moved_pages\":%" PRIu64
 			",\"failed_bytes\":%" PRIu64 ",\"failed_pages\":%" PRIu64 ",\"page_size\":%zu"
-			",\"seconds\":%.6f,\"bytes_per_sec\":%.0f}",
+			",\"time_ms\":%.3f,\"bytes_per_sec\":%.0f}",
 			moved.moved_bytes, moved.page ? moved.moved_bytes / moved.page : 0, moved.failed_bytes,
-			moved.page ? moved.failed_bytes / moved.page : 0, moved.page, moved.seconds,
+			moved.page ? moved.failed_bytes / moved.page : 0, moved.page, moved.seconds * 1e3,
 			moved.seconds > 0 ? (double)moved.moved_bytes / moved.seconds : 0.0);
 	fputs(",\"region\":", out);
 	report_json_region(out, r);
@@ -266,12 +268,14 @@ char *control_execute(struct numamem *nm, const char *line, bool *failed, bool *
 	fclose(out);
 	free(copy);
 	out = open_memstream(&answer, &len);
+	if (out)
+		json_header(out, "control", host_kernel_release());
 	if (out && status) {
-		fputs("{\"error\":", out);
+		fputs(",\"error\":", out);
 		json_string(out, msg[0] ? msg : "failed");
 		fputs("}\n", out);
 	} else if (out) {
-		fprintf(out, "{\"ok\":{%s}}\n", body ? body : "");
+		fprintf(out, ",\"ok\":{%s}}\n", body ? body : "");
 	}
 	if (out)
 		fclose(out);

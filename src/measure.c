@@ -240,9 +240,7 @@ int measure_run(const struct numamem *nm)
 	if (nm->json) {
 		bool first = true;
 
-		fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
-		json_string(out, host_kernel_release());
-		json_origin(out);
+		json_header(out, "measure", host_kernel_release());
 		fprintf(out, ",\"buffer_bytes\":%lu,\"initiators\":", BUF_BYTES);
 		json_nodes(out, &from);
 		fputs(",\"targets\":", out);

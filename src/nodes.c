@@ -117,44 +117,73 @@ static void meminfo_text(FILE *out, const struct overview *o)
 	}
 }
 
-static void node_text(FILE *out, const struct overview *o, unsigned n)
+const char *const nodes_columns[] = { "NODE", "TIER", "TOTAL", "FREE", "AVAILABLE", "HUGE", "USABLE", "CPUS",
+				      "DISTANCES", NULL };
+
+/* The table's columns: a huge page column per size, a distance column
+ * per node, each headed by the node it leads to. */
+static void nodes_columns_add(struct table *t, const struct overview *o)
+{
+	table_column(t, "NODE", "NODE", false);
+	table_column(t, "TIER", "TIER", true);
+	table_column(t, "TOTAL", "TOTAL", true);
+	table_column(t, "FREE", "FREE", true);
+	table_column(t, "AVAILABLE", "AVAILABLE", true);
+	for (size_t i = 0; i < o->nsizes; i++) {
+		char h[32], col[48];
+
+		format_size(o->sizes[i], h, sizeof(h));
+		snprintf(col, sizeof(col), "HUGE %s", h);
+		table_column(t, col, "HUGE", true);
+	}
+	table_column(t, "USABLE", "USABLE", false);
+	table_column(t, "CPUS", "CPUS", false);
+	for (unsigned m = 0; m < NUMAMEM_MAX_NODES; m++) {
+		char col[16];
+
+		snprintf(col, sizeof(col), "->%u", m);
+		if (nodemask_isset(&o->present, m))
+			table_column(t, col, "DISTANCES", true);
+	}
+}
+
+static void node_text(struct table *t, const struct overview *o, unsigned n)
 {
 	bool usable = nodemask_isset(&o->allowed, n) && nodemask_isset(&o->memory, n);
 	int dist[NUMAMEM_MAX_NODES];
-	char cpus[256], a[32], b[32], c[32], tier[16];
+	char cpus[256];
 	cpu_set_t set;
 
 	host_node_cpus_all(n, &set);
 	cpuset_format(&set, cpus, sizeof(cpus));
 	host_node_distances(n, &o->present, dist);
-	format_size(o->mem[n].total, a, sizeof(a));
-	format_size(o->mem[n].free, b, sizeof(b));
-	format_size(o->mem[n].available, c, sizeof(c));
+	table_row(t);
+	table_cell(t, "%u", n);
 	if (o->tier[n] >= 0)
-		snprintf(tier, sizeof(tier), "%d", o->tier[n]);
+		table_cell(t, "%d", o->tier[n]);
 	else
-		snprintf(tier, sizeof(tier), "-");
-	fprintf(out, "%-5u %4s %12s %12s %12s", n, tier, a, b, c);
-	for (size_t i = 0; i < o->nsizes; i++) {
-		char col[48];
-
-		snprintf(col, sizeof(col), "%" PRIu64 "/%" PRIu64, host_free_hugepages((int)n, o->sizes[i]),
-			 host_total_hugepages((int)n, o->sizes[i]));
-		fprintf(out, " %14s", col);
-	}
-	fprintf(out, "  %-6s %-12s", usable ? "yes" : nodemask_isset(&o->memory, n) ? "no" : "no-mem",
-		*cpus ? cpus : "-");
+		table_cell(t, "-");
+	table_size(t, o->mem[n].total);
+	table_size(t, o->mem[n].free);
+	table_size(t, o->mem[n].available);
+	for (size_t i = 0; i < o->nsizes; i++)
+		table_cell(t, "%" PRIu64 "/%" PRIu64, host_free_hugepages((int)n, o->sizes[i]),
+			   host_total_hugepages((int)n, o->sizes[i]));
+	table_cell(t, "%s", usable ? "yes" : nodemask_isset(&o->memory, n) ? "no" : "no-mem");
+	table_cell(t, "%s", *cpus ? cpus : "-");
 	for (unsigned m = 0; m < NUMAMEM_MAX_NODES; m++)
 		if (nodemask_isset(&o->present, m))
-			fprintf(out, " %4d", dist[m]);
-	fputc('\n', out);
+			table_cell(t, "%d", dist[m]);
 }
 
-/* The HMAT table, when sysfs has access attributes for any node. */
-static void access_text(FILE *out, const struct overview *o)
+/* The HMAT table, when sysfs has access attributes for any node (every
+ * column: --columns names the node table's). */
+static void access_text(FILE *out, const struct overview *o, const struct table_style *st)
 {
-	bool header = false;
+	struct table_style all = *st;
+	struct table *t = NULL;
 
+	all.columns = NULL;
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		for (unsigned c = 0; nodemask_isset(&o->present, n) && c < ACCESS_CLASSES; c++) {
 			struct host_access a;
@@ -162,15 +191,36 @@ static void access_text(FILE *out, const struct overview *o)
 
 			if (!host_node_access(n, c, &a))
 				continue;
-			if (!header)
-				fprintf(out, "\n%-5s %-8s %-12s %11s %11s %9s %9s\n", "NODE", "ACCESS", "INITIATORS",
-					"READ MB/s", "WRITE MB/s", "READ ns", "WRITE ns");
-			header = true;
+			if (!t) {
+				t = table_new(&all);
+				if (!t) {
+					fail_oom();
+					return;
+				}
+				table_column(t, "NODE", "NODE", false);
+				table_column(t, "ACCESS", "ACCESS", false);
+				table_column(t, "INITIATORS", "INITIATORS", false);
+				table_column(t, "READ MB/s", "READ", true);
+				table_column(t, "WRITE MB/s", "WRITE", true);
+				table_column(t, "READ ns", "READ_NS", true);
+				table_column(t, "WRITE ns", "WRITE_NS", true);
+			}
 			nodemask_format(&a.initiators, list, sizeof(list));
-			fprintf(out, "%-5u access%-2u %-12s %11" PRIu64 " %11" PRIu64 " %9" PRIu64 " %9" PRIu64 "\n", n, c,
-				*list ? list : "-", a.read_bandwidth, a.write_bandwidth, a.read_latency, a.write_latency);
+			table_row(t);
+			table_cell(t, "%u", n);
+			table_cell(t, "access%u", c);
+			table_cell(t, "%s", *list ? list : "-");
+			table_cell(t, "%" PRIu64, a.read_bandwidth);
+			table_cell(t, "%" PRIu64, a.write_bandwidth);
+			table_cell(t, "%" PRIu64, a.read_latency);
+			table_cell(t, "%" PRIu64, a.write_latency);
 		}
 	}
+	if (!t)
+		return;
+	fputc('\n', out);
+	if (table_print(t, out, "") < 0)
+		fail_oom();
 }
 
 /* AVAILABLE above what a node's zones hold deserves a word. */
@@ -187,9 +237,10 @@ static void unmanaged_text(FILE *out, const struct overview *o)
 	}
 }
 
-void nodes_show(FILE *out, bool json)
+void nodes_show(FILE *out, bool json, const struct table_style *st)
 {
 	struct overview o;
+	struct table *t = NULL;
 	bool first = true;
 
 	o.nsizes = host_hugepage_sizes(o.sizes, ARRAY_SIZE(o.sizes));
@@ -199,28 +250,15 @@ void nodes_show(FILE *out, bool json)
 	host_nodes_allowed(&o.allowed);
 	host_memory_tiers(o.tier);
 	if (json) {
-		fprintf(out, "{\"version\":1");
-		json_origin(out);
+		json_header(out, "nodes", host_kernel_release());
 		fprintf(out, ",\"nodes\":[");
 	} else {
-		fprintf(out, "%-5s %4s %12s %12s %12s", "NODE", "TIER", "TOTAL", "FREE", "AVAILABLE");
-		for (size_t i = 0; i < o.nsizes; i++) {
-			char h[32], col[48];
-
-			format_size(o.sizes[i], h, sizeof(h));
-			snprintf(col, sizeof(col), "HUGE %s", h);
-			fprintf(out, " %14s", col);
+		t = table_new(st);
+		if (!t) {
+			fail_oom();
+			return;
 		}
-		fprintf(out, "  %-6s %-12s", "USABLE", "CPUS");
-		/* distance columns, each headed by the node it leads to */
-		for (unsigned m = 0; m < NUMAMEM_MAX_NODES; m++) {
-			char col[16];
-
-			snprintf(col, sizeof(col), "->%u", m);
-			if (nodemask_isset(&o.present, m))
-				fprintf(out, " %4s", col);
-		}
-		fputc('\n', out);
+		nodes_columns_add(t, &o);
 	}
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		if (!nodemask_isset(&o.present, n))
@@ -228,14 +266,16 @@ void nodes_show(FILE *out, bool json)
 		if (json)
 			node_json(out, &o, n, first);
 		else
-			node_text(out, &o, n);
+			node_text(t, &o, n);
 		first = false;
 	}
 	if (json) {
 		fprintf(out, "]}\n");
 		return;
 	}
+	if (table_print(t, out, "") < 0)
+		fail_oom();
 	meminfo_text(out, &o);
-	access_text(out, &o);
+	access_text(out, &o, st);
 	unmanaged_text(out, &o);
 }

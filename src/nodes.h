@@ -5,7 +5,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "table.h"
+
 /* Table, or JSON with json (write errors show at exit). */
-void nodes_show(FILE *out, bool json);
+void nodes_show(FILE *out, bool json, const struct table_style *st);
+
+/* The names --columns chooses --show-nodes' columns by (NULL-terminated). */
+extern const char *const nodes_columns[];
 
 #endif

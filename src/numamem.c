@@ -219,7 +219,7 @@ static int report_one_pid(struct numamem *nm, long pid)
 	else if (!status && !nm->quiet) {
 		if (nm->migrate.given)
 			report_migrate_text(nm->out, pid, p.comm, &nm->migrate, &m);
-		report_process_text(nm->out, &p);
+		report_process_text(nm->out, &p, &nm->table);
 	}
 	nm->output_whole = !status;
 	if (!status && nm->verify && p.verdict == VERIFY_SKIPPED)
@@ -319,7 +319,7 @@ static int run(struct numamem *nm)
 		return status;
 	}
 	if (nm->show_nodes) {
-		nodes_show(nm->out, nm->json);
+		nodes_show(nm->out, nm->json, &nm->table);
 		nm->output_whole = true;
 		return EXIT_OK;
 	}

@@ -8,6 +8,7 @@
 #include "inherit.h"
 #include "migrate.h"
 #include "policy.h"
+#include "table.h"
 #include "util.h"
 
 
@@ -68,6 +69,8 @@ struct numamem {
 	bool output_whole;     /* the report was written to it in full */
 	struct watch *watch;   /* COMMAND's memory, watched, or NULL */
 	enum color_when color; /* --color; report.c decides with the terminal and NO_COLOR */
+	struct table_style table; /* --bytes, --raw, --noheadings, --columns */
+	char *columns;         /* --columns=LIST, owned (table.columns points here) */
 };
 
 #endif

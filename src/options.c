@@ -59,6 +59,8 @@ enum seen {
 	S_BALANCING, S_CPUNODEBIND, S_PHYSCPUBIND, S_PID, S_MAP, S_REPORT, S_TRACE, S_CONTROL, S_AT,
 	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD, S_OUTPUT, S_QUIET,
 	S_FILE, S_FILE_ONLY, S_MIGRATE,
+	S_JSON,
+	S_TABLE,          /* --bytes, --raw, --noheadings, --columns */
 	S_COUNT
 };
 typedef unsigned long long seen_t;
@@ -108,6 +110,7 @@ static int opt_file(struct parser *p, const char *arg);
 static int opt_length(struct parser *p, const char *arg);
 static int opt_migrate(struct parser *p, const char *arg);
 static int take_property(struct parser *p, const struct prop *prop, const char *no, const char *value);
+static int opt_columns(struct parser *p, const char *arg);
 
 #define PROPERTY(id) .type = O_PROPERTY, .prop = &region_props[PROP_##id]
 #define N(field) .off = offsetof(struct numamem, field)
@@ -215,7 +218,15 @@ static const struct opt opts[] = {
 	{ "migrate", O_HANDLER, .group = G_ACTIONS, .handler = opt_migrate, .seen = SEEN(MIGRATE),
 	  .arg = "FROM:TO", .help = "With --pid: move its pages on nodes FROM to nodes TO, as migratepages(8), and report them" },
 
-	{ "json", O_FLAG, N(json), .group = G_OUTPUT, .common = true, .help = "Print the report as JSON" },
+	{ "json", O_FLAG, N(json), .group = G_OUTPUT, .seen = SEEN(JSON), .common = true, .help = "Print the report as JSON" },
+	{ "bytes", O_FLAG, N(table.bytes), .group = G_OUTPUT, .seen = SEEN(TABLE),
+	  .help = "Print sizes in the tables in bytes, not in KiB, MiB, GiB" },
+	{ "raw", O_FLAG, N(table.raw), .group = G_OUTPUT, .seen = SEEN(TABLE),
+	  .help = "Print the tables unaligned, one space between cells" },
+	{ "noheadings", O_FLAG, N(table.noheadings), .group = G_OUTPUT, .seen = SEEN(TABLE),
+	  .help = "Print the tables without their heading line" },
+	{ "columns", O_HANDLER, .group = G_OUTPUT, .handler = opt_columns, .seen = SEEN(TABLE), .arg = "LIST",
+	  .help = "Print only these columns of the tables, in this order (see TABLES in numamem(1))" },
 	{ "verify", O_FLAG, N(verify), .group = G_OUTPUT, .common = true,
 	  .help = "Exit with status 4 (124 with COMMAND) if placement breaks the policy" },
 	{ "report", O_FLAG, N(report), .group = G_OUTPUT, .seen = SEEN(REPORT), .common = true,
@@ -318,6 +329,8 @@ static const struct rule {
 	{ .a = SEEN(MIGRATE), .b = SEEN(PID), .kind = NEEDS, .message = "--migrate needs --pid" },
 	{ .a = SEEN(MIGRATE), .b = SEEN(TRACE) | SEEN(HOLD), .kind = EXCLUDES,
 	  .message = "--migrate moves the pages once and reports them: it takes no --trace or --hold" },
+	{ .a = SEEN(TABLE), .b = SEEN(JSON) | SEEN(MEASURE) | SEEN(CONNECT), .kind = EXCLUDES,
+	  .message = "--bytes, --raw, --noheadings and --columns shape the text tables: they take no --json, --measure or --connect" },
 };
 
 /* popt's value for opts[i]; 0 and negative values are popt's own. */
@@ -480,6 +493,16 @@ static int opt_fd(struct parser *p, const char *arg)
 		return fail(EXIT_USAGE, "invalid fd '%s': above this process's limit of %llu descriptors", arg,
 			    (unsigned long long)rl.rlim_cur);
 	return EXIT_OK;
+}
+
+static int opt_columns(struct parser *p, const char *arg)
+{
+	if (!*arg)
+		return fail(EXIT_USAGE, "invalid columns '': expected a list of column names");
+	free(p->nm->columns);
+	p->nm->columns = strdup(arg);
+	p->nm->table.columns = p->nm->columns;
+	return p->nm->columns ? EXIT_OK : fail_oom();
 }
 
 static int opt_color(struct parser *p, const char *arg)
@@ -970,18 +993,18 @@ static int add_cli_region(struct parser *p)
 	return nm->file_policy ? file_policy_region(nm, r) : EXIT_OK;
 }
 
-/* -o needs a report to write: with COMMAND, --json or --report; else
- * --json or the text report that --quiet drops. */
+/* -o needs a report to write: never with --quiet (which drops every
+ * report, JSON too); with COMMAND, --json or --report. */
 static int check_output(const struct parser *p)
 {
 	const struct numamem *nm = p->nm;
 
-	if (!nm->output_file || nm->json)
+	if (!nm->output_file)
 		return EXIT_OK;
-	if ((p->seen & SEEN(COMMAND)) && !nm->report)
-		return fail(EXIT_USAGE, "-o writes the report: with a COMMAND, it needs --json or --report");
 	if (nm->quiet)
-		return fail(EXIT_USAGE, "-o writes the report, which --quiet drops: give --json, or leave out --quiet");
+		return fail(EXIT_USAGE, "-o writes the report, which --quiet drops: leave out --quiet");
+	if ((p->seen & SEEN(COMMAND)) && !nm->report && !nm->json)
+		return fail(EXIT_USAGE, "-o writes the report: with a COMMAND, it needs --json or --report");
 	return EXIT_OK;
 }
 
@@ -995,6 +1018,8 @@ static int finish_options(struct parser *p)
 		status = add_cli_region(p);
 	if (!status)
 		status = check_output(p);
+	if (!status && nm->columns)
+		status = runcheck_columns(nm);
 	if (!status && (nm->show_nodes || nm->measure))
 		return runcheck_output(nm);
 	if (status || nm->show_nodes || nm->measure)
@@ -1072,6 +1097,7 @@ void options_free(struct numamem *nm)
 	for (size_t i = 0; i < nm->nnames; i++)
 		free(nm->pid_names[i]);
 	free(nm->pid_names);
+	free(nm->columns);
 	for (char **a = nm->command; a && *a; a++)
 		free(*a);
 	free(nm->command);

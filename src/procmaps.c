@@ -2,8 +2,9 @@
  *
  * A line is "ADDRESS POLICY[=FLAGS][:NODES] key=value...", where POLICY is
  * the kernel's name (mpol_to_str), two of which hold a space ("prefer
- * (many)", "weighted interleave"), and a file name has its spaces and
- * '=' escaped, so that the rest splits at blanks. */
+ * (many)", "weighted interleave"), and a file name has its spaces,
+ * '=', tabs and newlines escaped as octal ("\040"), so that the rest
+ * splits at blanks; the name is kept decoded. */
 #include "config.h"
 
 #include <dirent.h>
@@ -85,10 +86,7 @@ int procmaps_parse_line(const char *line, struct vma_numa *v)
 		len = strcspn(tok, " \n");
 		p = tok + len;
 		if (len > 5 && !strncmp(tok, "file=", 5)) {
-			size_t l = len - 5 < sizeof(v->name) - 1 ? len - 5 : sizeof(v->name) - 1;
-
-			memcpy(v->name, tok + 5, l);
-			v->name[l] = '\0';
+			unescape_octal(v->name, sizeof(v->name), tok + 5, len - 5);
 			v->file = true;
 			v->shmem = shmem_name(v->name);
 		} else if ((len == 4 && !strncmp(tok, "heap", 4)) || (len == 5 && !strncmp(tok, "stack", 5))) {

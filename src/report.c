@@ -14,6 +14,8 @@
 #include "numamem.h"
 #include "region.h"
 #include "report.h"
+#include "table.h"
+#include "util.h"
 #include "watch.h"
 
 static const char *mode_name(int mode)
@@ -89,11 +91,41 @@ static void text_weights(FILE *out, const struct region *b)
 		sz, b->vmas, b->max_map_count);
 }
 
-static void text_region(FILE *out, const struct region *b)
+const char *const report_columns[] = { "NODE", "SIZE", "PAGES", NULL };
+
+/* The region's bytes per node, and those not present: a row each. */
+static void text_node_table(FILE *out, const struct region *b, const struct table_style *st)
+{
+	const struct placement *pl = &b->placement;
+	struct table *t = table_new(st);
+
+	if (!t) {
+		fail_oom();
+		return;
+	}
+	table_column(t, "NODE", "NODE", false);
+	table_column(t, "SIZE", "SIZE", true);
+	table_column(t, "PAGES", "PAGES", true);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!pl->node_bytes[n] && !nodemask_isset(&b->host_nodes, n))
+			continue;
+		table_row(t);
+		table_cell(t, "%u", n);
+		table_size(t, pl->node_bytes[n]);
+		table_cell(t, "%" PRIu64, pl->node_bytes[n] / b->page_size);
+	}
+	table_row(t);
+	table_cell(t, "absent");
+	table_size(t, pl->not_present_bytes);
+	table_cell(t, "%" PRIu64, pl->not_present_bytes / b->page_size);
+	if (table_print(t, out, "  ") < 0)
+		fail_oom();
+}
+
+static void text_region(FILE *out, const struct region *b, const struct table_style *st)
 {
 	const struct placement *pl = &b->placement;
 	char size[32], page[32], s[32], list[96];
-	uint64_t pages_per = b->page_size;
 
 	format_size(b->size, size, sizeof(size));
 	format_size(b->page_size, page, sizeof(page));
@@ -119,14 +151,7 @@ static void text_region(FILE *out, const struct region *b)
 	} else {
 		fprintf(out, "  page size:    %s%s\n", page, pl->kind == PAGE_HUGETLB ? " (hugetlb)" : "");
 	}
-	fprintf(out, "  %-6s %18s %14s\n", "node", "bytes", "pages");
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		if (!pl->node_bytes[n] && !nodemask_isset(&b->host_nodes, n))
-			continue;
-		fprintf(out, "  %-6u %18" PRIu64 " %14" PRIu64 "\n", n, pl->node_bytes[n], pl->node_bytes[n] / pages_per);
-	}
-	fprintf(out, "  %-6s %18" PRIu64 " %14" PRIu64 "\n", "absent", pl->not_present_bytes,
-		pl->not_present_bytes / pages_per);
+	text_node_table(out, b, st);
 	fprintf(out, "  timings:      alloc %.3f ms, mbind %.3f ms, prealloc %.3f ms, query %.3f ms\n",
 		b->t_alloc * 1e3, b->t_mbind * 1e3, b->t_prealloc * 1e3, pl->t_query * 1e3);
 	if (b->prealloc) {
@@ -376,7 +401,7 @@ void report_text(FILE *out, const struct numamem *nm)
 	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
 			fputc('\n', out);
-		text_region(out, &nm->regions[i]);
+		text_region(out, &nm->regions[i], &nm->table);
 		text_map(out, &nm->regions[i], colour);
 	}
 	char reason[800];
@@ -432,7 +457,7 @@ static void json_workload(FILE *out, const struct numamem *nm)
 {
 	const struct watch *w = nm->watch;
 
-	fprintf(out, ",\"workload\":{\"pid\":%ld,\"command\":", (long)w->pid);
+	fprintf(out, ",\"workload\":{\"command_pid\":%ld,\"command\":", (long)w->pid);
 	json_string(out, nm->command[0]);
 	fprintf(out, ",\"mechanism\":\"%s\",\"interval_ms\":%.3f,\"sample_cost_ms\":%.3f,\"freshness_ms\":%.3f",
 		w->mechanism, w->interval * 1e3, w->cost * 1e3, w->freshness * 1e3);
@@ -506,8 +531,8 @@ void report_json_region(FILE *out, const struct region *b)
 
 	fprintf(out, "{\"id\":");
 	json_string(out, b->id);
-	fprintf(out, ",\"backend\":\"%s\",\"address\":\"%p\",\"size\":%" PRIu64 ",\"page_size\":%zu",
-		region_kind_name(b), b->ptr, b->size, b->page_size);
+	fprintf(out, ",\"backend\":\"%s\",\"address\":\"0x%lx\",\"size\":%" PRIu64 ",\"page_size\":%zu",
+		region_kind_name(b), (unsigned long)(uintptr_t)b->ptr, b->size, b->page_size);
 	fprintf(out, ",\"page_kind\":\"%s\",\"thp_bytes\":%" PRIu64, page_kind_names[pl->kind], pl->huge_bytes);
 	fprintf(out, ",\"share\":%s,\"fd\":", region_share(b) ? "true" : "false");
 	if (b->fd >= 0)
@@ -558,18 +583,9 @@ void report_json_region(FILE *out, const struct region *b)
 	fputc('}', out);
 }
 
-/* What every JSON document of numamem's starts with: the schema version,
- * numamem's, the kernel's, and who printed it. */
-static void json_header(FILE *out)
-{
-	fprintf(out, "{\"version\":1,\"numamem\":\"%s\",\"kernel\":", PACKAGE_VERSION);
-	json_string(out, host_kernel_release());
-	json_origin(out);
-}
-
 void report_json(FILE *out, const struct numamem *nm)
 {
-	json_header(out);
+	json_header(out, "report", host_kernel_release());
 	fprintf(out, ",\"regions\":[");
 	for (size_t i = 0; i < nm->nregions; i++) {
 		if (i)
@@ -635,38 +651,51 @@ static void process_summary_text(FILE *out, const struct proc_numa *p, const str
 	}
 }
 
-void report_process_text(FILE *out, const struct proc_numa *p)
+const char *const report_process_columns[] = { "ADDRESS", "POLICY", "NODES", "MAPPING", NULL };
+
+void report_process_text(FILE *out, const struct proc_numa *p, const struct table_style *st)
 {
 	struct nodemask cols;
+	struct table *t = table_new(st);
 	char sz[32];
 
+	if (!t) {
+		fail_oom();
+		return;
+	}
 	process_nodes(p, &cols);
 	format_size(p->bytes, sz, sizeof(sz));
 	fprintf(out, "process %ld (%s): %zu mappings, %s present; /proc/%ld/numa_maps read in %.3f ms\n", p->pid,
 		p->comm, p->n, sz, p->pid, p->t_read * 1e3);
-	fprintf(out, "  %-16s %-24s", "address", "policy");
+	table_column(t, "ADDRESS", "ADDRESS", false);
+	table_column(t, "POLICY", "POLICY", false);
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		char col[16];
 
-		snprintf(col, sizeof(col), "node %u", n);
+		snprintf(col, sizeof(col), "NODE %u", n);
 		if (nodemask_isset(&cols, n))
-			fprintf(out, " %16s", col);
+			table_column(t, col, "NODES", true);
 	}
-	fprintf(out, " mapping\n");
+	table_column(t, "MAPPING", "MAPPING", false);
 	for (size_t i = 0; i < p->n; i++) { /* every mapping, those with no page present too */
 		const struct vma_numa *v = &p->vmas[i];
 
-		fprintf(out, "  %-16lx %-24s", v->start, v->policy);
+		table_row(t);
+		table_cell(t, "0x%lx", v->start);
+		table_cell(t, "%s", v->policy);
 		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
 			if (nodemask_isset(&cols, n))
-				fprintf(out, " %16" PRIu64, v->node_bytes[n]);
-		fprintf(out, " %s\n", *v->name ? v->name : "anon");
+				table_size(t, v->node_bytes[n]);
+		table_cell(t, "%s", *v->name ? v->name : "anon");
 	}
-	fprintf(out, "  %-16s %-24s", "total", "");
+	table_row(t);
+	table_cell(t, "total");
+	table_cell(t, "%s", "");
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
 		if (nodemask_isset(&cols, n))
-			fprintf(out, " %16" PRIu64, p->node_bytes[n]);
-	fputc('\n', out);
+			table_size(t, p->node_bytes[n]);
+	if (table_print(t, out, "  ") < 0)
+		fail_oom();
 	process_summary_text(out, p, &cols);
 	if (p->verdict != VERIFY_SKIPPED || *p->reason)
 		fprintf(out, "  verify:       %s (%s)\n", verdict_names[p->verdict], p->reason);
@@ -690,7 +719,7 @@ static void json_node_bytes(FILE *out, const uint64_t *bytes)
 
 static void json_process(FILE *out, const struct proc_numa *p)
 {
-	fprintf(out, "{\"pid\":%ld,\"comm\":", p->pid);
+	fprintf(out, "{\"target_pid\":%ld,\"comm\":", p->pid);
 	json_string(out, p->comm);
 	fprintf(out, ",\"source\":\"numa_maps\",\"read_ms\":%.3f,\"present_bytes\":%" PRIu64 ",\"node_bytes\":",
 		p->t_read * 1e3, p->bytes);
@@ -699,7 +728,7 @@ static void json_process(FILE *out, const struct proc_numa *p)
 	for (size_t i = 0; i < p->n; i++) {
 		const struct vma_numa *v = &p->vmas[i];
 
-		fprintf(out, "%s{\"address\":\"%lx\",\"policy\":", i ? "," : "", v->start);
+		fprintf(out, "%s{\"address\":\"0x%lx\",\"policy\":", i ? "," : "", v->start);
 		json_string(out, v->policy);
 		fprintf(out, ",\"mode\":\"%s\",\"nodes\":", mode_name(v->mode));
 		json_nodes(out, &v->nodes);
@@ -738,9 +767,9 @@ static void json_migrate(FILE *out, const struct migrate_request *rq, const stru
 	json_nodes(out, &rq->from);
 	fprintf(out, ",\"to\":");
 	json_nodes(out, &rq->to);
-	fprintf(out, ",\"mechanism\":\"migrate_pages\",\"seconds\":%.6f,\"bytes_per_second\":%.0f,"
+	fprintf(out, ",\"mechanism\":\"migrate_pages\",\"time_ms\":%.3f,\"bytes_per_sec\":%.0f,"
 		"\"not_moved_pages\":%ld,\"from_bytes\":%" PRIu64 ",\"moved_bytes\":%" PRIu64
-		",\"failed_bytes\":%" PRIu64 ",\"nodes\":{", m->seconds, migrate_rate(m), m->not_moved, m->from_bytes,
+		",\"failed_bytes\":%" PRIu64 ",\"nodes\":{", m->seconds * 1e3, migrate_rate(m), m->not_moved, m->from_bytes,
 		m->moved_bytes, m->failed_bytes);
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		if (!m->before[n] && !m->after[n] && !nodemask_isset(&rq->from, n) && !nodemask_isset(&rq->to, n))
@@ -756,7 +785,7 @@ static void json_migrate(FILE *out, const struct migrate_request *rq, const stru
 void report_process_json(FILE *out, const struct proc_numa *p, const struct migrate_request *rq,
 			 const struct migrate_result *m)
 {
-	json_header(out);
+	json_header(out, "process", host_kernel_release());
 	fprintf(out, ",\"process\":");
 	json_process(out, p);
 	if (m)

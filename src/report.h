@@ -29,7 +29,12 @@ struct region;
 void report_json_region(FILE *out, const struct region *b);
 /* --pid: every mapping with its policy and bytes per node, the totals,
  * and the verdict when judged. */
-void report_process_text(FILE *out, const struct proc_numa *p);
+void report_process_text(FILE *out, const struct proc_numa *p, const struct table_style *st);
+
+/* The names --columns chooses the columns of a table by (NULL-terminated):
+ * the text report's node table, --pid's table. */
+extern const char *const report_columns[];
+extern const char *const report_process_columns[];
 /* m: --migrate's result (rq its request), or NULL. */
 void report_process_json(FILE *out, const struct proc_numa *p, const struct migrate_request *rq,
 			 const struct migrate_result *m);

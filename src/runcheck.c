@@ -18,8 +18,11 @@
 #include "hostcheck.h"
 #include "lib/nodemask.h"
 #include "object.h"
+#include "nodes.h"
 #include "region.h"
+#include "report.h"
 #include "runcheck.h"
+#include "table.h"
 
 /* path as the kernel would resolve it: realpath() of the whole when it
  * exists, else of its directory, with the last component as given.
@@ -233,6 +236,22 @@ static int check_traffic(const struct numamem *nm)
 	cpuset_format(&nm->traffic_cpus, list, sizeof(list));
 	snprintf(what, sizeof(what), "traffic cpus '%s'", list);
 	return check_cpus_on_host(&nm->traffic_cpus, &cpuset, what, "this process's cpuset");
+}
+
+int runcheck_columns(const struct numamem *nm)
+{
+	const char *const *names = nm->pid >= 0 ? report_process_columns
+				   : nm->show_nodes ? nodes_columns : report_columns;
+	const char *table = nm->pid >= 0 ? "--pid" : nm->show_nodes ? "--show-nodes" : "the report";
+	char bad[64], list[256];
+	size_t used = 0;
+
+	if (table_columns_valid(nm->columns, names, bad, sizeof(bad)))
+		return EXIT_OK;
+	for (size_t i = 0; names[i] && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", names[i]);
+	return fail(EXIT_USAGE, "invalid columns '%s': %s has no column '%s' (it has %s)", nm->columns, table, bad,
+		    list);
 }
 
 int runcheck(const struct numamem *nm)

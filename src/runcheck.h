@@ -13,5 +13,8 @@ int runcheck(const struct numamem *nm);
 /* -o's file alone: for --show-nodes, --measure and --pid, which write
  * nothing else.  Exit status. */
 int runcheck_output(const struct numamem *nm);
+/* --columns: names of the table this run prints (--pid's, --show-nodes'
+ * or the report's node table).  Exit status. */
+int runcheck_columns(const struct numamem *nm);
 
 #endif

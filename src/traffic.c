@@ -21,10 +21,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "lib/json.h"
 #include "prealloc.h"
 #include "region.h"
 #include "traffic.h"
+#include "util.h"
 
 const char *const traffic_mode_names[TRAFFIC_MODES] = {
 	[TRAFFIC_NONE] = "none",
@@ -260,9 +262,11 @@ void traffic_report(FILE *out, struct numamem *nm)
 	tr.last = now;
 	tr.seq++;
 	if (nm->json)
-		fprintf(out, "{\"traffic\":\"%s\",\"seq\":%u,\"seconds\":%.6f,\"threads\":%u,\"regions\":[",
-			traffic_mode_names[nm->traffic], tr.seq, dt, tr.started);
-	else
+	{
+		json_header(out, "traffic", host_kernel_release());
+		fprintf(out, ",\"mode\":\"%s\",\"seq\":%u,\"elapsed_ms\":%.3f,\"threads\":%u,\"regions\":[",
+			traffic_mode_names[nm->traffic], tr.seq, dt * 1e3, tr.started);
+	} else
 		fprintf(out, "traffic %s %.1fs:", traffic_mode_names[nm->traffic], dt);
 	for (size_t i = 0; i < nm->nregions; i++) {
 		struct region *r = &nm->regions[i];

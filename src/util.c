@@ -248,6 +248,17 @@ void json_ranks(FILE *out)
 	fputc('}', out);
 }
 
+/* The start of every JSON document and line numamem writes: the
+ * vocabulary's version, what kind of document it is, numamem's version,
+ * the kernel's, and who printed it (json_origin). */
+void json_header(FILE *out, const char *kind, const char *kernel)
+{
+	fprintf(out, "{\"version\":%d,\"kind\":\"%s\",\"numamem\":\"%s\",\"kernel\":", JSON_VERSION, kind,
+		PACKAGE_VERSION);
+	json_string(out, kernel);
+	json_origin(out);
+}
+
 /* Who printed this, for joining reports across a cluster: pid,
  * hostname, the rank and job as numbers, and the variables they came
  * from. */

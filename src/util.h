@@ -106,4 +106,13 @@ void json_ranks(FILE *out);
  * a CLOCK_REALTIME time, in UTC, to line up with other logs */
 void json_wall_clock(FILE *out, const char *name, const struct timespec *ts);
 
+/* The version of numamem's JSON vocabulary (the schemas in schema/) */
+#define JSON_VERSION 2
+
+/* {"version":2,"kind":KIND,"numamem":"...","kernel":KERNEL, then
+ * json_origin: the header every JSON document and line starts with
+ * (KIND: report, process, nodes, measure, traffic, trace, trace-sample,
+ * control); the caller writes the rest and the closing brace. */
+void json_header(FILE *out, const char *kind, const char *kernel);
+
 #endif

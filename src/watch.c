@@ -47,11 +47,11 @@ void watch_start(struct watch *w, pid_t pid, const char *command, FILE *trace)
 	w->col_span = MIN_INTERVAL;
 	w->trace = trace;
 	if (trace) {
-		fprintf(trace, "{\"version\":1,\"numamem\":\"%s\",\"trace\":\"workload\",\"mechanism\":\"%s\",\"pid\":%ld,"
-			"\"command\":", PACKAGE_VERSION, w->mechanism, (long)pid);
+		json_header(trace, "trace", host_kernel_release());
+		fprintf(trace, ",\"mechanism\":\"%s\",\"command_pid\":%ld,\"command\":", w->mechanism, (long)pid);
 		json_string(trace, command);
-		/* where and when, to line the trace up with the job's and perf's logs */
-		json_ranks(trace);
+		/* when, to line the trace up with the job's and perf's logs (where:
+		 * the header's hostname and rank) */
 		json_wall_clock(trace, "start", &w->start);
 		fputs("}\n", trace);
 	}
@@ -146,7 +146,8 @@ static void trace_line(struct watch *w, double t, const uint64_t *bytes, unsigne
 
 	if (!w->trace)
 		return;
-	fprintf(w->trace, "{\"t_ms\":%.3f,\"node_bytes\":{", t * 1e3);
+	json_header(w->trace, "trace-sample", host_kernel_release());
+	fprintf(w->trace, ",\"t_ms\":%.3f,\"node_bytes\":{", t * 1e3);
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		if (!bytes[n])
 			continue;

@@ -474,6 +474,40 @@ int parse_object_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, un
 	return cpulist(s, true, all, set, bad);
 }
 
+static bool is_octal(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
+/* The byte of "\\ooo" at s (n bytes left), or -1 when s is no escape
+ * (a NUL is none: no file name holds one). */
+static int octal_escape(const char *s, size_t n)
+{
+	int c;
+
+	if (n < 4 || s[0] != '\\' || s[1] < '0' || s[1] > '3' || !is_octal(s[2]) || !is_octal(s[3]))
+		return -1;
+	c = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
+	return c ? c : -1;
+}
+
+size_t unescape_octal(char *dst, size_t len, const char *src, size_t n)
+{
+	size_t out = 0;
+
+	if (!len)
+		return 0;
+	for (size_t i = 0; i < n && out + 1 < len; i++) {
+		int c = octal_escape(src + i, n - i);
+
+		dst[out++] = c < 0 ? src[i] : (char)c;
+		if (c >= 0)
+			i += 3;
+	}
+	dst[out] = '\0';
+	return out;
+}
+
 void format_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };

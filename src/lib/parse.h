@@ -65,6 +65,14 @@ int parse_object_nodelist(const char *s, const struct nodemask *all, struct node
 			  unsigned long *bad);
 int parse_object_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, unsigned long *bad);
 
+/* The n bytes at src with the kernel's octal escapes decoded (seq_file's
+ * mangle_path: a backslash and three octal digits, as numa_maps writes
+ * '\n', '\t', '=' and ' ' of a file name: "\040" is a space) into dst
+ * of room len, always terminated, cut at len - 1 bytes; a backslash not
+ * followed by three octal digits stays as it is.  Returns the bytes
+ * written, without the terminating NUL. */
+size_t unescape_octal(char *dst, size_t len, const char *src, size_t n);
+
 /* "4 KiB", "2 MiB", "1.5 GiB": exact where possible. */
 void format_size(uint64_t bytes, char *buf, size_t len);
 

@@ -15,7 +15,7 @@ have_schema=false
 
 # shape: each answer as "ok COMMAND" or its error line, for transcripts
 shape() {
-	sed -e 's/^{"ok":{"command":"\([a-z]*\)".*/ok \1/' -e 's/^{"error":"\(.*\)"}$/error \1/' "$T/ans"
+	unheader <"$T/ans" | sed -e 's/^{"ok":{"command":"\([a-z]*\)".*/ok \1/' -e 's/^{"error":"\(.*\)"}$/error \1/'
 }
 
 valid_answers() {
@@ -139,7 +139,7 @@ check "the first client got both answers, in order" \
 control_send quit
 wait $holder
 hrc=$?
-check "quit: answered, the hold ends with status 0" sh -c "[ $hrc = 0 ] && grep -q '{\"ok\":{\"command\":\"quit\"}}' '$T/ans'"
+check "quit: answered, the hold ends with status 0" sh -c "[ $hrc = 0 ] && grep -q ',\"ok\":{\"command\":\"quit\"}}' '$T/ans'"
 check "quit: the socket is removed" [ ! -e "$S" ]
 check "quit: the ready file is removed" [ ! -e "$T/ready" ]
 
@@ -165,8 +165,9 @@ check "--connect: commands from standard input, blank lines and comments skipped
 # the words after the options are one command, as redis-cli and virsh
 # take them; a lone ';' separates commands
 control_send set m0 size=4M
+unheader <"$T/ans" >"$T/ans.bare"
 check "--connect=S set m0 size=4M: one command, one ok answer ($rc)" \
-	sh -c "[ $rc = 0 ] && [ \$(wc -l <'$T/ans') = 1 ] && grep -q '^{\"ok\":{\"command\":\"set\",\"id\":\"m0\",\"resize\":{\"old_size\":2097152,\"size\":4194304' '$T/ans'"
+	sh -c "[ $rc = 0 ] && [ \$(wc -l <'$T/ans') = 1 ] && grep -q '^{\"ok\":{\"command\":\"set\",\"id\":\"m0\",\"resize\":{\"old_size\":2097152,\"size\":4194304' '$T/ans.bare'"
 addr=$(grep -o '"address":"0x[0-9a-f]*"' "$T/ans" | head -n 1 | cut -d'"' -f4)
 mapping=$(grep "^${addr#0x}-" "/proc/$holder/maps" | cut -d' ' -f1)
 check "the holder's mapping at $addr is 4 MiB now (/proc/$holder/maps: $mapping)" \
@@ -195,7 +196,8 @@ if command -v script >/dev/null 2>&1; then
 	check "a terminal: an error answer as error: MESSAGE" grep -qx "error: no region has id 'nope'" "$T/tty"
 	check "a terminal: no line wider than 80 columns" sh -c "! grep -q '.\{81\}' '$T/tty'"
 	script -qec "'$NUMAMEM' --connect='$S' --json query" /dev/null | tr -d '\r' >"$T/tty"
-	check "a terminal with --json: the JSON answer" grep -q '^{"ok":{"command":"query","report":{' "$T/tty"
+	unheader <"$T/tty" >"$T/tty.bare"
+	check "a terminal with --json: the JSON answer" grep -q '^{"ok":{"command":"query","report":{' "$T/tty.bare"
 else
 	skip "answers on a terminal: script(1) missing"
 fi
@@ -224,8 +226,9 @@ check "--at: commands in time order, quit ends the hold (status 0)" \
 valid_answers "--at answers validate"
 "$NUMAMEM" --size=1M --hold=0.3s --at=0.1s:"del nope" -q >"$T/ans" 2>"$T/err"
 rc=$?
+unheader <"$T/ans" >"$T/ans.bare"
 check "--at: an error answer makes the status 6 when the hold ends" \
-	sh -c "[ $rc = 6 ] && grep -qx '{\"error\":\"no region has id '\"'nope'\"'\"}' '$T/ans'"
+	sh -c "[ $rc = 6 ] && grep -qx '{\"error\":\"no region has id '\"'nope'\"'\"}' '$T/ans.bare'"
 
 # a PATH that exists is refused and left alone
 : >"$T/taken"

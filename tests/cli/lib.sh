@@ -65,6 +65,27 @@ json_get() {
 	sed -n "s/.*\"$1\":\(\"[^\"]*\"\|\[[^]]*\]\|[^,}]*\).*/\1/p" "$T/out" | head -n 1 | tr -d '"'
 }
 
+# need_jsonschema: a file that validates JSON skips without Debian's
+# python3-jsonschema (/usr/bin/python3), except under CI, which must run it
+need_jsonschema() {
+	if ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+		if [ -n "${CI:-}" ]; then
+			not_ok "python3-jsonschema is missing (CI must run this file: tools/setup --tests installs it)"
+			done_testing
+		fi
+		echo "1..0 # SKIP python3-jsonschema missing (apt-get install python3-jsonschema)"
+		exit 0
+	fi
+}
+
+# unheader: JSON lines on stdin with the header every document and line
+# starts with (version, kind, numamem, kernel, pid, hostname, launcher,
+# the rank fields, job_id_text, rank_source) taken off, as {"ok":...},
+# {"error":...}, {"mode":...}: what transcripts compare
+unheader() {
+	sed -E 's/^\{"version":[0-9]+,"kind":"[a-z-]+","numamem":"[^"]*","kernel":"[^"]*","pid":[0-9]+,"hostname":"[^"]*","launcher":(null|"[^"]*"),"rank":[^,]*,"local_rank":[^,]*,"world_size":[^,]*,"node_id":[^,]*,"job_id":[^,]*,"step_id":[^,]*,"job_id_text":(null|"[^"]*"),"rank_source":\{[^}]*\},?/{/'
+}
+
 # json_node_bytes NODE: bytes numamem reports on NODE for the first region
 json_node_bytes() {
 	v=$(sed -n "s/.*\"node_bytes\":{\([^}]*\)}.*/\1/p" "$T/out" | head -n 1 | tr ',' '\n' |

@@ -36,7 +36,7 @@ check "--json -o: one whole document, regions and the header" jsonfile "$f" "d['
 # COMMAND's own stdout and the report apart (the issue's example)
 run -m "$first" --json -o "$T/cmd.json" -- echo hello
 check "COMMAND's stdout is its own: exactly 'hello' ($(cat "$T/out"))" [ "$(cat "$T/out")" = hello ]
-check "COMMAND: the report, with the workload, in -o's file" jsonfile "$T/cmd.json" "'workload' in d and d['workload']['pid'] > 0"
+check "COMMAND: the report, with the workload, in -o's file" jsonfile "$T/cmd.json" "'workload' in d and d['workload']['command_pid'] > 0"
 run --size=4M --report -o "$T/cmd.txt" -- echo hello
 check "--report -o: COMMAND's stdout 'hello', the text report in the file" \
 	sh -c "[ \"\$(cat '$T/out')\" = hello ] && grep -q '^region m0' '$T/cmd.txt'"
@@ -46,7 +46,7 @@ run --show-nodes --json -o "$T/nodes.json"
 check "--show-nodes --json -o: the nodes in the file, stdout empty" \
 	sh -c "[ $rc = 0 ] && [ ! -s '$T/out' ] && $PY -c 'import json; assert json.load(open(\"$T/nodes.json\"))[\"nodes\"]'"
 run --pid=$$ --json -o "$T/pid.json"
-check "--pid --json -o: the process in the file" jsonfile "$T/pid.json" "d['process']['pid'] == $$"
+check "--pid --json -o: the process in the file" jsonfile "$T/pid.json" "d['process']['target_pid'] == $$"
 
 if instrumented; then
 	skip "--measure -o: too slow under ASan or valgrind"

@@ -116,8 +116,14 @@ release
 # Text report: a table row per node and the absent row.
 run --size=8M --policy=bind --host-nodes="$first" --prealloc
 check "text report: exit 0" [ "$rc" = 0 ]
-check "text report: node $first row with 8388608 bytes" grep -q "^  $first  *8388608 " "$T/out"
-check "text report: absent row with 0 bytes" grep -q '^  absent  *0 ' "$T/out"
+check "text report: a NODE, SIZE, PAGES table" grep -q '^  NODE  *SIZE  *PAGES$' "$T/out"
+check "text report: node $first row with 8 MiB, 2048 pages" grep -q "^  $first  *8 MiB  *2048$" "$T/out"
+check "text report: absent row with 0 B" grep -q '^  absent  *0 B  *0$' "$T/out"
+run --size=8M --policy=bind --host-nodes="$first" --prealloc --bytes
+check "text report --bytes: node $first row with 8388608 bytes" grep -q "^  $first  *8388608  *2048$" "$T/out"
+run --size=8M --policy=bind --host-nodes="$first" --prealloc --bytes --raw --noheadings --columns=pages,node
+check "text report --raw --noheadings --columns=pages,node: '2048 $first' and '0 absent'" \
+	sh -c "grep -qx '  2048 $first' '$T/out' && grep -qx '  0 absent' '$T/out' && ! grep -q 'NODE' '$T/out'"
 
 # A bound prealloc larger than its node can hold is refused before any
 # page is touched: never the OOM killer.

@@ -88,7 +88,7 @@ run -q --json --pid=$$
 check "-q --json --pid: no report ($rc)" sh -c '[ "$1" = 0 ] && [ ! -s "$2" ]' sh $rc "$T/out"
 run -q --json --size=1M --prealloc --hold=1.5s --traffic=read
 check "-q --json --hold --traffic: only traffic lines, as JSON ($rc)" \
-	sh -c '[ "$1" = 0 ] && [ -s "$2" ] && ! grep -v "^{\"traffic\":" "$2"' sh $rc "$T/out"
+	sh -c '[ "$1" = 0 ] && [ -s "$2" ] && ! grep -v "^{\"version\":[0-9]*,\"kind\":\"traffic\"," "$2"' sh $rc "$T/out"
 if command -v script >/dev/null 2>&1; then
 	script -qec "'$NUMAMEM' --size=8M --thp=off --prealloc --map" /dev/null >"$T/tty" 2>&1
 	check "--color=auto on a terminal: coloured" grep -q "$esc\[30;4" "$T/tty"

@@ -118,6 +118,16 @@ check "--pid: one mapping per numa_maps line" [ "$(grep -o '"address"' "$T/out" 
 run --pid=$pid
 check "--pid text report: a line per mapping, totals, nothing on stderr" [ "$rc" = 0 ] && [ ! -s "$T/err" ] &&
 	grep -q "^process $pid (sleep): " "$T/out" && grep -q "^  total " "$T/out"
+check "--pid text: ADDRESS, POLICY, a NODE column per node, MAPPING; addresses 0x..." \
+	sh -c "grep -Eq '^  ADDRESS +POLICY( +NODE [0-9]+)+ MAPPING\$' '$T/out' && [ \$(grep -Ec '^  0x[0-9a-f]+ +bind:$first ' '$T/out') -ge 1 ]"
+run --pid=$pid --bytes --raw --columns=nodes
+# the table's last row of numbers is its total (numastat's summary and
+# the verdict follow it)
+text_totals=$(awk 'NR == 2 { for (i = 1; i <= NF; i++) { sub(/^NODE\\x20/, "", $i); node[i] = $i } }
+	NR > 2 && /^[0-9 ]+$/ { last = $0 }
+	END { n = split(last, v, " "); for (i = 1; i <= n; i++) print node[i], v[i] }' "$T/out" | sort)
+check "--pid --bytes --raw --columns=nodes: the total row equals numa_maps ($text_totals)" \
+	[ "$text_totals" = "$(cat "$T/witness")" ]
 kill $pid
 wait $pid 2>/dev/null
 run --pid=$pid

@@ -47,9 +47,10 @@ t() {
 	rc=$?
 	{
 		echo "\$ numamem $*"
-		# who printed it (pid, host, the launcher's rank fields) varies from
-		# run to run; what it says of the tree does not
-		sed 's/"pid":[0-9]*,"hostname":"[^"]*","launcher":.*,"rank_source":{[^}]*}/"pid":PID,"hostname":"HOST",RANKS/' "$T/out"
+		# who printed it (version, pid, host, the launcher's rank fields)
+		# varies from run to run; what it says of the tree does not
+		sed -e 's/"numamem":"[^"]*"/"numamem":"VERSION"/' \
+			-e 's/"pid":[0-9]*,"hostname":"[^"]*","launcher":.*,"rank_source":{[^}]*}/"pid":PID,"hostname":"HOST",RANKS/' "$T/out"
 		echo "--- stderr"
 		cat "$T/err"
 		echo "--- exit $rc"
@@ -115,6 +116,12 @@ t 8node-hugepages room-bind --size=4G --policy=bind --host-nodes=7 --prealloc
 
 # Two DRAM nodes and a far, CPU-less CXL memory node in a lower tier.
 t_show cxl-tier
+# the tables: exact bytes, raw without headings, chosen columns (and the
+# HMAT table whole), a column --show-nodes has not
+t cxl-tier show-nodes-bytes --show-nodes --bytes
+t cxl-tier show-nodes-raw --show-nodes --raw --noheadings --bytes
+t cxl-tier show-nodes-columns --show-nodes --columns=node,FREE,distances,tier
+t cxl-tier show-nodes-bad-column --show-nodes --columns=NODE,SIZE
 t cxl-tier room-far --size=20G --policy=bind --host-nodes=2 --prealloc
 t cxl-tier prealloc-nodes-no-cpu --size=1M --policy=bind --host-nodes=0 --prealloc --prealloc-nodes=2
 t cxl-tier room-all --size=64G --policy=interleave --host-nodes=0-2 --prealloc

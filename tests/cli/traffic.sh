@@ -34,7 +34,7 @@ check "text: nothing on stderr" [ ! -s "$T/err" ]
 # chunk it was in to the line after, never more.
 moved() {
 	[ -e "$T/all" ] && awk -v id="$1" -v n="$2" '
-		/^{"traffic"/ && match($0, "\"regions\":\\[{\"id\":\"" id "\",\"bytes\":[0-9]+") {
+		/^{"version":[0-9]+,"kind":"traffic"/ && match($0, "\"regions\":\\[{\"id\":\"" id "\",\"bytes\":[0-9]+") {
 			b = substr($0, RSTART, RLENGTH); sub(/.*:/, "", b); if (b + 0 > 4194304) c++
 		}
 		END { exit c < n }' "$T/all"
@@ -53,13 +53,14 @@ for mode in read write copy; do
 	kill -TERM $p
 	wait $p
 	rc=$?
-	grep '^{"traffic"' "$T/all" >"$T/out"
+	grep '^{"version":[0-9]*,"kind":"traffic"' "$T/all" >"$T/out"
+	unheader <"$T/out" >"$T/bare"
 	check "$mode: SIGTERM ends the hold with 0 ($rc), the report first" \
-		sh -c "[ $rc = 0 ] && head -n 1 '$T/all' | grep -q '^{\"version\":1'"
+		sh -c "[ $rc = 0 ] && head -n 1 '$T/all' | grep -q '^{\"version\":2,\"kind\":\"report\"'"
 	check "$mode: every line is $mode, m0 alone with a byte count, numbered 1 to $(wc -l <"$T/out")" \
 		awk -v mode="$mode" '{ n++ }
-			$0 !~ "^{\"traffic\":\"" mode "\",\"seq\":" n ",\"seconds\":[0-9.]+,\"threads\":1,\"regions\":\\[{\"id\":\"m0\",\"bytes\":[0-9]+,\"bytes_per_sec\":[0-9]+}\\]}$" { bad = 1 }
-			END { exit bad || n < 2 }' "$T/out"
+			$0 !~ "^{\"mode\":\"" mode "\",\"seq\":" n ",\"elapsed_ms\":[0-9.]+,\"threads\":1,\"regions\":\\[{\"id\":\"m0\",\"bytes\":[0-9]+,\"bytes_per_sec\":[0-9]+}\\]}$" { bad = 1 }
+			END { exit bad || n < 2 }' "$T/bare"
 	if "$PY" -c 'import jsonschema' 2>/dev/null; then
 		check "$mode: the lines validate" "$PY" "$VALIDATE" "$top_srcdir/schema" numamem-traffic.schema.json --strict <"$T/out"
 	else
@@ -70,8 +71,8 @@ done
 # x_moved: after the fourth ok answer (del m0), a line where x, alone,
 # moved more than 4 MiB (see moved)
 x_moved() {
-	[ -e "$T/all" ] && awk '/^{"ok"/ { n++; next }
-		n >= 4 && /^{"traffic"/ && /"regions":\[{"id":"x","bytes":[0-9]+,[^{]*}\]}$/ {
+	[ -e "$T/all" ] && awk '/^{"version":[0-9]+,"kind":"control".*,"ok":/ { n++; next }
+		n >= 4 && /^{"version":[0-9]+,"kind":"traffic"/ && /"regions":\[{"id":"x","bytes":[0-9]+,[^{]*}\]}$/ {
 			b = $0; sub(/.*"bytes":/, "", b); sub(/,.*/, "", b); if (b + 0 > 4194304) f = 1
 		}
 		END { exit !f }' "$T/all"
@@ -89,8 +90,8 @@ kill -TERM $p
 wait $p
 rc=$?
 check "write with set, add, del under it: status 0 ($rc), four ok answers" \
-	sh -c "[ $rc = 0 ] && [ \$(grep -c '^{\"ok\"' '$T/all') = 4 ]"
+	sh -c "[ $rc = 0 ] && [ \$(grep -c '^{\"version\":[0-9]*,\"kind\":\"control\".*,\"ok\":' '$T/all') = 4 ]"
 check "every line after del m0 has x alone" \
-	awk '/^{"ok"/ { n++; next } n >= 4 && /^{"traffic"/ { seen = 1; if ($0 !~ /"regions":\[{"id":"x","bytes":[0-9]+,[^{]*}\]}$/) bad = 1 }
+	awk '/^{"version":[0-9]+,"kind":"control".*,"ok":/ { n++; next } n >= 4 && /^{"version":[0-9]+,"kind":"traffic"/ { seen = 1; if ($0 !~ /"regions":\[{"id":"x","bytes":[0-9]+,[^{]*}\]}$/) bad = 1 }
 		END { exit bad || !seen }' "$T/all"
 done_testing

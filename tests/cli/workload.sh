@@ -55,7 +55,7 @@ check "--json: mechanism numa_maps, one process, policy bind" \
 	grep -q '"mechanism":"numa_maps".*"processes":1,.*"policy":"bind","verify":"pass"' "$T/out"
 check "--json: one document, after the workload" [ "$(wc -l <"$T/out")" = 1 ]
 check "--trace: a header, then samples" \
-	sh -c "head -1 '$T/trace' | grep -q '\"trace\":\"workload\"' && [ \$(wc -l <'$T/trace') -ge 3 ]"
+	sh -c "head -1 '$T/trace' | grep -q '^{\"version\":2,\"kind\":\"trace\",' && [ \$(grep -c '^{\"version\":2,\"kind\":\"trace-sample\",' '$T/trace') -ge 2 ]"
 tpeak=$(sed -n "s/.*\"node_bytes\":{\"$first\":\([0-9]*\).*/\1/p" "$T/trace" | sort -n | tail -1)
 check "--trace: its largest sample ($tpeak) is the peak ($peak)" [ "$tpeak" = "$peak" ]
 
@@ -86,7 +86,7 @@ check "--verify without a policy: exit 0 (got $rc), nothing printed" \
 "$NUMAMEM" --size=1M --json -- sh -c 'exit 3' >"$T/out" 2>"$T/err"
 rc=$?
 check "--json: the command's status 3 is numamem's (got $rc)" [ "$rc" = 3 ]
-check "--json: a short command still gets its workload object" grep -q '"workload":{"pid":' "$T/out"
+check "--json: a short command still gets its workload object" grep -q '"workload":{"command_pid":' "$T/out"
 
 # Refused before anything is allocated
 mkfifo "$T/fifo"

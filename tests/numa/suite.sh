@@ -1140,7 +1140,7 @@ workcase "workload: -m $B, the workload binding its memory to $A: --verify fails
 # ID is BYTES on NODE alone, as numa_maps of the holder says
 live_step() {
 	l_addr=$(jstr address "$WORK/ans"); l_addr=${l_addr#0x}
-	if ! grep -q '^{"ok":' "$WORK/ans"; then
+	if ! grep -q '"kind":"control",.*,"ok":{' "$WORK/ans"; then
 		not_ok "$1"; diag "$WORK/ans"; return
 	fi
 	witness "$l_pid" "$l_addr" "$4" "$WORK/wit"
@@ -1171,7 +1171,7 @@ live() {
 	"$NUMAMEM" --connect="$l_sock" "set m0 host-nodes=$B" >"$WORK/ans" 2>&1
 	l_moved=$(jnum moved_bytes "$WORK/ans") l_failed=$(jnum failed_bytes "$WORK/ans")
 	live_step "live: set m0 host-nodes=$B moves every page to $B" m0 "$B" "$SIZE"
-	echo "#   moved $l_moved bytes, failed $l_failed, in $(jnum seconds "$WORK/ans") s ($(jnum bytes_per_sec "$WORK/ans") B/s; TCG: not a speed)"
+	echo "#   moved $l_moved bytes, failed $l_failed, in $(jnum time_ms "$WORK/ans") ms ($(jnum bytes_per_sec "$WORK/ans") B/s; TCG: not a speed)"
 	if [ "$l_moved" = "$SIZE" ] && [ "$l_failed" = 0 ]; then ok "live: the answer counts $SIZE bytes moved, none failed"; else not_ok "live: the answer counts $SIZE bytes moved, none failed"; fi
 	"$NUMAMEM" --connect="$l_sock" "set m0 size=$((SIZE_MIB * 2))M" >"$WORK/ans" 2>&1
 	live_step "live: set m0 size=$((SIZE_MIB * 2))M grows it, the new part bound to $B and preallocated" m0 "$B" $((SIZE * 2))
@@ -1197,7 +1197,7 @@ traffic_case() {
 		--object memory-backend-ram,id=b,size=16M,prealloc=on,policy=bind,host-nodes=$B \
 		--hold=2.5s --traffic=read,threads=2 --json -q >"$WORK/out" 2>"$WORK/err"
 	t_rc=$?
-	grep '^{"traffic"' "$WORK/out" >"$WORK/tr"
+	grep '^{"version":[0-9]*,"kind":"traffic"' "$WORK/out" >"$WORK/tr"
 	if [ "$t_rc" = 0 ] && [ "$(wc -l <"$WORK/tr")" = 2 ] &&
 		! grep -v '"regions":\[{"id":"a","bytes":[1-9][0-9]*,"bytes_per_sec":[0-9]*},{"id":"b","bytes":[1-9][0-9]*,' "$WORK/tr" >/dev/null; then
 		ok "live: traffic read over regions on $A and $B: two lines, both regions streamed"

@@ -561,5 +561,33 @@ int main(void)
 			free(got);
 		}
 	}
+	{
+		/* numa_maps' escapes (seq_file's mangle_path) */
+		static const struct {
+			const char *in, *out;
+			size_t room;
+		} un[] = {
+			{ "/memfd:m0\\040(deleted)", "/memfd:m0 (deleted)", 64 },
+			{ "/tmp/a\\012b\\011c\\075d", "/tmp/a\nb\tc=d", 64 },
+			{ "/tmp/back\\slash\\", "/tmp/back\\slash\\", 64 }, /* no digits: kept */
+			{ "/tmp/x\\04", "/tmp/x\\04", 64 },                    /* cut short: kept */
+			{ "/tmp/x\\400", "/tmp/x\\400", 64 },                  /* above \377: kept */
+			{ "/tmp/x\\000y", "/tmp/x\\000y", 64 },                /* a NUL: kept */
+			{ "/tmp/\\303\\251", "/tmp/\xc3\xa9", 64 },             /* bytes of UTF-8 */
+			{ "a\\040b\\040c", "a b", 4 },                         /* cut at the room */
+			{ "", "", 1 },
+		};
+		char dst[64];
+
+		for (size_t i = 0; i < ARRAY_SIZE(un); i++) {
+			size_t n = unescape_octal(dst, un[i].room, un[i].in, strlen(un[i].in));
+
+			ok(!strcmp(dst, un[i].out) && n == strlen(un[i].out), "unescape '%s' -> '%s' ('%s')", un[i].in,
+			   un[i].out, dst);
+		}
+		ok(unescape_octal(dst, 0, "abc", 3) == 0, "unescape into no room writes nothing");
+		ok(unescape_octal(dst, sizeof(dst), "a\\040b", 3) == 3 && !strcmp(dst, "a\\0"),
+		   "unescape reads only n bytes ('%s')", dst);
+	}
 	return tap_done();
 }

@@ -43,9 +43,11 @@ int main(void)
 	line_is("5607988e6000 default file=/usr/bin/sleep mapped=2 N0=2 kernelpagesize_kB=4", "default",
 		POLICY_DEFAULT, "", "/usr/bin/sleep", false, 4096, 0, 8192);
 	line_is("7f0000000000 bind:1 file=/memfd:m0\\040(deleted) dirty=16 N1=16 kernelpagesize_kB=4", "bind:1",
-		POLICY_BIND, "1", "/memfd:m0\\040(deleted)", true, 4096, 1, 65536);
+		POLICY_BIND, "1", "/memfd:m0 (deleted)", true, 4096, 1, 65536);
 	line_is("7f0000000000 default file=/anon_hugepage\\040(deleted) huge dirty=1 N1=1 kernelpagesize_kB=2048",
-		"default", POLICY_DEFAULT, "", "/anon_hugepage\\040(deleted)", true, 2097152, 1, 2097152);
+		"default", POLICY_DEFAULT, "", "/anon_hugepage (deleted)", true, 2097152, 1, 2097152);
+	line_is("7f0000000000 default file=/tmp/a\\040b\\075c\\012d mapped=1 N0=1 kernelpagesize_kB=4", "default",
+		POLICY_DEFAULT, "", "/tmp/a b=c\nd", false, 4096, 0, 4096);
 	line_is("7f0000000000 default", "default", POLICY_DEFAULT, "", "", true, 4096, 0, 0);
 	line_is("7f0000000000 tiered:0-1 anon=1 N0=1 kernelpagesize_kB=4", "tiered:0-1", -1, "0-1", "", true, 4096,
 		0, 4096);
