@@ -468,3 +468,28 @@ void format_size(uint64_t bytes, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.2f %s", v, units[u]);
 }
+
+int parse_numa_stat_line(const char *line, char *key, size_t len, uint64_t bytes[NUMAMEM_MAX_NODES])
+{
+	size_t k = strcspn(line, " \n");
+	const char *p = line + k;
+
+	if (!k || k >= len || *p != ' ')
+		return -EINVAL;
+	memcpy(key, line, k);
+	key[k] = '\0';
+	while (*p == ' ') {
+		unsigned long long node, v;
+		int used = 0;
+
+		p++;
+		if (*p == '\n' || !*p)
+			break;
+		if (sscanf(p, "N%llu=%llu%n", &node, &v, &used) != 2 || !used || (p[used] && !strchr(" \n", p[used])))
+			return -EINVAL;
+		if (node < NUMAMEM_MAX_NODES)
+			bytes[node] += v;
+		p += used;
+	}
+	return *p && *p != '\n' ? -EINVAL : 0;
+}
