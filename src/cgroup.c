@@ -242,5 +242,6 @@ void cgroup_remove(struct cgroup *cg)
 	}
 	if (access(cg->path, F_OK) == 0)
 		warn_msg("cannot remove cgroup %s: %s", cg->path, strerror(errno));
+	memcpy(cg->was, cg->path, sizeof(cg->was));
 	cg->path[0] = '\0';
 }

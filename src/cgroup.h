@@ -17,6 +17,7 @@ struct cgroup {
 	char parent[PATH_MAX];  /* numamem's own, where leftovers go back */
 	int procs_fd;           /* its cgroup.procs, open for the child; -1 */
 	char why[300];          /* why there is none */
+	char was[PATH_MAX];     /* the path it had, once removed */
 };
 
 /* Probe delegation and make the workload's cgroup: 0, or -1 with why. */

@@ -474,6 +474,40 @@ void watch_end(struct watch *w)
 	cgroup_remove(&w->cg);
 }
 
+const char *const *watch_counted(const struct watch *w)
+{
+	static const char *const maps[] = { "anonymous private", "anonymous shared", "tmpfs/shm files", "hugetlb",
+					     NULL };
+	/* memory.numa_stat: anon and shmem (hugetlb is not charged to it) */
+	static const char *const cgroup[] = { "anonymous private", "anonymous shared", "tmpfs/shm files", NULL };
+
+	return w->mech == WATCH_CGROUP ? cgroup : maps;
+}
+
+void watch_coverage(const struct watch *w, char *buf, size_t len)
+{
+	size_t used;
+
+	if (w->mech == WATCH_CGROUP)
+		used = (size_t)snprintf(buf, len, "%s; per node: memory.numa_stat of the cgroup %s; so memory a running "
+					"process frees between two samples is missed per node",
+					w->exact_peak >= 0 ? "the total peak is exact (memory.peak: every page charged to the "
+							     "cgroup, page cache and kernel memory too)"
+							   : "no exact peak (no memory.peak: Linux before 5.19)",
+					w->traced ? "at every process's exit and at every sample" : "at every sample only");
+	else if (w->mech == WATCH_EXIT_TRACE)
+		used = (size_t)snprintf(buf, len, "every process read at its exit, the tree sampled meanwhile: memory a "
+					"running process frees between two samples is missed; private pages still shared "
+					"copy-on-write after a fork count in each process");
+	else
+		used = (size_t)snprintf(buf, len, "samples only: a process that exits between two samples and memory "
+					"freed between two samples are missed");
+	if (used < len && !w->traced && w->mech == WATCH_CGROUP)
+		used += (size_t)snprintf(buf + used, len - used, "; a process that exits between two samples is missed per node");
+	if (used < len && *w->note)
+		snprintf(buf + used, len - used, " (%s)", w->note);
+}
+
 void watch_verify(struct watch *w, const struct process_policy *proc)
 {
 	struct judge_input in = { .mode = proc->mode, .nodes = proc->nodes, .node_bytes = w->peak };

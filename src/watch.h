@@ -103,6 +103,10 @@ void watch_exit(struct watch *w, long tid);
 /* The tree has ended: the freshness of the last figures; memory.peak
  * read and the cgroup removed. */
 void watch_end(struct watch *w);
+/* The kinds of memory counted, NULL-terminated. */
+const char *const *watch_counted(const struct watch *w);
+/* What the figures could have missed, as a sentence. */
+void watch_coverage(const struct watch *w, char *buf, size_t len);
 /* Judge the peak per node against COMMAND's process policy. */
 void watch_verify(struct watch *w, const struct process_policy *proc);
 /* Releases everything; removes the cgroup if watch_end() did not. */
