@@ -403,14 +403,21 @@ static int watch_until_exit(struct numamem *nm, int *wstatus, int errfd, const s
 
 	watch_start(nm->watch, child_pid, nm->command[0], trace);
 	*failed = false;
+	double due = 0; /* when the next sample is: woken earlier, no sample */
+
 	while (!done) {
-		double next = watch_sample(nm->watch);
 		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN }, { .fd = errfd, .events = POLLIN } };
 		struct signalfd_siginfo si;
+		double now = now_seconds(), wait;
 
+		if (now >= due) {
+			due = now + watch_sample(nm->watch);
+			now = now_seconds();
+		}
 		if ((done = drain_waits(nm, wstatus)))
 			break;
-		if (poll(p, 2, sfd >= 0 ? (int)(next * 1e3) + 1 : 10) > 0) {
+		wait = due > now ? due - now : 0;
+		if (poll(p, errfd >= 0 ? 2 : 1, sfd >= 0 ? (int)(wait * 1e3) + 1 : 10) > 0) {
 			while (sfd >= 0 && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 				;
 			if (errfd >= 0 && p[1].revents) {
@@ -461,7 +468,7 @@ static int spawn_and_wait(struct numamem *nm, char **envp)
 	ssize_t n;
 
 	if (nm->watch) {
-		status = watch_prepare(nm->watch, getenv("NUMAMEM_WATCH"));
+		status = watch_prepare(nm->watch, getenv("NUMAMEM_WATCH"), getenv("NUMAMEM_WATCH_INTERVAL"));
 		if (status)
 			return status;
 		if (*nm->watch->cg.path)

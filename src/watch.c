@@ -57,7 +57,7 @@ static double cpu_seconds(void)
 
 static const char *const mech_names[] = { "sampling", "exit-trace", "cgroup" };
 
-int watch_prepare(struct watch *w, const char *forced)
+int watch_prepare(struct watch *w, const char *forced, const char *interval)
 {
 	int want = -1;
 
@@ -80,6 +80,13 @@ int watch_prepare(struct watch *w, const char *forced)
 	}
 	w->mechanism = mech_names[w->mech];
 	w->traced = w->mech != WATCH_SAMPLING;
+	/* NUMAMEM_WATCH_INTERVAL (tests): samples no more often than this,
+	 * so that a test can show what the exit reads catch on their own */
+	w->min_interval = MIN_INTERVAL;
+	if (interval && *interval && (parse_duration(interval, &w->min_interval) < 0 || w->min_interval < MIN_INTERVAL)) {
+		cgroup_remove(&w->cg);
+		return fail(EXIT_CANCELED, "NUMAMEM_WATCH_INTERVAL='%s': give a duration of 10ms or more", interval);
+	}
 	return EXIT_OK;
 }
 
@@ -102,7 +109,7 @@ void watch_start(struct watch *w, pid_t pid, const char *command, FILE *trace)
 {
 	w->pid = pid;
 	w->t0 = now_seconds();
-	w->interval = MIN_INTERVAL;
+	w->interval = w->min_interval;
 	w->col_span = MIN_INTERVAL;
 	w->trace = trace;
 	if (trace) {
@@ -400,7 +407,7 @@ double watch_sample(struct watch *w)
 	account(w, bytes, vmas, (unsigned)(w->mech == WATCH_CGROUP ? w->nseen : w->nprocs));
 	w->cost = cpu_seconds() - c0;
 	w->cpu += w->cost;
-	w->interval = COST_FACTOR * w->cost > MIN_INTERVAL ? COST_FACTOR * w->cost : MIN_INTERVAL;
+	w->interval = COST_FACTOR * w->cost > w->min_interval ? COST_FACTOR * w->cost : w->min_interval;
 	return w->interval;
 }
 

@@ -63,6 +63,7 @@ struct watch {
 	pid_t pid;              /* COMMAND */
 	double t0;              /* when COMMAND started */
 	double interval;        /* seconds between samples, the last one used */
+	double min_interval;    /* the shortest: 10 ms, or NUMAMEM_WATCH_INTERVAL */
 	double cost;            /* seconds the last sample took */
 	double t_last;          /* when the last sample was taken */
 	double freshness;       /* age of the exit figures when the tree ended */
@@ -86,10 +87,11 @@ struct watch {
 };
 
 /* Choose the mechanism before COMMAND is forked: forced is
- * NUMAMEM_WATCH's value (auto, cgroup, exit-trace, sampling) or NULL;
+ * NUMAMEM_WATCH's value (auto, cgroup, exit-trace, sampling) or NULL,
+ * interval NUMAMEM_WATCH_INTERVAL's (the shortest interval) or NULL;
  * makes the cgroup.  EXIT_OK, or EXIT_CANCELED after one line (a forced
  * mechanism this host lacks, a bad value). */
-int watch_prepare(struct watch *w, const char *forced);
+int watch_prepare(struct watch *w, const char *forced, const char *interval);
 /* The exit trace could not be set up (errno e): sampling, said why;
  * EXIT_CANCELED after one line when it was forced. */
 int watch_no_trace(struct watch *w, int e);
