@@ -480,16 +480,22 @@ int parse_numa_stat_line(const char *line, char *key, size_t len, uint64_t bytes
 	key[k] = '\0';
 	while (*p == ' ') {
 		unsigned long long node, v;
-		int used = 0;
+		char *end;
 
 		p++;
 		if (*p == '\n' || !*p)
 			break;
-		if (sscanf(p, "N%llu=%llu%n", &node, &v, &used) != 2 || !used || (p[used] && !strchr(" \n", p[used])))
+		if (*p != 'N' || !isdigit((unsigned char)p[1]))
+			return -EINVAL;
+		node = strtoull(p + 1, &end, 10);
+		if (*end != '=' || !isdigit((unsigned char)end[1]))
+			return -EINVAL;
+		v = strtoull(end + 1, &end, 10);
+		if (*end && *end != ' ' && *end != '\n')
 			return -EINVAL;
 		if (node < NUMAMEM_MAX_NODES)
 			bytes[node] += v;
-		p += used;
+		p = end;
 	}
 	return *p && *p != '\n' ? -EINVAL : 0;
 }
