@@ -35,6 +35,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/sysmacros.h>
 
 #include "cgroup.h"
 #include "host.h"
@@ -224,11 +225,47 @@ static void trace_line(struct watch *w, double t, const uint64_t *bytes, unsigne
 /* Counted: private memory (anonymous, and private copies in a private
  * mapping of shared memory) as the process's own; shared memory and
  * hugetlb mapped shared, by identity; not the page cache of regular files. */
+/* Whether device dev is a tmpfs mount (a file there is shared memory,
+ * not page cache), from /proc/self/mountinfo, read once per device. */
+static bool tmpfs_dev(unsigned long dev)
+{
+	static struct {
+		unsigned long dev;
+		bool tmpfs;
+	} known[64];
+	static size_t nknown;
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+	FILE *f;
+
+	for (size_t i = 0; i < nknown; i++)
+		if (known[i].dev == dev)
+			return known[i].tmpfs;
+	f = fopen("/proc/self/mountinfo", "re");
+	while (f && !found && getline(&line, &cap, f) > 0) {
+		unsigned maj, min;
+		char *sep = strstr(line, " - ");
+
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ... - FSTYPE SOURCE OPTIONS */
+		if (sep && sscanf(line, "%*s %*s %u:%u", &maj, &min) == 2 && makedev(maj, min) == dev)
+			found = !strncmp(sep, " - tmpfs ", 9);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	if (nknown < ARRAY_SIZE(known)) {
+		known[nknown].dev = dev;
+		known[nknown++].tmpfs = found;
+	}
+	return found;
+}
+
 static void proc_mem_add(struct proc_mem *pm, const struct vma_numa *v)
 {
 	struct shared_use *u;
 
-	if (v->file && !v->shmem)
+	if (v->file && !v->shmem && !(v->has_ident && v->inode && tmpfs_dev(v->dev)))
 		return;
 	pm->vmas++;
 	if (!v->has_ident || !v->shared) {

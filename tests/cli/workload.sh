@@ -164,6 +164,18 @@ check "shared: status 0 (got $rc); both processes map all 64 MiB ($w1, $w2)" \
 check "shared: counted once: peak $peak is 64 MiB and less than 1 MiB more, two processes" \
 	sh -c "[ $peak -ge $M64 ] && [ $peak -le $((M64 + 1048576)) ] && grep -q '\"processes\":2,' '$T/out'"
 
+# A file on a tmpfs mount of its own (not /dev/shm) is shared memory too:
+# COMMAND maps the region's 16 MiB file there shared and writes it
+if [ "$(id -u)" = 0 ] && mkdir "$T/tmpfs" && mount -t tmpfs -o size=32M numamem-test "$T/tmpfs"; then
+	run --object "memory-backend-file,id=m0,size=16M,mem-path=$T/tmpfs/f,share=on" --json -- "$TOUCHFD" touch
+	peak=$(json_num peak_bytes)
+	check "tmpfs file: status $rc, its 16 MiB written by COMMAND counted ($peak)" \
+		sh -c "[ $rc = 0 ] && [ $peak -ge 16777216 ] && [ $peak -le $((16777216 + 1048576)) ]"
+	umount "$T/tmpfs"
+else
+	skip "tmpfs file: needs root to mount a tmpfs"
+fi
+
 # A COMMAND alone needs no region: the default policy, watched or not
 run -- true
 check "no region: -- true runs it (status $rc)" sh -c "[ $rc = 0 ] && [ ! -s '$T/out' ] && [ ! -s '$T/err' ]"
