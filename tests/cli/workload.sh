@@ -201,6 +201,22 @@ wait "$p"
 rc=$?
 check "traced: SIGCONT resumes it (status $rc, it printed resumed)" sh -c "[ $rc = 0 ] && grep -q '^resumed$' '$T/out'"
 
+# A COMMAND someone else traces already (strace -f) cannot be traced
+# again: sampling, and the report says why; forced, status 125
+if command -v strace >/dev/null 2>&1 && [ -z "${NUMAMEM_VALGRIND:-}" ]; then
+	NUMAMEM_WATCH=auto strace -f -o /dev/null "$NUMAMEM" --json -- true >"$T/out" 2>"$T/err"
+	rc=$?
+	check "under strace -f: status $rc, sampling, exit_trace false, and why" \
+		sh -c "[ $rc = 0 ] && grep -q '\"mechanism\":\"sampling\".*\"exit_trace\":false,.*\"mechanism_note\":\"[^\"]*no exit trace: ptrace: ' '$T/out'"
+	NUMAMEM_WATCH=exit-trace strace -f -o /dev/null "$NUMAMEM" --json -- true >"$T/out" 2>"$T/err"
+	rc=$?
+	check "under strace -f, NUMAMEM_WATCH=exit-trace: status 125 and one line ($rc: $(cat "$T/err"))" \
+		sh -c "[ $rc = 125 ] && [ ! -s '$T/out' ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q 'NUMAMEM_WATCH=exit-trace: cannot trace' '$T/err'"
+else
+	skip "under strace -f: strace missing (tools/setup --tests installs it) or valgrind"
+	skip "under strace -f, NUMAMEM_WATCH=exit-trace"
+fi
+
 # Refused before anything is allocated
 mkfifo "$T/fifo"
 # (a COMMAND was asked for and never ran: 125, as env(1) does)
