@@ -84,6 +84,10 @@ json_num() {
 	echo "${v:-0}"
 }
 M48=50331648
+# what a process maps beside its workload: a few pages, or under ASan
+# (the helpers are built as numamem is) its shadow memory, a few MiB
+SLACK=1048576
+instrumented && SLACK=$((16 * 1048576))
 
 # A child that touches 48 MiB and exits at once is never missed: read at
 # its exit stop (exit-trace) or charged to COMMAND's cgroup (memory.peak,
@@ -161,8 +165,8 @@ rc=$?
 peak=$(json_num peak_bytes)
 check "shared: status 0 (got $rc); both processes map all 64 MiB ($w1, $w2)" \
 	sh -c "[ $rc = 0 ] && [ $w1 -ge $M64 ] && [ $w2 -ge $M64 ]"
-check "shared: counted once: peak $peak is 64 MiB and less than 1 MiB more, two processes" \
-	sh -c "[ $peak -ge $M64 ] && [ $peak -le $((M64 + 1048576)) ] && grep -q '\"processes\":2,' '$T/out'"
+check "shared: counted once: peak $peak is 64 MiB and at most $SLACK bytes more, two processes" \
+	sh -c "[ $peak -ge $M64 ] && [ $peak -le $((M64 + SLACK)) ] && grep -q '\"processes\":2,' '$T/out'"
 
 # A file on a tmpfs mount of its own (not /dev/shm) is shared memory too:
 # COMMAND maps the region's 16 MiB file there shared and writes it
@@ -170,7 +174,7 @@ if [ "$(id -u)" = 0 ] && mkdir "$T/tmpfs" && mount -t tmpfs -o size=32M numamem-
 	run --object "memory-backend-file,id=m0,size=16M,mem-path=$T/tmpfs/f,share=on" --json -- "$TOUCHFD" touch
 	peak=$(json_num peak_bytes)
 	check "tmpfs file: status $rc, its 16 MiB written by COMMAND counted ($peak)" \
-		sh -c "[ $rc = 0 ] && [ $peak -ge 16777216 ] && [ $peak -le $((16777216 + 1048576)) ]"
+		sh -c "[ $rc = 0 ] && [ $peak -ge 16777216 ] && [ $peak -le $((16777216 + SLACK)) ]"
 	umount "$T/tmpfs"
 else
 	skip "tmpfs file: needs root to mount a tmpfs"
@@ -185,7 +189,7 @@ check "no region: --json -- COMMAND: its status 7 (got $rc), no region, its work
 run --report -- "$TOUCHFD" burst $M48 "$T/w"
 check "no region: --report -- COMMAND: the command's report alone (status $rc)" \
 	sh -c "[ $rc = 0 ] && ! grep -q '^region' '$T/out' && grep -q '^command $TOUCHFD (pid [0-9]*): 1 process, ' '$T/out' &&
-		grep -q '^  node [0-9]* .*  peak 48\.[0-9]* MiB, at exit 48\.[0-9]* MiB' '$T/out'"
+		grep -Eq '^  node [0-9]* .*  peak (4[89]|5[0-9])\.[0-9]* MiB, at exit (4[89]|5[0-9])\.[0-9]* MiB' '$T/out'"
 
 # Traced, the workload still sees its signals and its job control
 run --json -- sh -c 'kill -TERM $$'
@@ -203,7 +207,8 @@ check "traced: SIGCONT resumes it (status $rc, it printed resumed)" sh -c "[ $rc
 
 # A COMMAND someone else traces already (strace -f) cannot be traced
 # again: sampling, and the report says why; forced, status 125
-if command -v strace >/dev/null 2>&1 && [ -z "${NUMAMEM_VALGRIND:-}" ]; then
+# (an instrumented numamem cannot run under strace: LeakSanitizer ptraces)
+if command -v strace >/dev/null 2>&1 && ! instrumented; then
 	NUMAMEM_WATCH=auto strace -f -o /dev/null "$NUMAMEM" --json -- true >"$T/out" 2>"$T/err"
 	rc=$?
 	check "under strace -f: status $rc, sampling, exit_trace false, and why" \
@@ -213,7 +218,7 @@ if command -v strace >/dev/null 2>&1 && [ -z "${NUMAMEM_VALGRIND:-}" ]; then
 	check "under strace -f, NUMAMEM_WATCH=exit-trace: status 125 and one line ($rc: $(cat "$T/err"))" \
 		sh -c "[ $rc = 125 ] && [ ! -s '$T/out' ] && [ \$(wc -l <'$T/err') = 1 ] && grep -q 'NUMAMEM_WATCH=exit-trace: cannot trace' '$T/err'"
 else
-	skip "under strace -f: strace missing (tools/setup --tests installs it) or valgrind"
+	skip "under strace -f: strace missing (tools/setup --tests installs it) or numamem instrumented"
 	skip "under strace -f, NUMAMEM_WATCH=exit-trace"
 fi
 
