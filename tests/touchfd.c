@@ -78,21 +78,31 @@ static int list_fds(void)
 	return 0;
 }
 
+/* BYTES of anonymous memory (flags: MAP_PRIVATE without THP, or
+ * MAP_SHARED), every page written with value; MAP_FAILED when it cannot. */
+static char *touched(unsigned long long bytes, int flags, char value)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return p;
+	if (flags & MAP_PRIVATE)
+		madvise(p, bytes, MADV_NOHUGEPAGE);
+	for (unsigned long long off = 0; off < bytes; off += (unsigned long long)page)
+		p[off] = value;
+	return p;
+}
+
 static int hold(int argc, char **argv)
 {
 	unsigned long long bytes = argc == 4 ? strtoull(argv[2], NULL, 0) : 0;
-	long page = sysconf(_SC_PAGESIZE);
-	char *p;
 	FILE *f;
 
 	if (!bytes)
 		return 2;
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	if (touched(bytes, MAP_PRIVATE, 1) == MAP_FAILED)
 		return 3;
-	madvise(p, bytes, MADV_NOHUGEPAGE);
-	for (unsigned long long off = 0; off < bytes; off += (unsigned long long)page)
-		p[off] = 1;
 	f = fopen(argv[3], "w");
 	if (!f || fprintf(f, "ready %d\n", (int)getpid()) < 0 || fclose(f))
 		return 3;
@@ -128,18 +138,13 @@ static int burst(int argc, char **argv)
 {
 	double t0 = ms_now();
 	unsigned long long bytes = argc == 4 ? strtoull(argv[2], NULL, 0) : 0;
-	long page = sysconf(_SC_PAGESIZE);
 	char *p, line[4096];
 	FILE *f;
 
 	if (!bytes)
 		return 2;
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	if ((p = touched(bytes, MAP_PRIVATE, 1)) == MAP_FAILED)
 		return 3;
-	madvise(p, bytes, MADV_NOHUGEPAGE);
-	for (unsigned long long off = 0; off < bytes; off += (unsigned long long)page)
-		p[off] = 1;
 	if (own_line(p, line, sizeof(line)) < 0)
 		return 4;
 	f = fopen(argv[3], "w");
@@ -158,11 +163,8 @@ static int shared(int argc, char **argv)
 
 	if (!bytes)
 		return 2;
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	if ((p = touched(bytes, MAP_SHARED, 1)) == MAP_FAILED)
 		return 3;
-	for (unsigned long long off = 0; off < bytes; off += (unsigned long long)page)
-		p[off] = 1;
 	child = fork();
 	if (child < 0)
 		return 3;
