@@ -473,6 +473,12 @@ static int spawn_and_wait(struct numamem *nm, char **envp)
 			return status;
 		if (*nm->watch->cg.path)
 			cs.cg = &nm->watch->cg;
+		for (size_t i = 0; i < nm->nregions; i++) {
+			struct stat st;
+
+			if (nm->regions[i].fd >= 0 && fstat(nm->regions[i].fd, &st) == 0)
+				watch_exclude(nm->watch, (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+		}
 	}
 	if (pipe2(pipefd, O_CLOEXEC) < 0 || (nm->watch && pipe2(go, O_CLOEXEC) < 0)) {
 		status = fail_errno(EXIT_CANCELED, errno, "cannot run '%s'", nm->command[0]);

@@ -261,10 +261,32 @@ static bool tmpfs_dev(unsigned long dev)
 	return found;
 }
 
-static void proc_mem_add(struct proc_mem *pm, const struct vma_numa *v)
+/* Whether v maps one of numamem's own regions: those are reported as
+ * regions, placed by their own policy, never as COMMAND's memory. */
+static bool region_mapping(const struct watch *w, const struct vma_numa *v)
+{
+	for (size_t i = 0; v->has_ident && v->inode && i < w->nregions; i++)
+		if (w->regions[i].dev == v->dev && w->regions[i].inode == v->inode)
+			return true;
+	return false;
+}
+
+void watch_exclude(struct watch *w, unsigned long dev, unsigned long inode)
+{
+	struct file_id *id = array_grow((void **)&w->regions, &w->nregions, &w->regions_room, sizeof(*id));
+
+	if (id) {
+		id->dev = dev;
+		id->inode = inode;
+	}
+}
+
+static void proc_mem_add(const struct watch *w, struct proc_mem *pm, const struct vma_numa *v)
 {
 	struct shared_use *u;
 
+	if (region_mapping(w, v))
+		return;
 	if (v->file && !v->shmem && !(v->has_ident && v->inode && tmpfs_dev(v->dev)))
 		return;
 	pm->vmas++;
@@ -292,7 +314,7 @@ static void proc_mem_free(struct proc_mem *pm)
 }
 
 /* pid's figures read now: 0, or -1 when it has none (gone, no mapping). */
-static int proc_mem_read(long pid, struct proc_mem *pm)
+static int proc_mem_read(const struct watch *w, long pid, struct proc_mem *pm)
 {
 	struct proc_numa p;
 	int r;
@@ -301,7 +323,7 @@ static int proc_mem_read(long pid, struct proc_mem *pm)
 	pm->pid = pid;
 	r = procmaps_sample_ident(pid, &p) == 0 && p.n ? 0 : -1;
 	for (size_t k = 0; !r && k < p.n; k++)
-		proc_mem_add(pm, &p.vmas[k]);
+		proc_mem_add(w, pm, &p.vmas[k]);
 	procmaps_free(&p);
 	return r;
 }
@@ -423,7 +445,7 @@ double watch_sample(struct watch *w)
 			struct proc_mem *pm = array_grow((void **)&w->procs, &w->nprocs, &w->procs_room, sizeof(*pm));
 
 			/* a process that has exited and is not reaped yet has no mappings */
-			if (pm && proc_mem_read(tree[i], pm) == 0)
+			if (pm && proc_mem_read(w, tree[i], pm) == 0)
 				remember(w, tree[i]);
 			else if (pm)
 				proc_mem_free(&w->procs[--w->nprocs]);
@@ -485,7 +507,7 @@ void watch_exit(struct watch *w, long tid)
 			return;
 		procs = (unsigned)w->nseen;
 	} else {
-		if (proc_mem_read(tid, &pm) < 0) {
+		if (proc_mem_read(w, tid, &pm) < 0) {
 			proc_mem_free(&pm);
 			return;
 		}
@@ -579,6 +601,9 @@ void watch_free(struct watch *w)
 	procs_free(w);
 	free(w->procs);
 	w->procs = NULL;
+	free(w->regions);
+	w->regions = NULL;
+	w->nregions = w->regions_room = 0;
 	free(w->seen);
 	w->seen = NULL;
 	w->nseen = w->seen_room = 0;

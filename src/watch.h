@@ -49,6 +49,10 @@ struct proc_mem {
 	size_t vmas;
 };
 
+struct file_id {
+	unsigned long dev, inode;
+};
+
 struct watch {
 	enum watch_mech mech;
 	const char *mechanism;  /* "cgroup", "exit-trace", "sampling" */
@@ -58,6 +62,8 @@ struct watch {
 	bool traced;            /* every exit is stopped (exittrace.h) */
 	unsigned exit_reads;    /* processes read at their exit stop */
 	bool exit_exact;        /* the exit figures were read at COMMAND's exit stop */
+	struct file_id *regions; /* numamem's own regions' files: not COMMAND's */
+	size_t nregions, regions_room;
 	struct proc_mem *procs; /* the tree's processes as last read */
 	size_t nprocs, procs_room;
 	pid_t pid;              /* COMMAND */
@@ -95,6 +101,8 @@ int watch_prepare(struct watch *w, const char *forced, const char *interval);
 /* The exit trace could not be set up (errno e): sampling, said why;
  * EXIT_CANCELED after one line when it was forced. */
 int watch_no_trace(struct watch *w, int e);
+/* A file (a region's fd) whose mappings are not COMMAND's memory. */
+void watch_exclude(struct watch *w, unsigned long dev, unsigned long inode);
 /* Start watching pid; trace, when not NULL, gets the header line. */
 void watch_start(struct watch *w, pid_t pid, const char *command, FILE *trace);
 /* Take one sample of the tree.  Returns the seconds to wait before the

@@ -23,6 +23,10 @@
  * writes every page, writes its own numa_maps line of that mapping and
  * the milliseconds it lived so far to FILE ("ms=N LINE"), and exits.
  *
+ *   touchfd mapfile PATH BYTES
+ *
+ * Makes file PATH of BYTES, maps it shared, writes every page and exits.
+ *
  *   touchfd shared BYTES FILE
  *
  * Two processes sharing memory: maps BYTES MAP_SHARED|MAP_ANONYMOUS,
@@ -30,6 +34,7 @@
  * "ready PARENT CHILD" to FILE, and both exit once FILE is removed.
  * Exits 2 when the environment is missing, 3 when mmap fails. */
 #include <ctype.h>
+#include <fcntl.h>
 #include <dirent.h>
 #include <numaif.h>
 #include <stdio.h>
@@ -153,6 +158,23 @@ static int burst(int argc, char **argv)
 	return 0;
 }
 
+static int mapfile(int argc, char **argv)
+{
+	unsigned long long bytes = argc == 4 ? strtoull(argv[3], NULL, 0) : 0;
+	long page = sysconf(_SC_PAGESIZE);
+	int fd = bytes ? open(argv[2], O_RDWR | O_CREAT | O_EXCL, 0600) : -1;
+	char *p;
+
+	if (fd < 0 || ftruncate(fd, (off_t)bytes) < 0)
+		return 3;
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return 3;
+	for (unsigned long long off = 0; off < bytes; off += (unsigned long long)page)
+		p[off] = 1;
+	return 0;
+}
+
 static int shared(int argc, char **argv)
 {
 	unsigned long long bytes = argc == 4 ? strtoull(argv[2], NULL, 0) : 0;
@@ -199,6 +221,8 @@ static int run(int argc, char **argv)
 		return burst(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "shared"))
 		return shared(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "mapfile"))
+		return mapfile(argc, argv);
 
 	if (argc > 1 && !strcmp(argv[1], "fds"))
 		return list_fds();
