@@ -23,6 +23,11 @@
  *
  * is the workload alone, for numamem to watch (bench/watch-overhead):
  * maps and populates SIZE the same way, holds it SECONDS, exits.
+ *   watch-cost forks N SIZE
+ *
+ * is a fork-heavy workload (bench/watch-overhead forks): N children one
+ * after another, each mapping SIZE bytes of anonymous memory (no THP),
+ * writing every page and exiting; prints forks_per_sec.
  * Build: gcc -O2 -o watch-cost watch-cost.c
  */
 #define _GNU_SOURCE
@@ -160,6 +165,32 @@ static int workload(int argc, char **argv)
 	return 0;
 }
 
+static int forks(int argc, char **argv)
+{
+	int n = argc > 3 ? atoi(argv[2]) : 0;
+	unsigned long long size = argc > 3 ? parse_size(argv[3]) : 0;
+	double t0 = clock_ms(CLOCK_MONOTONIC);
+
+	for (int i = 0; i < n; i++) {
+		pid_t c = fork();
+
+		if (c == 0) {
+			char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (p == MAP_FAILED)
+				_exit(3);
+			madvise(p, size, MADV_NOHUGEPAGE);
+			for (unsigned long long off = 0; off < size; off += 4096)
+				p[off] = 1;
+			_exit(0);
+		}
+		if (c < 0 || waitpid(c, NULL, 0) < 0)
+			return 3;
+	}
+	printf("forks_per_sec=%.0f\n", n / ((clock_ms(CLOCK_MONOTONIC) - t0) / 1e3));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long size = argc > 1 ? strtoull(argv[1], NULL, 0) : 1ULL << 30;
@@ -172,6 +203,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "workload"))
 		return workload(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "forks"))
+		return forks(argc, argv);
 	if (argc > 1)
 		size = parse_size(argv[1]);
 	if (pipe(ready) < 0)

@@ -1026,7 +1026,8 @@ static int finish_options(struct parser *p)
 		return status;
 	if (nm->connect_path)
 		return EXIT_OK;
-	if (!nm->nregions && !policy_given(&nm->proc) && nm->pid < 0)
+	/* a COMMAND alone is watched (or run) with the default policy */
+	if (!nm->nregions && !policy_given(&nm->proc) && nm->pid < 0 && !nm->command)
 		return fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");
 	status = runcheck(nm);
 	if (status)

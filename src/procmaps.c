@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/sysmacros.h>
 
 #include "host.h"
 #include "util.h"
@@ -178,6 +179,63 @@ int procmaps_sample(long pid, struct proc_numa *p)
 	if (e) /* the process went away while it was read, or access was denied */
 		return -e;
 	p->t_read = now_seconds() - t0;
+	return 0;
+}
+
+int procmaps_parse_maps_line(const char *line, struct vma_numa *v)
+{
+	unsigned long start, end, maj, min, ino;
+	unsigned long long off;
+	char perms[8];
+
+	/* START-END PERMS OFFSET MAJ:MIN INODE [NAME] */
+	if (sscanf(line, "%lx-%lx %7s %llx %lx:%lx %lu", &start, &end, perms, &off, &maj, &min, &ino) != 7 ||
+	    end <= start || strlen(perms) != 4)
+		return -EINVAL;
+	v->start = start;
+	v->end = end;
+	v->shared = perms[3] == 's';
+	v->offset = off;
+	v->dev = (unsigned long)makedev(maj, min);
+	v->inode = ino;
+	v->has_ident = true;
+	return 0;
+}
+
+int procmaps_sample_ident(long pid, struct proc_numa *p)
+{
+	char path[64], *line = NULL;
+	size_t cap = 0, k = 0;
+	int r = procmaps_sample(pid, p);
+	FILE *f;
+
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "/proc/%ld/maps", pid);
+	if (!(f = fopen(path, "re")))
+		return -errno;
+	/* both list the mappings in address order: joined as they come (a
+	 * mapping made or removed between the two reads is left without) */
+	while (k < p->n && getline(&line, &cap, f) > 0) {
+		struct vma_numa id = { 0 };
+
+		if (procmaps_parse_maps_line(line, &id) < 0)
+			continue;
+		while (k < p->n && p->vmas[k].start < id.start)
+			k++;
+		if (k < p->n && p->vmas[k].start == id.start) {
+			struct vma_numa *v = &p->vmas[k++];
+
+			v->has_ident = true;
+			v->shared = id.shared;
+			v->end = id.end;
+			v->offset = id.offset;
+			v->dev = id.dev;
+			v->inode = id.inode;
+		}
+	}
+	free(line);
+	fclose(f);
 	return 0;
 }
 

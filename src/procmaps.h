@@ -22,6 +22,13 @@ struct vma_numa {
 	uint64_t page_size;     /* kernelpagesize_kB */
 	uint64_t bytes;         /* present, on every node */
 	uint64_t node_bytes[NUMAMEM_MAX_NODES];
+	/* from /proc/PID/maps (procmaps_sample_ident): what the mapping maps */
+	bool has_ident;
+	bool shared;            /* MAP_SHARED ('s' in maps) */
+	unsigned long end;
+	unsigned long long offset;
+	unsigned long dev;      /* makedev of maps' MAJ:MIN */
+	unsigned long inode;
 };
 
 struct proc_numa {
@@ -41,6 +48,12 @@ int procmaps_parse_line(const char *line, struct vma_numa *v);
 /* Read /proc/PID/numa_maps silently (no comm): 0 or -errno; -EINVAL
  * for a line it cannot read, which is kept in p->reason. */
 int procmaps_sample(long pid, struct proc_numa *p);
+/* One line of /proc/PID/maps (pure): start, end, 's' of the
+ * permissions, offset, device and inode into v.  0, or -EINVAL. */
+int procmaps_parse_maps_line(const char *line, struct vma_numa *v);
+/* procmaps_sample(), then /proc/PID/maps joined to it by address, so
+ * that each mapping says what it maps (has_ident).  0 or -errno. */
+int procmaps_sample_ident(long pid, struct proc_numa *p);
 /* Read /proc/PID/numa_maps.  0, or an exit status after one line. */
 int procmaps_read(long pid, struct proc_numa *p);
 /* Judge every group of mappings under one policy, counting only pages

@@ -331,13 +331,26 @@ static void text_workload(FILE *out, const struct numamem *nm)
 	/* block characters only where the locale can show them (not LC_ALL=C) */
 	const char *const *level = strcmp(nl_langinfo(CODESET), "UTF-8") ? ascii : blocks;
 	const struct watch *w = nm->watch;
-	char peak[32], last[32];
+	const char *const *kinds = watch_counted(w);
+	char peak[32], last[32], coverage[1024];
 	bool any = false;
 
-	fprintf(out, "command %s (pid %ld): %u process%s, %u sample%s of %s every %.0f ms, exit figures %.0f ms old\n",
-		nm->command[0], (long)w->pid, w->processes, w->processes == 1 ? "" : "es", w->samples,
-		w->samples == 1 ? "" : "s", w->mechanism, w->interval * 1e3, w->freshness * 1e3);
-	fprintf(out, "  anonymous memory per node over %.2f s (%u columns):\n", w->ncols * w->col_span, w->ncols);
+	fprintf(out, "command %s (pid %ld): %u process%s, %s: %u read at exit, %u sample%s every %.0f ms, "
+		"exit figures %s\n", nm->command[0], (long)w->pid, w->processes, w->processes == 1 ? "" : "es",
+		w->mechanism, w->exit_reads, w->samples, w->samples == 1 ? "" : "s", w->interval * 1e3,
+		w->exit_exact ? "read at its exit" : "of the last sample");
+	watch_coverage(w, coverage, sizeof(coverage));
+	fprintf(out, "  coverage:     %s\n", coverage);
+	fputs("  counted:      ", out);
+	for (size_t k = 0; kinds[k]; k++)
+		fprintf(out, "%s%s", k ? ", " : "", kinds[k]);
+	fputs(" (not the page cache of regular files)\n", out);
+	if (w->exact_peak >= 0) {
+		format_size((uint64_t)w->exact_peak, peak, sizeof(peak));
+		fprintf(out, "  exact peak:   %s (memory.peak of %s)\n", peak, w->cg.was);
+	}
+	fprintf(out, "  memory per node over %.2f s (%u columns), peak %s:\n", w->ncols * w->col_span, w->ncols,
+		w->traced ? "at exits and samples" : "of the samples");
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		if (!w->peak[n])
 			continue;
@@ -456,12 +469,35 @@ static void json_ran_under(FILE *out, const struct launcher *l)
 static void json_workload(FILE *out, const struct numamem *nm)
 {
 	const struct watch *w = nm->watch;
+	const char *const *kinds = watch_counted(w);
+	char coverage[1024];
 
 	fprintf(out, ",\"workload\":{\"command_pid\":%ld,\"command\":", (long)w->pid);
 	json_string(out, nm->command[0]);
 	fprintf(out, ",\"mechanism\":\"%s\",\"interval_ms\":%.3f,\"sample_cost_ms\":%.3f,\"freshness_ms\":%.3f",
 		w->mechanism, w->interval * 1e3, w->cost * 1e3, w->freshness * 1e3);
 	fprintf(out, ",\"watched_ms\":%.3f,\"sampling_cpu_ms\":%.3f", w->watched * 1e3, w->cpu * 1e3);
+	fprintf(out, ",\"exit_trace\":%s,\"exit_reads\":%u,\"exit_exact\":%s,\"peak_source\":\"%s\",\"coverage\":",
+		w->traced ? "true" : "false", w->exit_reads, w->exit_exact ? "true" : "false",
+		w->traced ? "exits and samples" : "samples");
+	watch_coverage(w, coverage, sizeof(coverage));
+	json_string(out, coverage);
+	fputs(",\"mechanism_note\":", out);
+	json_string(out, w->note);
+	fputs(",\"counted\":[", out);
+	for (size_t k = 0; kinds[k]; k++) {
+		fprintf(out, "%s", k ? "," : "");
+		json_string(out, kinds[k]);
+	}
+	fputs("],\"cgroup\":", out);
+	if (*w->cg.was)
+		json_string(out, w->cg.was);
+	else
+		fputs("null", out);
+	if (w->exact_peak >= 0)
+		fprintf(out, ",\"exact_peak_bytes\":%" PRId64, w->exact_peak);
+	else
+		fputs(",\"exact_peak_bytes\":null", out);
 	fprintf(out, ",\"samples\":%u,\"processes\":%u,\"peak_bytes\":%" PRIu64 ",\"peak_node_bytes\":", w->samples,
 		w->processes, total(w->peak));
 	json_node_bytes(out, w->peak);

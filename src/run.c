@@ -27,10 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
+#include "exittrace.h"
 #include "loop.h"
 #include "numamem.h"
 #include "run.h"
@@ -297,18 +300,37 @@ struct child_error {
 	char what[32];
 };
 
-/* In the child: COMMAND's policy and CPUs, then exec; never returns. */
-static void become_command(struct numamem *nm, char **envp, int errfd)
+/* A watched child's start: it joins COMMAND's cgroup, then waits until
+ * numamem has seized it (gofd closes), with numamem's signal mask back. */
+struct child_start {
+	const struct cgroup *cg; /* or NULL */
+	int gofd;                /* -1: no wait */
+	const sigset_t *mask;    /* or NULL */
+};
+
+/* In the child: COMMAND's cgroup, policy and CPUs, then exec; never returns. */
+static void become_command(struct numamem *nm, char **envp, int errfd, const struct child_start *cs)
 {
 	struct child_error ce = { 0 };
 	const char *what = "exec";
+	char c;
 
 	if (nm->sigpipe_default) /* COMMAND gets SIGPIPE as numamem was given it */
 		signal(SIGPIPE, SIG_DFL);
-	if (policy_apply(&nm->proc, &what) == 0)
-		execvpe(nm->command[0], nm->command, envp);
-	else
+	if (cs->cg && cgroup_enter(cs->cg) < 0) {
 		ce.policy = true;
+		what = "cgroup";
+	} else {
+		if (cs->gofd >= 0)
+			while (read(cs->gofd, &c, 1) < 0 && errno == EINTR)
+				;
+		if (cs->mask)
+			sigprocmask(SIG_SETMASK, cs->mask, NULL);
+		if (policy_apply(&nm->proc, &what) == 0)
+			execvpe(nm->command[0], nm->command, envp);
+		else
+			ce.policy = true;
+	}
 	ce.err = errno;
 	snprintf(ce.what, sizeof(ce.what), "%s", what);
 	if (write(errfd, &ce, sizeof(ce)) < 0)
@@ -350,41 +372,95 @@ static int close_trace(const struct numamem *nm, struct outfile *trace)
 	return outfile_close(trace, true);
 }
 
-/* Sample COMMAND's tree until COMMAND exits: woken by its pidfd (Linux
- * 5.3) as soon as it does, else at the next sample's time. */
-static int watch_until_exit(struct numamem *nm, int *wstatus)
+/* Every wait status there is now: traced stops resumed, exit stops
+ * counted; true once COMMAND itself has been waited for. */
+static bool drain_waits(struct numamem *nm, int *wstatus)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, child_pid, 0);
-	struct outfile trace = { 0 };
-	bool lost = false;
+	int st;
 	pid_t r;
+
+	while ((r = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
+		if (r == child_pid && (WIFEXITED(st) || WIFSIGNALED(st))) {
+			*wstatus = st;
+			return true;
+		}
+		if (nm->watch->traced && exittrace_handle(r, st) == TRACE_EXIT_STOP) {
+			watch_exit(nm->watch, r);
+			exittrace_resume(r);
+		}
+	}
+	if (r < 0 && errno == ECHILD) { /* waited for elsewhere: cannot happen, but never a spin */
+		*wstatus = 0;
+		return true;
+	}
+	return false;
+}
+
+/* Sample COMMAND's tree until COMMAND exits: woken by SIGCHLD (a signalfd,
+ * SIGCHLD blocked since before the fork) for every exit and trace stop,
+ * by errfd when exec fails, else at the next sample's time.  *ce gets
+ * the child's error when it could not become COMMAND. */
+static int watch_until_exit(struct numamem *nm, int *wstatus, int errfd, const sigset_t *chld,
+			    struct child_error *ce, bool *failed)
+{
+	int sfd = signalfd(-1, chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	struct outfile trace = { 0 };
+	bool lost = false, done = false;
 
 	/* a new file (O_EXCL): a file put there since the checks is refused,
 	 * and COMMAND runs on, its trace lost */
 	if (nm->trace_file && outfile_create(&trace, "trace", nm->trace_file))
 		lost = true;
 	watch_start(nm->watch, child_pid, nm->command[0], trace.f);
-	for (;;) {
-		double next = watch_sample(nm->watch);
+	*failed = false;
+	double due = 0; /* when the next sample is: woken earlier, no sample */
 
-		r = waitpid(child_pid, wstatus, WNOHANG);
-		if (r == child_pid)
-			break;
-		if (r < 0 && errno != EINTR) {
-			fail_errno(0, errno, "cannot wait for '%s'", nm->command[0]);
-			break;
+	while (!done) {
+		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN }, { .fd = errfd, .events = POLLIN } };
+		struct signalfd_siginfo si;
+		double now = now_seconds(), wait;
+
+		if (now >= due) {
+			due = now + watch_sample(nm->watch);
+			now = now_seconds();
 		}
-		wait_next(pidfd, next);
+		if ((done = drain_waits(nm, wstatus)))
+			break;
+		wait = due > now ? due - now : 0;
+		if (poll(p, errfd >= 0 ? 2 : 1, sfd >= 0 ? (int)(wait * 1e3) + 1 : 10) > 0) {
+			while (sfd >= 0 && read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				;
+			if (errfd >= 0 && p[1].revents) {
+				ssize_t n;
+
+				while ((n = read(errfd, ce, sizeof(*ce))) < 0 && errno == EINTR)
+					;
+				*failed = n == (ssize_t)sizeof(*ce);
+				close(errfd);
+				errfd = -1;
+			}
+		}
+	}
+	if (errfd >= 0) { /* COMMAND has ended: what the pipe holds is all */
+		*failed = read(errfd, ce, sizeof(*ce)) == (ssize_t)sizeof(*ce);
+		close(errfd);
 	}
 	watch_end(nm->watch);
-	if (pidfd >= 0)
-		close(pidfd);
+	if (sfd >= 0)
+		close(sfd);
 	if (close_trace(nm, &trace))
 		lost = true;
-	if (r != child_pid)
-		return EXIT_CANCELED;
 	/* COMMAND's own failure first; then a trace that was lost */
 	return child_status(*wstatus) ? child_status(*wstatus) : lost ? EXIT_OUTPUT : EXIT_OK;
+}
+
+static int child_failed(struct numamem *nm, const struct child_error *ce)
+{
+	if (ce->policy)
+		return fail_errno(EXIT_CANCELED, ce->err, "cannot give '%s' its %s (%s)", nm->command[0],
+				  strcmp(ce->what, "cgroup") ? "policy" : "cgroup", ce->what);
+	fail_errno(0, ce->err, "cannot run '%s'", nm->command[0]);
+	return exec_status(ce->err);
 }
 
 /* Fork COMMAND, forward signals to it, wait (and watch). */
@@ -392,24 +468,82 @@ static int spawn_and_wait(struct numamem *nm, char **envp)
 {
 	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa = { .sa_handler = forward };
+	struct child_start cs = { .gofd = -1 };
 	struct child_error ce;
-	int wstatus, pipefd[2];
+	sigset_t chld, old;
+	int wstatus, status, pipefd[2], go[2] = { -1, -1 };
+	bool failed;
 	ssize_t n;
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return fail_errno(EXIT_CANCELED, errno, "cannot run '%s'", nm->command[0]);
+	if (nm->watch) {
+		status = watch_prepare(nm->watch, getenv("NUMAMEM_WATCH"), getenv("NUMAMEM_WATCH_INTERVAL"));
+		if (status)
+			return status;
+		if (*nm->watch->cg.path)
+			cs.cg = &nm->watch->cg;
+		for (size_t i = 0; i < nm->nregions; i++) {
+			struct stat st;
+
+			if (nm->regions[i].fd >= 0 && fstat(nm->regions[i].fd, &st) == 0)
+				watch_exclude(nm->watch, (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+		}
+	}
+	if (pipe2(pipefd, O_CLOEXEC) < 0 || (nm->watch && pipe2(go, O_CLOEXEC) < 0)) {
+		status = fail_errno(EXIT_CANCELED, errno, "cannot run '%s'", nm->command[0]);
+		if (nm->watch)
+			watch_free(nm->watch);
+		return status;
+	}
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaction(forwarded[i], &sa, NULL);
 	for (size_t i = 0; i < nm->nregions; i++)
 		madvise(nm->regions[i].ptr, nm->regions[i].size, MADV_DONTFORK);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (nm->watch) { /* the watch is woken by SIGCHLD, from before the fork */
+		sigprocmask(SIG_BLOCK, &chld, &old);
+		cs.gofd = go[0];
+		cs.mask = &old;
+	}
 	child_pid = fork();
-	if (child_pid == 0)
-		become_command(nm, envp, pipefd[1]);
+	if (child_pid == 0) {
+		if (go[1] >= 0)
+			close(go[1]);
+		become_command(nm, envp, pipefd[1], &cs);
+	}
 	close(pipefd[1]);
+	if (go[0] >= 0)
+		close(go[0]);
 	if (child_pid < 0) {
+		status = fail_errno(EXIT_CANCELED, errno, "cannot run '%s'", nm->command[0]);
 		close(pipefd[0]);
-		return fail_errno(EXIT_CANCELED, errno, "cannot run '%s'", nm->command[0]);
+		if (nm->watch) {
+			close(go[1]);
+			watch_free(nm->watch);
+		}
+		return status;
+	}
+	if (nm->watch) {
+		/* traced from before exec, so that nothing it forks is missed */
+		status = nm->watch->traced && exittrace_seize(child_pid) < 0 ? watch_no_trace(nm->watch, errno) : 0;
+		close(go[1]); /* go */
+		if (status) {
+			kill(child_pid, SIGKILL);
+			while (waitpid(child_pid, &wstatus, 0) < 0 && errno == EINTR)
+				;
+			close(pipefd[0]);
+			watch_free(nm->watch);
+			return status;
+		}
+		status = watch_until_exit(nm, &wstatus, pipefd[0], &chld, &ce, &failed);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (failed) { /* it never became COMMAND: no workload to report */
+			nm->watch->pid = 0;
+			watch_free(nm->watch);
+			return child_failed(nm, &ce);
+		}
+		return status;
 	}
 	/* the pipe closes at exec: nothing read means COMMAND runs */
 	while ((n = read(pipefd[0], &ce, sizeof(ce))) < 0 && errno == EINTR)
@@ -418,14 +552,8 @@ static int spawn_and_wait(struct numamem *nm, char **envp)
 	if (n == (ssize_t)sizeof(ce)) {
 		while (waitpid(child_pid, &wstatus, 0) < 0 && errno == EINTR)
 			;
-		if (ce.policy)
-			return fail_errno(EXIT_CANCELED, ce.err, "cannot give '%s' its policy (%s)", nm->command[0],
-					  ce.what);
-		fail_errno(0, ce.err, "cannot run '%s'", nm->command[0]);
-		return exec_status(ce.err);
+		return child_failed(nm, &ce);
 	}
-	if (nm->watch)
-		return watch_until_exit(nm, &wstatus);
 	while (waitpid(child_pid, &wstatus, 0) < 0)
 		if (errno != EINTR)
 			return fail_errno(EXIT_CANCELED, errno, "cannot wait for '%s'", nm->command[0]);
@@ -508,7 +636,9 @@ int run_watch_pid(struct numamem *nm, long pid, const char *comm)
 
 	if (pidfd < 0 && errno == ESRCH)
 		return fail(EXIT_UNAVAILABLE, "pid %ld: no such process", pid);
-	if (outfile_create(&trace, "trace", nm->trace_file)) {
+	/* a process numamem did not start: sampled (no cgroup of its own, no
+	 * exit stops) */
+	if (watch_prepare(nm->watch, "sampling", NULL) || outfile_create(&trace, "trace", nm->trace_file)) {
 		if (pidfd >= 0)
 			close(pidfd);
 		return EXIT_OUTPUT;

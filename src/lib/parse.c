@@ -522,3 +522,34 @@ void format_size(uint64_t bytes, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%.2f %s", v, units[u]);
 }
+
+int parse_numa_stat_line(const char *line, char *key, size_t len, uint64_t bytes[NUMAMEM_MAX_NODES])
+{
+	size_t k = strcspn(line, " \n");
+	const char *p = line + k;
+
+	if (!k || k >= len || *p != ' ')
+		return -EINVAL;
+	memcpy(key, line, k);
+	key[k] = '\0';
+	while (*p == ' ') {
+		unsigned long long node, v;
+		char *end;
+
+		p++;
+		if (*p == '\n' || !*p)
+			break;
+		if (*p != 'N' || !isdigit((unsigned char)p[1]))
+			return -EINVAL;
+		node = strtoull(p + 1, &end, 10);
+		if (*end != '=' || !isdigit((unsigned char)end[1]))
+			return -EINVAL;
+		v = strtoull(end + 1, &end, 10);
+		if (*end && *end != ' ' && *end != '\n')
+			return -EINVAL;
+		if (node < NUMAMEM_MAX_NODES)
+			bytes[node] += v;
+		p = end;
+	}
+	return *p && *p != '\n' ? -EINVAL : 0;
+}

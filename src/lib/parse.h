@@ -74,6 +74,10 @@ int parse_object_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, un
 size_t unescape_octal(char *dst, size_t len, const char *src, size_t n);
 
 /* "4 KiB", "2 MiB", "1.5 GiB": exact where possible. */
+/* One line of cgroup v2's memory.numa_stat, "anon N0=4096 N1=0": the
+ * key into key (len bytes at most) and the bytes per node added to
+ * bytes.  0, or -EINVAL. */
+int parse_numa_stat_line(const char *line, char *key, size_t len, uint64_t bytes[NUMAMEM_MAX_NODES]);
 void format_size(uint64_t bytes, char *buf, size_t len);
 
 #endif

@@ -12,8 +12,8 @@
 #                   (left out, with a warning, when that cannot be built)
 #   /init
 #
-# /init mounts proc, sys, devtmpfs, tmpfs (/tmp, /dev/shm) and hugetlbfs
-# (/dev/hugepages), prints the topology the kernel sees, runs
+# /init mounts proc, sys, devtmpfs, tmpfs (/tmp, /dev/shm), hugetlbfs
+# (/dev/hugepages) and cgroup2 (/sys/fs/cgroup), prints the topology the kernel sees, runs
 #   /tests/<first script> --numamem=/usr/local/bin/numamem --helper=/tests/touchfd
 # (plus --only=GLOBS from numamem.only= on the kernel command line; numamem.timeout=
 # and numamem.size= set NUMAMEM_SUITE_TIMEOUT and NUMAMEM_SUITE_SIZE)
@@ -110,6 +110,9 @@ mkdir -p /dev/shm /dev/hugepages /tmp
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=1777 shm /dev/shm
 mount -t hugetlbfs -o pagesize=2M hugetlbfs /dev/hugepages
+# cgroup v2, for numamem's watching of a COMMAND in a cgroup of its own
+mkdir -p /sys/fs/cgroup
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
 exec </dev/null >/dev/console 2>&1
 echo "NUMAMEM-GUEST-BEGIN kernel=\$(uname -r)"
 for d in /sys/devices/system/node/node[0-9]*; do

@@ -1132,6 +1132,48 @@ workcase "workload: -m $B --json --verify: COMMAND's memory on node $B, as numa_
 workcase "workload: -m $B, the workload binding its memory to $A: --verify fails (124)" 124 fail $A \
 	"$NUMAMEM" --size=1M -m $B --json --verify --trace="$WORK/trace" -- "$HELPER" elsewhere $A "$SIZE"
 
+# A short-lived child bound to B (numamem -m B): it touches 48 MiB,
+# prints its own numa_maps line of them (the witness, read by itself just
+# before it exits) and exits; numamem must report the 48 MiB on node B,
+# whatever the sampling (NUMAMEM_WATCH_INTERVAL=60s: one sample, before
+# exec), by each mechanism forced with NUMAMEM_WATCH: exit-trace (its
+# numa_maps read at its exit stop) and cgroup (memory.numa_stat at its
+# exit stop, memory.peak; cgroup2 is mounted by the guest's init).
+exitcase() {
+	e_mech=$1
+	e_name="workload: a child bound to $B touches 48 MiB and exits: 48 MiB on node $B ($e_mech)"
+	want "$e_name" || return 0
+	if [ -z "$HELPER" ] || [ ! -x "$HELPER" ]; then skip "$e_name" "no touchfd helper"; return 0; fi
+	rm -f "$WORK/wit"
+	NUMAMEM_WATCH=$e_mech NUMAMEM_WATCH_INTERVAL=60s "$NUMAMEM" -m $B --json -- \
+		sh -c "\"\$0\" anon $((48 * MIB)) >'$WORK/wit'; true" "$HELPER" >"$WORK/out" 2>"$WORK/err"
+	e_rc=$?
+	e_fail=""
+	e_w=$(awk -v n="N$B" '/^touchfd-numa_maps:/ { for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] == n) b += kv[2] * 4096 } }
+		END { print b + 0 }' "$WORK/wit" 2>/dev/null)
+	e_j=$(sed -n 's/.*"peak_node_bytes":{\([^}]*\)}.*/\1/p' "$WORK/out" | tr ',' '\n' | tr -d '"' |
+		awk -F: -v n="$B" '$1 == n { print $2 }')
+	e_all=$(jnum peak_bytes "$WORK/out")
+	[ "$e_rc" = 0 ] || e_fail="$e_fail exit status $e_rc;"
+	[ "$(jstr mechanism "$WORK/out")" = "$e_mech" ] || e_fail="$e_fail mechanism '$(jstr mechanism "$WORK/out")';"
+	[ "${e_w:-0}" -ge $((48 * MIB)) ] || e_fail="$e_fail the child's numa_maps shows ${e_w:-0} bytes on node $B;"
+	# the child's 48 MiB, and no more than the shell's few pages beside
+	[ "${e_j:-0}" -ge "${e_w:-1}" ] && [ "${e_j:-0}" -le $((${e_w:-0} + 4 * MIB)) ] ||
+		e_fail="$e_fail numamem's peak on node $B is ${e_j:-0}, the child's numa_maps ${e_w:-0};"
+	[ $((${e_all:-0} - ${e_j:-0})) -le $((4 * MIB)) ] || e_fail="$e_fail peak on other nodes: $e_all in all;"
+	if [ "$e_mech" = cgroup ]; then
+		e_x=$(jnum exact_peak_bytes "$WORK/out")
+		e_cg=$(jstr cgroup "$WORK/out")
+		[ "${e_x:-0}" -ge "${e_w:-1}" ] || e_fail="$e_fail memory.peak ${e_x:-none} below the child's ${e_w:-0};"
+		[ -n "$e_cg" ] && [ ! -e "$e_cg" ] || e_fail="$e_fail cgroup '$e_cg' left behind;"
+	fi
+	if [ -z "$e_fail" ]; then ok "$e_name"; else not_ok "$e_name"; fi
+	echo "#   peak on $B ${e_j:-0} (of $e_all), witness $e_w; $(sed -n 's/.*"workload":{\(.*\)"peak_bytes".*/\1/p' "$WORK/out" | cut -c1-600); stderr: $(tr '\n' '|' <"$WORK/err")"
+	[ -n "$e_fail" ] && echo "$e_fail" | tr ';' '\n' | sed '/^ *$/d; s/^ */#   /'
+}
+exitcase exit-trace
+exitcase cgroup
+
 # ------------------------------------------------------ live region
 # --hold --control: a region moved from node A to node B by "set", then
 # grown and shrunk, each step witnessed by the holder's numa_maps.

@@ -589,5 +589,22 @@ int main(void)
 		ok(unescape_octal(dst, sizeof(dst), "a\\040b", 3) == 3 && !strcmp(dst, "a\\0"),
 		   "unescape reads only n bytes ('%s')", dst);
 	}
+	{
+		uint64_t b[NUMAMEM_MAX_NODES] = { 0 };
+		char key[32];
+
+		ok(parse_numa_stat_line("anon N0=4096 N1=8192\n", key, sizeof(key), b) == 0 && !strcmp(key, "anon") &&
+		   b[0] == 4096 && b[1] == 8192, "numa_stat: anon N0=4096 N1=8192");
+		memset(b, 0, sizeof(b));
+		ok(parse_numa_stat_line("shmem N0=0 N3=67108864", key, sizeof(key), b) == 0 && !strcmp(key, "shmem") &&
+		   b[3] == 67108864 && !b[0], "numa_stat: shmem on node 3, no newline");
+		ok(parse_numa_stat_line("file N200=5\n", key, sizeof(key), b) == 0 && !strcmp(key, "file"),
+		   "numa_stat: a node beyond NUMAMEM_MAX_NODES is read and left out");
+		ok(parse_numa_stat_line("anon N0=x\n", key, sizeof(key), b) == -EINVAL, "numa_stat: N0=x refused");
+		ok(parse_numa_stat_line("anon 0=1\n", key, sizeof(key), b) == -EINVAL, "numa_stat: 0=1 refused");
+		ok(parse_numa_stat_line("anon\n", key, sizeof(key), b) == -EINVAL, "numa_stat: a key alone refused");
+		ok(parse_numa_stat_line("a_very_long_key_beyond_room N0=1", key, 8, b) == -EINVAL,
+		   "numa_stat: a key beyond its room refused");
+	}
 	return tap_done();
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "procmaps.h"
 #include "region.h"
@@ -55,5 +56,16 @@ int main(void)
 	ok(procmaps_parse_line("zz bind:1", &v) == -EINVAL, "no address refused");
 	ok(procmaps_parse_line("7f00 bind:x anon=1", &v) == -EINVAL, "bad node list refused");
 	ok(procmaps_parse_line("7f00 bind:1 N0=1 ???", &v) == -EINVAL, "a word numa_maps never writes refused");
+	memset(&v, 0, sizeof(v));
+	ok(procmaps_parse_maps_line("7f1c2a000000-7f1c2e000000 rw-s 00000000 00:01 2051                       /dev/zero (deleted)\n",
+				    &v) == 0 && v.start == 0x7f1c2a000000UL && v.end == 0x7f1c2e000000UL && v.shared &&
+	   v.offset == 0 && v.dev == (unsigned long)makedev(0, 1) && v.inode == 2051 && v.has_ident,
+	   "maps: a MAP_SHARED anonymous mapping: range, shared, device 00:01, inode 2051");
+	ok(procmaps_parse_maps_line("55d0c0a00000-55d0c0a21000 rw-p 00002000 fd:01 131 /usr/bin/x", &v) == 0 && !v.shared &&
+	   v.offset == 0x2000 && v.dev == (unsigned long)makedev(0xfd, 1), "maps: a private file mapping at offset 0x2000");
+	ok(procmaps_parse_maps_line("7ffd00000000-7ffd00021000 rw-p 00000000 00:00 0 [stack]", &v) == 0 && !v.inode,
+	   "maps: the stack, no inode");
+	ok(procmaps_parse_maps_line("7f00-7e00 rw-p 0 00:00 0", &v) == -EINVAL, "maps: an end before the start refused");
+	ok(procmaps_parse_maps_line("garbage", &v) == -EINVAL, "maps: garbage refused");
 	return tap_done();
 }
