@@ -126,7 +126,8 @@ fi
 
 # several processes, by id and by command name
 run --pid "$p1,$p2"
-check "--pid P1,P2: both reported" [ "$rc" = 0 ] && [ "$(grep -c '^process ' "$T/out")" = 2 ]
+n=$(grep -c '^process ' "$T/out")
+check "--pid P1,P2: both reported (status $rc, $n reports)" [ "$rc:$n" = 0:2 ]
 run --pid nmstatsleep --json
 got=$(sed -n 's/.*"process":{"pid":\([0-9]*\).*/\1/p' "$T/out" | sort -n | tr '\n' ' ')
 want=$(printf '%s\n' "$p1" "$p2" | sort -n | tr '\n' ' ')
@@ -135,7 +136,8 @@ check "--pid NAME --json: a document a line, for every process with that comm ($
 check "--pid NAME --json: each document valid (numamem-process.schema.json, strict)" \
 	sh -c "$VALIDATE numamem-process.schema.json --strict <'$T/out' >/dev/null 2>&1"
 run --pid nmstatsleep --pid "$p1"
-check "--pid NAME --pid P: repeatable (3 reports)" [ "$rc" = 0 ] && [ "$(grep -c '^process ' "$T/out")" = 3 ]
+n=$(grep -c '^process ' "$T/out")
+check "--pid NAME --pid P: repeatable (status $rc, $n reports of 3)" [ "$rc:$n" = 0:3 ]
 run --pid no-such-comm-x
 check "--pid NAME no process has: one line, status 2" \
 	[ "$rc" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "no process has that command name" "$T/err"
@@ -158,7 +160,8 @@ run --pid "$p1" --trace="$T/trace2" --hold=0.5s
 check "--pid P --trace --hold=0.5s: returns 0 while P still runs, with samples" \
 	[ "$rc" = 0 ] && running "$p1" && [ "$(wc -l <"$T/trace2")" -ge 2 ]
 run --pid "$p1,$p2" --trace="$T/trace3"
-check "--pid P1,P2 --trace: refused, one line (status $rc)" [ "$rc" = 1 ] && [ "$(wc -l <"$T/err")" = 1 ]
+n=$(wc -l <"$T/err")
+check "--pid P1,P2 --trace: refused, one line (status $rc, $n lines)" [ "$rc:$n" = 1:1 ]
 run --pid "$p1" --hold=1s
 check "--pid --hold without --trace: refused (status $rc)" [ "$rc" = 1 ]
 

@@ -90,13 +90,15 @@ for args in "-m $first" "-m $first --backend=ram --size=1M"; do
 	check "$args -- sh -c 'exit 7': status 7" [ $? = 7 ]
 	# shellcheck disable=SC2086
 	"$NUMAMEM" $args -- /nonexistent/cmd 2>"$T/err"
-	check "$args -- /nonexistent/cmd: status 127, one line" [ $? = 127 ] && [ "$(grep -c . "$T/err")" = 1 ]
+	st=$?
+	n=$(grep -c . "$T/err")
+	check "$args -- /nonexistent/cmd: status 127, one line ($st, $n lines)" [ "$st:$n" = 127:1 ]
 done
 # the +N form counts this process's nodes: one more than there are is 2
 n=$(echo $nodes | wc -w)
 run -m "+$n" -- true
-check "-m +$n on $n node(s): 125, one line naming the count" [ "$rc" = 125 ] &&
-	grep -q "+N counts the nodes this process may use, and there [a-z]* only $n\$" "$T/err"
+check "-m +$n on $n node(s): 125, one line naming the count ($rc)" \
+	sh -c '[ "$1" = 125 ] && grep -q "+N counts the nodes this process may use, and there [a-z]* only $2\$" "$3"' sh "$rc" "$n" "$T/err"
 
 # --pid: a process numamem did not start (sleep under its own -m)
 "$NUMAMEM" -m "$first" -- sleep 30 &
@@ -111,13 +113,14 @@ awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^kernelpagesize_kB=/) { split($i, k, 
 	for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=/) { split(substr($i, 2), kv, "="); b[kv[1]] += kv[2] * ps } }
 	END { for (n in b) printf "%s %d\n", n, b[n] }' /proc/$pid/numa_maps | sort >"$T/witness"
 json_totals=$(sed -n 's/.*"process":{[^[]*"node_bytes":{\([^}]*\)}.*/\1/p' "$T/out" | tr ',' '\n' | tr -d '"' | tr ':' ' ' | sort)
-check "--pid=$pid --verify --json: status 0, verify pass ($rc, $(json_get verify))" [ "$rc" = 0 ] && [ "$(json_get verify)" = pass ]
+v=$(json_get verify)
+check "--pid=$pid --verify --json: status 0, verify pass ($rc, $v)" [ "$rc:$v" = 0:pass ]
 check "--pid: per-node totals equal numa_maps read independently ($json_totals)" [ "$json_totals" = "$(cat "$T/witness")" ]
 check "--pid: every mapping's policy is bind:$first" [ "$(grep -o '"policy":"[^"]*"' "$T/out" | sort -u)" = "\"policy\":\"bind:$first\"" ]
 check "--pid: one mapping per numa_maps line" [ "$(grep -o '"address"' "$T/out" | wc -l)" = "$(wc -l </proc/$pid/numa_maps)" ]
 run --pid=$pid
-check "--pid text report: a line per mapping, totals, nothing on stderr" [ "$rc" = 0 ] && [ ! -s "$T/err" ] &&
-	grep -q "^process $pid (sleep): " "$T/out" && grep -q "^  total " "$T/out"
+check "--pid text report: a line per mapping, totals, nothing on stderr" \
+	sh -c '[ "$1" = 0 ] && [ ! -s "$2" ] && grep -q "^process $4 (sleep): " "$3" && grep -q "^  total " "$3"' sh "$rc" "$T/err" "$T/out" "$pid"
 check "--pid text: ADDRESS, POLICY, a NODE column per node, MAPPING; addresses 0x..." \
 	sh -c "grep -Eq '^  ADDRESS +POLICY( +NODE [0-9]+)+ MAPPING\$' '$T/out' && [ \$(grep -Ec '^  0x[0-9a-f]+ +bind:$first ' '$T/out') -ge 1 ]"
 run --pid=$pid --bytes --raw --columns=nodes
@@ -131,5 +134,6 @@ check "--pid --bytes --raw --columns=nodes: the total row equals numa_maps ($tex
 kill $pid
 wait $pid 2>/dev/null
 run --pid=$pid
-check "--pid of a process that has gone: 2, one line ($(cat "$T/err"))" [ "$rc" = 2 ] && [ "$(grep -c . "$T/err")" = 1 ] && [ ! -s "$T/out" ]
+n=$(grep -c . "$T/err")
+check "--pid of a process that has gone: 2, one line ($(cat "$T/err"))" sh -c '[ "$1:$2" = 2:1 ] && [ ! -s "$3" ]' sh "$rc" "$n" "$T/out"
 done_testing

@@ -73,8 +73,8 @@ run --object thread-context,id=tc,node-affinity=0,node-affinity=9 \
 check "node-affinity=0 and 9 (no node 9): node 9 ignored, exit 0 ($rc: $(cat "$T/err"))" [ $rc = 0 ]
 run --object thread-context,id=tc,node-affinity=9 \
 	--object memory-backend-ram,id=m0,size=8M,prealloc=on,prealloc-context=tc
-check "node-affinity=9 alone: exit 2, the nodes select no CPUs" \
-	[ $rc = 2 ] && [ "$(cat "$T/err")" = "numamem: node-affinity '9' of thread-context 'tc': the nodes select no CPUs" ]
+check "node-affinity=9 alone: exit 2, the nodes select no CPUs ($rc)" \
+	[ "$rc:$(cat "$T/err")" = "2:numamem: node-affinity '9' of thread-context 'tc': the nodes select no CPUs" ]
 
 # 4. JSON --object as libvirt writes it, through the same setters.
 run --json --object '{"qom-type":"memory-backend-ram","id":"m0","size":8388608,"prealloc":true,"merge":false}'
