@@ -84,6 +84,7 @@ struct result {
 	uint64_t llc[NN], l2[NN]; /* per initiator: its LLCs' total, L2 per CPU */
 	bool caches_known;
 	uint64_t size;            /* wanted per target */
+	uint64_t want;            /* what the caches ask for */
 	uint64_t bytes[NN];       /* per target: used */
 	bool bounded[NN];         /* per target: less than wanted, for want of free memory */
 	uint64_t huge[NN];        /* per target: bytes in huge pages */
@@ -265,8 +266,10 @@ static void *work(void *arg)
 	pin(w->cpu);
 	gate_wait(w->start);
 	if (w->stop) { /* an injector: until told */
-		for (size_t at = 0; !*w->stop; at = at + 2 * PACED_PIECE > w->len ? 0 : at + PACED_PIECE)
-			w->bytes += stream_read_paced(w->buf + at, PACED_PIECE, w->delay);
+		size_t piece = w->len < PACED_PIECE ? w->len : PACED_PIECE;
+
+		for (size_t at = 0; !*w->stop; at = at + 2 * piece > w->len ? 0 : at + piece)
+			w->bytes += stream_read_paced(w->buf + at, piece, w->delay);
 	} else {
 		do
 			w->bytes += stream_pass(w->op, w->buf, w->len);
@@ -476,7 +479,7 @@ static void print_matrix(FILE *out, const char *title, struct stat3 m[][NN], dou
 	fprintf(out, "%s\n%-8s", title, "");
 	for (unsigned t = 0; t < NN; t++)
 		if (nodemask_isset(&res.to, t))
-			fprintf(out, " %14s%-3u", "node ", t);
+			fprintf(out, " %15s%-3u", "node ", t);
 	fputc('\n', out);
 	for (unsigned f = 0; f < NN; f++) {
 		if (!nodemask_isset(&res.from, f))
@@ -484,7 +487,7 @@ static void print_matrix(FILE *out, const char *title, struct stat3 m[][NN], dou
 		fprintf(out, "node %-3u", f);
 		for (unsigned t = 0; t < NN; t++)
 			if (nodemask_isset(&res.to, t))
-				fprintf(out, " %11.1f \u00b1%3.0f%%", m[f][t].med / scale, 100 * spread(&m[f][t]) / 2);
+				fprintf(out, " %11.1f \u00b1 %3.0f%%", m[f][t].med / scale, 100 * spread(&m[f][t]) / 2);
 		fputc('\n', out);
 	}
 }
@@ -628,8 +631,9 @@ static void print_text(const struct measure_opts *mo)
 			continue;
 		format_size(res.bytes[t], a, sizeof(a));
 		format_size(res.huge[t], b, sizeof(b));
-		fprintf(out, "Target node %u: %s%s, %s in huge pages%s\n", t, a,
-			res.bounded[t] ? " (bounded by the node's free memory)" : "", b,
+		fprintf(out, "Target node %u: %s%s%s, %s in huge pages%s\n", t, a,
+			res.bounded[t] ? " (bounded by the node's free memory)" : "",
+			res.bytes[t] < res.want ? " (below 4x the last-level cache: the caches are measured too)" : "", b,
 			res.huge[t] ? "" : " (no THP: latency includes TLB misses)");
 	}
 	for (unsigned f = 0; f < NN; f++)
@@ -712,6 +716,7 @@ int measure_run(const struct numamem *nm)
 		return fail(EXIT_UNAVAILABLE, "--measure: no node with CPUs this process may use, or none with memory");
 	if (!want)
 		want = DEFAULT_BYTES;
+	res.want = want;
 	res.size = mo.size ? mo.size : (want + ALIGN_BYTES - 1) / ALIGN_BYTES * ALIGN_BYTES;
 	for (unsigned t = 0; t < NN; t++) {
 		struct curve *cv = &res.loaded[t];
