@@ -2,8 +2,10 @@
  *
  * Each thread walks the regions in turn, a chunk at a time, and reads,
  * writes (non-temporal stores) or copies (the chunk's first half onto
- * its second) it with the kernels of --measure (stream.h), adding the bytes it moved to the region's
- * counter (traffic's own, one per region in the regions' order).  A
+ * its second) it with the kernels of --measure (stream.h: the memory's
+ * own speed, not a scalar loop's), adding the bytes it moved to the
+ * region's counter (traffic's own, one per region in the regions'
+ * order).  A
  * control command that changes the regions (add, del, mremap) takes the
  * write side of a reader-writer lock, which each thread holds for one
  * chunk: no thread touches memory that is being unmapped, and a command
