@@ -171,8 +171,11 @@ __attribute__((target("avx512f"))) static void read_avx512(const char *p, size_t
 		c = _mm512_add_epi64(c, _mm512_load_si512(q + 2));
 		d = _mm512_add_epi64(d, _mm512_load_si512(q + 3));
 	}
+	uint64_t lanes[8];
+
 	a = _mm512_add_epi64(_mm512_add_epi64(a, b), _mm512_add_epi64(c, d));
-	sink += (uint64_t)_mm512_reduce_add_epi64(a);
+	_mm512_storeu_si512(lanes, a); /* summed unsigned: _mm512_reduce_add_epi64 adds signed */
+	sink += lanes[0] + lanes[7];
 }
 
 __attribute__((target("avx512f"))) static void write_avx512(char *p, size_t len)
