@@ -10,6 +10,10 @@
 #                 (--hold --control), then `numamem --connect 'set m0
 #                 host-nodes=1'` and back to 0: wall time around --connect,
 #                 and the answer's own time (time_ms, in seconds here), bytes/s and moved_bytes
+#                 and the answer's own seconds, bytes/s, threads and
+#                 moved_bytes (parallel: a part of the region a thread)
+#   numamem1      the same with NUMAMEM_MIGRATE_THREADS=1 in the holder: one
+#                 mbind over the whole region, as before the parallel move
 #   migratepages  the same holder, fresh, then `migratepages PID 0 1` and
 #                 `migratepages PID 1 0` (Debian's numactl): wall time
 #   pid           the same holder, fresh, then `numamem --pid PID
@@ -50,7 +54,7 @@ hold() {
 	rm -f $W/ready $W/ctl
 	extra=""
 	[ "$BACKEND" = memfd ] && extra=",seal=off"
-	$NUMAMEM --object memory-backend-$BACKEND,id=m0,size=${SIZE_MIB}M$extra,prealloc=on,policy=bind,host-nodes=0 \
+	NUMAMEM_MIGRATE_THREADS=${MT:-} $NUMAMEM --object memory-backend-$BACKEND,id=m0,size=${SIZE_MIB}M$extra,prealloc=on,policy=bind,host-nodes=0 \
 		--hold --control=unix:$W/ctl --ready-file=$W/ready -q >$W/hold 2>&1 &
 	HPID=$!
 	i=0
@@ -90,21 +94,24 @@ verified() {
 	return 1
 }
 
-c_numamem() {
+# nm_tool TOOL: the numamem contender (the holder's NUMAMEM_MIGRATE_THREADS is $MT)
+nm_tool() {
 	hold
-	verified numamem "held" 0 || { unhold; return; }
+	verified "$1" "held" 0 || { unhold; return; }
 	for d in "0 1" "1 0"; do
-		set -- $d
-		$H time $W/t $NUMAMEM --connect=$W/ctl "set m0 host-nodes=$2" >$W/ans 2>&1
+		set -- "$1" $d
+		$H time $W/t $NUMAMEM --connect=$W/ctl "set m0 host-nodes=$3" >$W/ans 2>&1
 		wall=$(cat $W/t)
-		if verified numamem "set m0 host-nodes=$2" "$2" && [ "$(jnum moved_bytes $W/ans)" = "$SIZE" ]; then
-			echo "# MIG tool=numamem dir=$1$2 round=$R wall=$wall own=$(jnum time_ms $W/ans | awk '{ printf "%.6f", $1 / 1000 }') own_bps=$(jnum bytes_per_sec $W/ans) moved=$(jnum moved_bytes $W/ans)"
+		if verified "$1" "set m0 host-nodes=$3" "$3" && [ "$(jnum moved_bytes $W/ans)" = "$SIZE" ]; then
+			echo "# MIG tool=$1 dir=$2$3 round=$R wall=$wall own=$(jnum time_ms $W/ans | awk '{ printf "%.6f", $1 / 1000 }') own_bps=$(jnum bytes_per_sec $W/ans) moved=$(jnum moved_bytes $W/ans) threads=$(jnum threads $W/ans)"
 		else
-			echo "# migbench: numamem answer: $(cat $W/ans)"
+			echo "# migbench: $1 answer: $(cat $W/ans)"
 		fi
 	done
 	unhold
 }
+c_numamem() { MT="" nm_tool numamem; }
+c_numamem1() { MT=1 nm_tool numamem1; }
 c_migratepages() {
 	hold
 	verified migratepages "held" 0 || { unhold; return; }
@@ -149,11 +156,12 @@ c_memcpy() {
 R=0
 while [ $R -lt $((REPS + 1)) ]; do
 	# round 0 is a warm-up (printed with round=0, left out of the medians)
-	case $((R % 4)) in
-	0) order="numamem migratepages pid memcpy" ;;
-	1) order="migratepages pid memcpy numamem" ;;
-	2) order="pid memcpy numamem migratepages" ;;
-	3) order="memcpy numamem migratepages pid" ;;
+	case $((R % 5)) in
+	0) order="numamem numamem1 migratepages pid memcpy" ;;
+	1) order="numamem1 migratepages pid memcpy numamem" ;;
+	2) order="migratepages pid memcpy numamem numamem1" ;;
+	3) order="pid memcpy numamem numamem1 migratepages" ;;
+	4) order="memcpy numamem numamem1 migratepages pid" ;;
 	esac
 	echo "# migbench: round $R: $order ($(date))"
 	for c in $order; do c_$c; done

@@ -35,7 +35,7 @@ _numamem_shortargs='-m -i -p -P -w -N -C -o -f -L'
 _numamem_toggles='share reserve merge dump prealloc discard-data readonly
     pmem hugetlb seal static-nodes relative-nodes numa-balancing'
 # Options without a value (short ones included).
-_numamem_flags='--fork --json --verify --report --map --show-nodes --measure --quiet --help --help-all --version
+_numamem_flags='--fork --json --verify --report --map --show-nodes --quiet --help --help-all --version
     --bytes --raw --noheadings
     --localalloc --balancing --touch --strict -q -h -V -l -b -T -t'
 # sysfs root (tests point it at a fake tree).
@@ -287,7 +287,7 @@ _numamem()
                 cmd=$((i + 1))
                 break
                 ;;
-            --hold) want=opt ;; # --hold [DURATION]
+            --hold | --measure) want=opt ;; # --hold [DURATION], --measure [WHAT,...]
             -*) _numamem_takes_arg "$w" && want=req ;;
             *)
                 cmd=$i
@@ -323,6 +323,15 @@ _numamem()
             # --hold=DURATION or --hold DURATION: nothing to offer; an
             # option may follow instead.
             [[ $split == true || $cur != -* ]] && return
+            ;;
+        --measure)
+            # --measure=WHAT,...: the parts, then size=, repeats=, seconds=
+            if [[ $split == true ]]; then
+                local done=${cur%"${cur##*,}"}
+                COMPREPLY=($(compgen -P "$done" -W 'bandwidth latency loaded size= repeats= seconds=' -- "${cur##*,}"))
+                [[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
+                return
+            fi
             ;;
         --backend)
             COMPREPLY=($(compgen -W 'ram memfd file shm' -- "$cur"))
@@ -405,7 +414,7 @@ _numamem()
     fi
 
     if [[ $cur == -* || -z $cur ]]; then
-        local t opts="--hold --hold= $_numamem_flags"
+        local t opts="--hold --hold= --measure --measure= $_numamem_flags"
         for t in $_numamem_argopts; do opts+=" $t="; done
         for t in $_numamem_toggles; do opts+=" --$t --no-$t"; done
         [[ $cur ]] || opts+=" --"

@@ -237,6 +237,11 @@ has "numamem --show-nodes --" --bytes --raw --noheadings --columns=
 expect "numamem --hold --control=" unix: stdio
 expect "numamem --hold --control=s" stdio
 expect "numamem --hold --traffic=" read write copy
+expect "numamem --measure=" bandwidth latency loaded repeats= seconds= size=
+expect "numamem --measure=l" latency loaded
+expect "numamem --measure=bandwidth,la" bandwidth,latency
+has "numamem --meas" --measure=
+has "numamem --measure --js" --json
 expect "numamem --connect=/tmp/s q" query quit
 expect "numamem --connect /tmp/s query ; d" del
 expect "numamem --connect /tmp/s query \\; d" del

@@ -162,9 +162,9 @@ static int cmd_set(struct numamem *nm, const char *rest, FILE *out)
 	if (rebind)
 		fprintf(out, ",\"migration\":{\"moved_bytes\":%" PRIu64 ",\"moved_pages\":%" PRIu64
 			",\"failed_bytes\":%" PRIu64 ",\"failed_pages\":%" PRIu64 ",\"page_size\":%zu"
-			",\"time_ms\":%.3f,\"bytes_per_sec\":%.0f}",
+			",\"time_ms\":%.3f,\"threads\":%u,\"bytes_per_sec\":%.0f}",
 			moved.moved_bytes, moved.page ? moved.moved_bytes / moved.page : 0, moved.failed_bytes,
-			moved.page ? moved.failed_bytes / moved.page : 0, moved.page, moved.seconds * 1e3,
+			moved.page ? moved.failed_bytes / moved.page : 0, moved.page, moved.seconds * 1e3, moved.threads,
 			moved.seconds > 0 ? (double)moved.moved_bytes / moved.seconds : 0.0);
 	fputs(",\"region\":", out);
 	report_json_region(out, r);

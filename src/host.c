@@ -96,6 +96,8 @@ static void parse_kernel_list(char *s, struct nodemask *nodes, cpu_set_t *cpus)
 	}
 }
 
+static __attribute__((format(printf, 1, 2))) uint64_t read_u64(const char *fmt, ...);
+
 /* First line of a list file such as has_memory ("0-1,3\n"). */
 static void read_node_list(struct nodemask *m, const char *file)
 {
@@ -219,6 +221,50 @@ void host_node_cpus_all(unsigned node, cpu_set_t *cpus)
 	if (fgets(buf, sizeof(buf), f))
 		parse_kernel_list(buf, NULL, cpus);
 	fclose(f);
+}
+
+bool host_cpu_caches(int cpu, struct host_cache *c)
+{
+	*c = (struct host_cache){ 0 };
+	CPU_ZERO(&c->llc_cpus);
+	for (unsigned i = 0; i < 16; i++) {
+		char buf[4096], unit = 'K';
+		unsigned long long size = 0;
+		unsigned level = (unsigned)read_u64("/sys/devices/system/cpu/cpu%d/cache/index%u/level", cpu, i);
+		FILE *f = host_fopen("/sys/devices/system/cpu/cpu%d/cache/index%u/type", cpu, i);
+		bool data = false;
+
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f))
+			data = !strncmp(buf, "Data", 4) || !strncmp(buf, "Unified", 7);
+		fclose(f);
+		f = host_fopen("/sys/devices/system/cpu/cpu%d/cache/index%u/size", cpu, i);
+		if (f) {
+			if (fscanf(f, "%llu%c", &size, &unit) < 1)
+				size = 0;
+			fclose(f);
+		}
+		size <<= unit == 'M' ? 20 : unit == 'G' ? 30 : unit == 'K' ? 10 : 0;
+		if (!data || !level || !size)
+			continue;
+		if (level == 2)
+			c->l2_bytes = size;
+		if (level < c->llc_level)
+			continue;
+		c->llc_level = level;
+		c->llc_bytes = size;
+		CPU_ZERO(&c->llc_cpus);
+		f = host_fopen("/sys/devices/system/cpu/cpu%d/cache/index%u/shared_cpu_list", cpu, i);
+		if (f) {
+			if (fgets(buf, sizeof(buf), f))
+				parse_kernel_list(buf, NULL, &c->llc_cpus);
+			fclose(f);
+		}
+		if (!CPU_COUNT(&c->llc_cpus))
+			CPU_SET(cpu, &c->llc_cpus);
+	}
+	return c->llc_bytes > 0;
 }
 
 void host_cpus_online(cpu_set_t *cpus)

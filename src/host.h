@@ -38,6 +38,17 @@ void host_cpus_online(cpu_set_t *cpus);
 /* All CPUs of one node, whether this process may run on them or not. */
 void host_node_cpus_all(unsigned node, cpu_set_t *cpus);
 
+/* The caches of one CPU from sysfs (cpuN/cache/indexM: level, type,
+ * size, shared_cpu_list): the last level's size and the CPUs that share
+ * it, and the size of level 2 (0 when there is none).  False when sysfs
+ * lists no data or unified cache for the CPU. */
+struct host_cache {
+	uint64_t llc_bytes, l2_bytes;
+	unsigned llc_level;
+	cpu_set_t llc_cpus;
+};
+bool host_cpu_caches(int cpu, struct host_cache *c);
+
 /* Distance from node a to node b as the kernel gives it (10 for a node to
  * itself); 0 when unknown. */
 int host_distance(unsigned a, unsigned b);

@@ -38,6 +38,12 @@ struct numamem {
 	struct at_command *ats; /* --at, in the order given */
 	size_t nats, ats_room;
 	char *connect_path;    /* --connect=PATH: commands are in .command */
+	struct measure_opts {  /* --measure=PARTS,size=,repeats=,seconds= */
+		unsigned parts;    /* MEASURE_* bits */
+		uint64_t size;     /* bytes per target; 0: from the caches */
+		unsigned repeats;  /* timed passes of each measurement (the median) */
+		double seconds;    /* one timed pass */
+	} measure_opts;
 	int traffic;           /* enum traffic_mode: --traffic, 0: none */
 	unsigned traffic_threads;
 	bool has_traffic_cpus;

@@ -19,6 +19,7 @@
 
 #include "backends/backend.h"
 #include "control-verbs.h"
+#include "measure.h"
 #include "numamem.h"
 #include "object.h"
 #include "options.h"
@@ -111,6 +112,7 @@ static int opt_length(struct parser *p, const char *arg);
 static int opt_migrate(struct parser *p, const char *arg);
 static int take_property(struct parser *p, const struct prop *prop, const char *no, const char *value);
 static int opt_columns(struct parser *p, const char *arg);
+static int opt_measure(struct parser *p, const char *arg);
 
 #define PROPERTY(id) .type = O_PROPERTY, .prop = &region_props[PROP_##id]
 #define N(field) .off = offsetof(struct numamem, field)
@@ -242,8 +244,9 @@ static const struct opt opts[] = {
 	  .help = "Colour the map: auto (a terminal, NO_COLOR unset), always or never" },
 	{ "show-nodes", O_FLAG, N(show_nodes), .group = G_OUTPUT, .seen = SEEN(SHOW_NODES), .common = true,
 	  .help = "Show each node's memory, tier, huge pages, CPUs, distances and HMAT access, and exit" },
-	{ "measure", O_FLAG, N(measure), .group = G_OUTPUT, .seen = SEEN(MEASURE), .common = true,
-	  .help = "Measure bandwidth and latency from each node with CPUs to each with memory, and exit" },
+	{ "measure", O_HANDLER, .group = G_OUTPUT, .handler = opt_measure, .optional_arg = true,
+	  .seen = SEEN(MEASURE), .common = true, .arg = "WHAT,...",
+	  .help = "Measure bandwidth, idle and loaded latency from every node with CPUs to every node with memory (WHAT: bandwidth, latency, loaded, size=SIZE, repeats=N, seconds=S), and exit" },
 	{ "quiet", O_FLAG, N(quiet), .group = G_OUTPUT, .short_name = 'q', .seen = SEEN(QUIET), .common = true,
 	  .help = "Print no report and no progress (with --json, traffic lines and answers are still JSON)" },
 	{ "help", O_HANDLER, .group = G_OUTPUT, .short_name = 'h', .handler = opt_help, .common = true,
@@ -704,6 +707,53 @@ static int opt_traffic(struct parser *p, const char *arg)
 		nm->traffic = mode;
 		nm->traffic_threads = (unsigned)threads;
 	}
+	free(pairs);
+	free(copy);
+	return status;
+}
+
+/* [bandwidth,latency,loaded][,size=SIZE,repeats=N,seconds=S] */
+static int opt_measure(struct parser *p, const char *arg)
+{
+	struct measure_opts *mo = &p->nm->measure_opts;
+	char *copy = arg ? strdup(arg) : NULL;
+	struct object_pair *pairs = NULL;
+	long n = copy ? object_tokenize(copy, &pairs) : 0;
+	int status = EXIT_OK;
+
+	p->nm->measure = true;
+	*mo = (struct measure_opts){ .repeats = MEASURE_REPEATS, .seconds = MEASURE_SECONDS };
+	if (n < 0 || (arg && !copy)) {
+		free(copy);
+		return fail_oom();
+	}
+	for (long i = 0; !status && i < n; i++) {
+		const char *key = pairs[i].key, *value = pairs[i].value;
+		unsigned long v;
+		int part;
+
+		if (!value && (part = parse_name(key, measure_part_names, MEASURE_PARTS)) >= 0) {
+			mo->parts |= 1u << part;
+		} else if (value && !strcmp(key, "size")) {
+			if (parse_size(value, &mo->size) < 0 || mo->size < MEASURE_MIN_SIZE)
+				status = fail(EXIT_USAGE, "invalid measure size '%s': expected a size of 1M or more, such as 512M",
+					      value);
+		} else if (value && !strcmp(key, "repeats")) {
+			if (parse_uint(value, 1, 1000, &v) < 0)
+				status = fail(EXIT_USAGE, "invalid measure repeats '%s': expected a whole number from 1 to 1000",
+					      value);
+			mo->repeats = (unsigned)v;
+		} else if (value && !strcmp(key, "seconds")) {
+			if (parse_duration(value, &mo->seconds) < 0 || mo->seconds <= 0 || mo->seconds > 60)
+				status = fail(EXIT_USAGE, "invalid measure seconds '%s': expected a duration above 0 and at most 60 s, such as 50ms",
+					      value);
+		} else {
+			status = fail(EXIT_USAGE, "invalid measure '%s': '%s' is not bandwidth, latency, loaded, size=SIZE, repeats=N or seconds=S",
+				      arg, key);
+		}
+	}
+	if (!mo->parts)
+		mo->parts = MEASURE_ALL;
 	free(pairs);
 	free(copy);
 	return status;

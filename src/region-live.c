@@ -1,16 +1,21 @@
 /* A live region changes: a new policy and host-nodes (mbind with
- * MPOL_MF_MOVE migrates the pages already there), or a new size
+ * MPOL_MF_MOVE migrates the pages already there, a part of the region
+ * on each of several threads), or a new size
  * (mremap, the backing store truncated with it).  Both are the control
  * protocol's set; both check first, as the command line does, so that a
  * refused change leaves the region as it was. */
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "region.h"
 #include "util.h"
 #include "verify.h"
@@ -43,6 +48,102 @@ int region_check_policy(struct region *r, enum policy policy, const struct nodem
 	return status;
 }
 
+/* Live migration in parallel: the region is cut into parts of whole
+ * pages (2 MiB at least: a THP is never cut), one thread a part, each
+ * on a CPU of the new host-nodes (of any node this process may use when
+ * those have fewer than two), each calling region_bind() over its part:
+ * mbind(MPOL_MF_MOVE) of a part sets the same policy as over the whole,
+ * and since Linux 6.7 mbind migrates after letting go of mmap_lock, so
+ * the parts' pages are copied at once (before, the kernel runs them one
+ * after another: no faster, no slower).  NUMAMEM_MIGRATE_THREADS=N
+ * caps the threads (1: one mbind over the whole, as before). */
+#define MIGRATE_PART_MIN (32ULL << 20) /* less per thread is not worth one */
+#define MIGRATE_MAX_THREADS 64
+
+struct mover {
+	pthread_t tid;
+	struct region *r;
+	char *p;
+	size_t len;
+	int cpu;
+	int status;
+};
+
+static void *move_part(void *arg)
+{
+	struct mover *m = arg;
+
+	if (m->cpu >= 0) {
+		cpu_set_t one;
+
+		CPU_ZERO(&one);
+		CPU_SET(m->cpu, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+	}
+	m->status = region_bind(m->r, m->p, m->len, true);
+	return NULL;
+}
+
+static unsigned migrate_threads(const struct region *r, cpu_set_t *cpus)
+{
+	const char *env = getenv("NUMAMEM_MIGRATE_THREADS");
+	unsigned long cap = MIGRATE_MAX_THREADS, n;
+
+	if (env && *env && parse_uint(env, 1, MIGRATE_MAX_THREADS, &cap) < 0)
+		cap = MIGRATE_MAX_THREADS;
+	if (nodemask_empty(&r->host_nodes) || !host_node_cpus(&r->host_nodes, cpus) || CPU_COUNT(cpus) < 2)
+		host_cpus_allowed(cpus);
+	n = (unsigned long)CPU_COUNT(cpus);
+	if (n > cap)
+		n = cap;
+	if (n > r->size / MIGRATE_PART_MIN)
+		n = r->size / MIGRATE_PART_MIN;
+	return n ? (unsigned)n : 1;
+}
+
+/* region_bind() of the whole region with live moves, in parts on
+ * threads; *threads says how many. */
+static int bind_parallel(struct region *r, unsigned *threads)
+{
+	struct mover m[MIGRATE_MAX_THREADS];
+	size_t unit = r->page_size > (2UL << 20) ? r->page_size : 2UL << 20, part;
+	cpu_set_t cpus;
+	unsigned n = r->has_weights || r->policy == POLICY_DEFAULT ? 1 : migrate_threads(r, &cpus), started = 0;
+	int cpu = -1, status = EXIT_OK;
+
+	part = (r->size / n + unit - 1) / unit * unit;
+	if (n < 2 || part >= r->size) {
+		*threads = 1;
+		return region_bind(r, r->ptr, r->size, true);
+	}
+	for (size_t at = 0; at < r->size && started < n; at += part) {
+		do
+			cpu = (cpu + 1) % CPU_SETSIZE;
+		while (!CPU_ISSET(cpu, &cpus));
+		m[started] = (struct mover){ .r = r, .p = (char *)r->ptr + at,
+					     .len = r->size - at < part ? r->size - at : part, .cpu = cpu };
+		if (pthread_create(&m[started].tid, NULL, move_part, &m[started])) {
+			/* no thread: this part here, the rest below */
+			m[started].cpu = -1;
+			move_part(&m[started]);
+			if (m[started].status)
+				status = m[started].status;
+			m[started].len = 0;
+			if (at + part < r->size && !status)
+				status = region_bind(r, (char *)r->ptr + at + part, r->size - at - part, true);
+			break;
+		}
+		started++;
+	}
+	for (unsigned k = 0; k < started; k++) {
+		pthread_join(m[k].tid, NULL);
+		if (m[k].status && !status)
+			status = m[k].status;
+	}
+	*threads = started ? started : 1;
+	return status;
+}
+
 int region_rebind(struct region *r, enum policy policy, const struct nodemask *nodes, struct region_change *c)
 {
 	struct region old = *r;
@@ -64,7 +165,7 @@ int region_rebind(struct region *r, enum policy policy, const struct nodemask *n
 	 * the kernel say (EIO) when some could not move: they are counted
 	 * below, not refused */
 	t0 = now_seconds();
-	status = region_bind(r, r->ptr, r->size, true);
+	status = bind_parallel(r, &c->threads);
 	c->seconds = now_seconds() - t0;
 	if (status) {
 		r->policy = old.policy;

@@ -156,10 +156,12 @@ struct region_change {
 	uint64_t failed_bytes; /* present outside the new host-nodes afterwards */
 	size_t page;           /* bytes per page counted */
 	double seconds;        /* mbind with MPOL_MF_MOVE, or the resize */
+	unsigned threads;      /* that ran mbind, each over its part */
 };
 /* A new policy and host-nodes for a complete region, checked as
  * region_validate checks them (nothing changes when refused), then
- * mbind with MPOL_MF_MOVE over the whole region: present pages migrate.
+ * mbind with MPOL_MF_MOVE over the whole region, in parts on threads on
+ * the new nodes' CPUs: present pages migrate.
  * Exit status after a message. */
 int region_check_policy(struct region *r, enum policy policy, const struct nodemask *nodes);
 int region_rebind(struct region *r, enum policy policy, const struct nodemask *nodes, struct region_change *c);

@@ -1,9 +1,11 @@
 /* --traffic: bandwidth pressure on the held regions.
  *
- * Each thread walks the regions in turn, a chunk at a time, and reads
- * (a sum of 64-bit words), writes (memset) or copies (the chunk's first
- * half onto its second) it, adding the bytes it moved to the region's
- * counter (traffic's own, one per region in the regions' order).  A
+ * Each thread walks the regions in turn, a chunk at a time, and reads,
+ * writes (non-temporal stores) or copies (the chunk's first half onto
+ * its second) it with the kernels of --measure (stream.h: the memory's
+ * own speed, not a scalar loop's), adding the bytes it moved to the
+ * region's counter (traffic's own, one per region in the regions'
+ * order).  A
  * control command that changes the regions (add, del, mremap) takes the
  * write side of a reader-writer lock, which each thread holds for one
  * chunk: no thread touches memory that is being unmapped, and a command
@@ -25,6 +27,7 @@
 #include "lib/json.h"
 #include "prealloc.h"
 #include "region.h"
+#include "stream.h"
 #include "traffic.h"
 #include "util.h"
 
@@ -64,24 +67,17 @@ struct chunk {
 
 static struct traffic tr;
 
-/* One chunk of region r from offset off; the bytes moved. */
+/* One chunk: the bytes moved, by the kernels --measure measures with
+ * (stream.h: vector loads, non-temporal stores). */
 static uint64_t stream(enum traffic_mode mode, char *p, size_t len)
 {
-	static volatile uint64_t sink;
-	uint64_t sum = 0;
-
 	switch (mode) {
 	case TRAFFIC_READ:
-		for (size_t i = 0; i + 8 <= len; i += 8)
-			sum += *(const uint64_t *)(p + i);
-		sink += sum;
-		return len;
+		return stream_pass(STREAM_READ, p, len);
 	case TRAFFIC_WRITE:
-		memset(p, (int)(len & 0xff), len);
-		return len;
+		return stream_pass(STREAM_WRITE, p, len);
 	case TRAFFIC_COPY:
-		memcpy(p + len / 2, p, len / 2);
-		return len; /* read half, write half */
+		return stream_pass(STREAM_COPY, p, len); /* read half, write half */
 	default:
 		return 0;
 	}

@@ -1196,6 +1196,16 @@ live_step() {
 	echo "#   $2 at $l_addr: numa_maps $l_pol, $(tr '\n' ' ' <"$WORK/wit")(want $4 bytes on $3)"
 }
 
+# live_threads WHAT: the last answer ($WORK/ans) says the move ran on
+# min(CPUs this process may use, region / 32 MiB) threads, one part each
+# (the pages' witness is live_step's numa_maps)
+live_threads() {
+	lt_cpus=$(grep -c '^processor' /proc/cpuinfo)
+	lt_want=$((SIZE_MIB / 32)); [ "$lt_want" -gt "$lt_cpus" ] && lt_want=$lt_cpus; [ "$lt_want" -lt 1 ] && lt_want=1
+	lt_got=$(jnum threads "$WORK/ans")
+	if [ "$lt_got" = "$lt_want" ]; then ok "live: $1 moved in parallel, on $lt_want threads"; else not_ok "live: $1 moved in parallel, on $lt_want threads (answer: $lt_got)"; fi
+}
+
 live() {
 	want "live" || return 0
 	l_sock=$WORK/ctl
@@ -1215,6 +1225,7 @@ live() {
 	live_step "live: set m0 host-nodes=$B moves every page to $B" m0 "$B" "$SIZE"
 	echo "#   moved $l_moved bytes, failed $l_failed, in $(jnum time_ms "$WORK/ans") ms ($(jnum bytes_per_sec "$WORK/ans") B/s; TCG: not a speed)"
 	if [ "$l_moved" = "$SIZE" ] && [ "$l_failed" = 0 ]; then ok "live: the answer counts $SIZE bytes moved, none failed"; else not_ok "live: the answer counts $SIZE bytes moved, none failed"; fi
+	live_threads "memfd m0"
 	"$NUMAMEM" --connect="$l_sock" "set m0 size=$((SIZE_MIB * 2))M" >"$WORK/ans" 2>&1
 	live_step "live: set m0 size=$((SIZE_MIB * 2))M grows it, the new part bound to $B and preallocated" m0 "$B" $((SIZE * 2))
 	"$NUMAMEM" --connect="$l_sock" "set m0 size=$((SIZE_MIB / 2))M" >"$WORK/ans" 2>&1
@@ -1223,6 +1234,8 @@ live() {
 	live_step "live: add ram r0 bound to $A" r0 "$A" "$SIZE"
 	"$NUMAMEM" --connect="$l_sock" "set r0 policy=bind,host-nodes=$B" >"$WORK/ans" 2>&1
 	live_step "live: set r0 host-nodes=$B moves the THP-backed ram to $B" r0 "$B" "$SIZE"
+	echo "#   moved $(jnum moved_bytes "$WORK/ans") bytes in $(jnum time_ms "$WORK/ans") ms on $(jnum threads "$WORK/ans") threads"
+	live_threads "ram r0"
 	"$NUMAMEM" --connect="$l_sock" "del r0" ';' quit >"$WORK/ans" 2>&1
 	l_rc=$?
 	wait "$l_pid"
@@ -1255,7 +1268,7 @@ traffic_case
 # every value above zero (TCG: shape, never speed)
 measure_case() {
 	want "live: measure" || return 0
-	"$NUMAMEM" --measure --json >"$WORK/out" 2>"$WORK/err"
+	"$NUMAMEM" --measure=size=8M,repeats=1,seconds=10ms --json >"$WORK/out" 2>"$WORK/err"
 	m_rc=$?
 	m_rows=$(count $CPU_NODES) m_cols=$(count $MEM_NODES)
 	m_bad=""
@@ -1267,6 +1280,11 @@ measure_case() {
 			{ if (NF != c) print k ": row " NR " has " NF " values"; for (i = 1; i <= NF; i++) if ($i + 0 <= 0) print k ": value " $i }
 			END { if (NR != r) print k ": " NR " rows" }' "$WORK/rows")"
 	done
+	# a loaded-latency curve per memory node when there are two CPUs
+	if [ "$(grep -c '^processor' /proc/cpuinfo)" -ge 2 ] &&
+		[ "$(grep -o '"target":[0-9]*,"initiator"' "$WORK/out" | wc -l)" != "$m_cols" ]; then
+		m_bad="$m_bad loaded_latency: not one curve per memory node"
+	fi
 	if [ "$m_rc" = 0 ] && [ -z "$m_bad" ]; then
 		ok "live: measure: $m_rows x $m_cols bandwidth and latency matrices, every value above zero"
 	else
