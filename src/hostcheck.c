@@ -6,7 +6,8 @@
 #include "lib/mempolicy.h"
 #include "util.h"
 
-int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner)
+static int check_nodes(const struct nodemask *m, bool need_memory, bool need_allowed, const char *prop,
+		       const char *owner)
 {
 	struct nodemask present, memory, allowed;
 
@@ -20,11 +21,21 @@ int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *
 			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u does not exist", prop, n, owner, n);
 		if (need_memory && !nodemask_isset(&memory, n))
 			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u has no memory", prop, n, owner, n);
-		if (!nodemask_isset(&allowed, n))
+		if (need_allowed && !nodemask_isset(&allowed, n))
 			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u is outside the nodes this process may use",
 				    prop, n, owner, n);
 	}
 	return EXIT_OK;
+}
+
+int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner)
+{
+	return check_nodes(m, need_memory, true, prop, owner);
+}
+
+int check_nodes_exist_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner)
+{
+	return check_nodes(m, need_memory, false, prop, owner);
 }
 
 int check_cpus_on_host(const cpu_set_t *cpus, const cpu_set_t *allowed, const char *what, const char *outside)

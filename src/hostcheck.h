@@ -13,6 +13,9 @@
  * this process.  prop names the list ("host-nodes", "membind"), owner
  * follows the value (" of region 'm0'", or ""); one line, exit status. */
 int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner);
+/* The same without the last check (--all: the kernel bounds the policy
+ * by the cpuset itself). */
+int check_nodes_exist_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner);
 /* Each CPU in cpus is online and in allowed (outside says what allowed
  * is: "the CPUs this process may use"); what names the list and its
  * value ("physcpubind '0-3'"); one line, exit status. */

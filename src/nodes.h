@@ -8,4 +8,7 @@
 /* Table, or JSON with json (write errors show at exit). */
 void nodes_show(FILE *out, bool json);
 
+/* numactl --hardware's text, byte for byte. */
+void nodes_hardware(FILE *out);
+
 #endif

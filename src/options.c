@@ -19,6 +19,7 @@
 
 #include "backends/backend.h"
 #include "control-verbs.h"
+#include "host.h"
 #include "numamem.h"
 #include "object.h"
 #include "options.h"
@@ -56,14 +57,15 @@ enum seen {
 	S_PREALLOC_CPUS, S_PREALLOC_NODES, S_HOLD, S_COMMAND, S_SHOW_NODES, S_FD, S_FORK,
 	S_MEMBIND, S_INTERLEAVE, S_PREFERRED, S_PREFERRED_MANY, S_WEIGHTED_INTERLEAVE, S_LOCALALLOC,
 	S_BALANCING, S_CPUNODEBIND, S_PHYSCPUBIND, S_PID, S_MAP, S_REPORT, S_TRACE, S_CONTROL, S_AT,
-	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD,
+	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD, S_HARDWARE, S_SHOW, S_ALL, S_STRICT,
 	S_COUNT
 };
-#define SEEN(x) (1u << S_##x)
-_Static_assert(S_COUNT <= 32, "enum seen is more than an unsigned holds");
+typedef unsigned long long seen_t;
+#define SEEN(x) ((seen_t)1 << S_##x)
+_Static_assert(S_COUNT <= 64, "enum seen is more than a seen_t holds");
 #define SEEN_MEMPOLICY (SEEN(MEMBIND) | SEEN(INTERLEAVE) | SEEN(PREFERRED) | SEEN(PREFERRED_MANY) | \
 			SEEN(WEIGHTED_INTERLEAVE) | SEEN(LOCALALLOC))
-#define SEEN_PROCESS (SEEN_MEMPOLICY | SEEN(BALANCING) | SEEN(CPUNODEBIND) | SEEN(PHYSCPUBIND))
+#define SEEN_PROCESS (SEEN_MEMPOLICY | SEEN(BALANCING) | SEEN(CPUNODEBIND) | SEEN(PHYSCPUBIND) | SEEN(ALL))
 
 struct opt {
 	const char *name;
@@ -73,7 +75,7 @@ struct opt {
 	enum group group;
 	char short_name;
 	bool optional_arg;
-	unsigned seen;      /* enum seen bits this option sets */
+	seen_t seen;        /* enum seen bits this option sets */
 	int mode;           /* O_MEMPOLICY: enum policy */
 	int (*handler)(struct parser *p, const char *arg);
 	const char *arg, *help;
@@ -91,6 +93,7 @@ static int opt_color(struct parser *p, const char *arg);
 static int opt_version(struct parser *p, const char *arg);
 static int opt_cpunodebind(struct parser *p, const char *arg);
 static int opt_physcpubind(struct parser *p, const char *arg);
+static int opt_all(struct parser *p, const char *arg);
 static int opt_pid(struct parser *p, const char *arg);
 static int opt_trace(struct parser *p, const char *arg);
 static int opt_control(struct parser *p, const char *arg);
@@ -163,6 +166,12 @@ static const struct opt opts[] = {
 	  .help = "Run COMMAND on the CPUs of NODES" },
 	{ "physcpubind", O_HANDLER, .group = G_PROCESS, .short_name = 'C',
 	  .handler = opt_physcpubind, .seen = SEEN(PHYSCPUBIND), .arg = "CPUS", .help = "Run COMMAND on CPUS" },
+	{ "cpubind", O_HANDLER, .group = G_PROCESS, .short_name = 'c', .handler = opt_cpunodebind,
+	  .seen = SEEN(CPUNODEBIND), .arg = "NODES", .help = "numactl's old name of --cpunodebind" },
+	{ "all", O_HANDLER, .group = G_PROCESS, .short_name = 'a', .handler = opt_all, .seen = SEEN(ALL),
+	  .help = "Read the node and CPU lists after it against every node and CPU, not this process's cpuset and affinity" },
+	{ "strict", O_FLAG, N(strict), .group = G_PROCESS, .short_name = 't', .seen = SEEN(STRICT),
+	  .help = "Accepted as numactl accepts it: with COMMAND, warns that it is ignored" },
 
 	{ "hold", O_HANDLER, .group = G_ACTIONS, .handler = opt_hold, .optional_arg = true,
 	  .seen = SEEN(HOLD), .arg = "DURATION",
@@ -201,6 +210,10 @@ static const struct opt opts[] = {
 	  .help = "Colour the map: auto (a terminal, NO_COLOR unset), always or never" },
 	{ "show-nodes", O_FLAG, N(show_nodes), .group = G_OUTPUT, .seen = SEEN(SHOW_NODES),
 	  .help = "Show each node's memory, tier, huge pages, CPUs, distances and HMAT access, and exit" },
+	{ "hardware", O_FLAG, N(hardware), .group = G_OUTPUT, .short_name = 'H', .seen = SEEN(HARDWARE),
+	  .help = "Show the nodes, their CPUs, size, free memory and distances as numactl --hardware does, and exit" },
+	{ "show", O_FLAG, N(show_policy), .group = G_OUTPUT, .short_name = 's', .seen = SEEN(SHOW),
+	  .help = "Show the policy and CPUs as numactl --show does (with the options before it applied), and exit" },
 	{ "measure", O_FLAG, N(measure), .group = G_OUTPUT, .seen = SEEN(MEASURE),
 	  .help = "Measure read bandwidth and idle latency from every node with CPUs to every node with memory, and exit" },
 	{ "quiet", O_FLAG, N(quiet), .group = G_OUTPUT, .short_name = 'q',
@@ -218,7 +231,7 @@ static const struct opt opts[] = {
  * is reported. */
 enum rule_kind { EXCLUDES, NEEDS, AT_MOST_ONE };
 static const struct rule {
-	unsigned a, b;      /* enum seen bits: a with any of b, a without b, or two of a */
+	seen_t a, b;        /* enum seen bits: a with any of b, a without b, or two of a */
 	enum rule_kind kind;
 	const char *message;
 	bool name_a;        /* the message follows the option that set a */
@@ -247,12 +260,16 @@ static const struct rule {
 	  .message = "--report and --trace watch a COMMAND: they need one after --" },
 	{ .a = SEEN(HOLD), .b = SEEN(COMMAND), .kind = EXCLUDES,
 	  .message = "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
-	{ .a = SEEN_MEMPOLICY, .kind = AT_MOST_ONE,
-	  .message = "--membind, --interleave, --preferred, --preferred-many, --weighted-interleave and --localalloc are mutually exclusive" },
-	{ .a = SEEN(CPUNODEBIND), .b = SEEN(PHYSCPUBIND), .kind = EXCLUDES,
-	  .message = "--cpunodebind and --physcpubind are mutually exclusive" },
-	{ .a = SEEN(BALANCING), .b = SEEN(MEMBIND), .kind = NEEDS, .message = "--balancing needs --membind" },
-	{ .a = SEEN_PROCESS, .b = SEEN(COMMAND), .kind = NEEDS,
+	{ .a = SEEN(HARDWARE),
+	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(SHOW) |
+	       SEEN(PID) | SEEN(MAP) | SEEN_PROCESS,
+	  .kind = EXCLUDES, .message = "--hardware shows the nodes: it takes no region, COMMAND, policy or other action" },
+	{ .a = SEEN(SHOW),
+	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(PID) |
+	       SEEN(MAP),
+	  .kind = EXCLUDES,
+	  .message = "--show shows numamem's own policy and CPUs: it takes no region, COMMAND or other action" },
+	{ .a = SEEN_PROCESS, .b = SEEN(COMMAND) | SEEN(SHOW), .kind = NEEDS,
 	  .message = "--membind, --cpunodebind and the other options of COMMAND's own policy need a COMMAND after --" },
 	{ .a = SEEN(READY_FILE), .b = SEEN(PID) | SEEN(SHOW_NODES) | SEEN(MEASURE) | SEEN(CONNECT),
 	  .kind = EXCLUDES,
@@ -276,7 +293,7 @@ struct parser {
 	struct region cli;          /* the region of --size and friends */
 	int backend;                /* --backend, or -1 */
 	const struct prop *kind_only; /* first file- or memfd-only property given */
-	unsigned seen;
+	seen_t seen;
 	char first_region_opt[64];  /* as the user wrote it: "--prealloc" */
 	int toggles[ARRAY_SIZE(opts)]; /* --NAME / --no-NAME of boolean properties */
 	int status;                 /* -1 while parsing goes on */
@@ -412,8 +429,19 @@ static int opt_color(struct parser *p, const char *arg)
 	return EXIT_OK;
 }
 
-/* --membind and the other memory policies of COMMAND: the last given
- * wins, as in numactl (two different ones are refused by the rules). */
+/* A node list of COMMAND's own: "all" and "!" are the nodes this
+ * process may use, or with --all every node there is. */
+static int parse_process_nodes(struct parser *p, const char *name, const char *arg, struct nodemask *m)
+{
+	struct nodemask present;
+
+	if (p->nm->proc.all)
+		host_nodes_present(&present);
+	return parse_nodes_among(name, arg, SYNTAX_OPTION, p->nm->proc.all ? &present : NULL, m);
+}
+
+/* --membind and the other memory policies of COMMAND: one (a second,
+ * even the same again, is refused as numactl refuses it). */
 static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg)
 {
 	struct process_policy *pp = &p->nm->proc;
@@ -423,7 +451,7 @@ static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg
 	pp->nodes = (struct nodemask){ { 0 } };
 	if (!arg)
 		return EXIT_OK;
-	if (parse_nodes(o->name, arg, SYNTAX_OPTION, &pp->nodes))
+	if (parse_process_nodes(p, o->name, arg, &pp->nodes))
 		return EXIT_USAGE;
 	if (o->mode == POLICY_PREFERRED && nodemask_weight(&pp->nodes) > 1)
 		return fail(EXIT_USAGE, "invalid preferred '%s': one node (--preferred-many takes several)", arg);
@@ -433,15 +461,33 @@ static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg
 static int opt_cpunodebind(struct parser *p, const char *arg)
 {
 	p->nm->proc.has_cpunodes = true;
+	p->nm->proc.cpus_last = false;
 	p->nm->proc.cpunodes = (struct nodemask){ { 0 } };
-	return parse_nodes("cpunodebind", arg, SYNTAX_OPTION, &p->nm->proc.cpunodes);
+	return parse_process_nodes(p, "cpunodebind", arg, &p->nm->proc.cpunodes);
 }
 
 static int opt_physcpubind(struct parser *p, const char *arg)
 {
+	cpu_set_t online;
+
 	p->nm->proc.has_cpus = true;
+	p->nm->proc.cpus_last = true;
 	CPU_ZERO(&p->nm->proc.cpus);
-	return parse_cpus("physcpubind", arg, SYNTAX_OPTION, &p->nm->proc.cpus);
+	if (p->nm->proc.all)
+		host_cpus_online(&online);
+	return parse_cpus_among("physcpubind", arg, SYNTAX_OPTION, p->nm->proc.all ? &online : NULL,
+				&p->nm->proc.cpus);
+}
+
+/* As numactl's -a: it changes the lists read after it, so it must come
+ * first (numactl refuses it after one too). */
+static int opt_all(struct parser *p, const char *arg)
+{
+	(void)arg;
+	if (p->seen & (SEEN_MEMPOLICY | SEEN(CPUNODEBIND) | SEEN(PHYSCPUBIND)))
+		return fail(EXIT_USAGE, "--all must come before every node and CPU list, as in numactl");
+	p->nm->proc.all = true;
+	return EXIT_OK;
 }
 
 static int opt_pid(struct parser *p, const char *arg)
@@ -642,6 +688,9 @@ static int take_option(struct parser *p, int code, const char *arg)
 {
 	const struct opt *o = &opts[code - OPT_CODE(0)];
 
+	if (o->type == O_MEMPOLICY && (p->seen & SEEN_MEMPOLICY))
+		return fail(EXIT_USAGE, "Conflicting policies: --%s after --%s (give one memory policy)", o->name,
+			    p->nm->proc.mode_opt);
 	p->seen |= o->seen;
 	if ((o->seen & SEEN(REGION_OPT)) && !p->first_region_opt[0])
 		snprintf(p->first_region_opt, sizeof(p->first_region_opt), "--%s", name_of(o));
@@ -654,6 +703,41 @@ static int take_option(struct parser *p, int code, const char *arg)
 	if (o->type == O_MEMPOLICY)
 		return take_mempolicy(p, o, arg);
 	return take_property(p, o->prop, "", arg);
+}
+
+/* The option a misspelt --NAME (or --NAME=VALUE) was meant to be: the
+ * one it is a unique prefix of (numactl's getopt takes --mem for
+ * --membind), or the nearest by edit distance; NULL when none is close. */
+static const char *option_guess(const char *bad)
+{
+	static char no[ARRAY_SIZE(opts)][64];
+	const char *names[2 * ARRAY_SIZE(opts)], *prefix_of = NULL;
+	char word[64];
+	size_t n = 0, len;
+	int prefixes = 0;
+
+	if (!bad || strncmp(bad, "--", 2) || !bad[2])
+		return NULL;
+	len = strcspn(bad + 2, "=");
+	if (len >= sizeof(word))
+		return NULL;
+	memcpy(word, bad + 2, len);
+	word[len] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
+		names[n++] = name_of(&opts[i]);
+		if (is_property(&opts[i]) && !arg_of(&opts[i])) { /* --no-NAME too */
+			snprintf(no[i], sizeof(no[i]), "no-%s", name_of(&opts[i]));
+			names[n++] = no[i];
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(names[i], word, len)) {
+			prefix_of = names[i];
+			prefixes++;
+		}
+	if (prefixes == 1)
+		return prefix_of;
+	return parse_suggest(word, names, n);
 }
 
 /* Every option until the first error, --help or --version. */
@@ -671,9 +755,15 @@ static int read_options(struct parser *p)
 	}
 	if (p->status >= 0)
 		return p->status;
-	if (rc < -1)
-		return fail(EXIT_USAGE, "%s: %s (try 'numamem --help')",
-			    poptBadOption(p->ctx, POPT_BADOPTION_NOALIAS), poptStrerror(rc));
+	if (rc < -1) {
+		const char *bad = poptBadOption(p->ctx, POPT_BADOPTION_NOALIAS);
+		const char *guess = rc == POPT_ERROR_BADOPT ? option_guess(bad) : NULL;
+
+		if (guess)
+			return fail(EXIT_USAGE, "%s: %s: did you mean --%s? (try 'numamem --help')", bad,
+				    poptStrerror(rc), guess);
+		return fail(EXIT_USAGE, "%s: %s (try 'numamem --help')", bad, poptStrerror(rc));
+	}
 	return -1;
 }
 
@@ -719,7 +809,7 @@ static int check_rules(const struct parser *p)
 
 		if (!(p->seen & r->a))
 			continue;
-		if (r->kind == AT_MOST_ONE ? __builtin_popcount(p->seen & r->a) > 1
+		if (r->kind == AT_MOST_ONE ? __builtin_popcountll(p->seen & r->a) > 1
 					   : (r->kind == EXCLUDES) == !!(p->seen & r->b))
 			return fail(EXIT_USAGE, "%s%s%s", r->name_a ? p->first_region_opt : "", r->name_a ? " " : "",
 				    r->message);
@@ -759,11 +849,18 @@ static int finish_options(struct parser *p)
 
 	if (!status)
 		status = add_cli_region(p);
-	if (status || nm->show_nodes || nm->measure)
+	if (!status && nm->proc.balancing && nm->proc.mode != POLICY_BIND) {
+		/* numactl takes -b with any policy and balances none but bind */
+		warn_msg("--balancing applies to --membind only: ignored");
+		nm->proc.balancing = false;
+	}
+	if (!status && nm->strict && nm->command)
+		warn_msg("--strict: strict flag for process ignored, as in numactl");
+	if (status || nm->show_nodes || nm->measure || nm->hardware || nm->show_policy)
 		return status;
 	if (nm->connect_path)
 		return EXIT_OK;
-	if (!nm->nregions && !policy_given(&nm->proc) && nm->pid < 0)
+	if (!nm->nregions && !(p->seen & (SEEN_PROCESS | SEEN(STRICT))) && nm->pid < 0)
 		return fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");
 	status = runcheck(nm);
 	if (status)

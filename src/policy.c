@@ -67,36 +67,58 @@ static int check_cpus(const struct process_policy *p)
 	cpu_set_t allowed;
 	char list[256], what[300];
 
-	host_cpus_allowed(&allowed);
+	/* as numactl: the affinity bounds --physcpubind; with --all, only
+	 * the CPUs that are online */
+	if (p->all)
+		host_cpus_online(&allowed);
+	else
+		host_cpus_allowed(&allowed);
 	cpuset_format(&p->cpus, list, sizeof(list));
 	snprintf(what, sizeof(what), "physcpubind '%s'", list);
-	return check_cpus_on_host(&p->cpus, &allowed, what, "the CPUs this process may use");
+	return check_cpus_on_host(&p->cpus, &allowed, what,
+				  p->all ? "the CPUs online" : "the CPUs this process may use");
 }
 
-/* Every node of --cpunodebind has a CPU this process may run on; the
- * union of those CPUs is the binding. */
+/* The CPUs of --cpunodebind's nodes that the cpuset lets this process
+ * run on: the kernel bounds sched_setaffinity() by the cpuset, not by
+ * the affinity numamem was started with (after taskset -c 0, -N 1 runs
+ * on node 1, as numactl's test/bind_range checks).  Nodes without CPUs
+ * (CXL, HBM and PMEM memory) add none, as in numactl: -N all runs on
+ * every node that has CPUs; a list of only such nodes is refused. */
 static int check_cpunodes(struct process_policy *p)
 {
 	struct nodemask present;
+	cpu_set_t bound, all_cpus;
+	char nodes[256], cpus[256], inside[256];
 
 	/* Not the allowed memory nodes (Mems_allowed): a memoryless node with
 	 * CPUs is never in them, and its CPUs are as good as any. */
 	host_nodes_present(&present);
-	CPU_ZERO(&p->cpus);
+	host_cpus_cpuset(&bound);
+	CPU_ZERO(&p->node_cpus);
+	CPU_ZERO(&all_cpus);
+	nodemask_format(&p->cpunodes, nodes, sizeof(nodes));
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		struct nodemask one = { { 0 } };
-		cpu_set_t cpus;
+		cpu_set_t node;
 
 		if (!nodemask_isset(&p->cpunodes, n))
 			continue;
 		if (!nodemask_isset(&present, n))
-			return fail(EXIT_UNAVAILABLE, "cpunodebind '%u': node %u does not exist", n, n);
-		nodemask_set(&one, n);
-		if (!host_node_cpus(&one, &cpus))
-			return fail(EXIT_UNAVAILABLE, "cpunodebind '%u': node %u has no CPU this process may use", n, n);
-		CPU_OR(&p->cpus, &p->cpus, &cpus);
+			return fail(EXIT_UNAVAILABLE, "cpunodebind '%s': node %u does not exist", nodes, n);
+		host_node_cpus_all(n, &node);
+		CPU_OR(&all_cpus, &all_cpus, &node);
 	}
-	return EXIT_OK;
+	CPU_AND(&p->node_cpus, &all_cpus, &bound);
+	if (CPU_COUNT(&p->node_cpus))
+		return EXIT_OK;
+	if (!CPU_COUNT(&all_cpus))
+		return fail(EXIT_UNAVAILABLE, "cpunodebind '%s': %s %s %s no CPU", nodes,
+			    nodemask_weight(&p->cpunodes) > 1 ? "nodes" : "node", nodes,
+			    nodemask_weight(&p->cpunodes) > 1 ? "have" : "has");
+	cpuset_format(&all_cpus, cpus, sizeof(cpus));
+	cpuset_format(&bound, inside, sizeof(inside));
+	return fail(EXIT_UNAVAILABLE, "cpunodebind '%s': its CPUs (%s) are outside this process's cpuset (%s)", nodes,
+		    cpus, inside);
 }
 
 int policy_validate(struct process_policy *p)
@@ -104,7 +126,8 @@ int policy_validate(struct process_policy *p)
 	int status = EXIT_OK;
 
 	if (p->mode >= 0 && p->mode != POLICY_LOCAL)
-		status = check_nodes_on_host(&p->nodes, true, p->mode_opt, "");
+		status = p->all ? check_nodes_exist_on_host(&p->nodes, true, p->mode_opt, "")
+				: check_nodes_on_host(&p->nodes, true, p->mode_opt, "");
 	if (!status && p->mode >= 0)
 		status = check_mode_on_host(p->mode);
 	if (!status && p->balancing && !kernel_has_balancing(p))
@@ -112,14 +135,24 @@ int policy_validate(struct process_policy *p)
 			      p->mode_opt, host_kernel_release());
 	if (!status && p->has_cpunodes)
 		status = check_cpunodes(p);
-	if (!status && p->has_cpus && !p->has_cpunodes)
+	if (!status && p->has_cpus)
 		status = check_cpus(p);
 	return status;
 }
 
 int policy_apply(const struct process_policy *p, const char **what)
 {
-	if ((p->has_cpus || p->has_cpunodes) && sched_setaffinity(0, sizeof(p->cpus), &p->cpus) < 0) {
+	/* both, in the order given, as numactl does: the last one stands */
+	const cpu_set_t *first = p->has_cpunodes ? &p->node_cpus : &p->cpus,
+			*second = p->has_cpunodes && p->has_cpus ? &p->cpus : NULL;
+
+	if (p->has_cpunodes && p->has_cpus && !p->cpus_last) {
+		second = &p->node_cpus;
+		first = &p->cpus;
+	}
+	if ((p->has_cpus || p->has_cpunodes) &&
+	    (sched_setaffinity(0, sizeof(*first), first) < 0 ||
+	     (second && sched_setaffinity(0, sizeof(*second), second) < 0))) {
 		*what = "sched_setaffinity";
 		return -1;
 	}
@@ -128,4 +161,112 @@ int policy_apply(const struct process_policy *p, const char **what)
 		return -1;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------ --show */
+
+/* Nodes as get_mempolicy() gives them: room for any node the kernel can
+ * have (MAX_NUMNODES is at most 1 << 10). */
+#define SHOW_NODES 4096
+#define SHOW_LONGS (SHOW_NODES / (8 * sizeof(unsigned long)))
+#define SHOW_ISSET(m, n) (((m)[(n) / (8 * sizeof(unsigned long))] >> ((n) % (8 * sizeof(unsigned long)))) & 1)
+
+/* "name: 0 1 \n", numactl's printmask() */
+static void show_nodes(FILE *out, const char *name, const unsigned long *m)
+{
+	fprintf(out, "%s: ", name);
+	for (unsigned n = 0; n < SHOW_NODES; n++)
+		if (SHOW_ISSET(m, n))
+			fprintf(out, "%u ", n);
+	fputc('\n', out);
+}
+
+static int first_node(const unsigned long *m)
+{
+	for (unsigned n = 0; n < SHOW_NODES; n++)
+		if (SHOW_ISSET(m, n))
+			return (int)n;
+	return -1;
+}
+
+/* The affinity, however many CPUs the kernel has: the set grows until
+ * sched_getaffinity() takes it. */
+static cpu_set_t *show_affinity(size_t *bytes)
+{
+	for (size_t ncpus = CPU_SETSIZE; ncpus <= (1u << 22); ncpus *= 2) {
+		cpu_set_t *set = CPU_ALLOC(ncpus);
+
+		*bytes = CPU_ALLOC_SIZE(ncpus);
+		if (!set)
+			return NULL;
+		CPU_ZERO_S(*bytes, set);
+		if (sched_getaffinity(0, *bytes, set) == 0)
+			return set;
+		CPU_FREE(set);
+		if (errno != EINVAL)
+			return NULL;
+	}
+	return NULL;
+}
+
+void policy_show(FILE *out)
+{
+	static const char *const names[] = { "default", "preferred", "bind", "interleave", "local",
+					     "preferred-many" };
+	unsigned long nodes[SHOW_LONGS] = { 0 }, allowed[SHOW_LONGS] = { 0 }, cpubind[SHOW_LONGS] = { 0 };
+	struct nodemask mems;
+	size_t bytes = 0;
+	cpu_set_t *aff = show_affinity(&bytes);
+	int mode = 0, next = 0;
+
+	if (get_mempolicy(&mode, nodes, SHOW_NODES, NULL, 0) < 0)
+		mode = 0;
+	if (get_mempolicy(&next, NULL, 0, NULL, MPOL_F_NODE) < 0)
+		next = 0; /* only interleave has a next node */
+	host_nodes_allowed(&mems);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		cpu_set_t node;
+
+		if (!nodemask_isset(&mems, n))
+			continue;
+		allowed[n / (8 * sizeof(unsigned long))] |= 1UL << (n % (8 * sizeof(unsigned long)));
+		host_node_cpus_all(n, &node);
+		for (int c = 0; aff && c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &node) && CPU_ISSET_S((size_t)c, bytes, aff)) {
+				cpubind[n / (8 * sizeof(unsigned long))] |= 1UL << (n % (8 * sizeof(unsigned long)));
+				break;
+			}
+	}
+	if ((size_t)mode < ARRAY_SIZE(names))
+		fprintf(out, "policy: %s\n", names[mode]);
+	else
+		fprintf(out, "policy: [%d]\n", mode);
+	/* a mode numactl has no case for (local, weighted interleave, one
+	 * with flags) leaves the line open, as numactl does */
+	fprintf(out, "preferred node: ");
+	if (mode == POLICY_PREFERRED)
+		fprintf(out, "%d\n", first_node(nodes) >= 0 ? first_node(nodes) : 0);
+	else if (mode == POLICY_DEFAULT)
+		fprintf(out, "current\n");
+	else if (mode == POLICY_INTERLEAVE)
+		fprintf(out, "%d (interleave next)\n", next);
+	else if (mode == POLICY_BIND)
+		fprintf(out, "%d\n", first_node(nodes));
+	else if (mode == POLICY_PREFERRED_MANY)
+		fprintf(out, "%d (preferred-many)\n", next);
+	if (mode == POLICY_INTERLEAVE) {
+		show_nodes(out, "interleavemask", nodes);
+		fprintf(out, "interleavenode: %d\n", next);
+	}
+	fprintf(out, "physcpubind: ");
+	for (size_t c = 0; aff && c < 8 * bytes; c++)
+		if (CPU_ISSET_S(c, bytes, aff))
+			fprintf(out, "%zu ", c);
+	fputc('\n', out);
+	show_nodes(out, "cpubind", cpubind);
+	show_nodes(out, "nodebind", cpubind);
+	show_nodes(out, "membind", mode == POLICY_BIND ? nodes : allowed);
+	show_nodes(out, "preferred", nodes);
+	if (aff)
+		CPU_FREE(aff);
 }

@@ -9,6 +9,7 @@
 
 #include <sched.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "lib/parse.h"
 
@@ -17,10 +18,15 @@ struct process_policy {
 	const char *mode_opt;  /* the option that gave it: "membind" */
 	struct nodemask nodes; /* its nodes (none for localalloc) */
 	bool balancing;        /* MPOL_F_NUMA_BALANCING */
+	bool all;              /* --all: lists and checks ignore the cpuset
+				  and the affinity, as numactl's -a */
 	bool has_cpunodes, has_cpus;
+	bool cpus_last;        /* --physcpubind came after --cpunodebind:
+				  numactl applies both, in order */
 	struct nodemask cpunodes;
-	cpu_set_t cpus;        /* --physcpubind, or, once validated, the
-				  CPUs of --cpunodebind's nodes */
+	cpu_set_t cpus;        /* --physcpubind */
+	cpu_set_t node_cpus;   /* once validated: the CPUs of --cpunodebind's
+				  nodes, within the cpuset */
 };
 
 void policy_init(struct process_policy *p);
@@ -34,4 +40,7 @@ int policy_validate(struct process_policy *p);
  * across fork and exec).  0, or -1 with *what naming the call and errno
  * set; prints nothing (it runs in a child between fork and exec). */
 int policy_apply(const struct process_policy *p, const char **what);
+/* numactl --show of the calling process, byte for byte (numactl
+ * 2.0.16's show()): policy, preferred node, CPUs, nodes. */
+void policy_show(FILE *out);
 #endif

@@ -164,13 +164,22 @@ static int resolve_error(const char *name, const char *value, enum prop_syntax s
  * libnuma for +N and devices. */
 int parse_nodes(const char *name, const char *value, enum prop_syntax syntax, struct nodemask *m)
 {
+	return parse_nodes_among(name, value, syntax, NULL, m);
+}
+
+int parse_nodes_among(const char *name, const char *value, enum prop_syntax syntax, const struct nodemask *all,
+		      struct nodemask *m)
+{
 	struct nodemask allowed, got = { { 0 } };
 	unsigned long bad = 0;
 	char why[256];
 	int r;
 
 	if (!host_form(value, syntax)) {
-		host_nodes_allowed(&allowed);
+		if (all)
+			allowed = *all;
+		else
+			host_nodes_allowed(&allowed);
 		r = syntax == SYNTAX_OBJECT ? parse_object_nodelist(value, &allowed, m, &bad)
 					    : parse_nodelist(value, &allowed, m, &bad);
 		return r < 0 ? list_error(name, value, syntax, r, bad, NUMAMEM_MAX_NODES) : EXIT_OK;
@@ -188,13 +197,22 @@ int parse_nodes(const char *name, const char *value, enum prop_syntax syntax, st
 /* CPU lists likewise: +N through libnuma, the rest pure. */
 int parse_cpus(const char *name, const char *value, enum prop_syntax syntax, cpu_set_t *set)
 {
+	return parse_cpus_among(name, value, syntax, NULL, set);
+}
+
+int parse_cpus_among(const char *name, const char *value, enum prop_syntax syntax, const cpu_set_t *all,
+		     cpu_set_t *set)
+{
 	cpu_set_t allowed, got;
 	unsigned long bad = 0;
 	char why[256];
 	int r;
 
 	if (syntax == SYNTAX_OBJECT || value[*value == '!'] != '+') {
-		host_cpus_allowed(&allowed);
+		if (all)
+			allowed = *all;
+		else
+			host_cpus_allowed(&allowed);
 		r = syntax == SYNTAX_OBJECT ? parse_object_cpulist(value, &allowed, set, &bad)
 					    : parse_cpulist(value, &allowed, set, &bad);
 		return r < 0 ? list_error(name, value, syntax, r, bad, CPU_SETSIZE) : EXIT_OK;
@@ -239,6 +257,9 @@ static int set_policy(const char *value, enum policy *policy)
 		return EXIT_OK;
 	}
 	list_names(policy_names, ARRAY_SIZE(policy_names), names, sizeof(names));
+	if (policy_guess(value))
+		return fail(EXIT_USAGE, "invalid policy '%s': did you mean '%s'? (choose one of %s)", value,
+			    policy_guess(value), names);
 	return fail(EXIT_USAGE, "invalid policy '%s': choose one of %s", value, names);
 }
 

@@ -74,5 +74,11 @@ int prop_set(struct region *r, const struct prop *p, const char *value, enum pro
  * status after a message. */
 int parse_nodes(const char *name, const char *value, enum prop_syntax syntax, struct nodemask *m);
 int parse_cpus(const char *name, const char *value, enum prop_syntax syntax, cpu_set_t *set);
+/* The same with "all" and "!" relative to *all instead of the nodes or
+ * CPUs this process may use (numactl's --all); NULL: those. */
+int parse_nodes_among(const char *name, const char *value, enum prop_syntax syntax, const struct nodemask *all,
+		      struct nodemask *m);
+int parse_cpus_among(const char *name, const char *value, enum prop_syntax syntax, const cpu_set_t *all,
+		     cpu_set_t *set);
 
 #endif
