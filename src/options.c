@@ -167,7 +167,7 @@ static const struct opt opts[] = {
 	{ "physcpubind", O_HANDLER, .group = G_PROCESS, .short_name = 'C',
 	  .handler = opt_physcpubind, .seen = SEEN(PHYSCPUBIND), .arg = "CPUS", .help = "Run COMMAND on CPUS" },
 	{ "cpubind", O_HANDLER, .group = G_PROCESS, .short_name = 'c', .handler = opt_cpunodebind,
-	  .seen = SEEN(CPUNODEBIND), .arg = "NODES", .help = "numactl's old name of --cpunodebind" },
+	  .seen = SEEN(CPUNODEBIND), .arg = "NODES", .help = "Same as -N: numactl's old name for it" },
 	{ "all", O_HANDLER, .group = G_PROCESS, .short_name = 'a', .handler = opt_all, .seen = SEEN(ALL),
 	  .help = "Read the node and CPU lists after it against every node and CPU, not this process's cpuset and affinity" },
 	{ "strict", O_FLAG, N(strict), .group = G_PROCESS, .short_name = 't', .seen = SEEN(STRICT),
