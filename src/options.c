@@ -860,7 +860,8 @@ static int finish_options(struct parser *p)
 		return status;
 	if (nm->connect_path)
 		return EXIT_OK;
-	if (!nm->nregions && !(p->seen & (SEEN_PROCESS | SEEN(STRICT))) && nm->pid < 0)
+	/* numamem COMMAND runs COMMAND as it is, as numactl COMMAND does */
+	if (!nm->nregions && !nm->command && !(p->seen & (SEEN_PROCESS | SEEN(STRICT))) && nm->pid < 0)
 		return fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");
 	status = runcheck(nm);
 	if (status)

@@ -61,6 +61,114 @@ else
 	skip "-C !0 and -C +1 need two CPUs"
 fi
 
+# numactl's habits: -N with -C applies both in order (the last stands);
+# -b without -m warns and runs; --strict warns and runs; --cpubind
+run -N "$first" -C 0 -- sh -c "$witness"
+check "-N $first -C 0: both applied, the child runs on CPU 0: $(tail -n 1 "$T/out")" \
+	[ "$rc" = 0 ] && [ "$(tail -n 1 "$T/out")" = 0 ]
+run -C 0 -N "$first" -- sh -c "$witness"
+check "-C 0 -N $first: both applied, the child runs on node $first's CPUs: $(tail -n 1 "$T/out")" \
+	[ "$rc" = 0 ] && [ "$(tail -n 1 "$T/out")" = "$cpus0" ]
+run -b -i "$first" -- sh -c "$witness"
+check "-b -i $first: one warning, the child runs under interleave:$first" [ "$rc" = 0 ] &&
+	[ "$(head -n 1 "$T/out")" = "interleave:$first" ] && [ "$(grep -c . "$T/err")" = 1 ] &&
+	grep -q "warning: --balancing applies to --membind only" "$T/err"
+run --strict -m "$first" -- sh -c "$witness"
+check "--strict -m $first: one warning, the child runs under bind:$first" [ "$rc" = 0 ] &&
+	[ "$(head -n 1 "$T/out")" = "bind:$first" ] && [ "$(grep -c . "$T/err")" = 1 ] && grep -q "strict flag for process ignored" "$T/err"
+run --cpubind="$first" -- sh -c "$witness"
+check "--cpubind=$first is --cpunodebind: $(tail -n 1 "$T/out")" [ "$rc" = 0 ] && [ "$(tail -n 1 "$T/out")" = "$cpus0" ]
+# after taskset -c 0, -N binds to the node's CPUs within the cpuset, not
+# within the affinity (numactl's test/bind_range: check_cpunodebind)
+if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] && command -v taskset >/dev/null; then
+	taskset -c 0 "$NUMAMEM" -N "$first" -- sh -c "$witness" >"$T/out" 2>"$T/err"
+	rc=$?
+	check "taskset -c 0 numamem -N $first: the child runs on all of node $first's CPUs ($cpus0): $(tail -n 1 "$T/out")" \
+		[ "$rc" = 0 ] && [ "$(tail -n 1 "$T/out")" = "$cpus0" ]
+	hi=$(($(getconf _NPROCESSORS_ONLN) - 1))
+	taskset -c 0 "$NUMAMEM" -C "$hi" -- true 2>"$T/err"
+	check "taskset -c 0 numamem -C $hi: refused, the affinity bounds -C (check_physcpubind)" [ $? = 125 ] &&
+		grep -q "CPU $hi is outside the CPUs this process may use" "$T/err"
+	taskset -c 0 "$NUMAMEM" -a -C "$hi" -- sh -c "$witness" >"$T/out" 2>"$T/err"
+	rc=$?
+	check "taskset -c 0 numamem -a -C $hi: --all lifts the affinity: $(tail -n 1 "$T/out")" [ "$rc" = 0 ] &&
+		[ "$(tail -n 1 "$T/out")" = "$hi" ]
+else
+	skip "taskset cases need two CPUs and taskset"
+fi
+
+# The same invocations through numactl and numamem (only the program name
+# differs): the child's policy, CPUs and Mems_allowed, the exit status;
+# -H and -s byte for byte.
+if command -v numactl >/dev/null; then
+	agree=0 pairs=0
+	# peer DESCRIPTION ARGS...: both views equal
+	peer() {
+		desc=$1
+		shift
+		numactl "$@" >"$T/n.out" 2>"$T/n.err"
+		n_rc=$?
+		"$NUMAMEM" "$@" >"$T/m.out" 2>"$T/m.err"
+		m_rc=$?
+		pairs=$((pairs + 1))
+		if [ "$n_rc" = "$m_rc" ] && cmp -s "$T/n.out" "$T/m.out"; then
+			agree=$((agree + 1))
+			ok "numactl and numamem agree: $desc"
+		else
+			not_ok "numactl and numamem agree: $desc"
+			diag "numactl: status $n_rc" "$(cat "$T/n.out" "$T/n.err")" "numamem: status $m_rc" "$(cat "$T/m.out" "$T/m.err")"
+		fi
+	}
+	view='awk "{ \$1 = \"\"; sub(/^ /, \"\"); sub(/ (file=|heap|stack|anon=|huge|N[0-9]+=|mapped=|dirty=|kernelpagesize).*/, \"\"); print }" /proc/self/numa_maps | sort -u; grep -E "^(Cpus|Mems)_allowed_list" /proc/self/status'
+	# -H: byte for byte but for free memory, which moves between the two
+	# runs: each node's free within 64 MB of numactl's
+	for o in -H --hardware; do
+		numactl $o >"$T/n.out" 2>&1
+		"$NUMAMEM" $o >"$T/m.out" 2>&1
+		pairs=$((pairs + 1))
+		mask='s/^\(node [0-9]* free: \)[0-9]*/\1X/'
+		if [ "$(sed "$mask" "$T/n.out")" = "$(sed "$mask" "$T/m.out")" ] &&
+			paste "$T/n.out" "$T/m.out" | awk -F'\t' '$1 ~ /free:/ { split($1, a, " "); split($2, b, " ");
+				d = a[4] - b[4]; if (d < -64 || d > 64) bad = 1 } END { exit bad }'; then
+			agree=$((agree + 1))
+			ok "numactl and numamem agree: $o (byte for byte, free memory within 64 MB)"
+		else
+			not_ok "numactl and numamem agree: $o (byte for byte, free memory within 64 MB)"
+			diag "$(cat "$T/n.out")" "$(cat "$T/m.out")"
+		fi
+	done
+	for o in "" "-m $first" "-i all" "-p $first" "-l" "-C 0" "-N $first" "-m all" "-i $first -N $first" "-N $first -C 0" \
+		"-C 0 -N $first" "-b -m $first" "--cpubind=$first"; do
+		# shellcheck disable=SC2086
+		peer "$o -s" $o -s
+		# shellcheck disable=SC2086
+		peer "$o sh -c VIEW" $o sh -c "$view"
+	done
+	if grep -q 'MPOL_PREFERRED_MANY\|preferred-many' "$(command -v numactl)" 2>/dev/null || numactl -P "$first" true 2>/dev/null; then
+		peer "-P $first -s" -P "$first" -s
+		peer "-P $first sh -c VIEW" -P "$first" sh -c "$view"
+	fi
+	if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] && command -v taskset >/dev/null; then
+		for prog in numactl "$NUMAMEM"; do
+			taskset -c 0 "$prog" -N "$first" sh -c "$view" >"$T/$(basename "$prog").tv" 2>&1
+			echo "status $?" >>"$T/$(basename "$prog").tv"
+		done
+		pairs=$((pairs + 1))
+		if cmp -s "$T/numactl.tv" "$T/numamem.tv"; then
+			agree=$((agree + 1))
+			ok "numactl and numamem agree: taskset -c 0 ... -N $first"
+		else
+			not_ok "numactl and numamem agree: taskset -c 0 ... -N $first"
+			diag "$(cat "$T/numactl.tv")" "$(cat "$T/numamem.tv")"
+		fi
+	fi
+	diag "numactl vs numamem: $agree of $pairs pairs agree"
+elif [ -n "$CI" ]; then
+	not_ok "numactl is installed (tools/setup --tests installs it)"
+else
+	skip "numactl is not installed (tools/setup --tests)"
+fi
+
 # The child's status on both paths; a command that cannot run
 for args in "-m $first" "-m $first --backend=ram --size=1M"; do
 	# shellcheck disable=SC2086
