@@ -430,14 +430,19 @@ static int opt_color(struct parser *p, const char *arg)
 }
 
 /* A node list of COMMAND's own: "all" and "!" are the nodes this
- * process may use, or with --all every node there is. */
-static int parse_process_nodes(struct parser *p, const char *name, const char *arg, struct nodemask *m)
+ * process may use, or with --all every node there is (for a memory
+ * policy every node with memory: numactl gives the kernel every possible
+ * node, and the kernel drops those without memory). */
+static int parse_process_nodes(struct parser *p, const char *name, const char *arg, bool memory,
+			       struct nodemask *m)
 {
-	struct nodemask present;
+	struct nodemask every;
 
-	if (p->nm->proc.all)
-		host_nodes_present(&present);
-	return parse_nodes_among(name, arg, SYNTAX_OPTION, p->nm->proc.all ? &present : NULL, m);
+	if (p->nm->proc.all && memory)
+		host_nodes_with_memory(&every);
+	else if (p->nm->proc.all)
+		host_nodes_present(&every);
+	return parse_nodes_among(name, arg, SYNTAX_OPTION, p->nm->proc.all ? &every : NULL, m);
 }
 
 /* --membind and the other memory policies of COMMAND: one (a second,
@@ -451,7 +456,7 @@ static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg
 	pp->nodes = (struct nodemask){ { 0 } };
 	if (!arg)
 		return EXIT_OK;
-	if (parse_process_nodes(p, o->name, arg, &pp->nodes))
+	if (parse_process_nodes(p, o->name, arg, true, &pp->nodes))
 		return EXIT_USAGE;
 	if (o->mode == POLICY_PREFERRED && nodemask_weight(&pp->nodes) > 1)
 		return fail(EXIT_USAGE, "invalid preferred '%s': one node (--preferred-many takes several)", arg);
@@ -463,7 +468,7 @@ static int opt_cpunodebind(struct parser *p, const char *arg)
 	p->nm->proc.has_cpunodes = true;
 	p->nm->proc.cpus_last = false;
 	p->nm->proc.cpunodes = (struct nodemask){ { 0 } };
-	return parse_process_nodes(p, "cpunodebind", arg, &p->nm->proc.cpunodes);
+	return parse_process_nodes(p, "cpunodebind", arg, false, &p->nm->proc.cpunodes);
 }
 
 static int opt_physcpubind(struct parser *p, const char *arg)
