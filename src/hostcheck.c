@@ -1,6 +1,8 @@
 /* Node and mode checks against the host; see hostcheck.h. */
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "host.h"
 #include "hostcheck.h"
 #include "lib/mempolicy.h"
@@ -38,20 +40,31 @@ int check_nodes_exist_on_host(const struct nodemask *m, bool need_memory, const 
 	return check_nodes(m, need_memory, false, prop, owner);
 }
 
+int check_cpu_bits_on_host(const unsigned long *cpus, const unsigned long *allowed, size_t ncpus, const char *what,
+			   const char *outside)
+{
+	const size_t w = 8 * sizeof(unsigned long);
+	unsigned long *online = calloc((ncpus + w - 1) / w, sizeof(*online));
+	int status = EXIT_OK;
+
+	if (!online)
+		return fail_oom();
+	host_cpus_online_bits(online, ncpus);
+	for (size_t c = 0; c < ncpus && !status; c++) {
+		if (!(cpus[c / w] >> (c % w) & 1))
+			continue;
+		if (!(online[c / w] >> (c % w) & 1))
+			status = fail(EXIT_UNAVAILABLE, "%s: CPU %zu does not exist or is offline", what, c);
+		else if (!(allowed[c / w] >> (c % w) & 1))
+			status = fail(EXIT_UNAVAILABLE, "%s: CPU %zu is outside %s", what, c, outside);
+	}
+	free(online);
+	return status;
+}
+
 int check_cpus_on_host(const cpu_set_t *cpus, const cpu_set_t *allowed, const char *what, const char *outside)
 {
-	cpu_set_t online;
-
-	host_cpus_online(&online);
-	for (int c = 0; c < CPU_SETSIZE; c++) {
-		if (!CPU_ISSET(c, cpus))
-			continue;
-		if (!CPU_ISSET(c, &online))
-			return fail(EXIT_UNAVAILABLE, "%s: CPU %d does not exist or is offline", what, c);
-		if (!CPU_ISSET(c, allowed))
-			return fail(EXIT_UNAVAILABLE, "%s: CPU %d is outside %s", what, c, outside);
-	}
-	return EXIT_OK;
+	return check_cpu_bits_on_host(cpus->__bits, allowed->__bits, CPU_SETSIZE, what, outside);
 }
 
 int check_mode_on_host(int mode)

@@ -5,6 +5,7 @@
 
 #include <sched.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "lib/nodemask.h"
 
@@ -20,6 +21,9 @@ int check_nodes_exist_on_host(const struct nodemask *m, bool need_memory, const 
  * is: "the CPUs this process may use"); what names the list and its
  * value ("physcpubind '0-3'"); one line, exit status. */
 int check_cpus_on_host(const cpu_set_t *cpus, const cpu_set_t *allowed, const char *what, const char *outside);
+/* The same for bit arrays of ncpus bits (numactl's options, past 1024). */
+int check_cpu_bits_on_host(const unsigned long *cpus, const unsigned long *allowed, size_t ncpus, const char *what,
+			   const char *outside);
 /* The running kernel has MPOL_* mode, or one line naming the release it
  * needs; exit status. */
 int check_mode_on_host(int mode);

@@ -471,17 +471,31 @@ static int opt_cpunodebind(struct parser *p, const char *arg)
 	return parse_process_nodes(p, "cpunodebind", arg, false, &p->nm->proc.cpunodes);
 }
 
+/* As many CPUs as the kernel can have (past cpu_set_t's 1024); "all"
+ * and "!" relative to the CPUs this process may use, or with --all to
+ * every CPU online. */
 static int opt_physcpubind(struct parser *p, const char *arg)
 {
-	cpu_set_t online;
+	struct process_policy *pp = &p->nm->proc;
+	unsigned long *all;
+	int status;
 
-	p->nm->proc.has_cpus = true;
-	p->nm->proc.cpus_last = true;
-	CPU_ZERO(&p->nm->proc.cpus);
-	if (p->nm->proc.all)
-		host_cpus_online(&online);
-	return parse_cpus_among("physcpubind", arg, SYNTAX_OPTION, p->nm->proc.all ? &online : NULL,
-				&p->nm->proc.cpus);
+	pp->has_cpus = true;
+	pp->cpus_last = true;
+	free(pp->cpus);
+	pp->cpus = policy_cpu_set(pp);
+	all = policy_cpu_set(pp);
+	if (!pp->cpus || !all) {
+		free(all);
+		return fail_oom();
+	}
+	if (pp->all)
+		host_cpus_online_bits(all, pp->ncpus);
+	else
+		host_cpus_allowed_bits(all, pp->ncpus);
+	status = parse_cpus_bits("physcpubind", arg, all, pp->cpus, pp->ncpus);
+	free(all);
+	return status;
 }
 
 /* As numactl's -a: it changes the lists read after it, so it must come
@@ -933,5 +947,6 @@ void options_free(struct numamem *nm)
 	for (char **a = nm->command; a && *a; a++)
 		free(*a);
 	free(nm->command);
+	policy_free(&nm->proc);
 	options_init(nm);
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <numaif.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +27,31 @@
 void policy_init(struct process_policy *p)
 {
 	*p = (struct process_policy){ .mode = -1 };
+}
+
+void policy_free(struct process_policy *p)
+{
+	free(p->cpus);
+	free(p->node_cpus);
+	policy_init(p);
+}
+
+#define WORD_BITS (8 * sizeof(unsigned long))
+#define CPU_WORDS(p) (((p)->ncpus + WORD_BITS - 1) / WORD_BITS)
+
+unsigned long *policy_cpu_set(struct process_policy *p)
+{
+	if (!p->ncpus)
+		p->ncpus = host_cpu_bits();
+	return calloc(CPU_WORDS(p), sizeof(unsigned long));
+}
+
+static bool cpu_bits_any(const struct process_policy *p, const unsigned long *b)
+{
+	for (size_t i = 0; i < CPU_WORDS(p); i++)
+		if (b[i])
+			return true;
+	return false;
 }
 
 bool policy_given(const struct process_policy *p)
@@ -62,21 +88,26 @@ static bool kernel_has_balancing(const struct process_policy *p)
 	return WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
 }
 
-static int check_cpus(const struct process_policy *p)
+static int check_cpus(struct process_policy *p)
 {
-	cpu_set_t allowed;
+	unsigned long *allowed = policy_cpu_set(p);
 	char list[256], what[300];
+	int status;
 
+	if (!allowed)
+		return fail_oom();
 	/* as numactl: the affinity bounds --physcpubind; with --all, only
 	 * the CPUs that are online */
 	if (p->all)
-		host_cpus_online(&allowed);
+		host_cpus_online_bits(allowed, p->ncpus);
 	else
-		host_cpus_allowed(&allowed);
-	cpuset_format(&p->cpus, list, sizeof(list));
+		host_cpus_allowed_bits(allowed, p->ncpus);
+	bits_format(p->cpus, p->ncpus, list, sizeof(list));
 	snprintf(what, sizeof(what), "physcpubind '%s'", list);
-	return check_cpus_on_host(&p->cpus, &allowed, what,
-				  p->all ? "the CPUs online" : "the CPUs this process may use");
+	status = check_cpu_bits_on_host(p->cpus, allowed, p->ncpus, what,
+					p->all ? "the CPUs online" : "the CPUs this process may use");
+	free(allowed);
+	return status;
 }
 
 /* The CPUs of --cpunodebind's nodes that the cpuset lets this process
@@ -88,37 +119,54 @@ static int check_cpus(const struct process_policy *p)
 static int check_cpunodes(struct process_policy *p)
 {
 	struct nodemask present;
-	cpu_set_t bound, all_cpus;
+	unsigned long *bound, *all_cpus, *node;
 	char nodes[256], cpus[256], inside[256];
+	int status = EXIT_OK;
 
+	free(p->node_cpus);
+	p->node_cpus = policy_cpu_set(p);
+	bound = policy_cpu_set(p);
+	all_cpus = policy_cpu_set(p);
+	node = policy_cpu_set(p);
+	if (!p->node_cpus || !bound || !all_cpus || !node) {
+		status = fail_oom();
+		goto out;
+	}
 	/* Not the allowed memory nodes (Mems_allowed): a memoryless node with
 	 * CPUs is never in them, and its CPUs are as good as any. */
 	host_nodes_present(&present);
-	host_cpus_cpuset(&bound);
-	CPU_ZERO(&p->node_cpus);
-	CPU_ZERO(&all_cpus);
+	host_cpus_cpuset_bits(bound, p->ncpus);
 	nodemask_format(&p->cpunodes, nodes, sizeof(nodes));
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		cpu_set_t node;
-
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES && !status; n++) {
 		if (!nodemask_isset(&p->cpunodes, n))
 			continue;
-		if (!nodemask_isset(&present, n))
-			return fail(EXIT_UNAVAILABLE, "cpunodebind '%s': node %u does not exist", nodes, n);
-		host_node_cpus_all(n, &node);
-		CPU_OR(&all_cpus, &all_cpus, &node);
+		if (!nodemask_isset(&present, n)) {
+			status = fail(EXIT_UNAVAILABLE, "cpunodebind '%s': node %u does not exist", nodes, n);
+			break;
+		}
+		host_node_cpus_all_bits(n, node, p->ncpus);
+		for (size_t i = 0; i < CPU_WORDS(p); i++)
+			all_cpus[i] |= node[i];
 	}
-	CPU_AND(&p->node_cpus, &all_cpus, &bound);
-	if (CPU_COUNT(&p->node_cpus))
-		return EXIT_OK;
-	if (!CPU_COUNT(&all_cpus))
-		return fail(EXIT_UNAVAILABLE, "cpunodebind '%s': %s %s %s no CPU", nodes,
-			    nodemask_weight(&p->cpunodes) > 1 ? "nodes" : "node", nodes,
-			    nodemask_weight(&p->cpunodes) > 1 ? "have" : "has");
-	cpuset_format(&all_cpus, cpus, sizeof(cpus));
-	cpuset_format(&bound, inside, sizeof(inside));
-	return fail(EXIT_UNAVAILABLE, "cpunodebind '%s': its CPUs (%s) are outside this process's cpuset (%s)", nodes,
-		    cpus, inside);
+	for (size_t i = 0; !status && i < CPU_WORDS(p); i++)
+		p->node_cpus[i] = all_cpus[i] & bound[i];
+	if (status || cpu_bits_any(p, p->node_cpus))
+		goto out;
+	if (!cpu_bits_any(p, all_cpus)) {
+		status = fail(EXIT_UNAVAILABLE, "cpunodebind '%s': %s %s %s no CPU", nodes,
+			      nodemask_weight(&p->cpunodes) > 1 ? "nodes" : "node", nodes,
+			      nodemask_weight(&p->cpunodes) > 1 ? "have" : "has");
+		goto out;
+	}
+	bits_format(all_cpus, p->ncpus, cpus, sizeof(cpus));
+	bits_format(bound, p->ncpus, inside, sizeof(inside));
+	status = fail(EXIT_UNAVAILABLE, "cpunodebind '%s': its CPUs (%s) are outside this process's cpuset (%s)",
+		      nodes, cpus, inside);
+out:
+	free(bound);
+	free(all_cpus);
+	free(node);
+	return status;
 }
 
 int policy_validate(struct process_policy *p)
@@ -143,16 +191,17 @@ int policy_validate(struct process_policy *p)
 int policy_apply(const struct process_policy *p, const char **what)
 {
 	/* both, in the order given, as numactl does: the last one stands */
-	const cpu_set_t *first = p->has_cpunodes ? &p->node_cpus : &p->cpus,
-			*second = p->has_cpunodes && p->has_cpus ? &p->cpus : NULL;
+	const unsigned long *first = p->has_cpunodes ? p->node_cpus : p->cpus,
+			    *second = p->has_cpunodes && p->has_cpus ? p->cpus : NULL;
+	size_t bytes = CPU_WORDS(p) * sizeof(unsigned long);
 
 	if (p->has_cpunodes && p->has_cpus && !p->cpus_last) {
-		second = &p->node_cpus;
-		first = &p->cpus;
+		second = p->node_cpus;
+		first = p->cpus;
 	}
 	if ((p->has_cpus || p->has_cpunodes) &&
-	    (sched_setaffinity(0, sizeof(*first), first) < 0 ||
-	     (second && sched_setaffinity(0, sizeof(*second), second) < 0))) {
+	    (sched_setaffinity(0, bytes, (const cpu_set_t *)first) < 0 ||
+	     (second && sched_setaffinity(0, bytes, (const cpu_set_t *)second) < 0))) {
 		*what = "sched_setaffinity";
 		return -1;
 	}
@@ -217,6 +266,7 @@ void policy_show(FILE *out)
 	struct nodemask mems;
 	size_t bytes = 0;
 	cpu_set_t *aff = show_affinity(&bytes);
+	unsigned long *node;
 	int mode = 0, next = 0;
 
 	if (get_mempolicy(&mode, nodes, SHOW_NODES, NULL, 0) < 0)
@@ -224,19 +274,21 @@ void policy_show(FILE *out)
 	if (get_mempolicy(&next, NULL, 0, NULL, MPOL_F_NODE) < 0)
 		next = 0; /* only interleave has a next node */
 	host_nodes_allowed(&mems);
+	node = aff ? calloc(bytes, 1) : NULL;
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		cpu_set_t node;
-
 		if (!nodemask_isset(&mems, n))
 			continue;
-		allowed[n / (8 * sizeof(unsigned long))] |= 1UL << (n % (8 * sizeof(unsigned long)));
-		host_node_cpus_all(n, &node);
-		for (int c = 0; aff && c < CPU_SETSIZE; c++)
-			if (CPU_ISSET(c, &node) && CPU_ISSET_S((size_t)c, bytes, aff)) {
-				cpubind[n / (8 * sizeof(unsigned long))] |= 1UL << (n % (8 * sizeof(unsigned long)));
+		allowed[n / WORD_BITS] |= 1UL << (n % WORD_BITS);
+		if (!node)
+			continue;
+		host_node_cpus_all_bits(n, node, 8 * bytes);
+		for (size_t i = 0; i < bytes / sizeof(*node); i++)
+			if (node[i] & ((unsigned long *)aff)[i]) {
+				cpubind[n / WORD_BITS] |= 1UL << (n % WORD_BITS);
 				break;
 			}
 	}
+	free(node);
 	if ((size_t)mode < ARRAY_SIZE(names))
 		fprintf(out, "policy: %s\n", names[mode]);
 	else

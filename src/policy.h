@@ -24,12 +24,19 @@ struct process_policy {
 	bool cpus_last;        /* --physcpubind came after --cpunodebind:
 				  numactl applies both, in order */
 	struct nodemask cpunodes;
-	cpu_set_t cpus;        /* --physcpubind */
-	cpu_set_t node_cpus;   /* once validated: the CPUs of --cpunodebind's
-				  nodes, within the cpuset */
+	/* CPU sets as bit arrays of ncpus bits (host_cpu_bits(): the
+	 * kernel's NR_CPUS, past cpu_set_t's 1024), allocated when needed */
+	size_t ncpus;
+	unsigned long *cpus;      /* --physcpubind */
+	unsigned long *node_cpus; /* once validated: the CPUs of
+				     --cpunodebind's nodes, within the cpuset */
 };
 
 void policy_init(struct process_policy *p);
+void policy_free(struct process_policy *p);
+/* An empty CPU set of p->ncpus bits (set from host_cpu_bits() the first
+ * time), or NULL when out of memory. */
+unsigned long *policy_cpu_set(struct process_policy *p);
 /* Anything to apply? */
 bool policy_given(const struct process_policy *p);
 /* Nodes exist, have memory (for the memory policy), may be used; CPUs

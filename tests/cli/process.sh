@@ -61,6 +61,25 @@ else
 	skip "-C !0 and -C +1 need two CPUs"
 fi
 
+# CPU sets as large as the kernel's NR_CPUS (kernel_max + 1, at least
+# 1024): a CPU below it that this host lacks is "does not exist", the
+# first above it is out of range
+kmax=$(cat /sys/devices/system/cpu/kernel_max 2>/dev/null || echo 1023)
+limit=$((kmax + 1)); [ $limit -lt 1024 ] && limit=1024
+limit=$(( (limit + 63) / 64 * 64 ))
+run -C $((limit - 1)) -- true
+check "-C $((limit - 1)) (the last CPU a set holds here): 125, 'does not exist or is offline'" [ "$rc" = 125 ] &&
+	grep -qx "numamem: physcpubind '$((limit - 1))': CPU $((limit - 1)) does not exist or is offline" "$T/err"
+run -C $limit -- true
+check "-C $limit: 125, above the highest possible, $((limit - 1))" [ "$rc" = 125 ] &&
+	grep -qx "numamem: invalid physcpubind '$limit': $limit is above the highest possible, $((limit - 1))" "$T/err"
+run -C 3500 -- true
+if [ $limit -gt 3500 ]; then
+	check "-C 3500 (NR_CPUS $limit): 'CPU 3500 does not exist or is offline'" [ "$rc" = 125 ] && grep -q "CPU 3500 does not exist" "$T/err"
+else
+	check "-C 3500 (NR_CPUS $limit): above the highest possible" [ "$rc" = 125 ] && grep -q "3500 is above the highest possible, $((limit - 1))" "$T/err"
+fi
+
 # numactl's habits: -N with -C applies both in order (the last stands);
 # -b without -m warns and runs; --strict warns and runs; --cpubind
 run -N "$first" -C 0 -- sh -c "$witness"
