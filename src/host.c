@@ -165,6 +165,22 @@ static bool bits_any(const unsigned long *b, size_t nbits)
 	return false;
 }
 
+unsigned host_node_bits(void)
+{
+	/* libnuma's numa_num_possible_nodes(): the length of Mems_allowed in
+	 * /proc/self/status, the kernel's MAX_NUMNODES */
+	int n = numa_num_possible_nodes();
+
+	return n > NUMAMEM_MAX_NODES ? (unsigned)n : NUMAMEM_MAX_NODES;
+}
+
+bool host_node_exists(unsigned node)
+{
+	char path[PATH_MAX];
+
+	return access(host_path(path, sizeof(path), NODE_DIR "/node%u", node), F_OK) == 0;
+}
+
 size_t host_cpu_bits(void)
 {
 	char buf[64];

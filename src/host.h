@@ -48,6 +48,11 @@ void host_node_cpus_all_bits(unsigned node, unsigned long *cpus, size_t ncpus);
  * (/sys/devices/system/cpu/kernel_max + 1), at least CPU_SETSIZE,
  * rounded up to the bits of a long. */
 size_t host_cpu_bits(void);
+/* How many nodes the kernel can have (MAX_NUMNODES, as libnuma's
+ * numa_num_possible_nodes()), at least NUMAMEM_MAX_NODES. */
+unsigned host_node_bits(void);
+/* sysfs has nodeN. */
+bool host_node_exists(unsigned node);
 
 /* Distance from node a to node b as the kernel gives it (10 for a node to
  * itself); 0 when unknown. */

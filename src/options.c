@@ -429,6 +429,49 @@ static int opt_color(struct parser *p, const char *arg)
 	return EXIT_OK;
 }
 
+/* numactl's options take any node the kernel can have (MAX_NUMNODES,
+ * 1024 on most distributions), not QEMU's 128: a node from 128 up is
+ * one that does not exist here (or one numamem's node sets, which stop
+ * at 127, cannot hold), not a syntax error. */
+static int check_kernel_nodes(const char *name, const char *arg)
+{
+	const size_t w = 8 * sizeof(unsigned long);
+	unsigned nbits = host_node_bits();
+	unsigned long *all = calloc((nbits + w - 1) / w, sizeof(*all)), *got = calloc((nbits + w - 1) / w, sizeof(*got));
+	unsigned long bad = 0;
+	int r, status = EXIT_OK;
+	bool big = false;
+
+	if (!all || !got) {
+		free(all);
+		free(got);
+		return fail_oom();
+	}
+	/* only plain lists: "all", "!LIST" and the +N and device forms stay
+	 * within the nodes this process may use */
+	r = strchr(arg, '+') || strchr(arg, ':') || strchr(arg, '!') || strstr(arg, "all")
+		    ? 0 : parse_nodelist_bits(arg, all, got, nbits, &bad);
+	if (r == -ERANGE)
+		status = fail(EXIT_USAGE, "invalid %s '%s': %lu is above the highest possible, %u", name, arg, bad,
+			      nbits - 1);
+	for (unsigned n = NUMAMEM_MAX_NODES; !r && !status && n < nbits; n++)
+		if (got[n / w] >> (n % w) & 1)
+			big = true;
+	/* the first node of the list that is not there, from 0 up */
+	for (unsigned n = 0; big && !status && n < nbits; n++) {
+		if (!(got[n / w] >> (n % w) & 1) || (n < NUMAMEM_MAX_NODES && host_node_exists(n)))
+			continue;
+		if (!host_node_exists(n))
+			status = fail(EXIT_UNAVAILABLE, "%s '%s': node %u does not exist", name, arg, n);
+		else
+			status = fail(EXIT_UNAVAILABLE, "%s '%s': node %u exists, but numamem's node sets stop at %u",
+				      name, arg, n, NUMAMEM_MAX_NODES - 1);
+	}
+	free(all);
+	free(got);
+	return status;
+}
+
 /* A node list of COMMAND's own: "all" and "!" are the nodes this
  * process may use, or with --all every node there is (for a memory
  * policy every node with memory: numactl gives the kernel every possible
@@ -437,7 +480,10 @@ static int parse_process_nodes(struct parser *p, const char *name, const char *a
 			       struct nodemask *m)
 {
 	struct nodemask every;
+	int status = check_kernel_nodes(name, arg);
 
+	if (status)
+		return status;
 	if (p->nm->proc.all && memory)
 		host_nodes_with_memory(&every);
 	else if (p->nm->proc.all)

@@ -80,6 +80,25 @@ else
 	check "-C 3500 (NR_CPUS $limit): above the highest possible" [ "$rc" = 125 ] && grep -q "3500 is above the highest possible, $((limit - 1))" "$T/err"
 fi
 
+# node lists of numactl's options up to the kernel's MAX_NUMNODES (the
+# length of Mems_allowed, as libnuma reads it), not QEMU's 128
+maxnodes=$(awk '$1 == "Mems_allowed:" { print split($2, w, ",") * 32 }' /proc/self/status)
+[ "$maxnodes" -lt 128 ] && maxnodes=128
+if [ "$maxnodes" -gt 1000 ]; then
+	run -m 1000 -- true
+	check "-m 1000 (MAX_NUMNODES $maxnodes): 125, node 1000 does not exist" [ "$rc" = 125 ] &&
+		grep -qx "numamem: membind '1000': node 1000 does not exist" "$T/err"
+	run -N 1000 -- true
+	check "-N 1000: 125, node 1000 does not exist" [ "$rc" = 125 ] &&
+		grep -qx "numamem: cpunodebind '1000': node 1000 does not exist" "$T/err"
+fi
+run -i $maxnodes -- true
+check "-i $maxnodes: 125, above the highest possible, $((maxnodes - 1))" [ "$rc" = 125 ] &&
+	grep -qx "numamem: invalid interleave '$maxnodes': $maxnodes is above the highest possible, $((maxnodes - 1))" "$T/err"
+run --size=1M --policy=bind --host-nodes=128
+check "--host-nodes=128 keeps QEMU's limit of 127" [ "$rc" = 1 ] &&
+	grep -qx "numamem: invalid host-nodes '128': 128 is above the highest possible, 127" "$T/err"
+
 # numactl's habits: -N with -C applies both in order (the last stands);
 # -b without -m warns and runs; --strict warns and runs; --cpubind
 run -N "$first" -C 0 -- sh -c "$witness"
