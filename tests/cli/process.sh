@@ -159,7 +159,8 @@ if command -v numactl >/dev/null; then
 	}
 	view='awk "{ \$1 = \"\"; sub(/^ /, \"\"); sub(/ (file=|heap|stack|anon=|huge|N[0-9]+=|mapped=|dirty=|kernelpagesize).*/, \"\"); print }" /proc/self/numa_maps | sort -u; grep -E "^(Cpus|Mems)_allowed_list" /proc/self/status'
 	# -H: byte for byte but for free memory, which moves between the two
-	# runs: each node's free within 64 MB of numactl's
+	# runs (on a shared machine, and by valgrind's own footprint under
+	# NUMAMEM_VALGRIND): each node's free within 512 MB of numactl's
 	for o in -H --hardware; do
 		numactl $o >"$T/n.out" 2>&1
 		"$NUMAMEM" $o >"$T/m.out" 2>&1
@@ -167,11 +168,11 @@ if command -v numactl >/dev/null; then
 		mask='s/^\(node [0-9]* free: \)[0-9]*/\1X/'
 		if [ "$(sed "$mask" "$T/n.out")" = "$(sed "$mask" "$T/m.out")" ] &&
 			paste "$T/n.out" "$T/m.out" | awk -F'\t' '$1 ~ /free:/ { split($1, a, " "); split($2, b, " ");
-				d = a[4] - b[4]; if (d < -64 || d > 64) bad = 1 } END { exit bad }'; then
+				d = a[4] - b[4]; if (d < -512 || d > 512) bad = 1 } END { exit bad }'; then
 			agree=$((agree + 1))
-			ok "numactl and numamem agree: $o (byte for byte, free memory within 64 MB)"
+			ok "numactl and numamem agree: $o (byte for byte, free memory within 512 MB)"
 		else
-			not_ok "numactl and numamem agree: $o (byte for byte, free memory within 64 MB)"
+			not_ok "numactl and numamem agree: $o (byte for byte, free memory within 512 MB)"
 			diag "$(cat "$T/n.out")" "$(cat "$T/m.out")"
 		fi
 	done
@@ -187,10 +188,10 @@ if command -v numactl >/dev/null; then
 		peer "-P $first sh -c VIEW" -P "$first" sh -c "$view"
 	fi
 	if [ "$(getconf _NPROCESSORS_ONLN)" -ge 2 ] && command -v taskset >/dev/null; then
-		for prog in numactl "$NUMAMEM"; do
-			taskset -c 0 "$prog" -N "$first" sh -c "$view" >"$T/$(basename "$prog").tv" 2>&1
-			echo "status $?" >>"$T/$(basename "$prog").tv"
-		done
+		taskset -c 0 numactl -N "$first" sh -c "$view" >"$T/numactl.tv" 2>&1
+		echo "status $?" >>"$T/numactl.tv"
+		taskset -c 0 "$NUMAMEM" -N "$first" sh -c "$view" >"$T/numamem.tv" 2>&1
+		echo "status $?" >>"$T/numamem.tv"
 		pairs=$((pairs + 1))
 		if cmp -s "$T/numactl.tv" "$T/numamem.tv"; then
 			agree=$((agree + 1))
