@@ -57,7 +57,7 @@ enum seen {
 	S_PREALLOC_CPUS, S_PREALLOC_NODES, S_HOLD, S_COMMAND, S_SHOW_NODES, S_FD, S_FORK,
 	S_MEMBIND, S_INTERLEAVE, S_PREFERRED, S_PREFERRED_MANY, S_WEIGHTED_INTERLEAVE, S_LOCALALLOC,
 	S_BALANCING, S_CPUNODEBIND, S_PHYSCPUBIND, S_PID, S_MAP, S_REPORT, S_TRACE, S_CONTROL, S_AT,
-	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD, S_HARDWARE, S_SHOW, S_ALL, S_STRICT,
+	S_CONNECT, S_TRAFFIC, S_MEASURE, S_READY_FILE, S_READY_FD, S_HARDWARE, S_SHOW, S_ALL, S_STRICT, S_JSON,
 	S_COUNT
 };
 typedef unsigned long long seen_t;
@@ -197,7 +197,7 @@ static const struct opt opts[] = {
 	{ "pid", O_HANDLER, .group = G_ACTIONS, .handler = opt_pid, .seen = SEEN(PID),
 	  .arg = "PID", .help = "Report where the memory of running process PID is, and exit" },
 
-	{ "json", O_FLAG, N(json), .group = G_OUTPUT, .help = "Print the report as JSON" },
+	{ "json", O_FLAG, N(json), .group = G_OUTPUT, .seen = SEEN(JSON), .help = "Print the report as JSON" },
 	{ "verify", O_FLAG, N(verify), .group = G_OUTPUT,
 	  .help = "Exit with status 4 (124 with COMMAND) if placement breaks the policy" },
 	{ "report", O_FLAG, N(report), .group = G_OUTPUT, .seen = SEEN(REPORT),
@@ -262,13 +262,15 @@ static const struct rule {
 	  .message = "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
 	{ .a = SEEN(HARDWARE),
 	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(SHOW) |
-	       SEEN(PID) | SEEN(MAP) | SEEN_PROCESS,
-	  .kind = EXCLUDES, .message = "--hardware shows the nodes: it takes no region, COMMAND, policy or other action" },
+	       SEEN(PID) | SEEN(MAP) | SEEN(JSON) | SEEN_PROCESS,
+	  .kind = EXCLUDES,
+	  .message = "--hardware shows the nodes as numactl's text: it takes no region, COMMAND, policy, --json or other action" },
 	{ .a = SEEN(SHOW),
 	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(PID) |
-	       SEEN(MAP),
+	       SEEN(MAP) | SEEN(JSON),
 	  .kind = EXCLUDES,
-	  .message = "--show shows numamem's own policy and CPUs: it takes no region, COMMAND or other action" },
+	  .message = "--show shows numamem's own policy and CPUs as numactl's text: it takes no region, COMMAND, --json or other action" },
+	{ .a = SEEN(STRICT), .b = SEEN(COMMAND), .kind = NEEDS, .message = "--strict needs a COMMAND after --" },
 	{ .a = SEEN_PROCESS, .b = SEEN(COMMAND) | SEEN(SHOW), .kind = NEEDS,
 	  .message = "--membind, --cpunodebind and the other options of COMMAND's own policy need a COMMAND after --" },
 	{ .a = SEEN(READY_FILE), .b = SEEN(PID) | SEEN(SHOW_NODES) | SEEN(MEASURE) | SEEN(CONNECT),
