@@ -262,12 +262,12 @@ static const struct rule {
 	  .message = "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
 	{ .a = SEEN(HARDWARE),
 	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(SHOW) |
-	       SEEN(PID) | SEEN(MAP) | SEEN(JSON) | SEEN_PROCESS,
+	       SEEN(PID) | SEEN(MAP) | SEEN(JSON) | SEEN(MEASURE) | SEEN(CONNECT) | SEEN_PROCESS,
 	  .kind = EXCLUDES,
 	  .message = "--hardware shows the nodes as numactl's text: it takes no region, COMMAND, policy, --json or other action" },
 	{ .a = SEEN(SHOW),
 	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(PID) |
-	       SEEN(MAP) | SEEN(JSON),
+	       SEEN(MAP) | SEEN(JSON) | SEEN(MEASURE) | SEEN(CONNECT),
 	  .kind = EXCLUDES,
 	  .message = "--show shows numamem's own policy and CPUs as numactl's text: it takes no region, COMMAND, --json or other action" },
 	{ .a = SEEN(STRICT), .b = SEEN(COMMAND), .kind = NEEDS, .message = "--strict needs a COMMAND after --" },
