@@ -4,7 +4,7 @@
 # both --X and --no-X.  Values: --backend, --policy, --thp, --rom; node
 # numbers from /sys/devices/system/node for --host-nodes, --prealloc-nodes
 # and COMMAND's --membind/-m, --interleave/-i, --preferred/-p,
-# --preferred-many/-P, --weighted-interleave/-w, --cpunodebind/-N (plus
+# --preferred-many/-P, --weighted-interleave/-w, --cpunodebind/-N, --cpubind/-c (plus
 # "all"), CPU numbers from /sys/devices/system/cpu/online for
 # --prealloc-cpus and --physcpubind/-C; process ids for --pid; files for
 # --mem-path, --ready-file, --trace, --output/-o and --connect; unix: and stdio for --control; read,
@@ -26,18 +26,18 @@ _numamem_argopts='--size --backend --thp --color --object --policy --host-nodes 
     --prealloc-threads --prealloc-cpus --prealloc-nodes --mem-path --align
     --offset --rom --hugetlbsize --ready-file --ready-fd --fd --membind
     --interleave --preferred --preferred-many --weighted-interleave
-    --cpunodebind --physcpubind --pid --trace --output --control --at --connect --traffic
+    --cpunodebind --cpubind --physcpubind --pid --trace --output --control --at --connect --traffic
     --file --length --migrate
     --columns'
 # Short options that take a value.
-_numamem_shortargs='-m -i -p -P -w -N -C -o -f -L'
+_numamem_shortargs='-m -i -p -P -w -N -c -C -o -f -L'
 # --[no]X toggles.
 _numamem_toggles='share reserve merge dump prealloc discard-data readonly
     pmem hugetlb seal static-nodes relative-nodes numa-balancing'
 # Options without a value (short ones included).
 _numamem_flags='--fork --json --verify --report --map --show-nodes --quiet --help --help-all --version
     --bytes --raw --noheadings
-    --localalloc --balancing --touch --strict -q -h -V -l -b -T -t'
+    --localalloc --balancing --all --touch --strict --hardware --show -q -h -V -l -b -a -T -t -H -s'
 # sysfs root (tests point it at a fake tree).
 : "${_numamem_sysfs:=/sys}"
 
@@ -361,7 +361,7 @@ _numamem()
             _numamem_list "$cur" 0 $names
             ;;
         --host-nodes | --prealloc-nodes | --membind | -m | --interleave | -i | --preferred | -p | \
-            --preferred-many | -P | --weighted-interleave | -w | --cpunodebind | -N)
+            --preferred-many | -P | --weighted-interleave | -w | --cpunodebind | -N | --cpubind | -c)
             _numamem_list "$cur" 1 $(_numamem_nodes)
             ;;
         --prealloc-cpus | --physcpubind | -C)

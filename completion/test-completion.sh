@@ -168,7 +168,7 @@ nospace "numamem --bac"
 expect "numamem --ba" --backend= --balancing
 expect "numamem --no-sh" --no-share
 expect "numamem --sha" --share
-expect "numamem -" $(comp "numamem --"; echo "$got") -q -h -V -l -b -T -t
+expect "numamem -" $(comp "numamem --"; echo "$got") -q -h -V -l -b -a -T -t -H -s
 has "numamem " --size= --policy= --prealloc --no-prealloc --object= --
 
 expect "numamem --backend=" ram memfd file shm

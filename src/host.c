@@ -64,24 +64,25 @@ static __attribute__((format(printf, 1, 2))) FILE *host_fopen(const char *fmt, .
 	return fopen(path, "re");
 }
 
-/* A kernel list ("0-1,3", "" for none) into a node mask or a CPU set,
- * whichever is given, with the project's own list parsers.  Item by item,
- * so that a node or CPU numamem cannot name (node 128, CPU 1024 and up)
- * drops only itself: a range reaching past the limit is cut at it. */
-static void parse_kernel_list(char *s, struct nodemask *nodes, cpu_set_t *cpus)
+/* A kernel list ("0-1,3", "" for none) into a node mask or a CPU bit
+ * array of ncpus bits, whichever is given, with the project's own list
+ * parsers.  Item by item, so that a node or CPU numamem cannot name
+ * (node 128, CPU ncpus and up) drops only itself: a range reaching past
+ * the limit is cut at it. */
+static void parse_kernel_list(char *s, struct nodemask *nodes, unsigned long *cpus, size_t ncpus)
 {
 	static const struct nodemask no_nodes;
-	cpu_set_t no_cpus;
-	unsigned long max = nodes ? NUMAMEM_MAX_NODES : CPU_SETSIZE;
+	unsigned long max = nodes ? NUMAMEM_MAX_NODES : ncpus;
 	char *save = NULL;
 
-	CPU_ZERO(&no_cpus);
 	s[strcspn(s, "\n")] = '\0';
 	for (char *item = strtok_r(s, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char cut[64];
 		unsigned long first;
+		/* a kernel list has no "all" or "!": cpus stands in for the set
+		 * they would be relative to */
 		int r = nodes ? parse_nodelist(item, &no_nodes, nodes, NULL)
-			      : parse_cpulist(item, &no_cpus, cpus, NULL);
+			      : parse_cpulist_bits(item, cpus, cpus, ncpus, NULL);
 
 		if (r != -ERANGE || !strchr(item, '-'))
 			continue;
@@ -92,7 +93,7 @@ static void parse_kernel_list(char *s, struct nodemask *nodes, cpu_set_t *cpus)
 		if (nodes)
 			parse_nodelist(cut, &no_nodes, nodes, NULL);
 		else
-			parse_cpulist(cut, &no_cpus, cpus, NULL);
+			parse_cpulist_bits(cut, cpus, cpus, ncpus, NULL);
 	}
 }
 
@@ -108,7 +109,7 @@ static void read_node_list(struct nodemask *m, const char *file)
 	if (!f)
 		return;
 	if (fgets(buf, sizeof(buf), f))
-		parse_kernel_list(buf, m, NULL);
+		parse_kernel_list(buf, m, NULL, 0);
 	fclose(f);
 }
 
@@ -123,8 +124,8 @@ void host_nodes_with_memory(struct nodemask *m)
 }
 
 /* The list after "key:\t" in /proc/self/status into a node mask or a CPU
- * set; false when the file or the line is missing. */
-static bool read_status_list(const char *key, struct nodemask *nodes, cpu_set_t *cpus)
+ * bit array; false when the file or the line is missing. */
+static bool read_status_list(const char *key, struct nodemask *nodes, unsigned long *cpus, size_t ncpus)
 {
 	size_t klen = strlen(key), cap = 0;
 	char *line = NULL;
@@ -136,7 +137,7 @@ static bool read_status_list(const char *key, struct nodemask *nodes, cpu_set_t 
 	while (!found && getline(&line, &cap, f) > 0) {
 		if (strncmp(line, key, klen) || line[klen] != ':')
 			continue;
-		parse_kernel_list(line + klen + 1 + strspn(line + klen + 1, " \t"), nodes, cpus);
+		parse_kernel_list(line + klen + 1 + strspn(line + klen + 1, " \t"), nodes, cpus, ncpus);
 		found = true;
 	}
 	free(line);
@@ -147,25 +148,105 @@ static bool read_status_list(const char *key, struct nodemask *nodes, cpu_set_t 
 void host_nodes_allowed(struct nodemask *m)
 {
 	*m = (struct nodemask){ { 0 } };
-	read_status_list("Mems_allowed_list", m, NULL);
+	read_status_list("Mems_allowed_list", m, NULL, 0);
+}
+
+#define WORD_BITS (8 * sizeof(unsigned long))
+#define BITS_WORDS(n) (((n) + WORD_BITS - 1) / WORD_BITS)
+
+static void bits_zero(unsigned long *b, size_t nbits)
+{
+	memset(b, 0, BITS_WORDS(nbits) * sizeof(*b));
+}
+
+static bool bits_any(const unsigned long *b, size_t nbits)
+{
+	for (size_t i = 0; i < BITS_WORDS(nbits); i++)
+		if (b[i])
+			return true;
+	return false;
+}
+
+unsigned host_node_bits(void)
+{
+	/* libnuma's numa_num_possible_nodes(): the length of Mems_allowed in
+	 * /proc/self/status, the kernel's MAX_NUMNODES */
+	int n = numa_num_possible_nodes();
+
+	return n > NUMAMEM_MAX_NODES ? (unsigned)n : NUMAMEM_MAX_NODES;
+}
+
+bool host_node_exists(unsigned node)
+{
+	char path[PATH_MAX];
+
+	return access(host_path(path, sizeof(path), NODE_DIR "/node%u", node), F_OK) == 0;
+}
+
+size_t host_cpu_bits(void)
+{
+	char buf[64];
+	FILE *f = host_fopen("/sys/devices/system/cpu/kernel_max");
+	unsigned long max = 0;
+
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			max = strtoul(buf, NULL, 10);
+		fclose(f);
+	}
+	/* NR_CPUS is at most 8192 on the architectures Linux has; the cap
+	 * keeps a broken file from asking for gigabytes */
+	if (max >= (1ul << 22))
+		max = (1ul << 22) - 1;
+	max = max + 1 > CPU_SETSIZE ? max + 1 : CPU_SETSIZE;
+	return BITS_WORDS(max) * WORD_BITS;
+}
+
+/* A list file of CPUs into bits; false when the file cannot be read. */
+static __attribute__((format(printf, 3, 4))) bool read_cpu_file(unsigned long *cpus, size_t ncpus, const char *fmt,
+								 ...)
+{
+	char path[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vhost_path(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	bits_zero(cpus, ncpus);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (getline(&line, &cap, f) > 0)
+		parse_kernel_list(line, NULL, cpus, ncpus);
+	free(line);
+	fclose(f);
+	return true;
+}
+
+void host_cpus_allowed_bits(unsigned long *cpus, size_t ncpus)
+{
+	bits_zero(cpus, ncpus);
+	if (read_status_list("Cpus_allowed_list", NULL, cpus, ncpus))
+		return;
+	if (sched_getaffinity(0, BITS_WORDS(ncpus) * sizeof(*cpus), (cpu_set_t *)cpus) < 0)
+		for (long i = 0; i < sysconf(_SC_NPROCESSORS_ONLN) && (size_t)i < ncpus; i++)
+			cpus[i / WORD_BITS] |= 1ul << (i % WORD_BITS);
 }
 
 void host_cpus_allowed(cpu_set_t *cpus)
 {
 	CPU_ZERO(cpus);
-	if (read_status_list("Cpus_allowed_list", NULL, cpus))
-		return;
-	if (sched_getaffinity(0, sizeof(*cpus), cpus) < 0)
-		for (long i = 0; i < sysconf(_SC_NPROCESSORS_ONLN) && i < CPU_SETSIZE; i++)
-			CPU_SET(i, cpus);
+	host_cpus_allowed_bits(cpus->__bits, CPU_SETSIZE);
 }
 
 /* The cpuset file of this process's cgroup, or of the nearest ancestor
  * that has one: cgroup v2 (cpuset.cpus.effective), then v1
  * (cpuset.effective_cpus).  False when there is none. */
-static bool read_cgroup_cpuset(cpu_set_t *cpus)
+static bool read_cgroup_cpuset(unsigned long *cpus, size_t ncpus)
 {
-	char path[PATH_MAX] = "", buf[4096];
+	char path[PATH_MAX] = "";
 	FILE *f = host_fopen("/proc/self/cpuset");
 	bool found = false;
 
@@ -180,16 +261,9 @@ static bool read_cgroup_cpuset(cpu_set_t *cpus)
 	for (;;) {
 		const char *dir = strcmp(path, "/") ? path : "";
 
-		f = host_fopen("/sys/fs/cgroup%s/cpuset.cpus.effective", dir);
-		if (!f)
-			f = host_fopen("/sys/fs/cgroup/cpuset%s/cpuset.effective_cpus", dir);
-		if (f) {
-			CPU_ZERO(cpus);
-			if (fgets(buf, sizeof(buf), f))
-				parse_kernel_list(buf, NULL, cpus);
-			fclose(f);
-			found = CPU_COUNT(cpus) > 0;
-		}
+		if (read_cpu_file(cpus, ncpus, "/sys/fs/cgroup%s/cpuset.cpus.effective", dir) ||
+		    read_cpu_file(cpus, ncpus, "/sys/fs/cgroup/cpuset%s/cpuset.effective_cpus", dir))
+			found = bits_any(cpus, ncpus);
 		if (found || !*dir)
 			return found;
 		*strrchr(path, '/') = '\0';
@@ -198,29 +272,57 @@ static bool read_cgroup_cpuset(cpu_set_t *cpus)
 	}
 }
 
+void host_cpus_cpuset_bits(unsigned long *cpus, size_t ncpus)
+{
+	unsigned long *online = calloc(BITS_WORDS(ncpus), sizeof(*online));
+
+	host_cpus_online_bits(cpus, ncpus);
+	if (!online)
+		return; /* out of memory: the online CPUs */
+	memcpy(online, cpus, BITS_WORDS(ncpus) * sizeof(*online));
+	if (read_cgroup_cpuset(cpus, ncpus))
+		for (size_t i = 0; i < BITS_WORDS(ncpus); i++)
+			cpus[i] &= online[i];
+	else
+		memcpy(cpus, online, BITS_WORDS(ncpus) * sizeof(*online));
+	free(online);
+}
+
 void host_cpus_cpuset(cpu_set_t *cpus)
 {
-	cpu_set_t online, set;
+	CPU_ZERO(cpus);
+	host_cpus_cpuset_bits(cpus->__bits, CPU_SETSIZE);
+}
 
-	host_cpus_online(&online);
-	if (!read_cgroup_cpuset(&set)) {
-		*cpus = online;
-		return;
-	}
-	CPU_AND(cpus, &set, &online);
+void host_node_cpus_all_bits(unsigned node, unsigned long *cpus, size_t ncpus)
+{
+	read_cpu_file(cpus, ncpus, NODE_DIR "/node%u/cpulist", node);
 }
 
 void host_node_cpus_all(unsigned node, cpu_set_t *cpus)
 {
-	char buf[4096];
-	FILE *f = host_fopen(NODE_DIR "/node%u/cpulist", node);
-
 	CPU_ZERO(cpus);
-	if (!f)
+	host_node_cpus_all_bits(node, cpus->__bits, CPU_SETSIZE);
+}
+
+void host_cpus_online_bits(unsigned long *cpus, size_t ncpus)
+{
+	struct nodemask present;
+	unsigned long *node;
+
+	if (read_cpu_file(cpus, ncpus, "/sys/devices/system/cpu/online"))
 		return;
-	if (fgets(buf, sizeof(buf), f))
-		parse_kernel_list(buf, NULL, cpus);
-	fclose(f);
+	/* a tree without the file: every node's CPUs */
+	node = calloc(BITS_WORDS(ncpus), sizeof(*node));
+	host_nodes_present(&present);
+	for (unsigned n = 0; node && n < NUMAMEM_MAX_NODES; n++) {
+		if (!nodemask_isset(&present, n))
+			continue;
+		host_node_cpus_all_bits(n, node, ncpus);
+		for (size_t i = 0; i < BITS_WORDS(ncpus); i++)
+			cpus[i] |= node[i];
+	}
+	free(node);
 }
 
 bool host_cpu_caches(int cpu, struct host_cache *c)
@@ -258,7 +360,7 @@ bool host_cpu_caches(int cpu, struct host_cache *c)
 		f = host_fopen("/sys/devices/system/cpu/cpu%d/cache/index%u/shared_cpu_list", cpu, i);
 		if (f) {
 			if (fgets(buf, sizeof(buf), f))
-				parse_kernel_list(buf, NULL, &c->llc_cpus);
+				parse_kernel_list(buf, NULL, c->llc_cpus.__bits, CPU_SETSIZE);
 			fclose(f);
 		}
 		if (!CPU_COUNT(&c->llc_cpus))
@@ -269,27 +371,8 @@ bool host_cpu_caches(int cpu, struct host_cache *c)
 
 void host_cpus_online(cpu_set_t *cpus)
 {
-	char buf[4096];
-	FILE *f = host_fopen("/sys/devices/system/cpu/online");
-	struct nodemask present;
-
 	CPU_ZERO(cpus);
-	if (f) {
-		if (fgets(buf, sizeof(buf), f))
-			parse_kernel_list(buf, NULL, cpus);
-		fclose(f);
-		return;
-	}
-	/* a tree without the file: every node's CPUs */
-	host_nodes_present(&present);
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		cpu_set_t node;
-
-		if (!nodemask_isset(&present, n))
-			continue;
-		host_node_cpus_all(n, &node);
-		CPU_OR(cpus, cpus, &node);
-	}
+	host_cpus_online_bits(cpus->__bits, CPU_SETSIZE);
 }
 
 bool host_node_cpus(const struct nodemask *m, cpu_set_t *cpus)
@@ -650,7 +733,7 @@ bool host_memory_tiers(int tier[NUMAMEM_MAX_NODES])
 		if (!f)
 			continue;
 		if (fgets(buf, sizeof(buf), f))
-			parse_kernel_list(buf, &m, NULL);
+			parse_kernel_list(buf, &m, NULL, 0);
 		fclose(f);
 		for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
 			if (nodemask_isset(&m, n))

@@ -37,6 +37,22 @@ void host_cpus_cpuset(cpu_set_t *cpus);
 void host_cpus_online(cpu_set_t *cpus);
 /* All CPUs of one node, whether this process may run on them or not. */
 void host_node_cpus_all(unsigned node, cpu_set_t *cpus);
+/* The same four into a bit array of ncpus bits (a multiple of the bits
+ * of a long), for CPU sets past cpu_set_t's 1024 CPUs: numactl's options
+ * take every CPU the kernel can have. */
+void host_cpus_allowed_bits(unsigned long *cpus, size_t ncpus);
+void host_cpus_cpuset_bits(unsigned long *cpus, size_t ncpus);
+void host_cpus_online_bits(unsigned long *cpus, size_t ncpus);
+void host_node_cpus_all_bits(unsigned node, unsigned long *cpus, size_t ncpus);
+/* How many CPUs such a set holds on this host: the kernel's NR_CPUS
+ * (/sys/devices/system/cpu/kernel_max + 1), at least CPU_SETSIZE,
+ * rounded up to the bits of a long. */
+size_t host_cpu_bits(void);
+/* How many nodes the kernel can have (MAX_NUMNODES, as libnuma's
+ * numa_num_possible_nodes()), at least NUMAMEM_MAX_NODES. */
+unsigned host_node_bits(void);
+/* sysfs has nodeN. */
+bool host_node_exists(unsigned node);
 
 /* The caches of one CPU from sysfs (cpuN/cache/indexM: level, type,
  * size, shared_cpu_list): the last level's size and the CPUs that share

@@ -100,6 +100,11 @@ static void weigh_memory(struct launcher *l, const struct process_policy *p)
 	if (l->mem_inherited == SET_BY_DEFAULT || (p->mode == l->mode && nodes_within(&l->ran_nodes, &l->nodes)))
 		return;
 	l->mem_conflict = true;
+	/* a launcher's binding overridden is said; a parent's (taskset,
+	 * numactl) is what numactl itself replaces in silence: the report
+	 * says it */
+	if (l->mem_inherited != SET_BY_LAUNCHER)
+		return;
 	nodemask_format(&l->ran_nodes, asked, sizeof(asked));
 	nodemask_format(&l->nodes, had, sizeof(had));
 	warn_msg("--%s%s%s overrides memory policy %s%s%s, which %s: numamem's option wins", p->mode_opt,
@@ -117,21 +122,23 @@ static void weigh_cpus(struct launcher *l, const struct process_policy *p)
 	l->cpus_by = l->cpus_inherited;
 	if (!p->has_cpus && !p->has_cpunodes)
 		return;
-	l->ran_cpus = p->cpus;
+	policy_final_cpus(p, &l->ran_cpus);
 	l->cpus_by = SET_BY_NUMAMEM;
 	/* CPUs among the inherited ones agree; any other is a conflict */
-	CPU_XOR(&outside, &p->cpus, &l->cpus);
-	CPU_AND(&outside, &outside, &p->cpus);
+	CPU_XOR(&outside, &l->ran_cpus, &l->cpus);
+	CPU_AND(&outside, &outside, &l->ran_cpus);
 	if (l->cpus_inherited == SET_BY_DEFAULT || !CPU_COUNT(&outside))
 		return;
 	l->cpus_conflict = true;
+	if (l->cpus_inherited != SET_BY_LAUNCHER)
+		return; /* a parent's binding: in silence, as numactl (the report says it) */
 	n = 0;
 	if (p->has_cpunodes) {
 		n = nodemask_format(&p->cpunodes, asked, sizeof(asked));
 		n = n < 0 || (size_t)n >= sizeof(asked) - 8 ? 0 : n;
 		n += snprintf(asked + n, sizeof(asked) - (size_t)n, " (CPUs ");
 	}
-	cpuset_format(&p->cpus, asked + n, sizeof(asked) - (size_t)n);
+	cpuset_format(&l->ran_cpus, asked + n, sizeof(asked) - (size_t)n);
 	if (p->has_cpunodes)
 		strncat(asked, ")", sizeof(asked) - strlen(asked) - 1);
 	cpuset_format(&l->cpus, had, sizeof(had));

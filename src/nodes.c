@@ -237,6 +237,60 @@ static void unmanaged_text(FILE *out, const struct overview *o)
 	}
 }
 
+/* numactl --hardware, byte for byte (numactl 2.0.16's hardware()):
+ * scripts parse it. */
+void nodes_hardware(FILE *out)
+{
+	struct nodemask present;
+	char list[1024];
+	unsigned count = 0, first = NUMAMEM_MAX_NODES, last = 0;
+
+	host_nodes_present(&present);
+	nodemask_format(&present, list, sizeof(list));
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (nodemask_isset(&present, n)) {
+			count++;
+			last = n;
+			if (first == NUMAMEM_MAX_NODES)
+				first = n;
+		}
+	fprintf(out, "available: %u nodes (%s)\n", count, list);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		cpu_set_t set;
+
+		if (!nodemask_isset(&present, n))
+			continue;
+		host_node_cpus_all(n, &set);
+		fprintf(out, "node %u cpus:", n);
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &set))
+				fprintf(out, " %d", c);
+		fprintf(out, "\nnode %u size: %" PRIu64 " MB\n", n, host_node_total(n) >> 20);
+		fprintf(out, "node %u free: %" PRIu64 " MB\n", n, host_node_free(n) >> 20);
+	}
+	if (!count || !host_distance(last, first)) {
+		fprintf(out, "No distance information available.\n");
+		return;
+	}
+	fprintf(out, "node distances:\nnode ");
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
+		if (nodemask_isset(&present, n))
+			fprintf(out, "% 3d ", (int)n);
+	fputc('\n', out);
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		int dist[NUMAMEM_MAX_NODES];
+
+		if (!nodemask_isset(&present, n))
+			continue;
+		host_node_distances(n, &present, dist);
+		fprintf(out, "% 3d: ", (int)n);
+		for (unsigned m = 0; m < NUMAMEM_MAX_NODES; m++)
+			if (nodemask_isset(&present, m))
+				fprintf(out, "% 3d ", dist[m]);
+		fputc('\n', out);
+	}
+}
+
 void nodes_show(FILE *out, bool json, const struct table_style *st)
 {
 	struct overview o;

@@ -13,4 +13,7 @@ void nodes_show(FILE *out, bool json, const struct table_style *st);
 /* The names --columns chooses --show-nodes' columns by (NULL-terminated). */
 extern const char *const nodes_columns[];
 
+/* numactl --hardware's text, byte for byte. */
+void nodes_hardware(FILE *out);
+
 #endif

@@ -296,6 +296,21 @@ static int report_workload(struct numamem *nm, int status)
 	return status;
 }
 
+/* --show, after the options before it are applied to numamem itself,
+ * as numactl -m 1 -s shows the policy -m 1 set. */
+static int show_policy(struct numamem *nm)
+{
+	const char *what = "";
+	int status = policy_given(&nm->proc) ? policy_validate(&nm->proc) : EXIT_OK;
+
+	if (status)
+		return status;
+	if (policy_given(&nm->proc) && policy_apply(&nm->proc, &what) < 0)
+		return fail_errno(EXIT_UNAVAILABLE, errno, "%s", what);
+	policy_show(stdout);
+	return EXIT_OK;
+}
+
 /* Complete, report and act; the status before the exit rules. */
 static int run(struct numamem *nm)
 {
@@ -323,6 +338,12 @@ static int run(struct numamem *nm)
 		nm->output_whole = true;
 		return EXIT_OK;
 	}
+	if (nm->hardware) {
+		nodes_hardware(stdout);
+		return EXIT_OK;
+	}
+	if (nm->show_policy)
+		return show_policy(nm);
 	if (nm->pid >= 0)
 		return report_pid(nm);
 	/* COMMAND's memory is watched when anything shows or judges it */

@@ -32,6 +32,8 @@ struct numamem {
 	struct thread_context *contexts;
 	size_t ncontexts, contexts_room;
 	bool json, verify, quiet, force_fork, map, show_nodes, hold, measure;
+	bool hardware;         /* --hardware: numactl's view of the nodes */
+	bool show_policy;      /* --show: numactl's view of the policy */
 	double hold_seconds;   /* 0: until SIGINT or SIGTERM */
 	char *control_path;    /* --control=unix:PATH: the socket, or NULL */
 	bool control_stdio;    /* --control=stdio */

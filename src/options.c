@@ -20,6 +20,7 @@
 #include "backends/backend.h"
 #include "control-verbs.h"
 #include "measure.h"
+#include "host.h"
 #include "numamem.h"
 #include "object.h"
 #include "options.h"
@@ -62,6 +63,7 @@ enum seen {
 	S_FILE, S_FILE_ONLY, S_MIGRATE,
 	S_JSON,
 	S_TABLE,          /* --bytes, --raw, --noheadings, --columns */
+	S_HARDWARE, S_SHOW, S_ALL,
 	S_COUNT
 };
 typedef unsigned long long seen_t;
@@ -69,7 +71,7 @@ typedef unsigned long long seen_t;
 _Static_assert(S_COUNT <= 64, "enum seen is more than a seen_t holds");
 #define SEEN_MEMPOLICY (SEEN(MEMBIND) | SEEN(INTERLEAVE) | SEEN(PREFERRED) | SEEN(PREFERRED_MANY) | \
 			SEEN(WEIGHTED_INTERLEAVE) | SEEN(LOCALALLOC))
-#define SEEN_PROCESS (SEEN_MEMPOLICY | SEEN(BALANCING) | SEEN(CPUNODEBIND) | SEEN(PHYSCPUBIND))
+#define SEEN_PROCESS (SEEN_MEMPOLICY | SEEN(BALANCING) | SEEN(CPUNODEBIND) | SEEN(PHYSCPUBIND) | SEEN(ALL))
 
 struct opt {
 	const char *name;
@@ -100,6 +102,7 @@ static int opt_color(struct parser *p, const char *arg);
 static int opt_version(struct parser *p, const char *arg);
 static int opt_cpunodebind(struct parser *p, const char *arg);
 static int opt_physcpubind(struct parser *p, const char *arg);
+static int opt_all(struct parser *p, const char *arg);
 static int opt_pid(struct parser *p, const char *arg);
 static int opt_trace(struct parser *p, const char *arg);
 static int opt_output(struct parser *p, const char *arg);
@@ -180,6 +183,10 @@ static const struct opt opts[] = {
 	  .help = "Run COMMAND on the CPUs of NODES" },
 	{ "physcpubind", O_HANDLER, .group = G_PROCESS, .short_name = 'C', .common = true,
 	  .handler = opt_physcpubind, .seen = SEEN(PHYSCPUBIND), .arg = "CPUS", .help = "Run COMMAND on CPUS" },
+	{ "cpubind", O_HANDLER, .group = G_PROCESS, .short_name = 'c', .handler = opt_cpunodebind,
+	  .seen = SEEN(CPUNODEBIND), .arg = "NODES", .help = "Same as -N: numactl's old name for it" },
+	{ "all", O_HANDLER, .group = G_PROCESS, .short_name = 'a', .handler = opt_all, .seen = SEEN(ALL),
+	  .help = "Read the node and CPU lists after it against every node and CPU, not this process's cpuset and affinity" },
 
 	{ "file", O_HANDLER, .group = G_NFILE, .short_name = 'f', .handler = opt_file, .seen = SEEN(FILE),
 	  .arg = "FILE",
@@ -244,6 +251,10 @@ static const struct opt opts[] = {
 	  .help = "Colour the map: auto (a terminal, NO_COLOR unset), always or never" },
 	{ "show-nodes", O_FLAG, N(show_nodes), .group = G_OUTPUT, .seen = SEEN(SHOW_NODES), .common = true,
 	  .help = "Show each node's memory, tier, huge pages, CPUs, distances and HMAT access, and exit" },
+	{ "hardware", O_FLAG, N(hardware), .group = G_OUTPUT, .short_name = 'H', .seen = SEEN(HARDWARE), .common = true,
+	  .help = "Show the nodes, their CPUs, size, free memory and distances as numactl --hardware does, and exit" },
+	{ "show", O_FLAG, N(show_policy), .group = G_OUTPUT, .short_name = 's', .seen = SEEN(SHOW), .common = true,
+	  .help = "Show the policy and CPUs as numactl --show does (with the options before it applied), and exit" },
 	{ "measure", O_HANDLER, .group = G_OUTPUT, .handler = opt_measure, .optional_arg = true,
 	  .seen = SEEN(MEASURE), .common = true, .arg = "WHAT,...",
 	  .help = "Measure bandwidth, idle and loaded latency from every node with CPUs to every node with memory (WHAT: bandwidth, latency, loaded, size=SIZE, repeats=N, seconds=S), and exit" },
@@ -298,11 +309,16 @@ static const struct rule {
 	  .message = "--report and --trace watch a COMMAND: they need one after -- (--trace also watches a --pid)" },
 	{ .a = SEEN(HOLD), .b = SEEN(COMMAND), .kind = EXCLUDES,
 	  .message = "--hold and a COMMAND are exclusive: the command's lifetime is the hold" },
-	{ .a = SEEN_MEMPOLICY, .kind = AT_MOST_ONE,
-	  .message = "--membind, --interleave, --preferred, --preferred-many, --weighted-interleave and --localalloc are mutually exclusive" },
-	{ .a = SEEN(CPUNODEBIND), .b = SEEN(PHYSCPUBIND), .kind = EXCLUDES,
-	  .message = "--cpunodebind and --physcpubind are mutually exclusive" },
-	{ .a = SEEN(BALANCING), .b = SEEN(MEMBIND), .kind = NEEDS, .message = "--balancing needs --membind" },
+	{ .a = SEEN(HARDWARE),
+	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(SHOW) |
+	       SEEN(PID) | SEEN(MAP) | SEEN(JSON) | SEEN(MEASURE) | SEEN(CONNECT) | SEEN_PROCESS,
+	  .kind = EXCLUDES,
+	  .message = "--hardware shows the nodes as numactl's text: it takes no region, COMMAND, policy, --json or other action" },
+	{ .a = SEEN(SHOW),
+	  .b = SEEN(REGION_OPT) | SEEN(OBJECT_REGION) | SEEN(COMMAND) | SEEN(HOLD) | SEEN(SHOW_NODES) | SEEN(PID) |
+	       SEEN(MAP) | SEEN(JSON) | SEEN(MEASURE) | SEEN(CONNECT),
+	  .kind = EXCLUDES,
+	  .message = "--show shows numamem's own policy and CPUs as numactl's text: it takes no region, COMMAND, --json or other action" },
 	{ .a = SEEN(FILE),
 	  .b = SEEN(COMMAND) | SEEN(HOLD) | SEEN(OBJECT_REGION) | SEEN(PID) | SEEN(SHOW_NODES) | SEEN(FD) |
 	       SEEN(FORK) | SEEN(REPORT) | SEEN(TRACE) | SEEN(READY_FILE) | SEEN(READY_FD),
@@ -311,7 +327,7 @@ static const struct rule {
 	{ .a = SEEN(FILE), .b = SEEN(CPUNODEBIND) | SEEN(PHYSCPUBIND), .kind = EXCLUDES,
 	  .message = "--file sets a memory policy: it takes no --cpunodebind or --physcpubind (numactl: cannot do --cpubind on shared memory)" },
 	{ .a = SEEN(FILE_ONLY), .b = SEEN(FILE), .kind = NEEDS, .message = "--length and --touch need --file" },
-	{ .a = SEEN_PROCESS, .b = SEEN(COMMAND) | SEEN(FILE), .kind = NEEDS,
+	{ .a = SEEN_PROCESS, .b = SEEN(COMMAND) | SEEN(FILE) | SEEN(SHOW), .kind = NEEDS,
 	  .message = "--membind, --cpunodebind and the other options of COMMAND's own policy need a COMMAND after --" },
 	{ .a = SEEN(READY_FILE), .b = SEEN(PID) | SEEN(SHOW_NODES) | SEEN(MEASURE) | SEEN(CONNECT),
 	  .kind = EXCLUDES,
@@ -518,8 +534,70 @@ static int opt_color(struct parser *p, const char *arg)
 	return EXIT_OK;
 }
 
-/* --membind and the other memory policies of COMMAND: given once (not
- * numactl's last one wins; two different ones are refused by the rules). */
+/* numactl's options take any node the kernel can have (MAX_NUMNODES,
+ * 1024 on most distributions), not QEMU's 128: a node from 128 up is
+ * one that does not exist here (or one numamem's node sets, which stop
+ * at 127, cannot hold), not a syntax error. */
+static int check_kernel_nodes(const char *name, const char *arg)
+{
+	const size_t w = 8 * sizeof(unsigned long);
+	unsigned nbits = host_node_bits();
+	unsigned long *all = calloc((nbits + w - 1) / w, sizeof(*all)), *got = calloc((nbits + w - 1) / w, sizeof(*got));
+	unsigned long bad = 0;
+	int r, status = EXIT_OK;
+	bool big = false;
+
+	if (!all || !got) {
+		free(all);
+		free(got);
+		return fail_oom();
+	}
+	/* only plain lists: "all", "!LIST" and the +N and device forms stay
+	 * within the nodes this process may use */
+	r = strchr(arg, '+') || strchr(arg, ':') || strchr(arg, '!') || strstr(arg, "all")
+		    ? 0 : parse_nodelist_bits(arg, all, got, nbits, &bad);
+	if (r == -ERANGE)
+		status = fail(EXIT_USAGE, "invalid %s '%s': %lu is above the highest possible, %u", name, arg, bad,
+			      nbits - 1);
+	for (unsigned n = NUMAMEM_MAX_NODES; !r && !status && n < nbits; n++)
+		if (got[n / w] >> (n % w) & 1)
+			big = true;
+	/* the first node of the list that is not there, from 0 up */
+	for (unsigned n = 0; big && !status && n < nbits; n++) {
+		if (!(got[n / w] >> (n % w) & 1) || (n < NUMAMEM_MAX_NODES && host_node_exists(n)))
+			continue;
+		if (!host_node_exists(n))
+			status = fail(EXIT_UNAVAILABLE, "%s '%s': node %u does not exist", name, arg, n);
+		else
+			status = fail(EXIT_UNAVAILABLE, "%s '%s': node %u exists, but numamem's node sets stop at %u",
+				      name, arg, n, NUMAMEM_MAX_NODES - 1);
+	}
+	free(all);
+	free(got);
+	return status;
+}
+
+/* A node list of COMMAND's own: "all" and "!" are the nodes this
+ * process may use, or with --all every node there is (for a memory
+ * policy every node with memory: numactl gives the kernel every possible
+ * node, and the kernel drops those without memory). */
+static int parse_process_nodes(struct parser *p, const char *name, const char *arg, bool memory,
+			       struct nodemask *m)
+{
+	struct nodemask every;
+	int status = check_kernel_nodes(name, arg);
+
+	if (status)
+		return status;
+	if (p->nm->proc.all && memory)
+		host_nodes_with_memory(&every);
+	else if (p->nm->proc.all)
+		host_nodes_present(&every);
+	return parse_nodes_among(name, arg, SYNTAX_OPTION, p->nm->proc.all ? &every : NULL, m);
+}
+
+/* --membind and the other memory policies of COMMAND: one (a second,
+ * even the same again, is refused as numactl refuses it). */
 static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg)
 {
 	struct process_policy *pp = &p->nm->proc;
@@ -529,7 +607,7 @@ static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg
 	pp->nodes = (struct nodemask){ { 0 } };
 	if (!arg)
 		return EXIT_OK;
-	if (parse_nodes(o->name, arg, SYNTAX_OPTION, &pp->nodes))
+	if (parse_process_nodes(p, o->name, arg, true, &pp->nodes))
 		return EXIT_USAGE;
 	if (o->mode == POLICY_PREFERRED && nodemask_weight(&pp->nodes) > 1)
 		return fail(EXIT_USAGE, "invalid preferred '%s': one node (--preferred-many takes several)", arg);
@@ -539,15 +617,47 @@ static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg
 static int opt_cpunodebind(struct parser *p, const char *arg)
 {
 	p->nm->proc.has_cpunodes = true;
+	p->nm->proc.cpus_last = false;
 	p->nm->proc.cpunodes = (struct nodemask){ { 0 } };
-	return parse_nodes("cpunodebind", arg, SYNTAX_OPTION, &p->nm->proc.cpunodes);
+	return parse_process_nodes(p, "cpunodebind", arg, false, &p->nm->proc.cpunodes);
 }
 
+/* As many CPUs as the kernel can have (past cpu_set_t's 1024); "all"
+ * and "!" relative to the CPUs this process may use, or with --all to
+ * every CPU online. */
 static int opt_physcpubind(struct parser *p, const char *arg)
 {
-	p->nm->proc.has_cpus = true;
-	CPU_ZERO(&p->nm->proc.cpus);
-	return parse_cpus("physcpubind", arg, SYNTAX_OPTION, &p->nm->proc.cpus);
+	struct process_policy *pp = &p->nm->proc;
+	unsigned long *all;
+	int status;
+
+	pp->has_cpus = true;
+	pp->cpus_last = true;
+	free(pp->cpus);
+	pp->cpus = policy_cpu_set(pp);
+	all = policy_cpu_set(pp);
+	if (!pp->cpus || !all) {
+		free(all);
+		return fail_oom();
+	}
+	if (pp->all)
+		host_cpus_online_bits(all, pp->ncpus);
+	else
+		host_cpus_allowed_bits(all, pp->ncpus);
+	status = parse_cpus_bits("physcpubind", arg, all, pp->cpus, pp->ncpus);
+	free(all);
+	return status;
+}
+
+/* As numactl's -a: it changes the lists read after it, so it must come
+ * first (numactl refuses it after one too). */
+static int opt_all(struct parser *p, const char *arg)
+{
+	(void)arg;
+	if (p->seen & (SEEN_MEMPOLICY | SEEN(CPUNODEBIND) | SEEN(PHYSCPUBIND)))
+		return fail(EXIT_USAGE, "--all must come before every node and CPU list, as in numactl");
+	p->nm->proc.all = true;
+	return EXIT_OK;
 }
 
 /* PID[,PID|NAME...], repeatable: numbers are process ids, anything
@@ -904,6 +1014,9 @@ static int take_option(struct parser *p, int code, const char *arg)
 	const struct opt *o = &opts[code - OPT_CODE(0)];
 	char **given = &p->given[code - OPT_CODE(0)];
 
+	if (o->type == O_MEMPOLICY && (p->seen & SEEN_MEMPOLICY))
+		return fail(EXIT_USAGE, "Conflicting policies: --%s after --%s (give one memory policy)", o->name,
+			    p->nm->proc.mode_opt);
 	if (arg_of(o) && !o->repeatable && *given)
 		return fail(EXIT_USAGE, "--%s given twice, '%s' and '%s': it takes one value", name_of(o), *given,
 			    arg ? arg : "");
@@ -923,6 +1036,41 @@ static int take_option(struct parser *p, int code, const char *arg)
 	return take_property(p, o->prop, "", arg);
 }
 
+/* The option a misspelt --NAME (or --NAME=VALUE) was meant to be: the
+ * one it is a unique prefix of (numactl's getopt takes --mem for
+ * --membind), or the nearest by edit distance; NULL when none is close. */
+static const char *option_guess(const char *bad)
+{
+	static char no[ARRAY_SIZE(opts)][64];
+	const char *names[2 * ARRAY_SIZE(opts)], *prefix_of = NULL;
+	char word[64];
+	size_t n = 0, len;
+	int prefixes = 0;
+
+	if (!bad || strncmp(bad, "--", 2) || !bad[2])
+		return NULL;
+	len = strcspn(bad + 2, "=");
+	if (len >= sizeof(word))
+		return NULL;
+	memcpy(word, bad + 2, len);
+	word[len] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++) {
+		names[n++] = name_of(&opts[i]);
+		if (is_property(&opts[i]) && !arg_of(&opts[i])) { /* --no-NAME too */
+			snprintf(no[i], sizeof(no[i]), "no-%s", name_of(&opts[i]));
+			names[n++] = no[i];
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(names[i], word, len)) {
+			prefix_of = names[i];
+			prefixes++;
+		}
+	if (prefixes == 1)
+		return prefix_of;
+	return parse_suggest(word, names, n);
+}
+
 /* Every option until the first error, --help or --version. */
 static int read_options(struct parser *p)
 {
@@ -938,9 +1086,15 @@ static int read_options(struct parser *p)
 	}
 	if (p->status >= 0)
 		return p->status;
-	if (rc < -1)
-		return fail(EXIT_USAGE, "%s: %s (try 'numamem --help')",
-			    poptBadOption(p->ctx, POPT_BADOPTION_NOALIAS), poptStrerror(rc));
+	if (rc < -1) {
+		const char *bad = poptBadOption(p->ctx, POPT_BADOPTION_NOALIAS);
+		const char *guess = rc == POPT_ERROR_BADOPT ? option_guess(bad) : NULL;
+
+		if (guess)
+			return fail(EXIT_USAGE, "%s: %s: did you mean --%s? (try 'numamem --help')", bad,
+				    poptStrerror(rc), guess);
+		return fail(EXIT_USAGE, "%s: %s (try 'numamem --help')", bad, poptStrerror(rc));
+	}
 	return -1;
 }
 
@@ -1070,14 +1224,19 @@ static int finish_options(struct parser *p)
 		status = check_output(p);
 	if (!status && nm->columns)
 		status = runcheck_columns(nm);
+	if (!status && nm->proc.balancing && nm->proc.mode != POLICY_BIND) {
+		/* numactl takes -b with any policy and balances none but bind */
+		warn_msg("--balancing applies to --membind only: ignored");
+		nm->proc.balancing = false;
+	}
 	if (!status && (nm->show_nodes || nm->measure))
 		return runcheck_output(nm);
-	if (status || nm->show_nodes || nm->measure)
+	if (status || nm->show_nodes || nm->measure || nm->hardware || nm->show_policy)
 		return status;
 	if (nm->connect_path)
 		return EXIT_OK;
-	/* a COMMAND alone is watched (or run) with the default policy */
-	if (!nm->nregions && !policy_given(&nm->proc) && nm->pid < 0 && !nm->command)
+	/* numamem COMMAND runs COMMAND as it is, as numactl COMMAND does */
+	if (!nm->nregions && !nm->command && !(p->seen & SEEN_PROCESS) && nm->pid < 0)
 		return fail(EXIT_USAGE, "no region: give --size=SIZE or --object memory-backend-...");
 	status = runcheck(nm);
 	if (status)
@@ -1152,5 +1311,6 @@ void options_free(struct numamem *nm)
 	for (char **a = nm->command; a && *a; a++)
 		free(*a);
 	free(nm->command);
+	policy_free(&nm->proc);
 	options_init(nm);
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <numaif.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +27,31 @@
 void policy_init(struct process_policy *p)
 {
 	*p = (struct process_policy){ .mode = -1 };
+}
+
+void policy_free(struct process_policy *p)
+{
+	free(p->cpus);
+	free(p->node_cpus);
+	policy_init(p);
+}
+
+#define WORD_BITS (8 * sizeof(unsigned long))
+#define CPU_WORDS(p) (((p)->ncpus + WORD_BITS - 1) / WORD_BITS)
+
+unsigned long *policy_cpu_set(struct process_policy *p)
+{
+	if (!p->ncpus)
+		p->ncpus = host_cpu_bits();
+	return calloc(CPU_WORDS(p), sizeof(unsigned long));
+}
+
+static bool cpu_bits_any(const struct process_policy *p, const unsigned long *b)
+{
+	for (size_t i = 0; i < CPU_WORDS(p); i++)
+		if (b[i])
+			return true;
+	return false;
 }
 
 bool policy_given(const struct process_policy *p)
@@ -62,46 +88,86 @@ static bool kernel_has_balancing(const struct process_policy *p)
 	return WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
 }
 
-static int check_cpus(const struct process_policy *p)
+static int check_cpus(struct process_policy *p)
 {
-	cpu_set_t allowed;
+	unsigned long *allowed = policy_cpu_set(p);
 	char list[256], what[300];
+	int status;
 
+	if (!allowed)
+		return fail_oom();
 	/* numamem's option wins over the CPUs it was started on (a
-	 * launcher's binding), within the cpuset: see inherit.h */
-	host_cpus_cpuset(&allowed);
-	cpuset_format(&p->cpus, list, sizeof(list));
+	 * launcher's binding, taskset's), within the cpuset: see inherit.h;
+	 * with --all, the CPUs online */
+	if (p->all)
+		host_cpus_online_bits(allowed, p->ncpus);
+	else
+		host_cpus_cpuset_bits(allowed, p->ncpus);
+	bits_format(p->cpus, p->ncpus, list, sizeof(list));
 	snprintf(what, sizeof(what), "physcpubind '%s'", list);
-	return check_cpus_on_host(&p->cpus, &allowed, what, "this process's cpuset");
+	status = check_cpu_bits_on_host(p->cpus, allowed, p->ncpus, what,
+					p->all ? "the CPUs online" : "this process's cpuset");
+	free(allowed);
+	return status;
 }
 
-/* Every node of --cpunodebind has a CPU in this process's cpuset; the
- * union of those CPUs is the binding (whatever CPUs numamem was started
- * on, as numactl's numa_run_on_node_mask_all()). */
+/* The CPUs of --cpunodebind's nodes that the cpuset lets this process
+ * run on: the kernel bounds sched_setaffinity() by the cpuset, not by
+ * the affinity numamem was started with (after taskset -c 0, -N 1 runs
+ * on node 1, as numactl's test/bind_range checks).  Nodes without CPUs
+ * (CXL, HBM and PMEM memory) add none, as in numactl: -N all runs on
+ * every node that has CPUs; a list of only such nodes is refused. */
 static int check_cpunodes(struct process_policy *p)
 {
 	struct nodemask present;
-	cpu_set_t cpuset;
+	unsigned long *bound, *all_cpus, *node;
+	char nodes[256], cpus[256], inside[256];
+	int status = EXIT_OK;
 
+	free(p->node_cpus);
+	p->node_cpus = policy_cpu_set(p);
+	bound = policy_cpu_set(p);
+	all_cpus = policy_cpu_set(p);
+	node = policy_cpu_set(p);
+	if (!p->node_cpus || !bound || !all_cpus || !node) {
+		status = fail_oom();
+		goto out;
+	}
 	/* Not the allowed memory nodes (Mems_allowed): a memoryless node with
 	 * CPUs is never in them, and its CPUs are as good as any. */
 	host_nodes_present(&present);
-	host_cpus_cpuset(&cpuset);
-	CPU_ZERO(&p->cpus);
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		cpu_set_t cpus;
-
+	host_cpus_cpuset_bits(bound, p->ncpus);
+	nodemask_format(&p->cpunodes, nodes, sizeof(nodes));
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES && !status; n++) {
 		if (!nodemask_isset(&p->cpunodes, n))
 			continue;
-		if (!nodemask_isset(&present, n))
-			return fail(EXIT_UNAVAILABLE, "cpunodebind '%u': node %u does not exist", n, n);
-		host_node_cpus_all(n, &cpus);
-		CPU_AND(&cpus, &cpus, &cpuset);
-		if (!CPU_COUNT(&cpus))
-			return fail(EXIT_UNAVAILABLE, "cpunodebind '%u': node %u has no CPU in this process's cpuset", n, n);
-		CPU_OR(&p->cpus, &p->cpus, &cpus);
+		if (!nodemask_isset(&present, n)) {
+			status = fail(EXIT_UNAVAILABLE, "cpunodebind '%s': node %u does not exist", nodes, n);
+			break;
+		}
+		host_node_cpus_all_bits(n, node, p->ncpus);
+		for (size_t i = 0; i < CPU_WORDS(p); i++)
+			all_cpus[i] |= node[i];
 	}
-	return EXIT_OK;
+	for (size_t i = 0; !status && i < CPU_WORDS(p); i++)
+		p->node_cpus[i] = all_cpus[i] & bound[i];
+	if (status || cpu_bits_any(p, p->node_cpus))
+		goto out;
+	if (!cpu_bits_any(p, all_cpus)) {
+		status = fail(EXIT_UNAVAILABLE, "cpunodebind '%s': %s %s %s no CPU", nodes,
+			      nodemask_weight(&p->cpunodes) > 1 ? "nodes" : "node", nodes,
+			      nodemask_weight(&p->cpunodes) > 1 ? "have" : "has");
+		goto out;
+	}
+	bits_format(all_cpus, p->ncpus, cpus, sizeof(cpus));
+	bits_format(bound, p->ncpus, inside, sizeof(inside));
+	status = fail(EXIT_UNAVAILABLE, "cpunodebind '%s': its CPUs (%s) are outside this process's cpuset (%s)",
+		      nodes, cpus, inside);
+out:
+	free(bound);
+	free(all_cpus);
+	free(node);
+	return status;
 }
 
 int policy_validate(struct process_policy *p)
@@ -109,7 +175,8 @@ int policy_validate(struct process_policy *p)
 	int status = EXIT_OK;
 
 	if (p->mode >= 0 && p->mode != POLICY_LOCAL)
-		status = check_nodes_on_host(&p->nodes, true, p->mode_opt, "");
+		status = p->all ? check_nodes_exist_on_host(&p->nodes, true, p->mode_opt, "")
+				: check_nodes_on_host(&p->nodes, true, p->mode_opt, "");
 	if (!status && p->mode >= 0)
 		status = check_mode_on_host(p->mode);
 	if (!status && p->balancing && !kernel_has_balancing(p))
@@ -117,14 +184,38 @@ int policy_validate(struct process_policy *p)
 			      p->mode_opt, host_kernel_release());
 	if (!status && p->has_cpunodes)
 		status = check_cpunodes(p);
-	if (!status && p->has_cpus && !p->has_cpunodes)
+	if (!status && p->has_cpus)
 		status = check_cpus(p);
 	return status;
 }
 
+/* The CPUs COMMAND ends up on (the last of --cpunodebind and
+ * --physcpubind given, as policy_apply() leaves them), its first
+ * CPU_SETSIZE as a cpu_set_t, for the report. */
+void policy_final_cpus(const struct process_policy *p, cpu_set_t *out)
+{
+	const unsigned long *last = p->has_cpus && (!p->has_cpunodes || p->cpus_last) ? p->cpus : p->node_cpus;
+	size_t n = CPU_WORDS(p) * sizeof(unsigned long);
+
+	CPU_ZERO(out);
+	if (last)
+		memcpy(out, last, n < sizeof(*out) ? n : sizeof(*out));
+}
+
 int policy_apply(const struct process_policy *p, const char **what)
 {
-	if ((p->has_cpus || p->has_cpunodes) && sched_setaffinity(0, sizeof(p->cpus), &p->cpus) < 0) {
+	/* both, in the order given, as numactl does: the last one stands */
+	const unsigned long *first = p->has_cpunodes ? p->node_cpus : p->cpus,
+			    *second = p->has_cpunodes && p->has_cpus ? p->cpus : NULL;
+	size_t bytes = CPU_WORDS(p) * sizeof(unsigned long);
+
+	if (p->has_cpunodes && p->has_cpus && !p->cpus_last) {
+		second = p->node_cpus;
+		first = p->cpus;
+	}
+	if ((p->has_cpus || p->has_cpunodes) &&
+	    (sched_setaffinity(0, bytes, (const cpu_set_t *)first) < 0 ||
+	     (second && sched_setaffinity(0, bytes, (const cpu_set_t *)second) < 0))) {
 		*what = "sched_setaffinity";
 		return -1;
 	}
@@ -133,4 +224,115 @@ int policy_apply(const struct process_policy *p, const char **what)
 		return -1;
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------ --show */
+
+/* Nodes as get_mempolicy() gives them: room for any node the kernel can
+ * have (MAX_NUMNODES is at most 1 << 10). */
+#define SHOW_NODES 4096
+#define SHOW_LONGS (SHOW_NODES / (8 * sizeof(unsigned long)))
+#define SHOW_ISSET(m, n) (((m)[(n) / (8 * sizeof(unsigned long))] >> ((n) % (8 * sizeof(unsigned long)))) & 1)
+
+/* "name: 0 1 \n", numactl's printmask() */
+static void show_nodes(FILE *out, const char *name, const unsigned long *m)
+{
+	fprintf(out, "%s: ", name);
+	for (unsigned n = 0; n < SHOW_NODES; n++)
+		if (SHOW_ISSET(m, n))
+			fprintf(out, "%u ", n);
+	fputc('\n', out);
+}
+
+static int first_node(const unsigned long *m)
+{
+	for (unsigned n = 0; n < SHOW_NODES; n++)
+		if (SHOW_ISSET(m, n))
+			return (int)n;
+	return -1;
+}
+
+/* The affinity, however many CPUs the kernel has: the set grows until
+ * sched_getaffinity() takes it. */
+static cpu_set_t *show_affinity(size_t *bytes)
+{
+	for (size_t ncpus = CPU_SETSIZE; ncpus <= (1u << 22); ncpus *= 2) {
+		cpu_set_t *set = CPU_ALLOC(ncpus);
+
+		*bytes = CPU_ALLOC_SIZE(ncpus);
+		if (!set)
+			return NULL;
+		CPU_ZERO_S(*bytes, set);
+		if (sched_getaffinity(0, *bytes, set) == 0)
+			return set;
+		CPU_FREE(set);
+		if (errno != EINVAL)
+			return NULL;
+	}
+	return NULL;
+}
+
+void policy_show(FILE *out)
+{
+	static const char *const names[] = { "default", "preferred", "bind", "interleave", "local",
+					     "preferred-many" };
+	unsigned long nodes[SHOW_LONGS] = { 0 }, allowed[SHOW_LONGS] = { 0 }, cpubind[SHOW_LONGS] = { 0 };
+	struct nodemask mems;
+	size_t bytes = 0;
+	cpu_set_t *aff = show_affinity(&bytes);
+	unsigned long *node;
+	int mode = 0, next = 0;
+
+	if (get_mempolicy(&mode, nodes, SHOW_NODES, NULL, 0) < 0)
+		mode = 0;
+	if (get_mempolicy(&next, NULL, 0, NULL, MPOL_F_NODE) < 0)
+		next = 0; /* only interleave has a next node */
+	host_nodes_allowed(&mems);
+	node = aff ? calloc(bytes, 1) : NULL;
+	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+		if (!nodemask_isset(&mems, n))
+			continue;
+		allowed[n / WORD_BITS] |= 1UL << (n % WORD_BITS);
+		if (!node)
+			continue;
+		host_node_cpus_all_bits(n, node, 8 * bytes);
+		for (size_t i = 0; i < bytes / sizeof(*node); i++)
+			if (node[i] & ((unsigned long *)aff)[i]) {
+				cpubind[n / WORD_BITS] |= 1UL << (n % WORD_BITS);
+				break;
+			}
+	}
+	free(node);
+	if ((size_t)mode < ARRAY_SIZE(names))
+		fprintf(out, "policy: %s\n", names[mode]);
+	else
+		fprintf(out, "policy: [%d]\n", mode);
+	/* a mode numactl has no case for (local, weighted interleave, one
+	 * with flags) leaves the line open, as numactl does */
+	fprintf(out, "preferred node: ");
+	if (mode == POLICY_PREFERRED)
+		fprintf(out, "%d\n", first_node(nodes) >= 0 ? first_node(nodes) : 0);
+	else if (mode == POLICY_DEFAULT)
+		fprintf(out, "current\n");
+	else if (mode == POLICY_INTERLEAVE)
+		fprintf(out, "%d (interleave next)\n", next);
+	else if (mode == POLICY_BIND)
+		fprintf(out, "%d\n", first_node(nodes));
+	else if (mode == POLICY_PREFERRED_MANY)
+		fprintf(out, "%d (preferred-many)\n", next);
+	if (mode == POLICY_INTERLEAVE) {
+		show_nodes(out, "interleavemask", nodes);
+		fprintf(out, "interleavenode: %d\n", next);
+	}
+	fprintf(out, "physcpubind: ");
+	for (size_t c = 0; aff && c < 8 * bytes; c++)
+		if (CPU_ISSET_S(c, bytes, aff))
+			fprintf(out, "%zu ", c);
+	fputc('\n', out);
+	show_nodes(out, "cpubind", cpubind);
+	show_nodes(out, "nodebind", cpubind);
+	show_nodes(out, "membind", mode == POLICY_BIND ? nodes : allowed);
+	show_nodes(out, "preferred", nodes);
+	if (aff)
+		CPU_FREE(aff);
 }

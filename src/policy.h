@@ -9,6 +9,7 @@
 
 #include <sched.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "lib/parse.h"
 
@@ -17,13 +18,25 @@ struct process_policy {
 	const char *mode_opt;  /* the option that gave it: "membind" */
 	struct nodemask nodes; /* its nodes (none for localalloc) */
 	bool balancing;        /* MPOL_F_NUMA_BALANCING */
+	bool all;              /* --all: lists and checks ignore the cpuset
+				  and the affinity, as numactl's -a */
 	bool has_cpunodes, has_cpus;
+	bool cpus_last;        /* --physcpubind came after --cpunodebind:
+				  numactl applies both, in order */
 	struct nodemask cpunodes;
-	cpu_set_t cpus;        /* --physcpubind, or, once validated, the
-				  CPUs of --cpunodebind's nodes */
+	/* CPU sets as bit arrays of ncpus bits (host_cpu_bits(): the
+	 * kernel's NR_CPUS, past cpu_set_t's 1024), allocated when needed */
+	size_t ncpus;
+	unsigned long *cpus;      /* --physcpubind */
+	unsigned long *node_cpus; /* once validated: the CPUs of
+				     --cpunodebind's nodes, within the cpuset */
 };
 
 void policy_init(struct process_policy *p);
+void policy_free(struct process_policy *p);
+/* An empty CPU set of p->ncpus bits (set from host_cpu_bits() the first
+ * time), or NULL when out of memory. */
+unsigned long *policy_cpu_set(struct process_policy *p);
 /* Anything to apply? */
 bool policy_given(const struct process_policy *p);
 /* Nodes exist, have memory (for the memory policy), may be used; CPUs
@@ -33,5 +46,10 @@ int policy_validate(struct process_policy *p);
 /* CPU binding, then the memory policy, on the calling thread (inherited
  * across fork and exec).  0, or -1 with *what naming the call and errno
  * set; prints nothing (it runs in a child between fork and exec). */
+/* The CPUs COMMAND ends up on, as a cpu_set_t (the report's). */
+void policy_final_cpus(const struct process_policy *p, cpu_set_t *out);
 int policy_apply(const struct process_policy *p, const char **what);
+/* numactl --show of the calling process, byte for byte (numactl
+ * 2.0.16's show()): policy, preferred node, CPUs, nodes. */
+void policy_show(FILE *out);
 #endif

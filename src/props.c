@@ -110,15 +110,15 @@ static int size_error(const char *name, const char *value, int r)
 /* In QEMU's syntax a comma ends the value (a second node is a second
  * host-nodes=) and + is a sign: the forms named say so. */
 static int list_error(const char *name, const char *value, enum prop_syntax syntax, int r, unsigned long bad,
-		      unsigned long max)
+		      unsigned long max, bool cpus)
 {
 	if (r == -ERANGE)
 		return fail(EXIT_USAGE, "invalid %s '%s': %lu is above the highest possible, %lu", name, value,
 			    bad, max - 1);
 	if (r == -ENOENT)
 		return fail(EXIT_USAGE, "invalid %s '%s': the list names no %s", name, value,
-			    max == CPU_SETSIZE ? "CPU" : "node");
-	if (max == CPU_SETSIZE)
+			    cpus ? "CPU" : "node");
+	if (cpus)
 		return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as %s", name, value,
 			    syntax == SYNTAX_OBJECT ? "0-3, 8-11:2, all or !LIST" : "0-3,8-11:2, all, !LIST or +LIST");
 	return fail(EXIT_USAGE, "invalid %s '%s': expected a list such as %s", name, value,
@@ -140,7 +140,7 @@ static int resolve_error(const char *name, const char *value, enum prop_syntax s
 	if ((r == -EINVAL || r == -ERANGE) && *why)
 		return fail(EXIT_USAGE, "invalid %s '%s': %s", name, value, why);
 	if (r == -EINVAL)
-		return list_error(name, value, syntax, r, 0, cpus ? CPU_SETSIZE : NUMAMEM_MAX_NODES);
+		return list_error(name, value, syntax, r, 0, cpus ? CPU_SETSIZE : NUMAMEM_MAX_NODES, cpus);
 	if (r == -ENOENT)
 		return fail(EXIT_UNAVAILABLE, "%s '%s': names no %s of this host", name, value, cpus ? "CPU" : "node");
 	if (value[*value == '!'] == '+') {
@@ -164,16 +164,25 @@ static int resolve_error(const char *name, const char *value, enum prop_syntax s
  * libnuma for +N and devices. */
 int parse_nodes(const char *name, const char *value, enum prop_syntax syntax, struct nodemask *m)
 {
+	return parse_nodes_among(name, value, syntax, NULL, m);
+}
+
+int parse_nodes_among(const char *name, const char *value, enum prop_syntax syntax, const struct nodemask *all,
+		      struct nodemask *m)
+{
 	struct nodemask allowed, got = { { 0 } };
 	unsigned long bad = 0;
 	char why[256];
 	int r;
 
 	if (!host_form(value, syntax)) {
-		host_nodes_allowed(&allowed);
+		if (all)
+			allowed = *all;
+		else
+			host_nodes_allowed(&allowed);
 		r = syntax == SYNTAX_OBJECT ? parse_object_nodelist(value, &allowed, m, &bad)
 					    : parse_nodelist(value, &allowed, m, &bad);
-		return r < 0 ? list_error(name, value, syntax, r, bad, NUMAMEM_MAX_NODES) : EXIT_OK;
+		return r < 0 ? list_error(name, value, syntax, r, bad, NUMAMEM_MAX_NODES, false) : EXIT_OK;
 	}
 	r = host_resolve_nodes(value, &got, why, sizeof(why));
 	if (!r && nodemask_empty(&got))
@@ -197,7 +206,7 @@ int parse_cpus(const char *name, const char *value, enum prop_syntax syntax, cpu
 		host_cpus_allowed(&allowed);
 		r = syntax == SYNTAX_OBJECT ? parse_object_cpulist(value, &allowed, set, &bad)
 					    : parse_cpulist(value, &allowed, set, &bad);
-		return r < 0 ? list_error(name, value, syntax, r, bad, CPU_SETSIZE) : EXIT_OK;
+		return r < 0 ? list_error(name, value, syntax, r, bad, CPU_SETSIZE, true) : EXIT_OK;
 	}
 	CPU_ZERO(&got);
 	r = host_resolve_cpus(value, &got, why, sizeof(why));
@@ -207,6 +216,29 @@ int parse_cpus(const char *name, const char *value, enum prop_syntax syntax, cpu
 		return resolve_error(name, value, syntax, r, why, true);
 	CPU_OR(set, set, &got);
 	return EXIT_OK;
+}
+
+int parse_cpus_bits(const char *name, const char *value, const unsigned long *all, unsigned long *bits, size_t nbits)
+{
+	const size_t w = 8 * sizeof(unsigned long);
+	unsigned long bad = 0;
+	int r;
+
+	if (value[*value == '!'] == '+') { /* +N: libnuma resolves it, within cpu_set_t */
+		cpu_set_t set;
+		int status;
+
+		CPU_ZERO(&set);
+		status = parse_cpus(name, value, SYNTAX_OPTION, &set);
+		for (size_t c = 0; !status && c < CPU_SETSIZE && c < nbits; c++)
+			if (CPU_ISSET(c, &set))
+				bits[c / w] |= 1ul << (c % w);
+		return status;
+	}
+	r = parse_cpulist_bits(value, all, bits, nbits, &bad);
+	if (r == -ENOMEM)
+		return fail_oom();
+	return r < 0 ? list_error(name, value, SYNTAX_OPTION, r, bad, nbits, true) : EXIT_OK;
 }
 
 /* ------------------------------------------------------------ the setter */
@@ -239,6 +271,9 @@ static int set_policy(const char *value, enum policy *policy)
 		return EXIT_OK;
 	}
 	list_names(policy_names, ARRAY_SIZE(policy_names), names, sizeof(names));
+	if (policy_guess(value))
+		return fail(EXIT_USAGE, "invalid policy '%s': did you mean '%s'? (choose one of %s)", value,
+			    policy_guess(value), names);
 	return fail(EXIT_USAGE, "invalid policy '%s': choose one of %s", value, names);
 }
 

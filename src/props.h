@@ -74,5 +74,12 @@ int prop_set(struct region *r, const struct prop *p, const char *value, enum pro
  * status after a message. */
 int parse_nodes(const char *name, const char *value, enum prop_syntax syntax, struct nodemask *m);
 int parse_cpus(const char *name, const char *value, enum prop_syntax syntax, cpu_set_t *set);
+/* The same with "all" and "!" relative to *all instead of the nodes
+ * this process may use (numactl's --all); NULL: those. */
+int parse_nodes_among(const char *name, const char *value, enum prop_syntax syntax, const struct nodemask *all,
+		      struct nodemask *m);
+/* A CPU list of numactl's options (numamem's syntax) into a bit array of
+ * nbits bits, "all" and "!" relative to all (nbits bits too). */
+int parse_cpus_bits(const char *name, const char *value, const unsigned long *all, unsigned long *bits, size_t nbits);
 
 #endif

@@ -4,7 +4,11 @@
 #include <numaif.h>
 #include <stdio.h>
 
+#include <string.h>
+#include <strings.h>
+
 #include "mempolicy.h"
+#include "parse.h"
 
 #ifndef MPOL_F_STATIC_NODES
 #define MPOL_F_STATIC_NODES (1 << 15)
@@ -25,6 +29,47 @@ const char *const policy_names[POLICY_COUNT] = {
 	[POLICY_PREFERRED_MANY] = "preferred-many",
 	[POLICY_WEIGHTED_INTERLEAVE] = "weighted-interleave",
 };
+
+const char *policy_guess(const char *s)
+{
+	/* numactl's options, the kernel's names, the man pages' words */
+	static const struct {
+		const char *word;
+		enum policy policy;
+	} aliases[] = {
+		{ "membind", POLICY_BIND },
+		{ "localalloc", POLICY_LOCAL },
+		{ "preferred_many", POLICY_PREFERRED_MANY },
+		{ "preferredmany", POLICY_PREFERRED_MANY },
+		{ "prefer-many", POLICY_PREFERRED_MANY },
+		{ "weighted_interleave", POLICY_WEIGHTED_INTERLEAVE },
+		{ "weighted", POLICY_WEIGHTED_INTERLEAVE },
+		{ "weighted-interleaved", POLICY_WEIGHTED_INTERLEAVE },
+		{ "interleaved", POLICY_INTERLEAVE },
+		{ "prefer", POLICY_PREFERRED },
+		{ "prefered", POLICY_PREFERRED },
+	};
+	char word[64];
+	size_t n = 0;
+
+	if (!s)
+		return NULL;
+	/* MPOL_BIND, Bind, "--membind": the word itself */
+	if (!strncasecmp(s, "mpol_", 5))
+		s += 5;
+	while (*s == '-')
+		s++;
+	for (; s[n] && n + 1 < sizeof(word); n++)
+		word[n] = s[n] >= 'A' && s[n] <= 'Z' ? (char)(s[n] - 'A' + 'a') : s[n];
+	word[n] = '\0';
+	for (size_t i = 0; i < POLICY_COUNT; i++)
+		if (!strcmp(word, policy_names[i]))
+			return policy_names[i];
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(word, aliases[i].word))
+			return policy_names[aliases[i].policy];
+	return parse_suggest(word, policy_names, POLICY_COUNT);
+}
 
 const struct mode_flag_info mode_flags[FLAG_COUNT] = {
 	[FLAG_STATIC_NODES] = { "static-nodes", MPOL_F_STATIC_NODES, "2.6.26" },

@@ -19,6 +19,11 @@ enum policy {
 };
 extern const char *const policy_names[POLICY_COUNT];
 
+/* The policy name s is likely meant as, or NULL: numactl's and the
+ * kernel's words for them (membind, localalloc, MPOL_PREFERRED_MANY...)
+ * and near misses (interleaved, prefer).  For "did you mean". */
+const char *policy_guess(const char *s);
+
 /* The kernel's mode flags a region may ask for, as properties. */
 enum mode_flag { FLAG_STATIC_NODES, FLAG_RELATIVE_NODES, FLAG_NUMA_BALANCING, FLAG_COUNT };
 struct mode_flag_info {

@@ -68,23 +68,31 @@ int nodemask_format(const struct nodemask *m, char *buf, size_t len)
 	return (int)used;
 }
 
-int cpuset_format(const cpu_set_t *set, char *buf, size_t len)
+int bits_format(const unsigned long *bits, size_t nbits, char *buf, size_t len)
 {
 	size_t used = 0;
 
+#define BIT(i) ((bits[(i) / LONG_BITS] >> ((i) % LONG_BITS)) & 1)
 	if (len)
 		buf[0] = '\0';
-	for (int c = 0; c < CPU_SETSIZE; c++) {
-		int last = c, w;
+	for (size_t c = 0; c < nbits; c++) {
+		size_t last = c;
+		int w;
 
-		if (!CPU_ISSET(c, set))
+		if (!BIT(c))
 			continue;
-		while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, set))
+		while (last + 1 < nbits && BIT(last + 1))
 			last++;
 		w = snprintf(buf + (used < len ? used : len), used < len ? len - used : 0,
-			     last == c ? "%s%d" : "%s%d-%d", used ? "," : "", c, last);
+			     last == c ? "%s%zu" : "%s%zu-%zu", used ? "," : "", c, last);
 		used += (size_t)w;
 		c = last;
 	}
+#undef BIT
 	return (int)used;
+}
+
+int cpuset_format(const cpu_set_t *set, char *buf, size_t len)
+{
+	return bits_format(set->__bits, CPU_SETSIZE, buf, len);
 }

@@ -28,5 +28,7 @@ int nodemask_format(const struct nodemask *m, char *buf, size_t len);
 
 /* "0-3,8" for a CPU set; returns the length snprintf would have written. */
 int cpuset_format(const cpu_set_t *set, char *buf, size_t len);
+/* The same for a bit array of nbits bits (CPU sets past 1024). */
+int bits_format(const unsigned long *bits, size_t nbits, char *buf, size_t len);
 
 #endif

@@ -337,6 +337,53 @@ int parse_name(const char *s, const char *const *table, size_t n)
 	return -EINVAL;
 }
 
+size_t parse_distance(const char *a, const char *b)
+{
+	enum { MAX = 64 };
+	size_t la = strlen(a), lb = strlen(b), d[MAX + 1][MAX + 1];
+
+	if (la > MAX || lb > MAX)
+		return SIZE_MAX;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+const char *parse_suggest(const char *s, const char *const *table, size_t n)
+{
+	size_t len = s ? strlen(s) : 0, room = len <= 4 ? 1 : len <= 8 ? 2 : 3, best = SIZE_MAX;
+	const char *found = NULL;
+
+	for (size_t i = 0; s && i < n; i++) {
+		size_t d;
+
+		if (!table[i])
+			continue;
+		d = parse_distance(s, table[i]);
+		if (d < best) {
+			best = d;
+			found = table[i];
+		} else if (d == best && found && strcmp(found, table[i])) {
+			found = NULL; /* a tie: no guess */
+		}
+	}
+	return best <= room && best > 0 ? found : NULL;
+}
+
 /* Shared by node and CPU lists: "A", "A-B", "A-B:S", comma separated.
  * set_bit() is called for every member; max is the first invalid id. */
 static int parse_ranges(const char *s, bool qemu, unsigned long max, void *set,
@@ -506,6 +553,70 @@ size_t unescape_octal(char *dst, size_t len, const char *src, size_t n)
 	}
 	dst[out] = '\0';
 	return out;
+}
+
+/* A bit array of nbits bits. */
+struct bits {
+	unsigned long *w;
+	size_t n;
+};
+#define WORD_BITS (8 * sizeof(unsigned long))
+
+static void set_bits_bit(void *b, unsigned long i)
+{
+	struct bits *x = b;
+
+	x->w[i / WORD_BITS] |= 1UL << (i % WORD_BITS);
+}
+
+/* Nodes and CPUs alike, by numactl's rules: "all", "!LIST", ranges
+ * (with a stride for CPUs). */
+static int bitlist(const char *s, const unsigned long *all, unsigned long *bits, size_t nbits, bool stride,
+		   unsigned long *bad)
+{
+	size_t words = (nbits + WORD_BITS - 1) / WORD_BITS;
+	unsigned long *tmp = calloc(words ? words : 1, sizeof(*tmp));
+	struct bits t = { tmp, nbits };
+	bool invert = false, any = false;
+	int r = 0;
+
+	if (!tmp)
+		return -ENOMEM;
+	if (!s) {
+		free(tmp);
+		return -EINVAL;
+	}
+	if (*s == '!') {
+		invert = true;
+		s++;
+	}
+	if (!strcmp(s, "all"))
+		memcpy(tmp, all, words * sizeof(*tmp));
+	else
+		r = parse_ranges(s, false, nbits, &t, set_bits_bit, stride, bad);
+	for (size_t i = 0; !r && i < words; i++) {
+		if (invert)
+			tmp[i] = all[i] & ~tmp[i];
+		any |= tmp[i] != 0;
+	}
+	if (!r && !any)
+		r = -ENOENT;
+	for (size_t i = 0; !r && i < words; i++)
+		bits[i] |= tmp[i];
+	free(tmp);
+	return r;
+}
+
+int parse_nodelist_bits(const char *s, const unsigned long *all, unsigned long *bits, size_t nbits,
+			unsigned long *bad)
+{
+	return bitlist(s, all, bits, nbits, false, bad);
+}
+
+int parse_cpulist_bits(const char *s, const unsigned long *all, unsigned long *bits, size_t nbits,
+		       unsigned long *bad)
+{
+	return bitlist(s, all, bits, nbits, true, bad);
 }
 
 void format_size(uint64_t bytes, char *buf, size_t len)

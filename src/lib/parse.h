@@ -48,6 +48,14 @@ int parse_object_bool(const char *s, bool *out);
 int parse_duration(const char *s, double *seconds);
 /* Index of s in table, or -EINVAL. */
 int parse_name(const char *s, const char *const *table, size_t n);
+/* The entry of table closest to s by edit distance (insertions,
+ * deletions, substitutions and swaps of two neighbours), when it is
+ * close enough to be a typo of it: at most 1 edit for names of up to 4
+ * characters, 2 up to 8, 3 beyond; NULL otherwise, or when two entries
+ * are equally close.  For "did you mean". */
+const char *parse_suggest(const char *s, const char *const *table, size_t n);
+/* The edit distance above (optimal string alignment). */
+size_t parse_distance(const char *a, const char *b);
 
 /* numactl node-list syntax: "0-3,5", "all", "!LIST".  "all" and "!" are
  * relative to *all (the nodes this process may use).  Nodes must be
@@ -72,6 +80,15 @@ int parse_object_cpulist(const char *s, const cpu_set_t *all, cpu_set_t *set, un
  * followed by three octal digits stays as it is.  Returns the bytes
  * written, without the terminating NUL. */
 size_t unescape_octal(char *dst, size_t len, const char *src, size_t n);
+/* The same lists into a bit array of nbits bits (one unsigned long per
+ * 8 * sizeof(long) bits), for sets larger than struct nodemask and
+ * cpu_set_t: numactl's options take any node the kernel can have and
+ * any CPU.  all has nbits bits too; numbers from nbits up are -ERANGE.
+ * Adds to bits. */
+int parse_nodelist_bits(const char *s, const unsigned long *all, unsigned long *bits, size_t nbits,
+			unsigned long *bad);
+int parse_cpulist_bits(const char *s, const unsigned long *all, unsigned long *bits, size_t nbits,
+		       unsigned long *bad);
 
 /* "4 KiB", "2 MiB", "1.5 GiB": exact where possible. */
 /* One line of cgroup v2's memory.numa_stat, "anon N0=4096 N1=0": the

@@ -7,6 +7,12 @@
 #   /bin/busybox and its applets as symlinks (busybox-static)
 #   /usr/local/bin/numamem and its shared libraries at the paths ldd names
 #     (the dynamic loader included)
+#   /usr/bin/numactl, numastat, migratepages and their libraries, when this machine has them
+#     (the peer of the suite's numactl-vs-numamem cases; tools/setup --tests
+#     installs it)
+#   /opt/host/bin/NAME for every NAME in $NUMAMEM_GUEST_TOOLS (host programs
+#     with their libraries, for running other suites in the guest by hand,
+#     e.g. NUMAMEM_GUEST_TOOLS="bash grep taskset memhog numastat")
 #   /tests/<name> for every GUEST_SCRIPT (the first one is the suite /init runs)
 #   /tests/touchfd  a static helper built from touchfd.c with `gcc -static`
 #                   (left out, with a warning, when that cannot be built)
@@ -76,6 +82,13 @@ copy_with_libs "$numamem" /usr/local/bin/numamem
 # them): the suite runs the same invocations through them as witnesses
 for tool in numactl numastat migratepages; do
 	t=$(command -v "$tool" 2>/dev/null) && copy_with_libs "$t" "/usr/bin/$tool"
+done
+command -v numactl >/dev/null 2>&1 ||
+	say "warning: no numactl on this machine: the guest's numactl-vs-numamem cases will be skipped"
+for t in ${NUMAMEM_GUEST_TOOLS:-}; do
+	p=$(command -v "$t") || die "NUMAMEM_GUEST_TOOLS: $t not found"
+	mkdir -p "$root/opt/host/bin"
+	copy_with_libs "$p" "/opt/host/bin/$t"
 done
 
 # guest scripts

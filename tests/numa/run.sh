@@ -156,7 +156,7 @@ node=1 cpus=1 mem=y distance=20,10" ;;
 		EXPECT="node=0 cpus=0 mem=y distance=10,20,20
 node=1 cpus=1 mem=y distance=20,10,20
 node=2 cpus=2 mem=n distance=20,20,10"
-		ONLY_T="memoryless,nonexistent,interleave?all,all:,bind?two,child:?memfd?bound" ;;
+		ONLY_T="memoryless,nonexistent,interleave?all,all:,bind?two,child:?memfd?bound,peer:" ;;
 	*) return 1 ;;
 	esac
 }

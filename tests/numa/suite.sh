@@ -1173,6 +1173,148 @@ exitcase() {
 }
 exitcase exit-trace
 exitcase cgroup
+# ------------------------------------------------ numactl as the peer
+# The same invocation through numactl and numamem, only the program name
+# differing (as numactl's own tests would run it): the child's view
+# (touchfd view: its policy by get_mempolicy, Cpus_allowed_list,
+# Mems_allowed_list, numa_maps policy and 16 MiB's placement) and the
+# exit status (success or failure: the statuses and wording of a refusal
+# are numamem's own) must agree; -H and -s byte for byte (-H's free
+# memory within 8 MB).  Under taskset and inside a cgroup v2 cpuset too.
+# Every pair counts in the tally noted at the end.
+NUMACTL=$(command -v numactl 2>/dev/null)
+PEERS=0 AGREE=0
+VIEW_BYTES=$((16 * MIB))
+# peer_cmp NAME: the two runs in $WORK/pn.* and $WORK/pm.*, statuses e_nrc, e_mrc
+peer_cmp() {
+	PEERS=$((PEERS + 1))
+	if { [ "$e_nrc" = 0 ] && [ "$e_mrc" = 0 ] && cmp -s "$WORK/pn.out" "$WORK/pm.out"; } ||
+		{ [ "$e_nrc" != 0 ] && [ "$e_mrc" != 0 ]; }; then
+		AGREE=$((AGREE + 1))
+		ok "$1"
+		[ "$e_nrc" = 0 ] && echo "#   both: $(tr '\n' ' ' <"$WORK/pm.out" | cut -c1-300)"
+		[ "$e_nrc" != 0 ] && echo "#   both refuse: numactl $e_nrc ($(head -n 1 "$WORK/pn.err")), numamem $e_mrc ($(head -n 1 "$WORK/pm.err"))"
+	else
+		not_ok "$1"
+		echo "#   numactl: status $e_nrc"; diag "$WORK/pn.out" "$WORK/pn.err"
+		echo "#   numamem: status $e_mrc"; diag "$WORK/pm.out" "$WORK/pm.err"
+	fi
+}
+# peer NAME WRAP ARGS...: PROGRAM [ARGS] (WRAP: "" or a prefix such as
+# "taskset -c 0" or "in_cpuset"); view appended unless ARGS end in -s or -H
+peer() {
+	e_name="peer: $1" e_wrap=$2
+	shift 2
+	want "$e_name" || return 0
+	if [ -z "$NUMACTL" ]; then skip "$e_name" "numactl is not in this guest (tools/setup --tests on the host)"; return 0; fi
+	if [ -z "$HELPER" ]; then skip "$e_name" "no touchfd helper"; return 0; fi
+	e_last=""
+	for e_a in "$@"; do e_last=$e_a; done
+	case $e_last in
+	-s|-H|--show|--hardware) e_view="" ;;
+	*) e_view="$HELPER view $VIEW_BYTES" ;;
+	esac
+	# shellcheck disable=SC2086
+	$e_wrap "$NUMACTL" "$@" $e_view >"$WORK/pn.out" 2>"$WORK/pn.err"
+	e_nrc=$?
+	# shellcheck disable=SC2086
+	$e_wrap "$NUMAMEM" "$@" $e_view >"$WORK/pm.out" 2>"$WORK/pm.err"
+	e_mrc=$?
+	case $e_last in
+	-H|--hardware)
+		# free memory moves between the two runs: masked, then within 8 MB
+		paste "$WORK/pn.out" "$WORK/pm.out" | awk -F'\t' '$1 ~ / free: / { split($1, a, " "); split($2, b, " ");
+			d = a[4] - b[4]; if (d < -8 || d > 8) { print "free differs: " $0; bad = 1 } } END { exit bad }' >"$WORK/pfree" ||
+			{ cat "$WORK/pfree" >>"$WORK/pm.err"; e_mrc=99; }
+		sed -i 's/^\(node [0-9]* free: \)[0-9]*/\1X/' "$WORK/pn.out" "$WORK/pm.out" ;;
+	esac
+	# where default, local, preferred-many and a bind to several nodes
+	# place memory follows the CPU the child ran on: when its CPUs span
+	# nodes, that is not compared.  Interleave's next node depends on what
+	# each program allocated since its set_mempolicy(): not compared either.
+	sed -i 's/^\(preferred node: \)[0-9]* (interleave next)/\1N (interleave next)/; s/^interleavenode: [0-9]*/interleavenode: N/' \
+		"$WORK/pn.out" "$WORK/pm.out"
+	for e_f in "$WORK/pn.out" "$WORK/pm.out"; do
+		e_mode=$(sed -n 's/^view-mempolicy: \([0-9]*\).*/\1/p' "$e_f")
+		e_cpus=$(sed -n 's/^view-Cpus: //p' "$e_f")
+		e_pnodes=$(sed -n 's/^view-mempolicy: [0-9]* //p' "$e_f")
+		case $e_mode:$e_pnodes in 0:*|4:*|5:*|2:*,*|2:*-*) ;; *) continue ;; esac
+		e_spans=0
+		for e_n in $CPU_NODES; do
+			for e_c in $(cpus_of $e_n); do
+				if in_list "$e_c" $(expand "$e_cpus"); then e_spans=$((e_spans + 1)); break; fi
+			done
+		done
+		[ $e_spans -gt 1 ] && sed -i 's/^\(view-numa_maps: [^ ]*\) .*/\1 (placement follows the CPU it ran on)/' "$e_f"
+	done
+	peer_cmp "$e_name"
+}
+CG=/sys/fs/cgroup/numamem-peer
+# in_cpuset PROGRAM ARGS...: run it in the cgroup $CG (a cpuset)
+in_cpuset() {
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CG" "$@"
+}
+
+cA=$(cpus_of $A); cA=${cA%% *}
+if in_list "$B" $CPU_NODES; then cB=$(cpus_of $B); cB=${cB%% *}; else cB=$cA; fi
+peer "-H (byte for byte; free within 8 MB)" "" -H
+peer "--hardware" "" --hardware
+peer "-s" "" -s
+for o in "-m $B" "-i all" "-p $B" "-l" "-N $B" "-C $cB" "-m $A,$B" "-N $A -C $cB" "-i $A,$B -N $A"; do
+	# shellcheck disable=SC2086
+	peer "$o -s" "" $o -s
+done
+peer "no options (view)" ""
+for o in "-m $A" "-m $B" "-m all" "-m $A,$B" "-i all" "-i $A,$B" "-p $B" "-l" "-N $A" "-N $B" "-N all" \
+	"--cpubind=$B" "-C $cB" "-N $A -C $cB" "-C $cB -N $A" "-N $A -m $B" "-b -m $B" "-P $A,$B" "-a -m all" \
+	"-a -N all" "-N $nx" "-m $nx"; do
+	# shellcheck disable=SC2086
+	peer "$o" "" $o
+done
+for c in $CPULESS; do
+	peer "-N $c (CPU-less: both refuse)" "" -N $c
+	peer "-N $A,$c (a CPU-less node in the list)" "" -N $A,$c
+	peer "-m $c (CPU-less memory)" "" -m $c
+	peer "-i $A,$c -N all" "" -i $A,$c -N all
+	peer "-p $c -N $B" "" -p $c -N $B
+done
+# numactl's test/bind_range: under taskset, -N is bounded by the cpuset
+# and -C by the affinity, which -a lifts
+if command -v taskset >/dev/null 2>&1 && [ "$cA" != "$cB" ]; then
+	peer "taskset -c $cA: -N $B (bind_range check_cpunodebind)" "taskset -c $cA" -N $B
+	peer "taskset -c $cA: -a -N $B" "taskset -c $cA" -a -N $B
+	peer "taskset -c $cA: -C $cB (refused: check_physcpubind)" "taskset -c $cA" -C $cB
+	peer "taskset -c $cA: -a -C $cB" "taskset -c $cA" -a -C $cB
+	peer "taskset -c $cA: -C $cB -a (-a after a list: both refuse)" "taskset -c $cA" -C $cB -a
+	peer "taskset -c $cA: -s" "taskset -c $cA" -s
+	peer "taskset -c $cA: -N all -s" "taskset -c $cA" -N all -s
+fi
+# a cgroup v2 cpuset of node A's CPUs and memory
+if want "peer: cpuset" && [ -n "$NUMACTL" ]; then
+	mkdir -p /sys/fs/cgroup
+	grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
+	echo +cpuset >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+	mkdir -p "$CG" 2>/dev/null
+	if echo "$(commas $(cpus_of $A))" >"$CG/cpuset.cpus" 2>/dev/null && echo "$A" >"$CG/cpuset.mems" 2>/dev/null; then
+		note "cpuset $CG: cpus $(cat "$CG/cpuset.cpus.effective"), mems $(cat "$CG/cpuset.mems.effective")"
+		peer "cpuset $A: no options" in_cpuset
+		peer "cpuset $A: -s" in_cpuset -s
+		peer "cpuset $A: -N all" in_cpuset -N all
+		peer "cpuset $A: -N $A" in_cpuset -N $A
+		[ "$cA" != "$cB" ] && peer "cpuset $A: -N $B (outside: both refuse)" in_cpuset -N $B
+		peer "cpuset $A: -m all" in_cpuset -m all
+		peer "cpuset $A: -i all" in_cpuset -i all
+		peer "cpuset $A: -m $B (outside: both refuse)" in_cpuset -m $B
+		peer "cpuset $A: -a -m $A,$B (the kernel bounds it)" in_cpuset -a -m $A,$B
+		peer "cpuset $A: -a -i all" in_cpuset -a -i all
+		peer "cpuset $A: -C $cA" in_cpuset -C $cA
+		[ "$cA" != "$cB" ] && peer "cpuset $A: -a -C $cB (outside: both fail)" in_cpuset -a -C $cB
+	else
+		skip "peer: cpuset" "no cgroup v2 cpuset in this guest"
+	fi
+	rmdir "$CG" 2>/dev/null
+fi
+[ $PEERS -gt 0 ] && note "peer: numactl and numamem agree on $AGREE of $PEERS pairs"
 
 # ------------------------------------------------------ live region
 # --hold --control: a region moved from node A to node B by "set", then

@@ -33,6 +33,17 @@
  * process's own policy (what numamem -m --verify must catch in COMMAND's
  * memory).  With READYFILE, SIGUSR1 ends it with status 0.
  *
+ *   touchfd view BYTES
+ *
+ * the child of the numactl-vs-numamem peer cases (the same invocation
+ * through either program): prints what the child was given, in lines
+ * that do not depend on addresses, so that the two outputs can be
+ * compared whole: its policy as get_mempolicy(2) returns it (mode with
+ * flags, nodes), Cpus_allowed_list, Mems_allowed_list, then maps BYTES
+ * of anonymous memory (no THP), writes every page and prints the
+ * mapping's policy in numa_maps and its pages per node in MiB, rounded
+ * (an interleave's odd page lands on a node that depends on the address).
+ *
  * Built with `gcc -static` by mkinitramfs.sh so the guest needs no
  * libraries for it.
  */
@@ -174,6 +185,75 @@ static int parse_u64(const char *s, unsigned long long *out)
 	return (errno || *end) ? -1 : 0;
 }
 
+static int view(int argc, char **argv)
+{
+	unsigned long long bytes, off, mask[16] = { 0 }, pages[1024] = { 0 };
+	long page = sysconf(_SC_PAGESIZE);
+	char want[32], line[4096];
+	volatile char *p;
+	int mode = -1, sep = 0, found = 0;
+	FILE *f;
+
+	if (argc != 3 || parse_u64(argv[2], &bytes)) {
+		fprintf(stderr, "usage: touchfd view BYTES\n");
+		return 2;
+	}
+	if (syscall(SYS_get_mempolicy, &mode, mask, 1024, NULL, 0UL) < 0)
+		printf("view-mempolicy: error %s\n", strerror(errno));
+	else {
+		printf("view-mempolicy: %d ", mode);
+		for (unsigned n = 0; n < 1024; n++)
+			if (mask[n / 64] >> (n % 64) & 1) {
+				printf("%s%u", sep ? "," : "", n);
+				sep = 1;
+			}
+		printf("\n");
+	}
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Cpus_allowed_list:", 18) || !strncmp(line, "Mems_allowed_list:", 18))
+			printf("view-%.4s: %s", line, line + 18 + strspn(line + 18, " \t"));
+	if (f)
+		fclose(f);
+	bytes = bytes / page * page;
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "touchfd view: mmap %llu: %s\n", bytes, strerror(errno));
+		return 3;
+	}
+	madvise((void *)p, bytes, MADV_NOHUGEPAGE);
+	for (off = 0; off < bytes; off += page)
+		p[off] = 1;
+	snprintf(want, sizeof(want), "%lx ", (unsigned long)(uintptr_t)p);
+	f = fopen("/proc/self/numa_maps", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *tok, *save = NULL;
+
+		if (strncmp(line, want, strlen(want)))
+			continue;
+		found = 1;
+		line[strcspn(line, "\n")] = '\0';
+		strtok_r(line, " ", &save);
+		tok = strtok_r(NULL, " ", &save);
+		printf("view-numa_maps: %s", tok ? tok : "?");
+		while ((tok = strtok_r(NULL, " ", &save)))
+			if (tok[0] == 'N' && strchr(tok, '=')) {
+				unsigned long n = strtoul(tok + 1, NULL, 10);
+
+				if (n < 1024)
+					pages[n] += strtoull(strchr(tok, '=') + 1, NULL, 10);
+			}
+		for (unsigned n = 0; n < 1024; n++)
+			if (pages[n])
+				printf(" N%u=%lluM", n, (pages[n] * page + (1 << 19)) >> 20);
+		printf("\n");
+	}
+	if (f)
+		fclose(f);
+	fflush(stdout);
+	return found ? 0 : 4;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long fd, size, off;
@@ -186,6 +266,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "fill") == 0)
 		return fill(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "view") == 0)
+		return view(argc, argv);
 	if (argc > 1 && (strcmp(argv[1], "anon") == 0 || strcmp(argv[1], "misplace") == 0 || strcmp(argv[1], "elsewhere") == 0))
 		return anon(argc, argv);
 	if (parse_u64(sfd, &fd) || parse_u64(ssize, &size) || size == 0) {

@@ -120,14 +120,32 @@ static void options_tests(void)
 	   "-N 0 -m 0 with a region and a COMMAND");
 	options_free(&nm);
 	ok(parse_line(&nm, "--interleave=all --physcpubind=0 true") == -1 && nm.proc.mode == POLICY_INTERLEAVE &&
-	   nm.proc.has_cpus && CPU_ISSET(0, &nm.proc.cpus) && !nm.nregions && policy_given(&nm.proc),
+	   nm.proc.has_cpus && nm.proc.cpus && (nm.proc.cpus[0] & 1) && nm.proc.ncpus >= CPU_SETSIZE && !nm.nregions &&
+	   policy_given(&nm.proc),
 	   "a process policy without a region runs COMMAND as numactl would");
 	options_free(&nm);
-	ok(parse_line(&nm, "-l -b true") == EXIT_USAGE, "--balancing without --membind refused");
+	ok(parse_line(&nm, "-l -b true") == -1 && !nm.proc.balancing, "--balancing without --membind: warned and dropped");
 	options_free(&nm);
 	ok(parse_line(&nm, "-m 0 -b true") == -1 && nm.proc.balancing, "--membind --balancing");
 	options_free(&nm);
-	ok(parse_line(&nm, "-m 0 -m 0 true") == EXIT_USAGE, "one policy given twice: refused, as every single-valued option");
+	ok(parse_line(&nm, "-m 0 -m 0 true") == EXIT_USAGE, "one policy given twice: Conflicting policies");
+	options_free(&nm);
+	ok(parse_line(&nm, "-N 0 -C 0 true") == -1 && nm.proc.has_cpunodes && nm.proc.has_cpus && nm.proc.cpus_last,
+	   "-N with -C: both, -C last");
+	options_free(&nm);
+	ok(parse_line(&nm, "-C 0 -N 0 true") == -1 && !nm.proc.cpus_last, "-C with -N: both, -N last");
+	options_free(&nm);
+	ok(parse_line(&nm, "-a -m all true") == -1 && nm.proc.all, "--all before a list");
+	options_free(&nm);
+	ok(parse_line(&nm, "-m all -a true") == EXIT_USAGE, "--all after a list refused, as numactl");
+	options_free(&nm);
+	ok(parse_line(&nm, "-H") == -1 && nm.hardware, "-H");
+	options_free(&nm);
+	ok(parse_line(&nm, "-m 0 -s") == -1 && nm.show_policy && nm.proc.mode == POLICY_BIND, "-m 0 -s: shown after applying");
+	options_free(&nm);
+	ok(parse_line(&nm, "-s true") == EXIT_USAGE, "-s with a COMMAND refused");
+	options_free(&nm);
+	ok(parse_line(&nm, "true") == -1 && nm.command && !nm.nregions, "a bare COMMAND runs as numactl COMMAND runs it");
 	options_free(&nm);
 	ok(parse_line(&nm, "-m 0 -P 0 true") == EXIT_USAGE, "two memory policies refused");
 	options_free(&nm);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lib/json.h"
+#include "lib/mempolicy.h"
 #include "lib/parse.h"
 #include "tap.h"
 
@@ -605,6 +606,74 @@ int main(void)
 		ok(parse_numa_stat_line("anon\n", key, sizeof(key), b) == -EINVAL, "numa_stat: a key alone refused");
 		ok(parse_numa_stat_line("a_very_long_key_beyond_room N0=1", key, 8, b) == -EINVAL,
 		   "numa_stat: a key beyond its room refused");
+	}
+	/* did you mean */
+	{
+		static const char *const t[] = { "membind", "interleave", "preferred", "preferred-many", "prealloc",
+						 "no-prealloc", NULL, "show", "share" };
+		const char *g;
+
+		ok(parse_distance("membnd", "membind") == 1, "distance membnd-membind 1");
+		ok(parse_distance("mebmind", "membind") == 1, "distance: a swap of neighbours is 1");
+		ok(parse_distance("", "abc") == 3 && parse_distance("abc", "abc") == 0, "distance to empty, to itself");
+		g = parse_suggest("membnd", t, ARRAY_SIZE(t));
+		ok(g && !strcmp(g, "membind"), "suggest membnd -> membind (%s)", g ? g : "none");
+		g = parse_suggest("interleaved", t, ARRAY_SIZE(t));
+		ok(g && !strcmp(g, "interleave"), "suggest interleaved -> interleave (%s)", g ? g : "none");
+		g = parse_suggest("prealoc", t, ARRAY_SIZE(t));
+		ok(g && !strcmp(g, "prealloc"), "suggest prealoc -> prealloc (%s)", g ? g : "none");
+		ok(!parse_suggest("bogus", t, ARRAY_SIZE(t)), "suggest bogus: nothing close");
+		ok(!parse_suggest("membind", t, ARRAY_SIZE(t)), "suggest: an exact name is no typo");
+		ok(!parse_suggest("shave", (const char *const[]){ "share", "shame" }, 2), "suggest: a tie gives no guess");
+		g = policy_guess("membind");
+		ok(g && !strcmp(g, "bind"), "policy membind -> bind");
+		g = policy_guess("localalloc");
+		ok(g && !strcmp(g, "local"), "policy localalloc -> local");
+		g = policy_guess("MPOL_INTERLEAVE");
+		ok(g && !strcmp(g, "interleave"), "policy MPOL_INTERLEAVE -> interleave");
+		g = policy_guess("prefer");
+		ok(g && !strcmp(g, "preferred"), "policy prefer -> preferred");
+		g = policy_guess("weigthed-interleave");
+		ok(g && !strcmp(g, "weighted-interleave"), "policy weigthed-interleave -> weighted-interleave");
+		ok(!policy_guess("strict") && !policy_guess("xyz"), "policy strict, xyz: no guess");
+	}
+
+	/* node and CPU lists beyond struct nodemask and cpu_set_t */
+	{
+		enum { CPUS = 4096, NODES = 1024, W = 8 * sizeof(unsigned long) };
+		unsigned long all[CPUS / W], got[CPUS / W], bad = 0;
+		unsigned count = 0;
+		int r;
+
+		memset(all, 0, sizeof(all));
+		for (unsigned c = 0; c < CPUS; c++)
+			all[c / W] |= 1UL << (c % W);
+		memset(got, 0, sizeof(got));
+		r = parse_cpulist_bits("3500", all, got, CPUS, &bad);
+		ok(r == 0 && (got[3500 / W] >> (3500 % W) & 1), "cpus '3500' in a 4096-CPU set (r=%d)", r);
+		memset(got, 0, sizeof(got));
+		r = parse_cpulist_bits("1020-3500:10", all, got, CPUS, &bad);
+		for (unsigned c = 0; c < CPUS; c++)
+			count += got[c / W] >> (c % W) & 1;
+		ok(r == 0 && count == 249 && (got[3500 / W] >> (3500 % W) & 1), "cpus '1020-3500:10': 249 CPUs (%u)",
+		   count);
+		memset(got, 0, sizeof(got));
+		r = parse_cpulist_bits("!0-3499", all, got, CPUS, &bad);
+		count = 0;
+		for (unsigned c = 0; c < CPUS; c++)
+			count += got[c / W] >> (c % W) & 1;
+		ok(r == 0 && count == CPUS - 3500, "cpus '!0-3499': the rest (%u)", count);
+		r = parse_cpulist_bits("4096", all, got, CPUS, &bad);
+		ok(r == -ERANGE && bad == 4096, "cpus '4096' in a 4096-CPU set: -ERANGE, bad 4096 (r=%d)", r);
+		r = parse_cpulist_bits("!all", all, got, CPUS, &bad);
+		ok(r == -ENOENT, "cpus '!all': -ENOENT (r=%d)", r);
+		memset(got, 0, sizeof(got));
+		r = parse_nodelist_bits("1000", all, got, NODES, &bad);
+		ok(r == 0 && (got[1000 / W] >> (1000 % W) & 1), "nodes '1000' in a 1024-node set (r=%d)", r);
+		r = parse_nodelist_bits("0-1024", all, got, NODES, &bad);
+		ok(r == -ERANGE && bad == 1024, "nodes '0-1024': -ERANGE, bad 1024 (r=%d)", r);
+		r = parse_nodelist_bits("0-3:2", all, got, NODES, &bad);
+		ok(r == -EINVAL, "nodes take no stride (r=%d)", r);
 	}
 	return tap_done();
 }
