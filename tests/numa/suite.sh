@@ -1279,11 +1279,25 @@ for c in $CPULESS; do
 	peer "-p $c -N $B" "" -p $c -N $B
 done
 # numactl's test/bind_range: under taskset, -N is bounded by the cpuset
-# and -C by the affinity, which -a lifts
+# and -C by the affinity, which -a lifts; numamem bounds -C by the cpuset
+# too (numamem's option wins, LAUNCHERS; DIFFERENCES FROM NUMACTL)
 if command -v taskset >/dev/null 2>&1 && [ "$cA" != "$cB" ]; then
 	peer "taskset -c $cA: -N $B (bind_range check_cpunodebind)" "taskset -c $cA" -N $B
 	peer "taskset -c $cA: -a -N $B" "taskset -c $cA" -a -N $B
-	peer "taskset -c $cA: -C $cB (refused: check_physcpubind)" "taskset -c $cA" -C $cB
+	e_name="peer: taskset -c $cA: -C $cB: numactl refuses (check_physcpubind), numamem runs on CPU $cB"
+	if want "$e_name" && [ -n "$NUMACTL" ] && [ -n "$HELPER" ]; then
+		taskset -c "$cA" "$NUMACTL" -C "$cB" "$HELPER" view "$VIEW_BYTES" >"$WORK/pn.out" 2>"$WORK/pn.err"
+		e_nrc=$?
+		taskset -c "$cA" "$NUMAMEM" -C "$cB" "$HELPER" view "$VIEW_BYTES" >"$WORK/pm.out" 2>"$WORK/pm.err"
+		e_mrc=$?
+		e_cpus=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$WORK/pm.out")
+		if [ "$e_nrc" != 0 ] && [ "$e_mrc" = 0 ] && [ "$e_cpus" = "$cB" ] && [ ! -s "$WORK/pm.err" ]; then
+			ok "$e_name"
+		else
+			not_ok "$e_name"
+			echo "#   numactl: status $e_nrc; numamem: status $e_mrc, CPUs '$e_cpus', stderr: $(tr '\n' '|' <"$WORK/pm.err")"
+		fi
+	fi
 	peer "taskset -c $cA: -a -C $cB" "taskset -c $cA" -a -C $cB
 	peer "taskset -c $cA: -C $cB -a (-a after a list: both refuse)" "taskset -c $cA" -C $cB -a
 	peer "taskset -c $cA: -s" "taskset -c $cA" -s
