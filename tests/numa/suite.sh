@@ -1290,7 +1290,7 @@ if command -v taskset >/dev/null 2>&1 && [ "$cA" != "$cB" ]; then
 		e_nrc=$?
 		taskset -c "$cA" "$NUMAMEM" -C "$cB" "$HELPER" view "$VIEW_BYTES" >"$WORK/pm.out" 2>"$WORK/pm.err"
 		e_mrc=$?
-		e_cpus=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$WORK/pm.out")
+		e_cpus=$(sed -n 's/^view-Cpus:[[:space:]]*//p' "$WORK/pm.out")
 		if [ "$e_nrc" != 0 ] && [ "$e_mrc" = 0 ] && [ "$e_cpus" = "$cB" ] && [ ! -s "$WORK/pm.err" ]; then
 			ok "$e_name"
 		else
