@@ -1020,7 +1020,9 @@ static int take_option(struct parser *p, int code, const char *arg)
 	if (arg_of(o) && !o->repeatable && *given)
 		return fail(EXIT_USAGE, "--%s given twice, '%s' and '%s': it takes one value", name_of(o), *given,
 			    arg ? arg : "");
-	if (arg_of(o) && !(*given = strdup(arg ? arg : "")))
+	/* a repeatable option keeps its first value (only single-valued ones
+	 * are compared) */
+	if (arg_of(o) && !*given && !(*given = strdup(arg ? arg : "")))
 		return fail_oom();
 	p->seen |= o->seen;
 	if ((o->seen & SEEN(REGION_OPT)) && !p->first_region_opt[0])

@@ -22,7 +22,7 @@ static int check(char *base, size_t len)
 {
 	char *p = base + GUARD;
 	int bad = 0;
-	size_t half = len / 2 / 256 * 256 ? len / 2 / 256 * 256 : len / 2; /* less than a block: memcpy of half */
+	size_t blocks = len / 2 / 256, half = blocks ? blocks * 256 : len / 2; /* less than a block: memcpy of half */
 
 	memset(base, 0x11, len + 2 * GUARD);
 	if (stream_pass(STREAM_WRITE, p, len) != len)
