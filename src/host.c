@@ -113,6 +113,31 @@ static void read_node_list(struct nodemask *m, const char *file)
 	fclose(f);
 }
 
+/* The same into a bit array of nbits bits (nodes past 127). */
+static void read_node_list_bits(unsigned long *bits, size_t nbits, const char *file)
+{
+	char buf[8192];
+	FILE *f = host_fopen(NODE_DIR "/%s", file);
+
+	memset(bits, 0, NODE_BITS_WORDS(nbits) * sizeof(*bits));
+	if (!f)
+		return;
+	/* a kernel list has no "all" or "!": the parser's all is unused */
+	if (fgets(buf, sizeof(buf), f))
+		parse_kernel_list(buf, NULL, bits, nbits);
+	fclose(f);
+}
+
+void host_nodes_present_bits(unsigned long *bits, size_t nbits)
+{
+	read_node_list_bits(bits, nbits, "online");
+}
+
+void host_nodes_with_memory_bits(unsigned long *bits, size_t nbits)
+{
+	read_node_list_bits(bits, nbits, "has_memory");
+}
+
 void host_nodes_present(struct nodemask *m)
 {
 	read_node_list(m, "online");
@@ -149,6 +174,12 @@ void host_nodes_allowed(struct nodemask *m)
 {
 	*m = (struct nodemask){ { 0 } };
 	read_status_list("Mems_allowed_list", m, NULL, 0);
+}
+
+void host_nodes_allowed_bits(unsigned long *bits, size_t nbits)
+{
+	memset(bits, 0, NODE_BITS_WORDS(nbits) * sizeof(*bits));
+	read_status_list("Mems_allowed_list", NULL, bits, nbits);
 }
 
 #define WORD_BITS (8 * sizeof(unsigned long))
@@ -391,44 +422,58 @@ bool host_node_cpus(const struct nodemask *m, cpu_set_t *cpus)
 	return CPU_COUNT(cpus) > 0;
 }
 
-void host_node_distances(unsigned node, const struct nodemask *present, int dist[NUMAMEM_MAX_NODES])
+void host_node_distances_bits(unsigned node, const unsigned long *present, size_t nbits, int *dist)
 {
-	char buf[4096], *p = buf;
-	unsigned m = 0;
+	char *buf = NULL, *p;
+	size_t cap = 0, m = 0;
 	FILE *f = host_fopen(NODE_DIR "/node%u/distance", node);
 
-	memset(dist, 0, NUMAMEM_MAX_NODES * sizeof(*dist));
+	memset(dist, 0, nbits * sizeof(*dist));
 	if (!f)
 		return;
-	if (!fgets(buf, sizeof(buf), f))
-		*buf = '\0';
+	/* a line of up to 4 bytes per present node: read whole */
+	if (getline(&buf, &cap, f) < 0) {
+		free(buf);
+		fclose(f);
+		return;
+	}
 	fclose(f);
 	/* "10 20 20": one column per present node, in ascending order */
-	for (;;) {
+	for (p = buf;;) {
 		char *end;
 		long d = strtol(p, &end, 10);
 
 		if (end == p)
 			break;
 		p = end;
-		while (m < NUMAMEM_MAX_NODES && !nodemask_isset(present, m))
+		while (m < nbits && !bits_isset(present, nbits, m))
 			m++;
-		if (m >= NUMAMEM_MAX_NODES)
+		if (m >= nbits)
 			break;
 		dist[m++] = d > 0 && d <= INT_MAX ? (int)d : 0;
 	}
+	free(buf);
+}
+
+void host_node_distances(unsigned node, const struct nodemask *present, int dist[NUMAMEM_MAX_NODES])
+{
+	host_node_distances_bits(node, present->bits, NUMAMEM_MAX_NODES, dist);
 }
 
 int host_distance(unsigned a, unsigned b)
 {
-	struct nodemask present;
-	int dist[NUMAMEM_MAX_NODES];
+	unsigned nbits = host_node_bits();
+	unsigned long *present = calloc(NODE_BITS_WORDS(nbits), sizeof(*present));
+	int *dist = calloc(nbits, sizeof(*dist)), d = 0;
 
-	if (a >= NUMAMEM_MAX_NODES || b >= NUMAMEM_MAX_NODES)
-		return 0;
-	host_nodes_present(&present);
-	host_node_distances(a, &present, dist);
-	return dist[b];
+	if (present && dist && a < nbits && b < nbits) {
+		host_nodes_present_bits(present, nbits);
+		host_node_distances_bits(a, present, nbits, dist);
+		d = dist[b];
+	}
+	free(present);
+	free(dist);
+	return d;
 }
 
 /* Values in kB of "Node N Key:  123 kB" or "Key:  123 kB" lines, in one
@@ -913,7 +958,7 @@ static int libnuma_refusal(const char *why)
 	return -ENODEV;
 }
 
-int host_resolve_nodes(const char *s, struct nodemask *m, char *why, size_t len)
+int host_resolve_nodes_bits(const char *s, unsigned long *bits, size_t nbits, char *why, size_t len)
 {
 	const char *t = s + (*s == '!');
 	struct bitmask *b;
@@ -930,15 +975,20 @@ int host_resolve_nodes(const char *s, struct nodemask *m, char *why, size_t len)
 	for (unsigned long n = 0; n < b->size; n++) {
 		if (!numa_bitmask_isbitset(b, (unsigned)n))
 			continue;
-		if (n >= NUMAMEM_MAX_NODES) {
-			snprintf(why, len, "node %lu is above the highest possible, %d", n, NUMAMEM_MAX_NODES - 1);
+		if (n >= nbits) {
+			snprintf(why, len, "node %lu is above the highest possible, %zu", n, nbits - 1);
 			r = -ERANGE;
 			break;
 		}
-		nodemask_set(m, (unsigned)n);
+		bits_set(bits, nbits, n);
 	}
 	numa_bitmask_free(b);
 	return r;
+}
+
+int host_resolve_nodes(const char *s, struct nodemask *m, char *why, size_t len)
+{
+	return host_resolve_nodes_bits(s, m->bits, NUMAMEM_MAX_NODES, why, len);
 }
 
 int host_resolve_cpus(const char *s, cpu_set_t *set, char *why, size_t len)

@@ -25,6 +25,11 @@
 void host_nodes_present(struct nodemask *m);
 void host_nodes_with_memory(struct nodemask *m);
 void host_nodes_allowed(struct nodemask *m);
+/* The same three into a bit array of nbits bits (host_node_bits()), for
+ * numactl's options, which take nodes past 127. */
+void host_nodes_present_bits(unsigned long *bits, size_t nbits);
+void host_nodes_with_memory_bits(unsigned long *bits, size_t nbits);
+void host_nodes_allowed_bits(unsigned long *bits, size_t nbits);
 /* CPUs of the nodes in m that this process may run on; false if none. */
 bool host_node_cpus(const struct nodemask *m, cpu_set_t *cpus);
 /* CPUs this process may run on. */
@@ -72,6 +77,8 @@ int host_distance(unsigned a, unsigned b);
  * m in present, which must be what host_nodes_present() gave (the
  * kernel's distance file has one column per present node); 0 elsewhere. */
 void host_node_distances(unsigned node, const struct nodemask *present, int dist[NUMAMEM_MAX_NODES]);
+/* The same for nodes past 127: present and dist of nbits. */
+void host_node_distances_bits(unsigned node, const unsigned long *present, size_t nbits, int *dist);
 
 /* Bytes each node can give without the OOM killer: free pages, plus
  * reclaimable page cache and memory the kernel has not initialised yet,
@@ -141,6 +148,9 @@ int host_overcommit_memory(void);
  * host does not have, -ERANGE for a node above 127; libnuma's words in
  * why. */
 int host_resolve_nodes(const char *s, struct nodemask *m, char *why, size_t len);
+/* The same into a bit array of nbits bits (numactl's options): -ERANGE
+ * for a node from nbits up. */
+int host_resolve_nodes_bits(const char *s, unsigned long *bits, size_t nbits, char *why, size_t len);
 int host_resolve_cpus(const char *s, cpu_set_t *set, char *why, size_t len);
 
 /* Does the running kernel accept this MPOL_* mode for mbind()? */

@@ -8,6 +8,24 @@
 #include "lib/mempolicy.h"
 #include "util.h"
 
+/* present, memory and allowed: the host's sets of nbits bits */
+static int check_each(const unsigned long *m, size_t nbits, const unsigned long *present, const unsigned long *memory,
+		      const unsigned long *allowed, const char *prop, const char *owner)
+{
+	for (size_t n = 0; n < nbits; n++) {
+		if (!bits_isset(m, nbits, n))
+			continue;
+		if (!bits_isset(present, nbits, n))
+			return fail(EXIT_UNAVAILABLE, "%s '%zu'%s: node %zu does not exist", prop, n, owner, n);
+		if (memory && !bits_isset(memory, nbits, n))
+			return fail(EXIT_UNAVAILABLE, "%s '%zu'%s: node %zu has no memory", prop, n, owner, n);
+		if (allowed && !bits_isset(allowed, nbits, n))
+			return fail(EXIT_UNAVAILABLE, "%s '%zu'%s: node %zu is outside the nodes this process may use",
+				    prop, n, owner, n);
+	}
+	return EXIT_OK;
+}
+
 static int check_nodes(const struct nodemask *m, bool need_memory, bool need_allowed, const char *prop,
 		       const char *owner)
 {
@@ -16,18 +34,8 @@ static int check_nodes(const struct nodemask *m, bool need_memory, bool need_all
 	host_nodes_present(&present);
 	host_nodes_with_memory(&memory);
 	host_nodes_allowed(&allowed);
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		if (!nodemask_isset(m, n))
-			continue;
-		if (!nodemask_isset(&present, n))
-			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u does not exist", prop, n, owner, n);
-		if (need_memory && !nodemask_isset(&memory, n))
-			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u has no memory", prop, n, owner, n);
-		if (need_allowed && !nodemask_isset(&allowed, n))
-			return fail(EXIT_UNAVAILABLE, "%s '%u'%s: node %u is outside the nodes this process may use",
-				    prop, n, owner, n);
-	}
-	return EXIT_OK;
+	return check_each(m->bits, NUMAMEM_MAX_NODES, present.bits, need_memory ? memory.bits : NULL,
+			  need_allowed ? allowed.bits : NULL, prop, owner);
 }
 
 int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner)
@@ -38,6 +46,29 @@ int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *
 int check_nodes_exist_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner)
 {
 	return check_nodes(m, need_memory, false, prop, owner);
+}
+
+int check_node_bits_on_host(const unsigned long *m, size_t nbits, bool need_memory, bool need_allowed,
+			    const char *prop, const char *owner)
+{
+	size_t words = NODE_BITS_WORDS(nbits);
+	unsigned long *present = calloc(words, sizeof(*present)), *memory = calloc(words, sizeof(*memory)),
+		      *allowed = calloc(words, sizeof(*allowed));
+	int status;
+
+	if (!present || !memory || !allowed) {
+		status = fail_oom();
+	} else {
+		host_nodes_present_bits(present, nbits);
+		host_nodes_with_memory_bits(memory, nbits);
+		host_nodes_allowed_bits(allowed, nbits);
+		status = check_each(m, nbits, present, need_memory ? memory : NULL, need_allowed ? allowed : NULL,
+				    prop, owner);
+	}
+	free(present);
+	free(memory);
+	free(allowed);
+	return status;
 }
 
 int check_cpu_bits_on_host(const unsigned long *cpus, const unsigned long *allowed, size_t ncpus, const char *what,

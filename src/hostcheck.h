@@ -17,6 +17,10 @@ int check_nodes_on_host(const struct nodemask *m, bool need_memory, const char *
 /* The same without the last check (--all: the kernel bounds the policy
  * by the cpuset itself). */
 int check_nodes_exist_on_host(const struct nodemask *m, bool need_memory, const char *prop, const char *owner);
+/* The same two for a bit array of nbits bits (host_node_bits():
+ * numactl's options, nodes past 127); need_allowed false is --all. */
+int check_node_bits_on_host(const unsigned long *m, size_t nbits, bool need_memory, bool need_allowed,
+			    const char *prop, const char *owner);
 /* Each CPU in cpus is online and in allowed (outside says what allowed
  * is: "the CPUs this process may use"); what names the list and its
  * value ("physcpubind '0-3'"); one line, exit status. */

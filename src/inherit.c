@@ -44,14 +44,15 @@ static void read_inherited(struct launcher *l)
 		l->name = "open-mpi";
 	l->cpu_bind = getenv("SLURM_CPU_BIND");
 	l->mem_bind = getenv("SLURM_MEM_BIND");
-	if (get_mempolicy(&mode, l->nodes.bits, NUMAMEM_MAX_NODES + 1, NULL, 0) < 0)
+	/* maxnode below the kernel's nr_node_ids is EINVAL: room for all */
+	if (get_mempolicy(&mode, l->nodes, KERNEL_NODES_MAX, NULL, 0) < 0)
 		mode = POLICY_DEFAULT;
 	l->mode = mode & 0xff;
 	/* kernels before 5.13 keep MPOL_LOCAL as preferred with no node */
-	if (l->mode == POLICY_PREFERRED && nodemask_empty(&l->nodes))
+	if (l->mode == POLICY_PREFERRED && !bits_maxbit(l->nodes, KERNEL_NODES_MAX))
 		l->mode = POLICY_LOCAL;
 	if (l->mode == POLICY_DEFAULT || l->mode == POLICY_LOCAL)
-		l->nodes = (struct nodemask){ { 0 } };
+		memset(l->nodes, 0, sizeof(l->nodes));
 	host_cpus_allowed(&l->cpus);
 	host_cpus_cpuset(&l->cpuset);
 
@@ -65,10 +66,10 @@ static void read_inherited(struct launcher *l)
 		l->cpus_inherited = l->name && slurm_bound("SLURM_CPU_BIND_TYPE") ? SET_BY_LAUNCHER : SET_BY_INHERITED;
 }
 
-static bool nodes_within(const struct nodemask *a, const struct nodemask *b)
+static bool nodes_within(const unsigned long *a, const unsigned long *b)
 {
-	for (size_t w = 0; w < NODEMASK_LONGS; w++)
-		if (a->bits[w] & ~b->bits[w])
+	for (size_t w = 0; w < NODE_BITS_WORDS(KERNEL_NODES_MAX); w++)
+		if (a[w] & ~b[w])
 			return false;
 	return true;
 }
@@ -89,15 +90,18 @@ static void weigh_memory(struct launcher *l, const struct process_policy *p)
 	char asked[160], had[160], who[300];
 
 	l->ran_mode = l->mode;
-	l->ran_nodes = l->nodes;
+	memcpy(l->ran_nodes, l->nodes, sizeof(l->ran_nodes));
 	l->mem_by = l->mem_inherited;
 	if (p->mode < 0)
 		return;
 	l->ran_mode = p->mode;
-	l->ran_nodes = p->mode == POLICY_LOCAL ? (struct nodemask){ { 0 } } : p->nodes;
+	memset(l->ran_nodes, 0, sizeof(l->ran_nodes));
+	for (size_t n = 0; p->mode != POLICY_LOCAL && p->nodes && n < p->nnodes; n++)
+		if (bits_isset(p->nodes, p->nnodes, n))
+			bits_set(l->ran_nodes, KERNEL_NODES_MAX, n);
 	l->mem_by = SET_BY_NUMAMEM;
 	/* the same policy on the inherited nodes (or some of them) agrees */
-	if (l->mem_inherited == SET_BY_DEFAULT || (p->mode == l->mode && nodes_within(&l->ran_nodes, &l->nodes)))
+	if (l->mem_inherited == SET_BY_DEFAULT || (p->mode == l->mode && nodes_within(l->ran_nodes, l->nodes)))
 		return;
 	l->mem_conflict = true;
 	/* a launcher's binding overridden is said; a parent's (taskset,
@@ -105,8 +109,8 @@ static void weigh_memory(struct launcher *l, const struct process_policy *p)
 	 * says it */
 	if (l->mem_inherited != SET_BY_LAUNCHER)
 		return;
-	nodemask_format(&l->ran_nodes, asked, sizeof(asked));
-	nodemask_format(&l->nodes, had, sizeof(had));
+	bits_format(l->ran_nodes, KERNEL_NODES_MAX, asked, sizeof(asked));
+	bits_format(l->nodes, KERNEL_NODES_MAX, had, sizeof(had));
 	warn_msg("--%s%s%s overrides memory policy %s%s%s, which %s: numamem's option wins", p->mode_opt,
 		 *asked ? " " : "", asked, policy_names[l->mode], *had ? " " : "", had,
 		 whose(l, l->mem_inherited, "SLURM_MEM_BIND", l->mem_bind, who, sizeof(who)));
@@ -134,7 +138,7 @@ static void weigh_cpus(struct launcher *l, const struct process_policy *p)
 		return; /* a parent's binding: in silence, as numactl (the report says it) */
 	n = 0;
 	if (p->has_cpunodes) {
-		n = nodemask_format(&p->cpunodes, asked, sizeof(asked));
+		n = bits_format(p->cpunodes, p->nnodes, asked, sizeof(asked));
 		n = n < 0 || (size_t)n >= sizeof(asked) - 8 ? 0 : n;
 		n += snprintf(asked + n, sizeof(asked) - (size_t)n, " (CPUs ");
 	}

@@ -35,13 +35,14 @@ struct launcher {
 	const char *mem_bind;  /* SLURM_MEM_BIND, or NULL */
 	/* what numamem was started with */
 	int mode;              /* enum policy, from get_mempolicy(2) */
-	struct nodemask nodes;
+	/* node sets of any node the kernel can have (nodes past 127) */
+	unsigned long nodes[NODE_BITS_WORDS(KERNEL_NODES_MAX)];
 	cpu_set_t cpus;        /* sched_getaffinity(2) */
 	cpu_set_t cpuset;      /* what the cgroup cpuset allows */
 	enum set_by mem_inherited, cpus_inherited;
 	/* what COMMAND runs under */
 	int ran_mode;
-	struct nodemask ran_nodes;
+	unsigned long ran_nodes[NODE_BITS_WORDS(KERNEL_NODES_MAX)];
 	cpu_set_t ran_cpus;
 	enum set_by mem_by, cpus_by;
 	bool mem_conflict, cpus_conflict; /* numamem's option overrode what was inherited */

@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "host.h"
 #include "lib/json.h"
@@ -241,24 +242,31 @@ static void unmanaged_text(FILE *out, const struct overview *o)
  * scripts parse it. */
 void nodes_hardware(FILE *out)
 {
-	struct nodemask present;
-	char list[1024];
-	unsigned count = 0, first = NUMAMEM_MAX_NODES, last = 0;
+	/* every node the kernel can have, past the 128 of a region */
+	unsigned nbits = host_node_bits();
+	unsigned long *present = calloc(NODE_BITS_WORDS(nbits), sizeof(*present));
+	int *dist = calloc(nbits, sizeof(*dist));
+	char *list = calloc(8, nbits + 1);
+	unsigned count = 0, first = nbits, last = 0;
 
-	host_nodes_present(&present);
-	nodemask_format(&present, list, sizeof(list));
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
-		if (nodemask_isset(&present, n)) {
+	if (!present || !dist || !list) {
+		fail_oom();
+		goto out;
+	}
+	host_nodes_present_bits(present, nbits);
+	bits_format(present, nbits, list, 8 * (size_t)(nbits + 1));
+	for (unsigned n = 0; n < nbits; n++)
+		if (bits_isset(present, nbits, n)) {
 			count++;
 			last = n;
-			if (first == NUMAMEM_MAX_NODES)
+			if (first == nbits)
 				first = n;
 		}
 	fprintf(out, "available: %u nodes (%s)\n", count, list);
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
+	for (unsigned n = 0; n < nbits; n++) {
 		cpu_set_t set;
 
-		if (!nodemask_isset(&present, n))
+		if (!bits_isset(present, nbits, n))
 			continue;
 		host_node_cpus_all(n, &set);
 		fprintf(out, "node %u cpus:", n);
@@ -270,25 +278,27 @@ void nodes_hardware(FILE *out)
 	}
 	if (!count || !host_distance(last, first)) {
 		fprintf(out, "No distance information available.\n");
-		return;
+		goto out;
 	}
 	fprintf(out, "node distances:\nnode ");
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++)
-		if (nodemask_isset(&present, n))
+	for (unsigned n = 0; n < nbits; n++)
+		if (bits_isset(present, nbits, n))
 			fprintf(out, "% 3d ", (int)n);
 	fputc('\n', out);
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		int dist[NUMAMEM_MAX_NODES];
-
-		if (!nodemask_isset(&present, n))
+	for (unsigned n = 0; n < nbits; n++) {
+		if (!bits_isset(present, nbits, n))
 			continue;
-		host_node_distances(n, &present, dist);
+		host_node_distances_bits(n, present, nbits, dist);
 		fprintf(out, "% 3d: ", (int)n);
-		for (unsigned m = 0; m < NUMAMEM_MAX_NODES; m++)
-			if (nodemask_isset(&present, m))
+		for (unsigned m = 0; m < nbits; m++)
+			if (bits_isset(present, nbits, m))
 				fprintf(out, "% 3d ", dist[m]);
 		fputc('\n', out);
 	}
+out:
+	free(present);
+	free(dist);
+	free(list);
 }
 
 void nodes_show(FILE *out, bool json, const struct table_style *st)

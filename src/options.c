@@ -534,66 +534,36 @@ static int opt_color(struct parser *p, const char *arg)
 	return EXIT_OK;
 }
 
-/* numactl's options take any node the kernel can have (MAX_NUMNODES,
- * 1024 on most distributions), not QEMU's 128: a node from 128 up is
- * one that does not exist here (or one numamem's node sets, which stop
- * at 127, cannot hold), not a syntax error. */
-static int check_kernel_nodes(const char *name, const char *arg)
+/* A node list of COMMAND's own, into a new set of host_node_bits()
+ * bits (numactl's options take any node the kernel can have, past
+ * QEMU's 128): "all" and "!" are the nodes this process may use, or with
+ * --all every node there is (for a memory policy every node with memory:
+ * numactl gives the kernel every possible node, and the kernel drops
+ * those without memory).  Nodes that do not exist are policy_validate()'s
+ * to refuse. */
+static int parse_process_nodes(struct parser *p, const char *name, const char *arg, bool memory,
+			       unsigned long **set)
 {
-	const size_t w = 8 * sizeof(unsigned long);
-	unsigned nbits = host_node_bits();
-	unsigned long *all = calloc((nbits + w - 1) / w, sizeof(*all)), *got = calloc((nbits + w - 1) / w, sizeof(*got));
-	unsigned long bad = 0;
-	int r, status = EXIT_OK;
-	bool big = false;
+	struct process_policy *pp = &p->nm->proc;
+	unsigned long *every;
+	int status;
 
-	if (!all || !got) {
-		free(all);
-		free(got);
+	free(*set);
+	*set = policy_node_set(pp);
+	every = policy_node_set(pp);
+	if (!*set || !every) {
+		free(every);
 		return fail_oom();
 	}
-	/* only plain lists: "all", "!LIST" and the +N and device forms stay
-	 * within the nodes this process may use */
-	r = strchr(arg, '+') || strchr(arg, ':') || strchr(arg, '!') || strstr(arg, "all")
-		    ? 0 : parse_nodelist_bits(arg, all, got, nbits, &bad);
-	if (r == -ERANGE)
-		status = fail(EXIT_USAGE, "invalid %s '%s': %lu is above the highest possible, %u", name, arg, bad,
-			      nbits - 1);
-	for (unsigned n = NUMAMEM_MAX_NODES; !r && !status && n < nbits; n++)
-		if (got[n / w] >> (n % w) & 1)
-			big = true;
-	/* the first node of the list that is not there, from 0 up */
-	for (unsigned n = 0; big && !status && n < nbits; n++) {
-		if (!(got[n / w] >> (n % w) & 1) || (n < NUMAMEM_MAX_NODES && host_node_exists(n)))
-			continue;
-		if (!host_node_exists(n))
-			status = fail(EXIT_UNAVAILABLE, "%s '%s': node %u does not exist", name, arg, n);
-		else
-			status = fail(EXIT_UNAVAILABLE, "%s '%s': node %u exists, but numamem's node sets stop at %u",
-				      name, arg, n, NUMAMEM_MAX_NODES - 1);
-	}
-	free(all);
-	free(got);
+	if (pp->all && memory)
+		host_nodes_with_memory_bits(every, pp->nnodes);
+	else if (pp->all)
+		host_nodes_present_bits(every, pp->nnodes);
+	else
+		host_nodes_allowed_bits(every, pp->nnodes);
+	status = parse_nodes_bits(name, arg, every, *set, pp->nnodes);
+	free(every);
 	return status;
-}
-
-/* A node list of COMMAND's own: "all" and "!" are the nodes this
- * process may use, or with --all every node there is (for a memory
- * policy every node with memory: numactl gives the kernel every possible
- * node, and the kernel drops those without memory). */
-static int parse_process_nodes(struct parser *p, const char *name, const char *arg, bool memory,
-			       struct nodemask *m)
-{
-	struct nodemask every;
-	int status = check_kernel_nodes(name, arg);
-
-	if (status)
-		return status;
-	if (p->nm->proc.all && memory)
-		host_nodes_with_memory(&every);
-	else if (p->nm->proc.all)
-		host_nodes_present(&every);
-	return parse_nodes_among(name, arg, SYNTAX_OPTION, p->nm->proc.all ? &every : NULL, m);
 }
 
 /* --membind and the other memory policies of COMMAND: one (a second,
@@ -604,12 +574,13 @@ static int take_mempolicy(struct parser *p, const struct opt *o, const char *arg
 
 	pp->mode = o->mode;
 	pp->mode_opt = o->name;
-	pp->nodes = (struct nodemask){ { 0 } };
+	free(pp->nodes);
+	pp->nodes = NULL;
 	if (!arg)
 		return EXIT_OK;
 	if (parse_process_nodes(p, o->name, arg, true, &pp->nodes))
 		return EXIT_USAGE;
-	if (o->mode == POLICY_PREFERRED && nodemask_weight(&pp->nodes) > 1)
+	if (o->mode == POLICY_PREFERRED && bits_weight(pp->nodes, pp->nnodes) > 1)
 		return fail(EXIT_USAGE, "invalid preferred '%s': one node (--preferred-many takes several)", arg);
 	return EXIT_OK;
 }
@@ -618,7 +589,6 @@ static int opt_cpunodebind(struct parser *p, const char *arg)
 {
 	p->nm->proc.has_cpunodes = true;
 	p->nm->proc.cpus_last = false;
-	p->nm->proc.cpunodes = (struct nodemask){ { 0 } };
 	return parse_process_nodes(p, "cpunodebind", arg, false, &p->nm->proc.cpunodes);
 }
 
@@ -1158,13 +1128,20 @@ static int file_policy_region(struct numamem *nm, struct region *r)
 	struct process_policy *pp = &nm->proc;
 
 	if (pp->mode >= 0) {
+		size_t past;
+
 		if (r->policy != POLICY_DEFAULT)
 			return fail(EXIT_USAGE, "--file takes --%s or --policy, not both", pp->mode_opt);
+		/* the file's policy is a region's: QEMU's 128 nodes */
+		if (policy_past_regions(pp, &past))
+			return fail(EXIT_USAGE, "--file with --%s: node %zu is past 127, the highest a region's policy (and QEMU's host-nodes) takes",
+				    pp->mode_opt, past);
 		r->policy = (enum policy)pp->mode;
-		r->host_nodes = pp->nodes;
+		if (pp->nodes)
+			bits_to_nodemask(pp->nodes, pp->nnodes, &r->host_nodes);
 		r->flag[FLAG_NUMA_BALANCING] = pp->balancing;
 	}
-	policy_init(pp);
+	policy_free(pp);
 	r->numactl_file = true;
 	r->numactl_strict = nm->file_strict;
 	r->prealloc |= nm->file_touch;

@@ -33,6 +33,8 @@ void policy_free(struct process_policy *p)
 {
 	free(p->cpus);
 	free(p->node_cpus);
+	free(p->nodes);
+	free(p->cpunodes);
 	policy_init(p);
 }
 
@@ -44,6 +46,23 @@ unsigned long *policy_cpu_set(struct process_policy *p)
 	if (!p->ncpus)
 		p->ncpus = host_cpu_bits();
 	return calloc(CPU_WORDS(p), sizeof(unsigned long));
+}
+
+unsigned long *policy_node_set(struct process_policy *p)
+{
+	if (!p->nnodes)
+		p->nnodes = host_node_bits();
+	return calloc(NODE_BITS_WORDS(p->nnodes), sizeof(unsigned long));
+}
+
+bool policy_past_regions(const struct process_policy *p, size_t *first)
+{
+	for (size_t n = NUMAMEM_MAX_NODES; p->nodes && n < p->nnodes; n++)
+		if (bits_isset(p->nodes, p->nnodes, n)) {
+			*first = n;
+			return true;
+		}
+	return false;
 }
 
 static bool cpu_bits_any(const struct process_policy *p, const unsigned long *b)
@@ -64,13 +83,15 @@ static int policy_mode_flags(const struct process_policy *p)
 	return p->mode | (p->balancing ? MPOL_F_NUMA_BALANCING : 0);
 }
 
+/* maxnode is one more than the bits the kernel reads (get_nodes()
+ * takes maxnode - 1): the highest node + 2, within the set's nnodes. */
 static long set_policy(const struct process_policy *p)
 {
-	unsigned long maxnode = nodemask_maxnode(&p->nodes);
+	unsigned long maxnode = p->nodes ? bits_maxbit(p->nodes, p->nnodes) : 0;
 
-	if (p->mode == POLICY_LOCAL || p->mode == POLICY_DEFAULT)
+	if (p->mode == POLICY_LOCAL || p->mode == POLICY_DEFAULT || !p->nodes)
 		return set_mempolicy(p->mode, NULL, 0);
-	return set_mempolicy(policy_mode_flags(p), p->nodes.bits, maxnode + 1);
+	return set_mempolicy(policy_mode_flags(p), p->nodes, maxnode + 1);
 }
 
 /* Does the kernel take the mode with MPOL_F_NUMA_BALANCING (Linux 5.12
@@ -119,33 +140,34 @@ static int check_cpus(struct process_policy *p)
  * every node that has CPUs; a list of only such nodes is refused. */
 static int check_cpunodes(struct process_policy *p)
 {
-	struct nodemask present;
-	unsigned long *bound, *all_cpus, *node;
+	unsigned long *bound, *all_cpus, *node, *present;
 	char nodes[256], cpus[256], inside[256];
 	int status = EXIT_OK;
+	size_t weight = bits_weight(p->cpunodes, p->nnodes);
 
 	free(p->node_cpus);
 	p->node_cpus = policy_cpu_set(p);
 	bound = policy_cpu_set(p);
 	all_cpus = policy_cpu_set(p);
 	node = policy_cpu_set(p);
-	if (!p->node_cpus || !bound || !all_cpus || !node) {
+	present = policy_node_set(p);
+	if (!p->node_cpus || !bound || !all_cpus || !node || !present) {
 		status = fail_oom();
 		goto out;
 	}
 	/* Not the allowed memory nodes (Mems_allowed): a memoryless node with
 	 * CPUs is never in them, and its CPUs are as good as any. */
-	host_nodes_present(&present);
+	host_nodes_present_bits(present, p->nnodes);
 	host_cpus_cpuset_bits(bound, p->ncpus);
-	nodemask_format(&p->cpunodes, nodes, sizeof(nodes));
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES && !status; n++) {
-		if (!nodemask_isset(&p->cpunodes, n))
+	bits_format(p->cpunodes, p->nnodes, nodes, sizeof(nodes));
+	for (size_t n = 0; n < p->nnodes && !status; n++) {
+		if (!bits_isset(p->cpunodes, p->nnodes, n))
 			continue;
-		if (!nodemask_isset(&present, n)) {
-			status = fail(EXIT_UNAVAILABLE, "cpunodebind '%s': node %u does not exist", nodes, n);
+		if (!bits_isset(present, p->nnodes, n)) {
+			status = fail(EXIT_UNAVAILABLE, "cpunodebind '%s': node %zu does not exist", nodes, n);
 			break;
 		}
-		host_node_cpus_all_bits(n, node, p->ncpus);
+		host_node_cpus_all_bits((unsigned)n, node, p->ncpus);
 		for (size_t i = 0; i < CPU_WORDS(p); i++)
 			all_cpus[i] |= node[i];
 	}
@@ -155,8 +177,7 @@ static int check_cpunodes(struct process_policy *p)
 		goto out;
 	if (!cpu_bits_any(p, all_cpus)) {
 		status = fail(EXIT_UNAVAILABLE, "cpunodebind '%s': %s %s %s no CPU", nodes,
-			      nodemask_weight(&p->cpunodes) > 1 ? "nodes" : "node", nodes,
-			      nodemask_weight(&p->cpunodes) > 1 ? "have" : "has");
+			      weight > 1 ? "nodes" : "node", nodes, weight > 1 ? "have" : "has");
 		goto out;
 	}
 	bits_format(all_cpus, p->ncpus, cpus, sizeof(cpus));
@@ -167,6 +188,7 @@ out:
 	free(bound);
 	free(all_cpus);
 	free(node);
+	free(present);
 	return status;
 }
 
@@ -174,9 +196,8 @@ int policy_validate(struct process_policy *p)
 {
 	int status = EXIT_OK;
 
-	if (p->mode >= 0 && p->mode != POLICY_LOCAL)
-		status = p->all ? check_nodes_exist_on_host(&p->nodes, true, p->mode_opt, "")
-				: check_nodes_on_host(&p->nodes, true, p->mode_opt, "");
+	if (p->mode >= 0 && p->mode != POLICY_LOCAL && p->nodes)
+		status = check_node_bits_on_host(p->nodes, p->nnodes, true, !p->all, p->mode_opt, "");
 	if (!status && p->mode >= 0)
 		status = check_mode_on_host(p->mode);
 	if (!status && p->balancing && !kernel_has_balancing(p))
@@ -277,7 +298,7 @@ void policy_show(FILE *out)
 	static const char *const names[] = { "default", "preferred", "bind", "interleave", "local",
 					     "preferred-many" };
 	unsigned long nodes[SHOW_LONGS] = { 0 }, allowed[SHOW_LONGS] = { 0 }, cpubind[SHOW_LONGS] = { 0 };
-	struct nodemask mems;
+	unsigned nbits = host_node_bits() < SHOW_NODES ? host_node_bits() : SHOW_NODES;
 	size_t bytes = 0;
 	cpu_set_t *aff = show_affinity(&bytes);
 	unsigned long *node;
@@ -287,12 +308,11 @@ void policy_show(FILE *out)
 		mode = 0;
 	if (get_mempolicy(&next, NULL, 0, NULL, MPOL_F_NODE) < 0)
 		next = 0; /* only interleave has a next node */
-	host_nodes_allowed(&mems);
+	host_nodes_allowed_bits(allowed, nbits);
 	node = aff ? calloc(bytes, 1) : NULL;
-	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
-		if (!nodemask_isset(&mems, n))
+	for (unsigned n = 0; n < nbits; n++) {
+		if (!bits_isset(allowed, nbits, n))
 			continue;
-		allowed[n / WORD_BITS] |= 1UL << (n % WORD_BITS);
 		if (!node)
 			continue;
 		host_node_cpus_all_bits(n, node, 8 * bytes);

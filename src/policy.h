@@ -16,14 +16,18 @@
 struct process_policy {
 	int mode;              /* enum policy (MPOL_*); -1: none given */
 	const char *mode_opt;  /* the option that gave it: "membind" */
-	struct nodemask nodes; /* its nodes (none for localalloc) */
+	/* Node sets as bit arrays of nnodes bits (host_node_bits(): the
+	 * kernel's MAX_NUMNODES, past struct nodemask's 128), allocated when
+	 * given; NULL: none */
+	size_t nnodes;
+	unsigned long *nodes;  /* the memory policy's nodes (none for localalloc) */
 	bool balancing;        /* MPOL_F_NUMA_BALANCING */
 	bool all;              /* --all: lists and checks ignore the cpuset
 				  and the affinity, as numactl's -a */
 	bool has_cpunodes, has_cpus;
 	bool cpus_last;        /* --physcpubind came after --cpunodebind:
 				  numactl applies both, in order */
-	struct nodemask cpunodes;
+	unsigned long *cpunodes; /* --cpunodebind's nodes */
 	/* CPU sets as bit arrays of ncpus bits (host_cpu_bits(): the
 	 * kernel's NR_CPUS, past cpu_set_t's 1024), allocated when needed */
 	size_t ncpus;
@@ -37,6 +41,12 @@ void policy_free(struct process_policy *p);
 /* An empty CPU set of p->ncpus bits (set from host_cpu_bits() the first
  * time), or NULL when out of memory. */
 unsigned long *policy_cpu_set(struct process_policy *p);
+/* An empty node set of p->nnodes bits (set from host_node_bits() the
+ * first time), or NULL when out of memory. */
+unsigned long *policy_node_set(struct process_policy *p);
+/* Does the memory policy name a node from NUMAMEM_MAX_NODES up (one a
+ * region's per-node counts cannot hold)?  *first: the first such. */
+bool policy_past_regions(const struct process_policy *p, size_t *first);
 /* Anything to apply? */
 bool policy_given(const struct process_policy *p);
 /* Nodes exist, have memory (for the memory policy), may be used; CPUs

@@ -241,6 +241,25 @@ int parse_cpus_bits(const char *name, const char *value, const unsigned long *al
 	return r < 0 ? list_error(name, value, SYNTAX_OPTION, r, bad, nbits, true) : EXIT_OK;
 }
 
+int parse_nodes_bits(const char *name, const char *value, const unsigned long *all, unsigned long *bits,
+		     size_t nbits)
+{
+	unsigned long bad = 0;
+	char why[256];
+	int r;
+
+	if (!host_form(value, SYNTAX_OPTION)) {
+		r = parse_nodelist_bits(value, all, bits, nbits, &bad);
+		if (r == -ENOMEM)
+			return fail_oom();
+		return r < 0 ? list_error(name, value, SYNTAX_OPTION, r, bad, nbits, false) : EXIT_OK;
+	}
+	r = host_resolve_nodes_bits(value, bits, nbits, why, sizeof(why));
+	if (!r && !bits_maxbit(bits, nbits))
+		r = -ENOENT;
+	return r < 0 ? resolve_error(name, value, SYNTAX_OPTION, r, why, false) : EXIT_OK;
+}
+
 /* ------------------------------------------------------------ the setter */
 
 static int set_weights(const char *value, unsigned *weights)

@@ -81,5 +81,10 @@ int parse_nodes_among(const char *name, const char *value, enum prop_syntax synt
 /* A CPU list of numactl's options (numamem's syntax) into a bit array of
  * nbits bits, "all" and "!" relative to all (nbits bits too). */
 int parse_cpus_bits(const char *name, const char *value, const unsigned long *all, unsigned long *bits, size_t nbits);
+/* A node list of numactl's options into a bit array of nbits bits
+ * (host_node_bits(): nodes past 127), "all" and "!" relative to all
+ * (nbits bits too); +N and the device forms through libnuma. */
+int parse_nodes_bits(const char *name, const char *value, const unsigned long *all, unsigned long *bits,
+		     size_t nbits);
 
 #endif

@@ -311,7 +311,7 @@ static void text_ran_under(FILE *out, const struct launcher *l)
 {
 	char list[256], v[300];
 
-	nodemask_format(&l->ran_nodes, list, sizeof(list));
+	bits_format(l->ran_nodes, KERNEL_NODES_MAX, list, sizeof(list));
 	fprintf(out, "  ran under:    memory %s%s%s", mode_name(l->ran_mode), *list ? " " : "", list);
 	snprintf(v, sizeof(v), "SLURM_MEM_BIND=%s", l->mem_bind ? l->mem_bind : "");
 	text_set_by(out, l, l->mem_by, l->mem_inherited, l->mem_conflict, v);
@@ -452,7 +452,7 @@ static void json_string_or_null(FILE *out, const char *s)
 static void json_ran_under(FILE *out, const struct launcher *l)
 {
 	fprintf(out, ",\"ran_under\":{\"memory\":{\"policy\":\"%s\",\"nodes\":", mode_name(l->ran_mode));
-	json_nodes(out, &l->ran_nodes);
+	json_node_bits(out, l->ran_nodes, KERNEL_NODES_MAX);
 	fprintf(out, ",\"set_by\":\"%s\",\"conflict\":%s},\"cpus\":{\"cpus\":", set_by_names[l->mem_by],
 		l->mem_conflict ? "true" : "false");
 	json_cpus(out, &l->ran_cpus);

@@ -581,13 +581,23 @@ void watch_coverage(const struct watch *w, char *buf, size_t len)
 
 void watch_verify(struct watch *w, const struct process_policy *proc)
 {
-	struct judge_input in = { .mode = proc->mode, .nodes = proc->nodes, .node_bytes = w->peak };
+	struct judge_input in = { .mode = proc->mode, .node_bytes = w->peak };
+	size_t past;
 
 	if (proc->mode < 0) {
 		w->verdict = VERIFY_SKIPPED;
 		snprintf(w->reason, sizeof(w->reason), "COMMAND has no policy of its own");
 		return;
 	}
+	/* pages are counted per node on nodes 0-127 only */
+	if (policy_past_regions(proc, &past)) {
+		w->verdict = VERIFY_SKIPPED;
+		snprintf(w->reason, sizeof(w->reason),
+			 "its policy names node %zu, and numamem counts pages per node on nodes 0-127 only", past);
+		return;
+	}
+	if (proc->nodes)
+		bits_to_nodemask(proc->nodes, proc->nnodes, &in.nodes);
 	for (unsigned n = 0; n < NUMAMEM_MAX_NODES; n++) {
 		in.present_bytes += w->peak[n];
 		if (!nodemask_isset(&in.nodes, n))

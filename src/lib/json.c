@@ -99,6 +99,19 @@ void json_nodes(FILE *out, const struct nodemask *m)
 	fputc(']', out);
 }
 
+void json_node_bits(FILE *out, const unsigned long *bits, size_t nbits)
+{
+	bool first = true;
+
+	fputc('[', out);
+	for (size_t n = 0; n < nbits; n++)
+		if (bits_isset(bits, nbits, n)) {
+			fprintf(out, "%s%zu", first ? "" : ",", n);
+			first = false;
+		}
+	fputc(']', out);
+}
+
 void json_cpus(FILE *out, const cpu_set_t *set)
 {
 	bool first = true;

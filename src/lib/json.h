@@ -20,6 +20,8 @@ void json_string(FILE *out, const char *s);
 size_t utf8_whole(const char *s, size_t n);
 /* [0,2,3] */
 void json_nodes(FILE *out, const struct nodemask *m);
+/* The same for a bit array of nbits bits. */
+void json_node_bits(FILE *out, const unsigned long *bits, size_t nbits);
 /* [0,1,8] */
 void json_cpus(FILE *out, const cpu_set_t *set);
 /* One flat JSON object, as libvirt writes -object: members whose values

@@ -68,6 +68,50 @@ int nodemask_format(const struct nodemask *m, char *buf, size_t len)
 	return (int)used;
 }
 
+void bits_set(unsigned long *bits, size_t nbits, size_t bit)
+{
+	if (bit < nbits)
+		bits[bit / LONG_BITS] |= 1UL << (bit % LONG_BITS);
+}
+
+bool bits_isset(const unsigned long *bits, size_t nbits, size_t bit)
+{
+	return bit < nbits && (bits[bit / LONG_BITS] >> (bit % LONG_BITS) & 1);
+}
+
+size_t bits_weight(const unsigned long *bits, size_t nbits)
+{
+	size_t w = 0;
+
+	for (size_t b = 0; b < nbits; b++)
+		w += bits_isset(bits, nbits, b);
+	return w;
+}
+
+size_t bits_maxbit(const unsigned long *bits, size_t nbits)
+{
+	for (size_t b = nbits; b-- > 0;)
+		if (bits_isset(bits, nbits, b))
+			return b + 1;
+	return 0;
+}
+
+bool bits_to_nodemask(const unsigned long *bits, size_t nbits, struct nodemask *m)
+{
+	*m = (struct nodemask){ { 0 } };
+	for (size_t b = 0; b < nbits && b < NUMAMEM_MAX_NODES; b++)
+		if (bits_isset(bits, nbits, b))
+			nodemask_set(m, (unsigned)b);
+	return bits_maxbit(bits, nbits) <= NUMAMEM_MAX_NODES;
+}
+
+void nodemask_to_bits(const struct nodemask *m, unsigned long *bits, size_t nbits)
+{
+	for (size_t b = 0; b < nbits && b < NUMAMEM_MAX_NODES; b++)
+		if (nodemask_isset(m, (unsigned)b))
+			bits_set(bits, nbits, b);
+}
+
 int bits_format(const unsigned long *bits, size_t nbits, char *buf, size_t len)
 {
 	size_t used = 0;

@@ -4,11 +4,15 @@
 #
 #   tests/numa/fetch-kernels.sh [SERIES...]      (default: 6.1 6.12)
 #
-# SERIES 6.1 comes from bookworm, 6.12 from trixie.  Both are fetched
+# SERIES 6.1 comes from bookworm, 6.12 from trixie: the cloud flavour.
+# SERIES 6.12-generic is trixie's generic amd64 flavour, for the guest
+# whose nodes come from numa=fake= (CONFIG_NUMA_EMU, which the cloud
+# kernels lack; checked like the other features).  Each is fetched
 # with a private apt state (sources list, lists, cache) derived from the
 # machine's own /etc/apt/sources.list(.d): the machine's apt state is
 # never changed.  The package linux-image-cloud-amd64 of the suite is
-# resolved to the real versioned package (linux-image-6.x.y-N-cloud-amd64),
+# (linux-image-amd64 for -generic) is resolved to the real versioned
+# package (linux-image-6.x.y-N-cloud-amd64, linux-image-6.x.y-N-amd64),
 # downloaded with `apt-get download`, unpacked with `dpkg -x`, and only
 # what the guests need is kept:
 #
@@ -38,8 +42,16 @@ done
 suite_of() {
 	case $1 in
 	6.1) echo bookworm ;;
-	6.12) echo trixie ;;
+	6.12|6.12-generic) echo trixie ;;
 	*) return 1 ;;
+	esac
+}
+
+# The flavour of SERIES: cloud, or generic for SERIES-generic.
+flavour_of() {
+	case $1 in
+	*-generic) echo generic ;;
+	*) echo cloud ;;
 	esac
 }
 
@@ -108,7 +120,14 @@ derive_sources() {
 
 fetch_series() {
 	series=$1
-	suite=$(suite_of "$series") || die "unknown kernel series $series (known: 6.1 6.12)"
+	suite=$(suite_of "$series") || die "unknown kernel series $series (known: 6.1 6.12 6.12-generic)"
+	flavour=$(flavour_of "$series") base=${series%-generic}
+	needed=$NEEDED_CONFIG
+	if [ "$flavour" = generic ]; then
+		meta=linux-image-amd64 image_re='^linux-image-[0-9][^-]*(-[0-9]+)?-amd64$' needed="$needed CONFIG_NUMA_EMU"
+	else
+		meta=linux-image-cloud-amd64 image_re='^linux-image-[0-9].*-cloud-amd64$'
+	fi
 	dest=$CACHE/$series
 	if [ -s "$dest/vmlinuz" ] && [ -s "$dest/version" ] && [ "${NUMAMEM_TEST_REFETCH:-0}" != 1 ]; then
 		say "$series: cached ($(cat "$dest/version"))"
@@ -141,13 +160,14 @@ fetch_series() {
 	}
 	if grep -q '^\(W\|E\): ' "$work/update.log"; then grep '^\(W\|E\): ' "$work/update.log" >&2; fi
 
-	# linux-image-cloud-amd64 depends on exactly one versioned image package.
-	pkg=$(apt-cache "$@" depends linux-image-cloud-amd64 2>/dev/null |
-		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9].*-cloud-amd64$/ { print $2; exit }')
-	[ -n "$pkg" ] || die "$series: cannot resolve linux-image-cloud-amd64 in $suite"
+	# linux-image-cloud-amd64 (linux-image-amd64) depends on exactly one
+	# versioned image package.
+	pkg=$(apt-cache "$@" depends "$meta" 2>/dev/null |
+		awk -v re="$image_re" '$1 == "Depends:" && $2 ~ re { print $2; exit }')
+	[ -n "$pkg" ] || die "$series: cannot resolve $meta in $suite"
 	case $pkg in
-	linux-image-"$series".*) ;;
-	*) die "$series: $suite's cloud kernel is $pkg, not a $series kernel" ;;
+	linux-image-"$base".*) ;;
+	*) die "$series: $suite's $flavour kernel is $pkg, not a $base kernel" ;;
 	esac
 	ver=$(apt-cache "$@" show "$pkg" 2>/dev/null | awk '$1 == "Version:" { print $2; exit }')
 	say "$series: downloading $pkg $ver"
@@ -171,7 +191,7 @@ fetch_series() {
 
 	# Check the features; keep the modules of those built as modules.
 	missing="" modular=""
-	for opt in $NEEDED_CONFIG; do
+	for opt in $needed; do
 		v=$(awk -F= -v o="$opt" '$1 == o { print $2; exit }' "$config")
 		case $v in
 		y) ;;

@@ -15,7 +15,12 @@
 #      asymmetric distances
 #   c  nodes 0 and 1 with a CPU and 512 MiB each, node 2 with a CPU and no
 #      memory (only the cases about memoryless nodes and "all" are run)
-# Kernels: Debian's cloud kernels 6.1 (bookworm) and 6.12 (trixie), fetched
+#   d  130 nodes (numa=fake=130 on one node of 5 GiB: NUMA emulation, the
+#      only way past QEMU's 128), both CPUs on every node; kernel
+#      6.12-generic only (the cloud kernels lack CONFIG_NUMA_EMU); only
+#      the "past127" cases (numactl's options on nodes 128 and up) are run
+# Kernels: Debian's cloud kernels 6.1 (bookworm) and 6.12 (trixie), and
+# trixie's generic 6.12 (6.12-generic) for d, fetched
 # once by fetch-kernels.sh into ${NUMAMEM_TEST_CACHE:-/var/cache/numamem-test}.
 #
 # Environment:
@@ -23,7 +28,8 @@
 #                         ../../src/numamem relative to this script)
 #   NUMAMEM_TEST_CACHE    kernel cache directory
 #   NUMAMEM_TEST_GUESTS   guests to boot, e.g. "a/6.1 b/6.12"
-#                         (default: a/6.1 a/6.12 b/6.1 b/6.12 c/6.1 c/6.12)
+#                         (default: a/6.1 a/6.12 b/6.1 b/6.12 c/6.1 c/6.12
+#                         d/6.12-generic)
 #   NUMAMEM_TEST_ONLY     comma-separated globs: run only the matching cases
 #   NUMAMEM_GUEST_TIMEOUT seconds one guest may take (default 300)
 #   NUMAMEM_TEST_LOGDIR   where each guest's serial log is kept
@@ -39,7 +45,7 @@
 
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${NUMAMEM_TEST_CACHE:-/var/cache/numamem-test}
-GUESTS=${NUMAMEM_TEST_GUESTS:-"a/6.1 a/6.12 b/6.1 b/6.12 c/6.1 c/6.12"}
+GUESTS=${NUMAMEM_TEST_GUESTS:-"a/6.1 a/6.12 b/6.1 b/6.12 c/6.1 c/6.12 d/6.12-generic"}
 GUEST_TIMEOUT=${NUMAMEM_GUEST_TIMEOUT:-300}
 LOGDIR=${NUMAMEM_TEST_LOGDIR:-${TMPDIR:-/tmp}/numamem-numa-logs}
 QEMU=${QEMU:-qemu-system-x86_64}
@@ -125,7 +131,7 @@ dist_b() { # the asymmetric distance matrix of topology b
 	done
 }
 topology() {
-	ONLY_T=""
+	ONLY_T="" APPEND_T=""
 	case $1 in
 	a)
 		QARGS="-m 1536M -smp 2,sockets=2,cores=1,threads=1
@@ -157,6 +163,16 @@ node=1 cpus=1 mem=y distance=20,10" ;;
 node=1 cpus=1 mem=y distance=20,10,20
 node=2 cpus=2 mem=n distance=20,20,10"
 		ONLY_T="memoryless,nonexistent,interleave?all,all:,bind?two,child:?memfd?bound,peer:" ;;
+	d)
+		# 130 nodes past QEMU's 128: Linux's NUMA emulation (numa=fake=,
+		# the generic kernel's CONFIG_NUMA_EMU) splits one node's memory
+		# into 130 fake nodes of at least 32 MiB; every fake node of the
+		# one physical node lists both CPUs and every distance is 10
+		QARGS="-m 5120M -smp 2,sockets=2,cores=1,threads=1"
+		APPEND_T="numa=fake=130"
+		EXPECT=$(awk 'BEGIN { d = "10"; for (i = 1; i < 130; i++) d = d ",10"
+			for (n = 0; n < 130; n++) print "node=" n " cpus=0-1 mem=y distance=" d }')
+		ONLY_T="past127" ;;
 	*) return 1 ;;
 	esac
 }
@@ -169,7 +185,7 @@ tap_not_ok() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $1"; }
 boot() {
 	topology "$1"
 	only=${NUMAMEM_TEST_ONLY:-$ONLY_T}
-	append="console=ttyS0 quiet panic=-1 mitigations=off numamem.timeout=120"
+	append="console=ttyS0 quiet panic=-1 mitigations=off numamem.timeout=120${APPEND_T:+ $APPEND_T}"
 	[ -n "$only" ] && append="$append numamem.only=$only"
 	# shellcheck disable=SC2086
 	timeout -k 10 "$GUEST_TIMEOUT" "$QEMU" -accel tcg -cpu max -nodefaults -no-user-config \
@@ -190,7 +206,7 @@ report() {
 	awk '/^NUMAMEM-TOPO node=/ {
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = substr($i, length(kv[1]) + 2) }
 		print "node=" v["node"], "cpus=" v["cpus"], "mem=" (v["mem_kb"] > 0 ? "y" : "n"), "distance=" v["distance"]
-	}' "$3" >"$3.topo"
+	}' "$3" | sort -t= -k2 -n >"$3.topo"
 	echo "$EXPECT" >"$3.expect"
 	if cmp -s "$3.topo" "$3.expect"; then
 		tap_ok "$p: topology as given to QEMU ($(wc -l <"$3.expect") nodes)"

@@ -115,8 +115,8 @@ static void options_tests(void)
 	options_free(&nm);
 	/* COMMAND's own policy and CPUs */
 	ok(parse_line(&nm, "-N 0 -m 0 --size=20G --policy=bind --host-nodes=0 --prealloc -- ./app") == -1 &&
-	   nm.proc.mode == POLICY_BIND && nodemask_isset(&nm.proc.nodes, 0) && nm.proc.has_cpunodes &&
-	   nodemask_isset(&nm.proc.cpunodes, 0) && nm.nregions == 1 && nm.command,
+	   nm.proc.mode == POLICY_BIND && bits_isset(nm.proc.nodes, nm.proc.nnodes, 0) && nm.proc.has_cpunodes &&
+	   bits_isset(nm.proc.cpunodes, nm.proc.nnodes, 0) && nm.nregions == 1 && nm.command,
 	   "-N 0 -m 0 with a region and a COMMAND");
 	options_free(&nm);
 	ok(parse_line(&nm, "--interleave=all --physcpubind=0 true") == -1 && nm.proc.mode == POLICY_INTERLEAVE &&

@@ -675,5 +675,49 @@ int main(void)
 		r = parse_nodelist_bits("0-3:2", all, got, NODES, &bad);
 		ok(r == -EINVAL, "nodes take no stride (r=%d)", r);
 	}
+
+	/* the bit-array helpers of numactl's node sets */
+	{
+		enum { NODES = 1024, W = 8 * sizeof(unsigned long) };
+		unsigned long all[NODES / W], got[NODES / W];
+		struct nodemask m = { { 0 } };
+		char buf[64];
+
+		ok(NODE_BITS_WORDS(1024) == 1024 / W && NODE_BITS_WORDS(1) == 1 && NODE_BITS_WORDS(W + 1) == 2,
+		   "NODE_BITS_WORDS rounds up");
+		memset(all, 0, sizeof(all));
+		memset(got, 0, sizeof(got));
+		ok(bits_maxbit(got, NODES) == 0 && bits_weight(got, NODES) == 0, "empty: maxbit 0, weight 0");
+		bits_set(got, NODES, 129);
+		bits_set(got, NODES, 127);
+		bits_set(got, NODES, NODES); /* past the set: ignored */
+		ok(bits_isset(got, NODES, 129) && bits_isset(got, NODES, 127) && !bits_isset(got, NODES, 128) &&
+			   !bits_isset(got, NODES, NODES),
+		   "bits_set/bits_isset: 127 and 129, not 128 or 1024");
+		ok(bits_weight(got, NODES) == 2 && bits_maxbit(got, NODES) == 130, "weight 2, maxbit 130");
+		bits_format(got, NODES, buf, sizeof(buf));
+		ok(!strcmp(buf, "127,129"), "bits_format '127,129' (%s)", buf);
+		ok(!bits_to_nodemask(got, NODES, &m) && nodemask_isset(&m, 127) && nodemask_weight(&m) == 1,
+		   "bits_to_nodemask: 129 does not fit, 127 kept");
+		memset(got, 0, sizeof(got));
+		bits_set(got, NODES, 3);
+		ok(bits_to_nodemask(got, NODES, &m) && nodemask_isset(&m, 3) && nodemask_weight(&m) == 1,
+		   "bits_to_nodemask: node 3 fits");
+		memset(got, 0, sizeof(got));
+		nodemask_set(&m, 127);
+		nodemask_to_bits(&m, got, NODES);
+		ok(bits_weight(got, NODES) == 2 && bits_isset(got, NODES, 127) && bits_isset(got, NODES, 3),
+		   "nodemask_to_bits: 3 and 127");
+		for (unsigned n = 0; n < 130; n++)
+			bits_set(all, NODES, n);
+		memset(got, 0, sizeof(got));
+		ok(parse_nodelist_bits("all", all, got, NODES, NULL) == 0 && bits_weight(got, NODES) == 130 &&
+			   bits_maxbit(got, NODES) == 130,
+		   "nodes 'all' of 130: 0-129");
+		memset(got, 0, sizeof(got));
+		ok(parse_nodelist_bits("!0-127", all, got, NODES, NULL) == 0 && bits_weight(got, NODES) == 2 &&
+			   bits_isset(got, NODES, 128) && bits_isset(got, NODES, 129),
+		   "nodes '!0-127' of 130: 128,129");
+	}
 	return tap_done();
 }
