@@ -1589,10 +1589,22 @@ numactl_file_cases
 # migratepages(8) on its twin: the witness is the target's numa_maps
 # before and after (issue 25)
 node_total() { awk -v n="N$2" '{ for (i = 2; i <= NF; i++) { split($i, a, "="); if (a[1] == n) s += a[2] } } END { print s * 4096 }' "/proc/$1/numa_maps"; }
+mig_diag() { # why a holder did not get ready
+	if kill -0 "$mt_pid" 2>/dev/null; then
+		echo "#   holder $mt_pid still running after ${TIMEOUT}s: $(tr '\0' ' ' <"/proc/$mt_pid/cmdline" | cut -c1-60)..."
+		sed 's/^/#   status: /' "/proc/$mt_pid/status" | grep -E 'State|VmRSS|Threads'
+		for t in /proc/$mt_pid/task/*; do
+			echo "#   task ${t##*/}: $(cat "$t/wchan" 2>/dev/null) $(cut -d' ' -f3 "$t/stat")"
+			head -n 6 "$t/stack" 2>/dev/null | sed 's/^/#     /'
+		done
+		kill -KILL "$mt_pid"
+	fi
+	diag "$WORK/holder.err"
+}
 mig_target() { # a holder of 32 MiB bound to A; sets mt_pid
 	rm -f "$WORK/ready"
 	"$NUMAMEM" --backend=ram --size=32M --policy=bind --host-nodes="$A" --thp=off --prealloc --hold \
-		--ready-file="$WORK/ready" -q >/dev/null 2>&1 &
+		--ready-file="$WORK/ready" -q >/dev/null 2>"$WORK/holder.err" &
 	mt_pid=$!
 	HOLDERS="$HOLDERS $mt_pid"
 	wait_ready "$mt_pid" "$WORK/ready"
@@ -1601,7 +1613,7 @@ migrate_cases() {
 	[ -n "$B" ] || return 0
 	want "migrate" || return 0
 	settle
-	if ! mig_target; then not_ok "migrate: a holder on $A gets ready"; return 0; fi
+	if ! mig_target; then not_ok "migrate: a holder on $A gets ready"; mig_diag; return 0; fi
 	mg_a0=$(node_total "$mt_pid" "$A") mg_b0=$(node_total "$mt_pid" "$B")
 	"$NUMAMEM" --pid "$mt_pid" --migrate="$A:$B" --verify --json >"$WORK/out" 2>"$WORK/err"
 	mg_rc=$?
@@ -1622,7 +1634,7 @@ migrate_cases() {
 		return 0
 	fi
 	settle
-	if ! mig_target; then not_ok "migrate: a second holder on $A gets ready"; return 0; fi
+	if ! mig_target; then not_ok "migrate: a second holder on $A gets ready"; mig_diag; return 0; fi
 	mp_a0=$(node_total "$mt_pid" "$A")
 	migratepages "$mt_pid" "$A" "$B" >"$WORK/err" 2>&1
 	mp_rc=$?
@@ -1652,7 +1664,7 @@ numastat_cases() {
 	fi
 	rm -f "$WORK/ready"
 	"$NUMAMEM" --backend=ram --size=32M --policy=bind --host-nodes="${B:-$A}" --thp=off --prealloc --hold \
-		--ready-file="$WORK/ready" -q >/dev/null 2>&1 &
+		--ready-file="$WORK/ready" -q >/dev/null 2>"$WORK/holder.err" &
 	ns_pid=$!
 	HOLDERS="$HOLDERS $ns_pid"
 	if ! wait_ready "$ns_pid" "$WORK/ready"; then not_ok "numastat: a holder gets ready"; return 0; fi
