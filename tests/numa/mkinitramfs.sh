@@ -126,8 +126,15 @@ mount -t hugetlbfs -o pagesize=2M hugetlbfs /dev/hugepages
 # cgroup v2, for numamem's watching of a COMMAND in a cgroup of its own
 mkdir -p /sys/fs/cgroup
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
+# An empty cgroup with cpuset and memory, kept for the whole run, keeps the
+# kernel's cpusets_enabled key on.  Otherwise each numamem COMMAND's own
+# cgroup patches that key in and out of __alloc_pages as it comes and
+# goes, and TCG sometimes runs the int3 of that patching after it is done
+# (an Oops in __alloc_pages, a panicked guest: CI 2026-12-03, b/6.12).
+echo "+cpuset +memory" >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null &&
+	mkdir -p /sys/fs/cgroup/numamem-keep
 exec </dev/null >/dev/console 2>&1
-echo "NUMAMEM-GUEST-BEGIN kernel=\$(uname -r)"
+echo "NUMAMEM-GUEST-BEGIN kernel=\$(uname -r) kept-cgroup=\$(tr " " , </sys/fs/cgroup/numamem-keep/cgroup.controllers 2>/dev/null)"
 for d in /sys/devices/system/node/node[0-9]*; do
 	n=\${d##*node}
 	mem=\$(awk '/MemTotal/ { print \$4 }' \$d/meminfo)
